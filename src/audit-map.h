@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Maps complete audit events (as assembled by libauparse) to raw events.
+ * Pure: no I/O, no logging.  Used by the live audit backend and replay.
+ * Only libauparse API present in audit 2.8.5 is used.
+ */
+#ifndef NSWATCH_AUDIT_MAP_H
+#define NSWATCH_AUDIT_MAP_H
+
+#include <auparse.h>
+#include <stdint.h>
+
+#include "raw-event.h"
+
+struct audit_map;
+
+/* Called for each raw event; the raw event and the bytes it points to are
+ * valid only during the call.  Return 0 or -errno. */
+typedef int (*audit_emit_fn)(const struct nsw_raw *raw, void *arg);
+
+struct audit_map_stats {
+	uint64_t events;	/* audit events seen */
+	uint64_t mapped;	/* raw events emitted */
+	uint64_t ignored;	/* events not about our syscalls */
+	uint64_t malformed;	/* events missing required fields */
+	uint64_t seq_gaps;	/* serial numbers never seen */
+};
+
+/* New mapper.  default_arch: AUDIT_ARCH_* used when a record carries
+ * none (0: the build host's). Returns NULL with errno set. */
+struct audit_map *audit_map_new(uint32_t default_arch);
+/* Map the event auparse is positioned on (from an AUPARSE_CB_EVENT_READY
+ * callback or auparse_next_event).  Returns the number of raw events
+ * emitted (0 if not ours) or -EINVAL when malformed. */
+int audit_map_event(struct audit_map *m, auparse_state_t *au,
+		    audit_emit_fn emit, void *arg);
+const struct audit_map_stats *audit_map_stats(const struct audit_map *m);
+void audit_map_free(struct audit_map *m);
+
+/* Syscall number -> enum nsw_syscall for an AUDIT_ARCH_* value. */
+enum nsw_syscall audit_map_syscall(uint32_t arch, long nr);
+
+#endif

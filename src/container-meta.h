@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Pod and container metadata from the runtimes' on-disk state, without
+ * the Kubernetes API: runc state.json, containerd bundle config.json,
+ * CRI-O config.json, docker config.v2.json, podman, crun status.
+ */
+#ifndef NSWATCH_CONTAINER_META_H
+#define NSWATCH_CONTAINER_META_H
+
+#include <stddef.h>
+
+#include "container.h"
+#include "event.h"
+
+/* Pure parsers: fill the fields of `out` the document carries.
+ * 0 or -EINVAL (not JSON / wrong shape). */
+int container_meta_parse_oci_config(const char *json, size_t len,
+				    struct nsw_container *out);
+int container_meta_parse_runc_state(const char *json, size_t len,
+				    struct nsw_container *out,
+				    char *bundle, size_t bundlelen);
+int container_meta_parse_docker_config(const char *json, size_t len,
+				       struct nsw_container *out);
+/* Derive workload/workload_kind from pod name and labels (§4.4). */
+void container_meta_guess_workload(struct nsw_container *c);
+/* Release labels; does not free c. */
+void container_meta_clear(struct nsw_container *c);
+
+/* I/O: look up `cg->id` in the runtime state under `rootdir` ("" for /)
+ * and fill `out` (id, runtime, names, image, pod, init_pid...).
+ * Returns 0 when some runtime state was found, -ENOENT otherwise (out
+ * still carries id and runtime from the cgroup). */
+int container_meta_lookup(const char *rootdir, const struct cgroup_attr *cg,
+			  struct nsw_container *out);
+
+/* Cache of containers by id; entries are refcounted and dropped when
+ * the runtime state disappears (checked at most every `ttl` seconds). */
+struct container_cache;
+struct container_cache *container_cache_new(const char *rootdir);
+/* Returns a referenced container (caller calls container_put) or NULL
+ * for host cgroups. */
+struct nsw_container *container_cache_get(struct container_cache *cc,
+					  const struct cgroup_attr *cg);
+void container_get(struct nsw_container *c);
+void container_put(struct nsw_container *c);
+/* Forget containers whose runtime state is gone. */
+void container_cache_sweep(struct container_cache *cc);
+void container_cache_free(struct container_cache *cc);
+
+#endif

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Container attribution from the text of /proc/<pid>/cgroup (cgroup v1,
+ * v2, hybrid).  Pure: no I/O, no logging.  Formats and pitfalls:
+ * ../shared/reference/container-mapping.md.
+ */
+#ifndef NSWATCH_CONTAINER_H
+#define NSWATCH_CONTAINER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CONTAINER_ID_MAX 129
+#define CONTAINER_MAX_OUTER 4
+
+enum cgroup_kind {
+	CGROUP_HOST,		/* no container */
+	CGROUP_CONTAINER,	/* member of container `id` */
+	CGROUP_HELPER,		/* runtime helper (conmon, shim) serving
+				 * `related_id`; not a member */
+};
+
+struct cgroup_attr {
+	enum cgroup_kind kind;
+	char id[CONTAINER_ID_MAX];	/* innermost container id */
+	char runtime[16];	/* from the prefix: docker, containerd,
+				 * cri-o, podman, nerdctl, lxc, ...; "" if
+				 * the id was bare (ambiguous) */
+	char pod_uid[40];	/* dashed UUID or 32-hex static pod hash */
+	char qos[12];		/* burstable, besteffort, guaranteed, "" */
+	char outer_ids[CONTAINER_MAX_OUTER][CONTAINER_ID_MAX]; /* outermost first */
+	int n_outer;
+	char related_id[CONTAINER_ID_MAX]; /* CGROUP_HELPER: served container */
+	bool leaf_is_root;	/* the id component is the leaf */
+	bool conflict;		/* v1 controllers name different containers */
+	char path[1024];	/* the cgroup path the decision used */
+};
+
+/* Parse the whole content of /proc/<pid>/cgroup.  Returns 0 (out filled,
+ * kind may be CGROUP_HOST) or -EINVAL on text that is not a cgroup file. */
+int container_parse_cgroup(const char *text, size_t len, struct cgroup_attr *out);
+/* Parse one cgroup path (third field).  0 or -EINVAL. */
+int container_parse_path(const char *path, struct cgroup_attr *out);
+
+#endif

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Diagnostics to stderr (never to the event stream). */
+#ifndef NSWATCH_LOG_H
+#define NSWATCH_LOG_H
+
+#include <stdbool.h>
+
+enum log_level { LOG_LVL_ERR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
+
+void log_set_level(enum log_level lvl);
+void log_set_json(bool json);
+void log_msg(enum log_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Like log_msg but at most once per `key` every 10 s; counts suppressed. */
+void log_ratelimited(enum log_level lvl, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#define log_err(...) log_msg(LOG_LVL_ERR, __VA_ARGS__)
+#define log_warn(...) log_msg(LOG_LVL_WARN, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_LVL_INFO, __VA_ARGS__)
+#define log_debug(...) log_msg(LOG_LVL_DEBUG, __VA_ARGS__)
+
+#endif

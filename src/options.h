@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Run-time options shared by the subcommands. */
+#ifndef NSWATCH_OPTIONS_H
+#define NSWATCH_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum nsw_format { NSW_FMT_JSON, NSW_FMT_COMPACT };
+
+struct nsw_options {
+	const char *procfs;		/* default "/proc" */
+	const char *rootfs;		/* prefix for runtime state dirs, default "" */
+	char node_name[256];
+	const char *cluster_name;	/* default "default" */
+	const char *backend;		/* auto, bpf, audit */
+	const char *audit_source;	/* auto, plugin, multicast, netlink */
+	const char *btf_path;		/* default /sys/kernel/btf/vmlinux */
+	const char *ready_file;
+	const char *output_path;	/* NULL: stdout */
+	const char *policy_path;
+	enum nsw_format format;
+	bool exec_rules;		/* install execve rules (audit) */
+	bool enforce;
+	unsigned int stats_interval;	/* seconds, 0 = only at exit */
+	/* filters */
+	const char *f_pod;
+	const char *f_namespace;
+	const char *f_container;
+	uint32_t f_event_types;		/* bit per enum nsw_event_type; 0 all */
+	bool f_alerts_only;
+	bool f_host_only;
+	bool f_containers_only;
+};
+
+/* Fill defaults; node name from NODE_NAME or the host name. */
+void options_init(struct nsw_options *o);
+
+#endif

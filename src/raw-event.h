@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What a backend hands to the pipeline: the facts it observed about one
+ * kernel event, before process-cache, container and verdict enrichment.
+ * Backends fill what they know and set the *_known flags; the pipeline
+ * (pipeline.c) fills the rest from its cache or /proc.
+ */
+#ifndef NSWATCH_RAW_EVENT_H
+#define NSWATCH_RAW_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+
+enum nsw_raw_type {
+	NSW_RAW_EXEC,		/* execve/execveat returned (success or not) */
+	NSW_RAW_FORK,		/* a new thread group leader appeared */
+	NSW_RAW_EXIT,		/* thread group leader exited */
+	NSW_RAW_NSCALL,		/* setns, unshare, clone/clone3 with CLONE_NEW* */
+};
+
+#define NSW_RAW_MAX_ARGS 128
+
+/* One byte string borrowed from the backend's buffer. */
+struct nsw_bytes {
+	const char *p;
+	size_t len;
+};
+
+struct nsw_raw {
+	enum nsw_raw_type type;
+	uint64_t ktime_ns;	/* CLOCK_BOOTTIME ns; 0 unknown */
+	uint64_t wall_ns;	/* wall clock ns; 0: derive from ktime */
+	uint32_t pid;		/* tgid */
+	uint32_t tid;
+	uint32_t ppid;		/* 0 unknown */
+	bool creds_known;
+	uint32_t uid;		/* real */
+	uint32_t euid;
+	uint32_t auid;
+	struct nsw_bytes comm;
+
+	/* NSW_RAW_EXEC */
+	struct nsw_bytes binary;	/* absolute path when known */
+	struct nsw_bytes argv[NSW_RAW_MAX_ARGS]; /* argv[0..argc) */
+	int argc;
+	bool args_truncated;
+	struct nsw_bytes cwd;
+	bool caps_known;
+	uint64_t cap_permitted;
+	uint64_t cap_effective;
+
+	/* NSW_RAW_FORK: child pid is .pid, parent is .ppid */
+
+	/* NSW_RAW_EXIT */
+	int exit_code;		/* code >> 8 */
+	int exit_signal;	/* 0 none */
+
+	/* NSW_RAW_NSCALL and NSW_RAW_EXEC */
+	enum nsw_syscall syscall;
+	int64_t a0;		/* setns fd, unshare flags, clone flags */
+	int64_t a1;		/* setns nstype */
+	uint64_t clone_flags;	/* clone3: from clone_args */
+	bool ret_known;
+	int64_t ret;		/* syscall return: >= 0 success, -errno */
+	bool success_known;
+	bool success;
+
+	/* setns: what the fd referred to, if the backend resolved it */
+	uint32_t target_ns_type; /* CLONE_NEW* of the target; 0 unknown */
+	uint32_t target_ns_inum;
+
+	/* namespaces held before/after the call (bpf knows both) */
+	bool ns_before_known;
+	struct nsw_ns_set ns_before;
+	bool ns_after_known;
+	struct nsw_ns_set ns_after;
+
+	/* container hints captured in the kernel */
+	uint64_t cgroup_id;
+	struct nsw_bytes cgroup_name;
+
+	/* enforcement already applied in the kernel */
+	bool killed;
+};
+
+#endif /* NSWATCH_RAW_EVENT_H */

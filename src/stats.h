@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Counters reported in `nswatch_stats` lines and at exit. */
+#ifndef NSWATCH_STATS_H
+#define NSWATCH_STATS_H
+
+#include <stdint.h>
+
+#include "event.h"
+
+struct nsw_stats {
+	uint64_t events[3];		/* by enum nsw_event_type */
+	uint64_t alerts[NSW_RULE_COUNT];
+	uint64_t kernel_lost;		/* audit status `lost` since start */
+	uint64_t ringbuf_drops;		/* bpf ring buffer reservations failed */
+	uint64_t seq_gaps;		/* audit serials never seen */
+	uint64_t parse_errors;		/* malformed input records/lines */
+	uint64_t output_errors;		/* lines that could not be written */
+	uint64_t filtered;		/* events dropped by filters on purpose */
+	uint64_t raw_events;		/* raw events received from the backend */
+	uint64_t proc_misses;		/* processes gone before lookup */
+};
+
+#endif

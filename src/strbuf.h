@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Growable, bounded byte buffer used to build output lines. */
+#ifndef NSWATCH_STRBUF_H
+#define NSWATCH_STRBUF_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Hard cap on one buffer (one output line): 4 MiB. */
+#define STRBUF_MAX (4u << 20)
+
+struct strbuf {
+	char *buf;	/* always NUL terminated when len > 0 or alloc'd */
+	size_t len;
+	size_t cap;
+	bool overflow;	/* an append was refused: STRBUF_MAX or ENOMEM */
+};
+
+#define STRBUF_INIT { NULL, 0, 0, false }
+
+/* Append bytes; on failure sets ->overflow and returns -ENOMEM/-E2BIG. */
+int strbuf_add(struct strbuf *sb, const void *p, size_t n);
+int strbuf_addc(struct strbuf *sb, char c);
+int strbuf_adds(struct strbuf *sb, const char *s);
+int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Append bytes as the inside of a JSON string: escapes quotes,
+ * backslashes, control bytes, and invalid UTF-8 (each bad byte becomes
+ * U+FFFD) so that any input yields valid JSON. */
+int strbuf_add_json_str(struct strbuf *sb, const char *p, size_t n);
+/* Append a quoted JSON string (with the surrounding quotes). */
+int strbuf_add_json_quoted(struct strbuf *sb, const char *p, size_t n);
+void strbuf_reset(struct strbuf *sb);
+void strbuf_release(struct strbuf *sb);
+
+/* Copy at most dstlen-1 bytes and NUL terminate; returns true if it fit. */
+bool nsw_strlcpy(char *dst, const char *src, size_t dstlen);
+
+#endif
