@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum nsw_format { NSW_FMT_JSON, NSW_FMT_COMPACT };
+enum nsw_format { NSW_FMT_JSON, NSW_FMT_COMPACT, NSW_FMT_TABLE };
 
 struct nsw_options {
 	const char *procfs;		/* default "/proc" */

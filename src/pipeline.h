@@ -28,10 +28,24 @@ int pipeline_handle(struct pipeline *p, const struct nsw_raw *raw);
 /* Account losses reported by the backend (kernel lost, gaps, drops). */
 void pipeline_add_stats(struct pipeline *p, const struct nsw_stats *delta);
 struct nsw_stats *pipeline_stats(struct pipeline *p);
+/* Emit a process_exec event (flags procFS) for every process in the
+ * cache, in pid order: the `nswatch ps` snapshot. */
+int pipeline_emit_snapshot(struct pipeline *p);
+/* The host namespace reference, or NULL when unknown. */
+struct host_ns;
+const struct host_ns *pipeline_host(const struct pipeline *p);
 /* Write an `nswatch_stats` line now. */
 int pipeline_emit_stats(struct pipeline *p);
 /* Emit a monitor-tamper alert (audit disabled, rules removed, ...). */
 int pipeline_tamper(struct pipeline *p, const char *message);
 void pipeline_free(struct pipeline *p);
+
+/* Set from a SIGHUP handler: the output is reopened at the next tick. */
+#include <signal.h>
+extern volatile sig_atomic_t pipeline_hup;
+/* Periodic work: output reopen after SIGHUP, the periodic stats line,
+ * cache sweeps.  Backends call it at least once a second from their
+ * event loop (cheap when nothing is due). */
+void pipeline_tick(struct pipeline *p);
 
 #endif

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "event.h"
+#include "log.h"
+#include "strbuf.h"
+
+enum {
+	OPT_NODE = CLI_COMMON_FIRST, OPT_CLUSTER, OPT_PROCFS, OPT_ROOT,
+	OPT_OUTPUT, OPT_FORMAT, OPT_POD, OPT_NAMESPACE, OPT_CONTAINER,
+	OPT_TYPES, OPT_ALERTS, OPT_HOST, OPT_CONTS, OPT_VERBOSE, OPT_QUIET,
+};
+
+static const struct option common[] = {
+	{ "node-name", required_argument, NULL, OPT_NODE },
+	{ "cluster-name", required_argument, NULL, OPT_CLUSTER },
+	{ "procfs", required_argument, NULL, OPT_PROCFS },
+	{ "host-root", required_argument, NULL, OPT_ROOT },
+	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "pod", required_argument, NULL, OPT_POD },
+	{ "namespace", required_argument, NULL, OPT_NAMESPACE },
+	{ "container", required_argument, NULL, OPT_CONTAINER },
+	{ "event-types", required_argument, NULL, OPT_TYPES },
+	{ "alerts-only", no_argument, NULL, OPT_ALERTS },
+	{ "host-only", no_argument, NULL, OPT_HOST },
+	{ "containers-only", no_argument, NULL, OPT_CONTS },
+	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
+};
+
+void cli_build_longopts(struct option *dst, size_t max,
+			const struct option *own, size_t n_own)
+{
+	size_t n = 0, i;
+
+	for (i = 0; i < sizeof(common) / sizeof(common[0]) && n + 1 < max; i++)
+		dst[n++] = common[i];
+	for (i = 0; i < n_own && n + 1 < max; i++)
+		dst[n++] = own[i];
+	memset(&dst[n], 0, sizeof(dst[n]));
+}
+
+static int parse_types(struct nsw_options *o, const char *arg,
+		       const char *cmd)
+{
+	char buf[256], *tok, *save = NULL;
+
+	if (!nsw_strlcpy(buf, arg, sizeof(buf)))
+		goto bad;
+	o->f_event_types = 0;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "exec") || !strcmp(tok, "process_exec"))
+			o->f_event_types |= 1u << NSW_EV_EXEC;
+		else if (!strcmp(tok, "exit") || !strcmp(tok, "process_exit"))
+			o->f_event_types |= 1u << NSW_EV_EXIT;
+		else if (!strcmp(tok, "kprobe") ||
+			 !strcmp(tok, "process_kprobe") ||
+			 !strcmp(tok, "namespace"))
+			o->f_event_types |= 1u << NSW_EV_KPROBE;
+		else
+			goto bad;
+	}
+	if (o->f_event_types)
+		return 0;
+bad:
+	fprintf(stderr, "nswatch %s: --event-types takes a comma list of "
+		"exec, exit, kprobe (got '%s')\n", cmd, arg);
+	return -EINVAL;
+}
+
+int cli_common_option(struct nsw_options *o, int c, const char *arg,
+		      const char *cmd)
+{
+	switch (c) {
+	case OPT_NODE:
+		if (!*arg || !nsw_strlcpy(o->node_name, arg,
+					  sizeof(o->node_name))) {
+			fprintf(stderr, "nswatch %s: bad --node-name\n", cmd);
+			return -EINVAL;
+		}
+		return 0;
+	case OPT_CLUSTER: o->cluster_name = arg; return 0;
+	case OPT_PROCFS: o->procfs = arg; return 0;
+	case OPT_ROOT: o->rootfs = arg; return 0;
+	case OPT_OUTPUT: o->output_path = arg; return 0;
+	case OPT_FORMAT:
+		if (!strcmp(arg, "json")) {
+			o->format = NSW_FMT_JSON;
+		} else if (!strcmp(arg, "compact")) {
+			o->format = NSW_FMT_COMPACT;
+		} else {
+			fprintf(stderr, "nswatch %s: --format must be json or "
+				"compact\n", cmd);
+			return -EINVAL;
+		}
+		return 0;
+	case OPT_POD: o->f_pod = arg; return 0;
+	case OPT_NAMESPACE: o->f_namespace = arg; return 0;
+	case OPT_CONTAINER: o->f_container = arg; return 0;
+	case OPT_TYPES: return parse_types(o, arg, cmd);
+	case OPT_ALERTS: o->f_alerts_only = true; return 0;
+	case OPT_HOST:
+		if (o->f_containers_only)
+			goto both;
+		o->f_host_only = true;
+		return 0;
+	case OPT_CONTS:
+		if (o->f_host_only)
+			goto both;
+		o->f_containers_only = true;
+		return 0;
+	case OPT_VERBOSE: log_set_level(LOG_LVL_DEBUG); return 0;
+	case OPT_QUIET: log_set_level(LOG_LVL_WARN); return 0;
+	default:
+		return -ENOENT;
+	}
+both:
+	fprintf(stderr, "nswatch %s: --host-only and --containers-only "
+		"exclude each other\n", cmd);
+	return -EINVAL;
+}
+
+const char *cli_common_help(void)
+{
+	return
+"  --output FILE              append events to FILE (reopened on SIGHUP)\n"
+"  --format json|compact      JSON lines (default) or one human line each\n"
+"  --node-name NAME           node_name (default $NODE_NAME, else hostname)\n"
+"  --cluster-name NAME        cluster_name (default \"default\")\n"
+"  --procfs DIR               host procfs (default /proc)\n"
+"  --host-root DIR            prefix of the host's runtime state dirs\n"
+"  --pod NAME, --namespace NS, --container ID|NAME\n"
+"                             only events of that pod/namespace/container\n"
+"  --event-types LIST         comma list of exec, exit, kprobe\n"
+"  --alerts-only              only events that carry alerts\n"
+"  --host-only | --containers-only\n"
+"                             only host / only container processes\n"
+"  --verbose | --quiet        more / fewer diagnostics on stderr\n";
+}

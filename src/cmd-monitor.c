@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* `nswatch monitor`: live monitoring with the chosen backend. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend-choose.h"
+#include "cli.h"
+#include "commands.h"
+#include "log.h"
+#include "notify.h"
+#include "output.h"
+#include "pipeline.h"
+#include "strbuf.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	pipeline_hup = 1;
+}
+
+static void monitor_usage(FILE *f)
+{
+	fprintf(f,
+"usage: nswatch monitor [options]\n"
+"Watches every namespace change (setns, unshare, clone) and exec on this\n"
+"host and writes one event per line (Tetragon JSON + nswatch extension).\n"
+"\n"
+"  --backend=auto|bpf|audit   event source (default auto: eBPF when BTF is\n"
+"                             present and the programs load, else audit)\n"
+"  --audit-source=auto|plugin|multicast|netlink\n"
+"                             audit input (default auto)\n"
+"  --exec-rules=all|none      audit: also audit execve (default all)\n"
+"  --btf FILE                 BTF for CO-RE (default /sys/kernel/btf/vmlinux)\n"
+"  --enforce                  eBPF: kill container processes that setns into\n"
+"                             host namespaces (refused with audit)\n"
+"  --ready-file PATH          create PATH once monitoring is in place\n"
+"  --stats-interval SEC       nswatch_stats line period (default 60, 0 off)\n"
+"%s"
+"  -h, --help                 this help\n", cli_common_help());
+}
+
+/* Start the chosen backend; with auto, fall back from eBPF to audit. */
+static int start_backend(struct nsw_options *o, struct output *out,
+			 const struct backend_ops **ops, struct backend **b,
+			 struct pipeline **pp)
+{
+	char why[512], err[512] = "";
+	int r;
+
+	r = backend_choose(o, ops, why, sizeof(why));
+	if (r < 0) {
+		log_err("%s", why);
+		return r;
+	}
+	log_info("backend: %s", why);
+	for (;;) {
+		if (o->enforce && !strcmp((*ops)->name, "audit")) {
+			log_err("--enforce needs the eBPF backend: the audit "
+				"subsystem reports a setns only after it has "
+				"returned, so a kill would always come too "
+				"late to be a guarantee");
+			return -ENOTSUP;
+		}
+		*pp = pipeline_new(o, (*ops)->name, true, out);
+		if (!*pp)
+			return -errno;
+		r = pipeline_seed_procfs(*pp);
+		if (r < 0)
+			log_warn("cannot snapshot %s: %s", o->procfs,
+				 strerror(-r));
+		r = (*ops)->start(b, o, *pp, err, sizeof(err));
+		if (r == 0)
+			return 0;
+		pipeline_free(*pp);
+		*pp = NULL;
+		if (*ops == &backend_bpf_ops && !strcmp(o->backend, "auto")) {
+			log_warn("eBPF backend failed to start (%s); falling "
+				 "back to audit", err);
+			*ops = &backend_audit_ops;
+			continue;
+		}
+		log_err("%s backend failed to start: %s", (*ops)->name, err);
+		return r;
+	}
+}
+
+int cmd_monitor(int argc, char **argv)
+{
+	enum { OPT_BACKEND = 300, OPT_SOURCE, OPT_EXEC, OPT_BTF, OPT_ENFORCE,
+	       OPT_READY, OPT_STATS };
+	static const struct option own[] = {
+		{ "backend", required_argument, NULL, OPT_BACKEND },
+		{ "audit-source", required_argument, NULL, OPT_SOURCE },
+		{ "exec-rules", required_argument, NULL, OPT_EXEC },
+		{ "btf", required_argument, NULL, OPT_BTF },
+		{ "enforce", no_argument, NULL, OPT_ENFORCE },
+		{ "ready-file", required_argument, NULL, OPT_READY },
+		{ "stats-interval", required_argument, NULL, OPT_STATS },
+		{ "help", no_argument, NULL, 'h' },
+	};
+	struct option longopts[64];
+	const struct backend_ops *ops = NULL;
+	struct backend *b = NULL;
+	struct pipeline *p = NULL;
+	struct nsw_stats bst;
+	struct nsw_options o;
+	struct sigaction sa;
+	struct output *out;
+	int c, r, status = NSW_EXIT_OK;
+	char *end;
+
+	options_init(&o);
+	cli_build_longopts(longopts, 64, own, sizeof(own) / sizeof(own[0]));
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_BACKEND: o.backend = optarg; break;
+		case OPT_SOURCE:
+			if (strcmp(optarg, "auto") && strcmp(optarg, "plugin") &&
+			    strcmp(optarg, "multicast") &&
+			    strcmp(optarg, "netlink")) {
+				fprintf(stderr, "nswatch monitor: --audit-source"
+					" must be auto, plugin, multicast or "
+					"netlink\n");
+				return NSW_EXIT_USAGE;
+			}
+			o.audit_source = optarg;
+			break;
+		case OPT_EXEC:
+			if (!strcmp(optarg, "all")) {
+				o.exec_rules = true;
+			} else if (!strcmp(optarg, "none")) {
+				o.exec_rules = false;
+			} else {
+				fprintf(stderr, "nswatch monitor: --exec-rules "
+					"must be all or none\n");
+				return NSW_EXIT_USAGE;
+			}
+			break;
+		case OPT_BTF: o.btf_path = optarg; break;
+		case OPT_ENFORCE: o.enforce = true; break;
+		case OPT_READY: o.ready_file = optarg; break;
+		case OPT_STATS:
+			errno = 0;
+			o.stats_interval = (unsigned)strtoul(optarg, &end, 10);
+			if (errno || *end || end == optarg) {
+				fprintf(stderr, "nswatch monitor: bad "
+					"--stats-interval '%s'\n", optarg);
+				return NSW_EXIT_USAGE;
+			}
+			break;
+		case 'h': monitor_usage(stdout); return NSW_EXIT_OK;
+		default:
+			r = cli_common_option(&o, c, optarg, "monitor");
+			if (r == 0)
+				break;
+			if (r == -ENOENT)
+				monitor_usage(stderr);
+			return NSW_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "nswatch monitor: unexpected argument '%s'\n",
+			argv[optind]);
+		return NSW_EXIT_USAGE;
+	}
+	if (strcmp(o.backend, "auto") && strcmp(o.backend, "bpf") &&
+	    strcmp(o.backend, "audit")) {
+		fprintf(stderr, "nswatch monitor: --backend must be auto, bpf "
+			"or audit\n");
+		return NSW_EXIT_USAGE;
+	}
+	if (geteuid() != 0)
+		log_warn("not running as root: loading eBPF programs and audit "
+			 "rules needs CAP_BPF/CAP_PERFMON or CAP_AUDIT_CONTROL");
+
+	out = output_open(o.output_path);
+	if (!out) {
+		log_err("cannot open output %s: %s",
+			o.output_path ? o.output_path : "stdout",
+			strerror(errno));
+		return NSW_EXIT_FAIL;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	r = start_backend(&o, out, &ops, &b, &p);
+	if (r < 0) {
+		output_close(out);
+		return NSW_EXIT_FAIL;
+	}
+	log_info("ready: backend %s, node %s, %s", ops->name, o.node_name,
+		 o.output_path ? o.output_path : "stdout");
+	r = notify_ready(o.ready_file);
+	if (r < 0)
+		log_warn("readiness notification: %s", strerror(-r));
+
+	r = ops->run(b, &stop_requested);
+	if (r < 0) {
+		log_err("%s backend stopped: %s", ops->name, strerror(-r));
+		status = NSW_EXIT_FAIL;
+	}
+	notify_stopping(o.ready_file);
+	memset(&bst, 0, sizeof(bst));
+	ops->stats(b, &bst);
+	pipeline_add_stats(p, &bst);
+	ops->stop(b);
+	pipeline_emit_stats(p);
+	{
+		const struct nsw_stats *st = pipeline_stats(p);
+
+		log_info("stopped: %llu exec, %llu exit, %llu namespace events;"
+			 " lost: kernel %llu, ring buffer %llu, audit gaps %llu,"
+			 " output errors %llu, parse errors %llu",
+			 (unsigned long long)st->events[NSW_EV_EXEC],
+			 (unsigned long long)st->events[NSW_EV_EXIT],
+			 (unsigned long long)st->events[NSW_EV_KPROBE],
+			 (unsigned long long)st->kernel_lost,
+			 (unsigned long long)st->ringbuf_drops,
+			 (unsigned long long)st->seq_gaps,
+			 (unsigned long long)st->output_errors,
+			 (unsigned long long)st->parse_errors);
+	}
+	pipeline_free(p);
+	output_close(out);
+	return status;
+}

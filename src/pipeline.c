@@ -1,0 +1,891 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Raw observations -> schema events.  The same code path serves the eBPF
+ * backend, the three live audit sources, replay and the procfs snapshot,
+ * so every backend gets the same attribution, verdicts and alerts.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "container-meta.h"
+#include "encode-compact.h"
+#include "encode-json.h"
+#include "log.h"
+#include "nsinfo.h"
+#include "output.h"
+#include "pipeline.h"
+#include "proc-cache.h"
+#include "procfs.h"
+#include "strbuf.h"
+#include "verdict.h"
+
+#define MAX_ANCESTORS 64
+
+struct pipeline {
+	struct nsw_options opts;
+	const char *backend;
+	bool live;
+	struct output *out;
+	struct proc_cache *pc;
+	struct container_cache *cc;
+	struct host_ns host;
+	bool host_known;
+	struct nsw_stats stats;
+	struct strbuf sb;
+	struct encode_ctx ectx;
+	bool color;
+	uint64_t next_stats;	/* monotonic s */
+	uint64_t next_sweep;
+};
+
+static uint64_t now_wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+struct pipeline *pipeline_new(const struct nsw_options *o,
+			      const char *backend_name, bool live,
+			      struct output *out)
+{
+	struct pipeline *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->opts = *o;
+	p->backend = backend_name;
+	p->live = live;
+	p->out = out;
+	p->pc = proc_cache_new(live ? 262144 : 65536);
+	p->cc = container_cache_new(o->rootfs);
+	if (!p->pc || !p->cc) {
+		pipeline_free(p);
+		errno = ENOMEM;
+		return NULL;
+	}
+	/* replay has no host to compare with: is_host is never claimed */
+	if (live)
+		p->host_known = nsinfo_host(o->procfs, &p->host) == 0;
+	p->ectx.node_name = p->opts.node_name;
+	p->ectx.cluster_name = o->cluster_name;
+	p->ectx.host_ns = p->host_known ? &p->host.ns : NULL;
+	p->color = out && output_is_tty(out);
+	return p;
+}
+
+void pipeline_free(struct pipeline *p)
+{
+	if (!p)
+		return;
+	proc_cache_free(p->pc);
+	container_cache_free(p->cc);
+	strbuf_release(&p->sb);
+	free(p);
+}
+
+struct nsw_stats *pipeline_stats(struct pipeline *p)
+{
+	p->stats.output_errors = p->out ? output_errors(p->out) : 0;
+	return &p->stats;
+}
+
+void pipeline_add_stats(struct pipeline *p, const struct nsw_stats *d)
+{
+	p->stats.kernel_lost += d->kernel_lost;
+	p->stats.ringbuf_drops += d->ringbuf_drops;
+	p->stats.seq_gaps += d->seq_gaps;
+	p->stats.parse_errors += d->parse_errors;
+}
+
+/* ---- process resolution -------------------------------------------- */
+
+static struct nsw_container *container_for(struct pipeline *p,
+					   const struct cgroup_attr *cg)
+{
+	struct nsw_container *c;
+
+	if (cg->kind != CGROUP_CONTAINER)
+		return NULL;
+	c = container_cache_get(p->cc, cg);
+	if (c && !c->has_ns && c->init_pid && p->live &&
+	    nsinfo_read_pid(p->opts.procfs, c->init_pid, &c->init_ns) == 0)
+		c->has_ns = true;
+	return c;
+}
+
+/* Load a live process from /proc into the cache.  NULL when gone. */
+static struct nsw_process *load_live(struct pipeline *p, uint32_t pid)
+{
+	struct nsw_process np;
+	struct cgroup_attr cg;
+
+	if (!p->live || pid == 0)
+		return NULL;
+	if (procfs_read_process(p->opts.procfs, pid, &np, &cg) < 0)
+		return NULL;
+	np.ctr = container_for(p, &cg);
+	return proc_cache_insert(p->pc, &np);
+}
+
+static struct nsw_process *lookup(struct pipeline *p, uint32_t pid)
+{
+	struct nsw_process *pr = proc_cache_lookup(p->pc, pid);
+
+	return pr ? pr : load_live(p, pid);
+}
+
+/* Parent's exec ktime for parent_exec_id. */
+static void link_parent(struct pipeline *p, struct nsw_process *pr)
+{
+	struct nsw_process *par;
+
+	if (!pr->ppid) {
+		/* PID 1 and kthreadd: Tetragon's "<node>:1:0" */
+		pr->parent_ktime = 1;
+		return;
+	}
+	par = lookup(p, pr->ppid);
+	if (par)
+		pr->parent_ktime = par->ktime;
+}
+
+static bool in_init_tree(struct pipeline *p, const struct nsw_process *pr)
+{
+	const struct nsw_process *cur = pr;
+	int depth;
+
+	if (!pr->ctr || !pr->ctr->init_pid)
+		return false;
+	for (depth = 0; cur && depth < MAX_ANCESTORS; depth++) {
+		if (cur->pid == pr->ctr->init_pid)
+			return true;
+		if (cur->ctr != pr->ctr || cur->ppid == 0)
+			return false;
+		cur = proc_cache_lookup(p->pc, cur->ppid);
+	}
+	return false;
+}
+
+/* Fill parent and ancestors (nearest first, ending at PID 1 or 2). */
+static void family(struct pipeline *p, struct nsw_event *ev,
+		   const struct nsw_process **anc)
+{
+	const struct nsw_process *cur;
+	size_t n = 0;
+
+	ev->parent = NULL;
+	ev->ancestors = anc;
+	ev->n_ancestors = 0;
+	if (!ev->proc->ppid)
+		return;
+	ev->parent = lookup(p, ev->proc->ppid);
+	cur = ev->parent;
+	while (cur && cur->pid > 2 && cur->ppid && n < MAX_ANCESTORS) {
+		const struct nsw_process *next = lookup(p, cur->ppid);
+
+		if (!next || next == ev->proc)
+			break;
+		anc[n++] = next;
+		cur = next;
+	}
+	ev->n_ancestors = n;
+}
+
+/* ---- output ---------------------------------------------------------- */
+
+static bool str_eq(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
+static bool filtered_out(struct pipeline *p, const struct nsw_event *ev)
+{
+	const struct nsw_options *o = &p->opts;
+	const struct nsw_container *c = ev->proc->ctr;
+
+	if (o->f_event_types && !(o->f_event_types & (1u << ev->type)))
+		return true;
+	if (o->f_alerts_only && !ev->n_alerts)
+		return true;
+	if (o->f_host_only && c)
+		return true;
+	if (o->f_containers_only && !c)
+		return true;
+	if (o->f_pod && (!c || !str_eq(c->pod_name, o->f_pod)))
+		return true;
+	if (o->f_namespace && (!c || !str_eq(c->pod_namespace, o->f_namespace)))
+		return true;
+	if (o->f_container && (!c || (strncmp(c->id, o->f_container,
+					      strlen(o->f_container)) &&
+				      !str_eq(c->name, o->f_container))))
+		return true;
+	return false;
+}
+
+/* Printable copy of untrusted bytes for the human table. */
+static void add_printable(struct strbuf *sb, const char *s, size_t max)
+{
+	size_t i;
+
+	for (i = 0; s && s[i] && i < max; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		strbuf_addc(sb, c < 0x20 || c == 0x7f ? '?' : (char)c);
+	}
+}
+
+/* `nswatch ps` without --json: one aligned row per process. */
+static int table_row(struct strbuf *sb, const struct nsw_event *ev)
+{
+	const struct nsw_process *pr = ev->proc;
+	const struct nsw_container *c = pr->ctr;
+	char pod[320] = "-";
+	int i;
+
+	if (c && c->pod_name[0])
+		snprintf(pod, sizeof(pod), "%s/%s", c->pod_namespace,
+			 c->pod_name);
+	strbuf_addf(sb, "%7u %7u %-12.12s %-30.30s ", pr->pid, pr->ppid,
+		    c ? c->id : "-", pod);
+	add_printable(sb, pr->binary ? pr->binary : "?", 200);
+	if (pr->arguments && pr->arguments[0]) {
+		strbuf_addc(sb, ' ');
+		add_printable(sb, pr->arguments, 200);
+	}
+	for (i = 0; i < ev->n_alerts; i++)
+		strbuf_addf(sb, "  [%s]", nsw_rule_id(ev->alerts[i].rule));
+	return strbuf_addc(sb, '\n');
+}
+
+static int emit(struct pipeline *p, struct nsw_event *ev)
+{
+	int i, r;
+
+	if (filtered_out(p, ev)) {
+		p->stats.filtered++;
+		return 0;
+	}
+	strbuf_reset(&p->sb);
+	if (p->opts.format == NSW_FMT_TABLE)
+		r = table_row(&p->sb, ev);
+	else if (p->opts.format == NSW_FMT_COMPACT)
+		r = encode_compact_event(&p->sb, &p->ectx, ev, p->color);
+	else
+		r = encode_json_event(&p->sb, &p->ectx, ev);
+	if (r < 0) {
+		p->stats.output_errors++;
+		log_ratelimited(LOG_LVL_ERR, "encode",
+				"cannot encode event of pid %u: %s",
+				ev->proc->pid, strerror(-r));
+		return r;
+	}
+	p->stats.events[ev->type]++;
+	for (i = 0; i < ev->n_alerts; i++)
+		p->stats.alerts[ev->alerts[i].rule]++;
+	if (!p->out)
+		return 0;
+	return output_write(p->out, p->sb.buf, p->sb.len);
+}
+
+static void event_init(struct pipeline *p, struct nsw_event *ev,
+		       enum nsw_event_type type, const struct nsw_process *pr,
+		       uint64_t time_ns)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = type;
+	ev->proc = pr;
+	ev->time_ns = time_ns ? time_ns : now_wall_ns();
+	ev->backend = p->backend;
+	ev->container_process = pr->ctr != NULL;
+}
+
+/* ---- raw event handlers ---------------------------------------------- */
+
+static void times_of(struct pipeline *p, const struct nsw_raw *r,
+		     uint64_t *ktime, uint64_t *wall)
+{
+	uint64_t boot = procfs_boot_wall_ns();
+
+	*ktime = r->ktime_ns;
+	*wall = r->wall_ns;
+	if (!*wall && *ktime)
+		*wall = p->live ? boot + *ktime : *ktime;
+	if (!*ktime && *wall)
+		/* replay: no boot time known; the wall time stands in */
+		*ktime = p->live && *wall > boot ? *wall - boot : *wall;
+	if (!*wall) {
+		*wall = now_wall_ns();
+		*ktime = *wall - boot;
+	}
+}
+
+static char *bytes_dup(const struct nsw_bytes *b)
+{
+	return b->p ? strndup(b->p, b->len) : NULL;
+}
+
+/* Minimal process for a pid we never saw and cannot read (replay, or
+ * gone): what the raw event says, plus its parent's container. */
+static struct nsw_process *synthesize(struct pipeline *p,
+				      const struct nsw_raw *r, uint64_t ktime,
+				      uint64_t wall)
+{
+	struct nsw_process np;
+	struct nsw_process *par = r->ppid ? lookup(p, r->ppid) : NULL;
+
+	memset(&np, 0, sizeof(np));
+	np.pid = r->pid;
+	np.tid = r->pid;
+	np.ppid = r->ppid;
+	np.uid = r->creds_known ? r->euid : 0;
+	np.auid = r->creds_known ? r->auid : 4294967295u;
+	np.ktime = ktime;
+	np.start_time_ns = wall;
+	np.flags = NSW_PF_MISS;
+	np.binary = r->binary.p ? bytes_dup(&r->binary) :
+		    r->comm.p ? bytes_dup(&r->comm) : NULL;
+	if (par) {
+		np.ctr = par->ctr;
+		if (np.ctr)
+			container_get(np.ctr);
+		np.ns = par->ns;
+		np.ns_known = par->ns_known;
+	}
+	p->stats.proc_misses++;
+	return proc_cache_insert(p->pc, &np);
+}
+
+static struct nsw_process *acting_process(struct pipeline *p,
+					  const struct nsw_raw *r,
+					  uint64_t ktime, uint64_t wall)
+{
+	struct nsw_process *pr = lookup(p, r->pid);
+
+	if (!pr)
+		pr = synthesize(p, r, ktime, wall);
+	if (pr && r->creds_known) {
+		pr->uid = r->euid;
+		pr->auid = r->auid;
+	}
+	return pr;
+}
+
+static const char *effective_argv0(const struct nsw_raw *r, char *buf,
+				   size_t len)
+{
+	const char *b;
+	size_t bl;
+
+	if (r->argc <= 0)
+		return NULL;
+	/* `busybox nsenter ...` / `toybox nsenter ...`: the applet name is
+	 * argv[1] */
+	b = memrchr(r->argv[0].p, '/', r->argv[0].len);
+	b = b ? b + 1 : r->argv[0].p;
+	bl = r->argv[0].len - (size_t)(b - r->argv[0].p);
+	if (r->argc > 1 && ((bl == 7 && !memcmp(b, "busybox", 7)) ||
+			    (bl == 6 && !memcmp(b, "toybox", 6)))) {
+		snprintf(buf, len, "%.*s", (int)r->argv[1].len, r->argv[1].p);
+		return buf;
+	}
+	snprintf(buf, len, "%.*s", (int)r->argv[0].len, r->argv[0].p);
+	return buf;
+}
+
+static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
+{
+	const struct nsw_process *anc[MAX_ANCESTORS];
+	struct nsw_process np, live, *prev, *pr;
+	struct cgroup_attr cg;
+	bool have_live = false;
+	uint64_t ktime, wall;
+	char argv0[256];
+	struct nsw_event ev;
+
+	if (r->success_known && !r->success)
+		return 0;	/* failed exec: the old image goes on */
+	times_of(p, r, &ktime, &wall);
+	prev = proc_cache_lookup(p->pc, r->pid);
+	memset(&cg, 0, sizeof(cg));
+	if (p->live &&
+	    procfs_read_process(p->opts.procfs, r->pid, &live, &cg) == 0)
+		have_live = true;
+
+	memset(&np, 0, sizeof(np));
+	np.pid = r->pid;
+	np.tid = r->pid;
+	np.ppid = r->ppid ? r->ppid : have_live ? live.ppid :
+		  prev ? prev->ppid : 0;
+	np.uid = r->creds_known ? r->euid : have_live ? live.uid :
+		 prev ? prev->uid : 0;
+	np.auid = r->creds_known ? r->auid : have_live ? live.auid :
+		  prev ? prev->auid : 4294967295u;
+	np.ktime = ktime;
+	np.start_time_ns = wall;
+	np.flags = NSW_PF_EXECVE;
+	if (prev && (prev->flags & NSW_PF_CLONE))
+		np.flags |= NSW_PF_CLONE;
+	if (r->args_truncated)
+		np.flags |= NSW_PF_TRUNC_ARGS;
+	if (r->binary.p)
+		np.binary = bytes_dup(&r->binary);
+	else if (have_live && live.binary)
+		np.binary = strdup(live.binary);
+	if (r->argc > 0)
+		np.arguments = procfs_join_args(r->argv, r->argc, 1);
+	else if (have_live && live.arguments)
+		np.arguments = strdup(live.arguments);
+	if (r->cwd.p)
+		np.cwd = bytes_dup(&r->cwd);
+	else if (have_live && live.cwd)
+		np.cwd = strdup(live.cwd);
+	if (!np.cwd)
+		np.flags |= NSW_PF_NOCWD;
+	else if (!strcmp(np.cwd, "/"))
+		np.flags |= NSW_PF_ROOTCWD;
+	if (r->caps_known) {
+		np.caps_known = true;
+		np.cap_permitted = r->cap_permitted;
+		np.cap_effective = r->cap_effective;
+	} else if (have_live) {
+		np.caps_known = live.caps_known;
+		np.cap_permitted = live.cap_permitted;
+		np.cap_effective = live.cap_effective;
+	}
+	if (r->ns_after_known) {
+		np.ns = r->ns_after;
+		np.ns_known = true;
+	} else if (prev && prev->ns_known) {
+		/* exec does not change namespaces: the state before it is
+		 * more accurate than a late /proc read */
+		np.ns = prev->ns;
+		np.ns_known = true;
+	} else if (have_live) {
+		np.ns = live.ns;
+		np.ns_known = live.ns_known;
+	}
+	np.container_pid = have_live ? live.container_pid :
+			   prev ? prev->container_pid : 0;
+	if (have_live && cg.kind != CGROUP_HOST)
+		np.ctr = container_for(p, &cg);
+	else if (!have_live && prev && prev->ctr) {
+		np.ctr = prev->ctr;
+		container_get(np.ctr);
+	} else if (!have_live && !prev && np.ppid) {
+		struct nsw_process *par = lookup(p, np.ppid);
+
+		if (par && par->ctr) {
+			np.ctr = par->ctr;
+			container_get(np.ctr);
+		}
+	}
+	if (have_live)
+		proc_release(&live);
+	link_parent(p, &np);
+	pr = proc_cache_insert(p->pc, &np);
+	if (!pr)
+		return -ENOMEM;
+	pr->in_init_tree = in_init_tree(p, pr);
+
+	event_init(p, &ev, NSW_EV_EXEC, pr, wall);
+	ev.syscall = r->syscall ? r->syscall : NSW_SC_EXECVE;
+	family(p, &ev, anc);
+	verdict_alerts_exec(&ev, p->host_known ? &p->host.ns : NULL,
+			    effective_argv0(r, argv0, sizeof(argv0)),
+			    verdict_is_runtime_helper(pr->binary));
+	return emit(p, &ev);
+}
+
+static int handle_fork(struct pipeline *p, const struct nsw_raw *r)
+{
+	struct nsw_process np, *par;
+	uint64_t ktime, wall;
+
+	times_of(p, r, &ktime, &wall);
+	par = r->ppid ? lookup(p, r->ppid) : NULL;
+	if (!par) {
+		/* unknown parent: read the child itself when we can */
+		if (!load_live(p, r->pid))
+			synthesize(p, r, ktime, wall);
+		return 0;
+	}
+	if (proc_copy(&np, par) < 0)
+		return -ENOMEM;
+	np.pid = r->pid;
+	np.tid = r->pid;
+	np.ppid = par->pid;
+	np.parent_ktime = par->ktime;
+	np.ktime = ktime;
+	np.start_time_ns = wall;
+	np.flags = (par->flags & ~(NSW_PF_EXECVE | NSW_PF_PROCFS)) | NSW_PF_CLONE;
+	np.in_init_tree = par->in_init_tree;
+	if (r->ns_after_known) {
+		np.ns = r->ns_after;
+		np.ns_known = true;
+	}
+	return proc_cache_insert(p->pc, &np) ? 0 : -ENOMEM;
+}
+
+static const char *signal_name(int sig)
+{
+	static const char *const names[] = {
+		[1] = "SIGHUP", [2] = "SIGINT", [3] = "SIGQUIT", [4] = "SIGILL",
+		[5] = "SIGTRAP", [6] = "SIGABRT", [7] = "SIGBUS", [8] = "SIGFPE",
+		[9] = "SIGKILL", [10] = "SIGUSR1", [11] = "SIGSEGV",
+		[12] = "SIGUSR2", [13] = "SIGPIPE", [14] = "SIGALRM",
+		[15] = "SIGTERM", [16] = "SIGSTKFLT", [17] = "SIGCHLD",
+		[18] = "SIGCONT", [19] = "SIGSTOP", [20] = "SIGTSTP",
+		[21] = "SIGTTIN", [22] = "SIGTTOU", [23] = "SIGURG",
+		[24] = "SIGXCPU", [25] = "SIGXFSZ", [26] = "SIGVTALRM",
+		[27] = "SIGPROF", [28] = "SIGWINCH", [29] = "SIGIO",
+		[30] = "SIGPWR", [31] = "SIGSYS",
+	};
+
+	if (sig > 0 && sig < (int)(sizeof(names) / sizeof(names[0])))
+		return names[sig];
+	return sig ? "SIGRT" : NULL;
+}
+
+static int handle_exit(struct pipeline *p, const struct nsw_raw *r)
+{
+	const struct nsw_process *anc[MAX_ANCESTORS];
+	struct nsw_process *pr;
+	uint64_t ktime, wall;
+	struct nsw_event ev;
+	int ret;
+
+	times_of(p, r, &ktime, &wall);
+	pr = proc_cache_lookup(p->pc, r->pid);
+	if (!pr)
+		pr = synthesize(p, r, ktime, wall);
+	if (!pr)
+		return -ENOMEM;
+	event_init(p, &ev, NSW_EV_EXIT, pr, wall);
+	ev.signal = signal_name(r->exit_signal);
+	ev.status = (uint32_t)r->exit_code;
+	family(p, &ev, anc);
+	ret = emit(p, &ev);
+	proc_cache_remove(p->pc, r->pid);
+	return ret;
+}
+
+static uint32_t ns_types_of(const struct nsw_raw *r, bool *known)
+{
+	*known = true;
+	switch (r->syscall) {
+	case NSW_SC_SETNS:
+		if (r->a1)
+			return (uint32_t)r->a1 & NSW_CLONE_NS_MASK;
+		if (r->target_ns_type)
+			return r->target_ns_type;
+		return 0;	/* "any" */
+	case NSW_SC_UNSHARE:
+	case NSW_SC_CLONE:
+		return (uint32_t)r->a0 & NSW_CLONE_NS_MASK;
+	case NSW_SC_CLONE3:
+		if (!r->clone_flags) {
+			*known = false;	/* audit cannot read clone_args */
+			return 0;
+		}
+		return (uint32_t)r->clone_flags & NSW_CLONE_NS_MASK;
+	default:
+		*known = false;
+		return 0;
+	}
+}
+
+static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
+{
+	const struct nsw_process *anc[MAX_ANCESTORS];
+	struct verdict_input vi;
+	struct nsw_process *pr, *par;
+	struct nsw_ns_set live_ns;
+	uint64_t ktime, wall;
+	struct nsw_event ev;
+	bool helper;
+
+	times_of(p, r, &ktime, &wall);
+	pr = acting_process(p, r, ktime, wall);
+	if (!pr)
+		return -ENOMEM;
+	event_init(p, &ev, NSW_EV_KPROBE, pr, wall);
+	ev.syscall = r->syscall;
+	if (r->syscall == NSW_SC_SETNS) {
+		ev.args[0] = (int32_t)r->a0;
+		ev.args[1] = (int32_t)r->a1;
+		ev.nargs = 2;
+	} else {
+		ev.args[0] = (int32_t)(uint32_t)(r->syscall == NSW_SC_CLONE3 ?
+						 r->clone_flags : (uint64_t)r->a0);
+		ev.nargs = 1;
+		ev.clone_flags = r->syscall == NSW_SC_CLONE3 ? r->clone_flags :
+				 (uint64_t)r->a0;
+	}
+	ev.ret_known = r->ret_known;
+	ev.ret = (int32_t)r->ret;
+	ev.success_known = true;
+	ev.success = r->success_known ? r->success :
+		     (r->ret_known && r->ret >= 0);
+	ev.ns_types = ns_types_of(r, &ev.ns_types_known);
+	if (r->killed) {
+		ev.action = NSW_ACTION_SIGKILL;
+		ev.return_action = NSW_ACTION_SIGKILL;
+		ev.enforced = "sigkill";
+	}
+
+	memset(&vi, 0, sizeof(vi));
+	vi.syscall = r->syscall;
+	vi.success = ev.success;
+	vi.container_process = pr->ctr != NULL;
+	vi.ns_mask = r->syscall == NSW_SC_SETNS ? ev.ns_types :
+		     ev.ns_types_known ? ev.ns_types : 0;
+	vi.host = p->host_known ? &p->host.ns : NULL;
+	vi.own = pr->ctr && pr->ctr->has_ns ? &pr->ctr->init_ns : NULL;
+	if (r->ns_before_known) {
+		vi.before = r->ns_before;
+		vi.before_known = vi.before_exact = true;
+	} else if (pr->ns_known) {
+		vi.before = pr->ns;
+		vi.before_known = true;
+	}
+	par = pr->ppid ? lookup(p, pr->ppid) : NULL;
+	vi.parent_ns = par && par->ns_known ? &par->ns : NULL;
+	if (r->ns_after_known) {
+		vi.after = r->ns_after;
+		vi.after_known = true;
+	} else if (p->live &&
+		   nsinfo_read_pid(p->opts.procfs, r->pid, &live_ns) == 0) {
+		vi.after = live_ns;
+		vi.after_known = true;
+	}
+	if (!vi.before_known && vi.parent_ns) {
+		vi.before = *vi.parent_ns;
+		vi.before_known = true;
+	}
+	ev.verdict = verdict_nscall(&vi, ev.ns_change);
+	if (vi.after_known && ev.success) {
+		/* the process now holds the new namespaces */
+		pr->ns = vi.after;
+		pr->ns_known = true;
+	}
+	family(p, &ev, anc);
+	helper = verdict_is_runtime_helper(pr->binary);
+	verdict_alerts_nscall(&ev, helper);
+	return emit(p, &ev);
+}
+
+int pipeline_handle(struct pipeline *p, const struct nsw_raw *raw)
+{
+	p->stats.raw_events++;
+	switch (raw->type) {
+	case NSW_RAW_EXEC:
+		return handle_exec(p, raw);
+	case NSW_RAW_FORK:
+		return handle_fork(p, raw);
+	case NSW_RAW_EXIT:
+		return handle_exit(p, raw);
+	case NSW_RAW_NSCALL:
+		return handle_nscall(p, raw);
+	}
+	p->stats.parse_errors++;
+	return -EINVAL;
+}
+
+/* Sweep predicate: the live process is gone (audit never reports exits).
+ * Entries whose pid now belongs to a newer process are replaced at the
+ * next exec anyway. */
+static bool proc_gone(struct nsw_process *pr, void *arg)
+{
+	struct pipeline *p = arg;
+	char path[64];
+
+	if (pr->pid <= 2)
+		return false;
+	snprintf(path, sizeof(path), "%s/%u", p->opts.procfs, pr->pid);
+	return access(path, F_OK) < 0 && errno == ENOENT;
+}
+
+/* ---- procfs seeding and snapshot ---------------------------------- */
+
+static int pid_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sorted list of numeric entries of procfs; caller frees. */
+static uint32_t *list_pids(const char *procfs, size_t *np)
+{
+	uint32_t *pids = NULL, *n;
+	size_t cnt = 0, cap = 0;
+	struct dirent *de;
+	DIR *d;
+
+	d = opendir(procfs);
+	if (!d)
+		return NULL;
+	while ((de = readdir(d))) {
+		char *end;
+		unsigned long v = strtoul(de->d_name, &end, 10);
+
+		if (*end || !v || v > UINT32_MAX)
+			continue;
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 1024;
+			n = realloc(pids, cap * sizeof(*pids));
+			if (!n) {
+				free(pids);
+				closedir(d);
+				errno = ENOMEM;
+				return NULL;
+			}
+			pids = n;
+		}
+		pids[cnt++] = (uint32_t)v;
+	}
+	closedir(d);
+	qsort(pids, cnt, sizeof(*pids), pid_cmp);
+	*np = cnt;
+	return pids;
+}
+
+int pipeline_seed_procfs(struct pipeline *p)
+{
+	uint32_t *pids;
+	size_t n = 0, i;
+
+	pids = list_pids(p->opts.procfs, &n);
+	if (!pids)
+		return n ? -errno : (errno ? -errno : 0);
+	for (i = 0; i < n; i++)
+		if (!proc_cache_lookup(p->pc, pids[i]))
+			load_live(p, pids[i]);
+	/* links and init-tree flags need the whole tree */
+	for (i = 0; i < n; i++) {
+		struct nsw_process *pr = proc_cache_lookup(p->pc, pids[i]);
+
+		if (!pr)
+			continue;
+		link_parent(p, pr);
+		pr->in_init_tree = in_init_tree(p, pr);
+	}
+	free(pids);
+	return 0;
+}
+
+/* Emit a process_exec event for every cached process, by pid. */
+int pipeline_emit_snapshot(struct pipeline *p)
+{
+	const struct nsw_process *anc[MAX_ANCESTORS];
+	uint32_t *pids;
+	size_t n = 0, i;
+	int ret = 0;
+
+	pids = list_pids(p->opts.procfs, &n);
+	if (!pids)
+		return -errno;
+	for (i = 0; i < n; i++) {
+		struct nsw_process *pr = proc_cache_lookup(p->pc, pids[i]);
+		struct nsw_event ev;
+		const char *argv0 = NULL;
+		char a0[256];
+
+		if (!pr)
+			continue;
+		event_init(p, &ev, NSW_EV_EXEC, pr, 0);
+		family(p, &ev, anc);
+		if (pr->arguments && pr->binary &&
+		    (strstr(pr->binary, "busybox") || strstr(pr->binary, "toybox"))) {
+			/* applet name: the first argument */
+			size_t l = strcspn(pr->arguments, " ");
+
+			snprintf(a0, sizeof(a0), "%.*s", (int)l, pr->arguments);
+			argv0 = a0;
+		}
+		verdict_alerts_exec(&ev, p->host_known ? &p->host.ns : NULL,
+				    argv0, verdict_is_runtime_helper(pr->binary));
+		if (emit(p, &ev) < 0)
+			ret = -EIO;
+	}
+	free(pids);
+	return ret;
+}
+
+const struct host_ns *pipeline_host(const struct pipeline *p)
+{
+	return p->host_known ? &p->host : NULL;
+}
+
+volatile sig_atomic_t pipeline_hup;
+
+void pipeline_tick(struct pipeline *p)
+{
+	struct timespec ts;
+	uint64_t now;
+	int r;
+
+	if (pipeline_hup) {
+		pipeline_hup = 0;
+		r = p->out ? output_reopen(p->out) : 0;
+		if (r < 0)
+			log_err("cannot reopen output: %s", strerror(-r));
+		else
+			log_info("output reopened");
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec;
+	if (!p->next_stats)
+		p->next_stats = now + p->opts.stats_interval;
+	if (p->opts.stats_interval && now >= p->next_stats) {
+		p->next_stats = now + p->opts.stats_interval;
+		pipeline_emit_stats(p);
+	}
+	if (now >= p->next_sweep) {
+		p->next_sweep = now + 30;
+		container_cache_sweep(p->cc);
+		if (p->live)
+			proc_cache_foreach(p->pc, proc_gone, p);
+	}
+}
+
+int pipeline_emit_stats(struct pipeline *p)
+{
+	strbuf_reset(&p->sb);
+	if (encode_json_stats(&p->sb, &p->ectx, pipeline_stats(p),
+			      now_wall_ns()) < 0 || !p->out)
+		return -EIO;
+	return output_write(p->out, p->sb.buf, p->sb.len);
+}
+
+int pipeline_tamper(struct pipeline *p, const char *message)
+{
+	struct nsw_process self;
+	struct nsw_event ev;
+	int r;
+
+	/* attributed to nswatch itself: the monitor is what was tampered */
+	memset(&self, 0, sizeof(self));
+	if (!p->live || procfs_read_process(p->opts.procfs, (uint32_t)getpid(),
+					    &self, NULL) < 0) {
+		self.pid = self.tid = (uint32_t)getpid();
+		self.auid = 4294967295u;
+	}
+	link_parent(p, &self);
+	event_init(p, &ev, NSW_EV_KPROBE, &self, 0);
+	verdict_add_alert(&ev, NSW_RULE_MONITOR_TAMPER, NSW_SEV_HIGH, "%s",
+			  message);
+	log_warn("monitor tamper: %s", message);
+	r = emit(p, &ev);
+	procfs_process_clear(&self);
+	return r;
+}

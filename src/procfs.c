@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nsinfo.h"
+#include "procfs.h"
+#include "strbuf.h"
+
+int procfs_parse_stat(const char *text, size_t len, struct procfs_stat *out)
+{
+	const char *open, *close, *p, *end = text + len;
+	unsigned long long v;
+	size_t n;
+	int field;
+
+	memset(out, 0, sizeof(*out));
+	open = memchr(text, '(', len);
+	if (!open)
+		return -EINVAL;
+	/* comm may contain ')' : the last one closes it */
+	close = NULL;
+	for (p = end; p > open; p--)
+		if (p[-1] == ')') {
+			close = p - 1;
+			break;
+		}
+	if (!close)
+		return -EINVAL;
+	out->pid = (uint32_t)strtoul(text, NULL, 10);
+	n = (size_t)(close - open - 1);
+	if (n >= sizeof(out->comm))
+		n = sizeof(out->comm) - 1;
+	memcpy(out->comm, open + 1, n);
+	out->comm[n] = '\0';
+	p = close + 1;
+	/* fields after comm start at 3 (state) */
+	for (field = 3; p < end && field <= 22; field++) {
+		while (p < end && *p == ' ')
+			p++;
+		if (p >= end)
+			break;
+		if (field == 3) {
+			out->state = *p;
+		} else if (field == 4 || field == 22) {
+			char *e;
+
+			errno = 0;
+			v = strtoull(p, &e, 10);
+			if (errno || e == p)
+				return -EINVAL;
+			if (field == 4)
+				out->ppid = (uint32_t)v;
+			else
+				out->starttime_ticks = v;
+		}
+		while (p < end && *p != ' ')
+			p++;
+	}
+	return field > 22 ? 0 : -EINVAL;
+}
+
+static const char *status_field(const char *text, size_t len, const char *key)
+{
+	size_t kl = strlen(key);
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if ((size_t)(end - p) > kl && !memcmp(p, key, kl) && p[kl] == ':')
+			return p + kl + 1;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return NULL;
+}
+
+int procfs_parse_status(const char *text, size_t len, struct procfs_status *out)
+{
+	const char *v;
+	char *e;
+
+	memset(out, 0, sizeof(*out));
+	v = status_field(text, len, "Uid");
+	if (!v)
+		return -EINVAL;
+	out->ruid = (uint32_t)strtoul(v, &e, 10);
+	out->euid = (uint32_t)strtoul(e, NULL, 10);
+	v = status_field(text, len, "Tgid");
+	if (v)
+		out->tgid = (uint32_t)strtoul(v, NULL, 10);
+	v = status_field(text, len, "NSpid");
+	if (v) {
+		const char *q = v;
+
+		for (;;) {
+			unsigned long x;
+
+			while (*q == ' ' || *q == '\t')
+				q++;
+			if (*q < '0' || *q > '9')
+				break;
+			x = strtoul(q, &e, 10);
+			out->nspid_inner = (uint32_t)x;
+			q = e;
+		}
+	}
+	v = status_field(text, len, "CapPrm");
+	if (v) {
+		out->cap_prm = strtoull(v, NULL, 16);
+		v = status_field(text, len, "CapEff");
+		if (v) {
+			out->cap_eff = strtoull(v, NULL, 16);
+			out->caps_known = true;
+		}
+	}
+	return 0;
+}
+
+char *procfs_join_args(const struct nsw_bytes *argv, int argc, int first)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int i;
+
+	for (i = first; i < argc; i++) {
+		bool space = memchr(argv[i].p, ' ', argv[i].len) != NULL;
+
+		if (i > first)
+			strbuf_addc(&sb, ' ');
+		if (space)
+			strbuf_addc(&sb, '"');
+		strbuf_add(&sb, argv[i].p, argv[i].len);
+		if (space)
+			strbuf_addc(&sb, '"');
+	}
+	if (sb.overflow) {
+		strbuf_release(&sb);
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (!sb.buf)
+		return strdup("");
+	return sb.buf;
+}
+
+char *procfs_read_file(const char *procfs, uint32_t pid, const char *name,
+		       size_t *lenp)
+{
+	char path[PATH_MAX];
+	size_t cap = 4096, len = 0;
+	char *buf, *nb;
+	int fd, saved;
+
+	snprintf(path, sizeof(path), "%s/%u/%s", procfs, pid, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	buf = malloc(cap);
+	if (!buf)
+		goto fail;
+	for (;;) {
+		ssize_t n;
+
+		if (len + 1 >= cap) {
+			if (cap >= PROCFS_MAX_FILE)
+				break;	/* bounded: keep what we have */
+			cap *= 2;
+			nb = realloc(buf, cap);
+			if (!nb)
+				goto fail;
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	if (lenp)
+		*lenp = len;
+	return buf;
+fail:
+	saved = errno;
+	free(buf);
+	close(fd);
+	errno = saved;
+	return NULL;
+}
+
+uint64_t procfs_ticks_to_ns(uint64_t ticks)
+{
+	static long hz;
+
+	if (!hz) {
+		hz = sysconf(_SC_CLK_TCK);
+		if (hz <= 0)
+			hz = 100;
+	}
+	return ticks * (1000000000ull / (uint64_t)hz);
+}
+
+uint64_t procfs_boot_wall_ns(void)
+{
+	static uint64_t boot;
+	struct timespec rt, bt;
+
+	if (!boot) {
+		clock_gettime(CLOCK_REALTIME, &rt);
+		clock_gettime(CLOCK_BOOTTIME, &bt);
+		boot = ((uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec) -
+		       ((uint64_t)bt.tv_sec * 1000000000ull + (uint64_t)bt.tv_nsec);
+	}
+	return boot;
+}
+
+static char *read_link_dup(const char *procfs, uint32_t pid, const char *name)
+{
+	char path[PATH_MAX], buf[PATH_MAX];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/%u/%s", procfs, pid, name);
+	n = readlink(path, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return strdup(buf);
+}
+
+int procfs_read_process(const char *procfs, uint32_t pid,
+			struct nsw_process *p, struct cgroup_attr *cg)
+{
+	struct procfs_status st;
+	struct procfs_stat s;
+	struct nsw_bytes argv[NSW_RAW_MAX_ARGS];
+	char *text;
+	size_t len;
+	int argc = 0, err;
+
+	memset(p, 0, sizeof(*p));
+	text = procfs_read_file(procfs, pid, "stat", &len);
+	if (!text)
+		return -errno;
+	err = procfs_parse_stat(text, len, &s);
+	free(text);
+	if (err < 0)
+		return err;
+	text = procfs_read_file(procfs, pid, "status", &len);
+	if (!text)
+		return -errno;
+	err = procfs_parse_status(text, len, &st);
+	free(text);
+	if (err < 0)
+		return err;
+
+	p->pid = pid;
+	p->tid = pid;
+	p->ppid = s.ppid;
+	p->uid = st.euid;
+	p->auid = 4294967295u;
+	text = procfs_read_file(procfs, pid, "loginuid", NULL);
+	if (text) {
+		p->auid = (uint32_t)strtoul(text, NULL, 10);
+		free(text);
+	}
+	p->ktime = procfs_ticks_to_ns(s.starttime_ticks);
+	p->start_time_ns = procfs_boot_wall_ns() + p->ktime;
+	p->flags = NSW_PF_PROCFS;
+	p->caps_known = st.caps_known;
+	p->cap_permitted = st.cap_prm;
+	p->cap_effective = st.cap_eff;
+	p->container_pid = st.nspid_inner;
+
+	p->binary = read_link_dup(procfs, pid, "exe");
+	if (p->binary) {
+		/* a replaced binary reads "path (deleted)": keep the path */
+		size_t bl = strlen(p->binary);
+
+		if (bl > 10 && !strcmp(p->binary + bl - 10, " (deleted)"))
+			p->binary[bl - 10] = '\0';
+	}
+	p->cwd = read_link_dup(procfs, pid, "cwd");
+	if (!p->cwd)
+		p->flags |= NSW_PF_NOCWD;
+	else if (!strcmp(p->cwd, "/"))
+		p->flags |= NSW_PF_ROOTCWD;
+
+	text = procfs_read_file(procfs, pid, "cmdline", &len);
+	if (text) {
+		size_t off = 0;
+
+		while (off < len && argc < NSW_RAW_MAX_ARGS) {
+			size_t l = strnlen(text + off, len - off);
+
+			argv[argc].p = text + off;
+			argv[argc].len = l;
+			argc++;
+			off += l + 1;
+		}
+		if (off < len)
+			p->flags |= NSW_PF_TRUNC_ARGS;
+		p->arguments = procfs_join_args(argv, argc, 1);
+		if (!p->binary && argc > 0)
+			p->binary = strndup(argv[0].p, argv[0].len);
+		free(text);
+	}
+	if (!p->binary) {
+		/* kernel threads: Tetragon shows the comm */
+		p->binary = strdup(s.comm);
+	}
+	p->ns_known = nsinfo_read_pid(procfs, pid, &p->ns) == 0;
+
+	if (cg) {
+		text = procfs_read_file(procfs, pid, "cgroup", &len);
+		if (!text || container_parse_cgroup(text, len, cg) < 0) {
+			memset(cg, 0, sizeof(*cg));
+			cg->kind = CGROUP_HOST;
+		}
+		free(text);
+	}
+	return 0;
+}
+
+void procfs_process_clear(struct nsw_process *p)
+{
+	free(p->binary);
+	free(p->arguments);
+	free(p->cwd);
+	p->binary = p->arguments = p->cwd = NULL;
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Reading one process from procfs into the schema's process object. */
+#ifndef NSWATCH_PROCFS_H
+#define NSWATCH_PROCFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "container.h"
+#include "event.h"
+#include "raw-event.h"
+
+#define PROCFS_MAX_FILE (256u << 10)	/* cap on one /proc file read */
+
+/* Fields of /proc/<pid>/stat and status that we use. */
+struct procfs_stat {
+	uint32_t pid;
+	uint32_t ppid;
+	uint64_t starttime_ticks;
+	char comm[64];
+	char state;
+};
+
+struct procfs_status {
+	uint32_t ruid, euid;
+	uint32_t tgid;
+	uint32_t nspid_inner;	/* last NSpid entry */
+	uint64_t cap_prm, cap_eff;
+	bool caps_known;
+};
+
+/* Pure parsers.  0 or -EINVAL. */
+int procfs_parse_stat(const char *text, size_t len, struct procfs_stat *out);
+int procfs_parse_status(const char *text, size_t len, struct procfs_status *out);
+
+/* Join argv[first..argc) as the schema's `arguments` string (argument
+ * with a space wrapped in double quotes).  Returns a malloc'd string
+ * (caller frees) or NULL with errno set. */
+char *procfs_join_args(const struct nsw_bytes *argv, int argc, int first);
+
+/* Read a whole small file under procfs (bounded by PROCFS_MAX_FILE).
+ * Returns a malloc'd NUL-terminated buffer or NULL with errno set. */
+char *procfs_read_file(const char *procfs, uint32_t pid, const char *name,
+		       size_t *lenp);
+
+/* Boot-time ns per clock tick conversion of a stat starttime. */
+uint64_t procfs_ticks_to_ns(uint64_t ticks);
+/* Wall clock ns at boot (realtime - boottime), computed once. */
+uint64_t procfs_boot_wall_ns(void);
+
+/*
+ * Fill `p` (fields it owns are malloc'd) for a live pid: ppid, uid, auid,
+ * ktime/start_time from stat starttime, binary (exe), arguments (cmdline),
+ * cwd, caps, namespaces, container pid.  Flags get NSW_PF_PROCFS and
+ * NSW_PF_ROOTCWD as applicable.  The cgroup text is parsed into `cg`
+ * (may be NULL).  0 or -errno (-ENOENT: the process is gone).
+ */
+int procfs_read_process(const char *procfs, uint32_t pid,
+			struct nsw_process *p, struct cgroup_attr *cg);
+
+/* Free the strings a process owns (not the container ref). */
+void procfs_process_clear(struct nsw_process *p);
+
+#endif

@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "strbuf.h"
+#include "verdict.h"
+
+int verdict_slot_of_flag(uint32_t flag)
+{
+	switch (flag) {
+	case NSW_CLONE_NEWNS: return NSW_NS_MNT;
+	case NSW_CLONE_NEWUTS: return NSW_NS_UTS;
+	case NSW_CLONE_NEWIPC: return NSW_NS_IPC;
+	case NSW_CLONE_NEWNET: return NSW_NS_NET;
+	case NSW_CLONE_NEWCGROUP: return NSW_NS_CGROUP;
+	case NSW_CLONE_NEWUSER: return NSW_NS_USER;
+	case NSW_CLONE_NEWPID: return NSW_NS_PID_FOR_CHILDREN;
+	case NSW_CLONE_NEWTIME: return NSW_NS_TIME_FOR_CHILDREN;
+	default: return -1;
+	}
+}
+
+/* Slots a call can change for its caller. */
+static bool slot_in_scope(int slot, uint32_t mask)
+{
+	uint32_t bit;
+
+	/* the task's own pid and time namespaces never change by setns or
+	 * unshare; only the *_for_children ones do */
+	if (slot == NSW_NS_PID || slot == NSW_NS_TIME)
+		return false;
+	if (!mask)
+		return true;
+	for (bit = 1; bit; bit <<= 1)
+		if ((mask & bit) && verdict_slot_of_flag(bit) == slot)
+			return true;
+	return false;
+}
+
+enum nsw_verdict verdict_nscall(const struct verdict_input *in,
+				struct nsw_ns_change ch[NSW_NS_COUNT])
+{
+	bool any = false, to_host = false, from_host_only = true;
+	bool to_own_only = true;
+	int i;
+
+	memset(ch, 0, sizeof(*ch) * NSW_NS_COUNT);
+	if (!in->success)
+		return NSW_VERDICT_NONE;
+	if (in->syscall != NSW_SC_SETNS) {
+		/* unshare/clone that succeeded made new namespaces */
+		if (in->before_known && in->after_known &&
+		    in->syscall == NSW_SC_UNSHARE) {
+			for (i = 0; i < NSW_NS_COUNT; i++) {
+				if (!slot_in_scope(i, in->ns_mask) ||
+				    in->before.inum[i] == in->after.inum[i])
+					continue;
+				ch[i].changed = true;
+				ch[i].from = in->before.inum[i];
+				ch[i].to = in->after.inum[i];
+			}
+		}
+		return NSW_VERDICT_NEW_NAMESPACE;
+	}
+	if (!in->after_known || !in->before_known)
+		return NSW_VERDICT_UNKNOWN;
+
+	for (i = 0; i < NSW_NS_COUNT; i++) {
+		uint32_t from = in->before.inum[i], to = in->after.inum[i];
+		bool from_is_host, to_is_host;
+
+		if (!slot_in_scope(i, in->ns_mask) || !to)
+			continue;
+		if (from == to && !in->before_exact && in->parent_ns &&
+		    in->parent_ns->inum[i])
+			from = in->parent_ns->inum[i];
+		if (!from || from == to)
+			continue;
+		from_is_host = in->host && in->host->inum[i] == from;
+		to_is_host = in->host && in->host->inum[i] == to;
+		ch[i].changed = true;
+		ch[i].from = from;
+		ch[i].to = to;
+		ch[i].to_is_host = to_is_host;
+		any = true;
+		if (to_is_host && !from_is_host)
+			to_host = true;
+		if (!from_is_host)
+			from_host_only = false;
+		if (!in->own || in->own->inum[i] != to)
+			to_own_only = false;
+	}
+	if (!any)
+		return NSW_VERDICT_NONE;
+	if (to_host)
+		return in->container_process ? NSW_VERDICT_ESCAPE_TO_HOST :
+					       NSW_VERDICT_NONE;
+	if (from_host_only)
+		return NSW_VERDICT_ENTER_CONTAINER;
+	if (!in->container_process)
+		return NSW_VERDICT_ENTER_CONTAINER;
+	if (to_own_only)
+		return NSW_VERDICT_NONE;
+	return NSW_VERDICT_LATERAL;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+bool verdict_is_nsenter(const char *binary, const char *argv0)
+{
+	const char *b = binary ? base_name(binary) : "";
+	const char *a = argv0 ? base_name(argv0) : "";
+
+	if (!strcmp(b, "nsenter") || !strcmp(a, "nsenter"))
+		return true;
+	/* busybox/toybox applets: `busybox nsenter ...` as argv[0]/[1] is
+	 * handled by the caller passing argv[1] when argv[0] is the
+	 * multi-call binary */
+	return false;
+}
+
+bool verdict_is_runtime_helper(const char *binary)
+{
+	static const char *const helpers[] = {
+		"runc", "crun", "conmon", "containerd-shim",
+		"containerd-shim-runc-v1", "containerd-shim-runc-v2",
+		"containerd", "dockerd", "docker-init", "crio", "kubelet",
+		"podman", "catatonit", "youki", "runsc",
+		/* CNI plugins */
+		"bridge", "loopback", "portmap", "host-local", "calico",
+		"calico-ipam", "flannel", "cilium-cni", "weave-net",
+		"bandwidth", "firewall", "tuning", "macvlan", "ipvlan",
+		"ptp", "vlan", "host-device", "dhcp", "static",
+	};
+	const char *b;
+	size_t i;
+
+	if (!binary)
+		return false;
+	b = base_name(binary);
+	for (i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++)
+		if (!strcmp(b, helpers[i]))
+			return true;
+	return false;
+}
+
+void verdict_add_alert(struct nsw_event *ev, enum nsw_rule rule,
+		       enum nsw_severity sev, const char *fmt, ...)
+{
+	struct nsw_alert *a;
+	va_list ap;
+
+	if (ev->n_alerts >= NSW_MAX_ALERTS)
+		return;
+	a = &ev->alerts[ev->n_alerts++];
+	a->rule = rule;
+	a->severity = sev;
+	va_start(ap, fmt);
+	vsnprintf(a->message, sizeof(a->message), fmt, ap);
+	va_end(ap);
+}
+
+static void ns_list(const struct nsw_event *ev, bool host_only, char *buf,
+		    size_t len)
+{
+	size_t off = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < NSW_NS_COUNT; i++) {
+		const char *name;
+		int n;
+
+		if (!ev->ns_change[i].changed ||
+		    (host_only && !ev->ns_change[i].to_is_host))
+			continue;
+		name = i == NSW_NS_PID_FOR_CHILDREN ? "pid" :
+		       i == NSW_NS_TIME_FOR_CHILDREN ? "time" : nsw_ns_name(i);
+		n = snprintf(buf + off, len - off, "%s%s", off ? "," : "", name);
+		if (n < 0 || (size_t)n >= len - off)
+			break;
+		off += (size_t)n;
+	}
+}
+
+static void flag_names(uint32_t mask, char *buf, size_t len)
+{
+	static const struct { uint32_t bit; const char *name; } f[] = {
+		{ NSW_CLONE_NEWNS, "mnt" }, { NSW_CLONE_NEWUTS, "uts" },
+		{ NSW_CLONE_NEWIPC, "ipc" }, { NSW_CLONE_NEWUSER, "user" },
+		{ NSW_CLONE_NEWPID, "pid" }, { NSW_CLONE_NEWNET, "net" },
+		{ NSW_CLONE_NEWCGROUP, "cgroup" }, { NSW_CLONE_NEWTIME, "time" },
+	};
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		int n;
+
+		if (!(mask & f[i].bit))
+			continue;
+		n = snprintf(buf + off, len - off, "%s%s", off ? "," : "",
+			     f[i].name);
+		if (n < 0 || (size_t)n >= len - off)
+			break;
+		off += (size_t)n;
+	}
+	if (!off)
+		snprintf(buf, len, "any");
+}
+
+void verdict_alerts_nscall(struct nsw_event *ev, bool helper)
+{
+	char names[96];
+
+	if (!ev->container_process || helper)
+		return;
+	if (ev->syscall == NSW_SC_SETNS) {
+		if (ev->verdict == NSW_VERDICT_ESCAPE_TO_HOST) {
+			ns_list(ev, true, names, sizeof(names));
+			verdict_add_alert(ev, NSW_RULE_SETNS_ESCAPE_TO_HOST,
+					  NSW_SEV_CRITICAL,
+					  "container process joined host "
+					  "namespaces: %s", names);
+		} else {
+			flag_names(ev->ns_types, names, sizeof(names));
+			verdict_add_alert(ev, NSW_RULE_SETNS_IN_CONTAINER,
+					  NSW_SEV_MEDIUM,
+					  "setns(%s) by a container process %s",
+					  names, ev->success ? "succeeded" :
+					  "failed");
+		}
+		return;
+	}
+	if (ev->syscall == NSW_SC_UNSHARE || ev->syscall == NSW_SC_CLONE ||
+	    ev->syscall == NSW_SC_CLONE3) {
+		bool user = ev->ns_types & NSW_CLONE_NEWUSER;
+
+		flag_names(ev->ns_types, names, sizeof(names));
+		verdict_add_alert(ev, NSW_RULE_UNSHARE_IN_CONTAINER,
+				  user ? NSW_SEV_HIGH : NSW_SEV_MEDIUM,
+				  "%s(%s) by a container process %s%s",
+				  nsw_syscall_name(ev->syscall), names,
+				  ev->success ? "succeeded" : "failed",
+				  user ? " (new user namespace)" : "");
+	}
+}
+
+void verdict_alerts_exec(struct nsw_event *ev, const struct nsw_ns_set *host,
+			 const char *argv0, bool helper)
+{
+	const struct nsw_process *p = ev->proc;
+	bool mnt, pid;
+
+	if (!p->ctr || helper)
+		return;
+	if (verdict_is_nsenter(p->binary, argv0))
+		verdict_add_alert(ev, NSW_RULE_NSENTER_IN_CONTAINER,
+				  NSW_SEV_HIGH,
+				  "nsenter executed in a container");
+	if (!p->ns_known || !host)
+		return;
+	mnt = host->inum[NSW_NS_MNT] &&
+	      p->ns.inum[NSW_NS_MNT] == host->inum[NSW_NS_MNT];
+	pid = host->inum[NSW_NS_PID] &&
+	      p->ns.inum[NSW_NS_PID] == host->inum[NSW_NS_PID];
+	if (mnt)
+		verdict_add_alert(ev, NSW_RULE_CONTAINER_IN_HOST_NS,
+				  NSW_SEV_HIGH,
+				  "container process runs in the host mount "
+				  "namespace%s", pid ? " and pid namespace" : "");
+	else if (pid)
+		verdict_add_alert(ev, NSW_RULE_CONTAINER_IN_HOST_NS,
+				  NSW_SEV_MEDIUM,
+				  "container process runs in the host pid "
+				  "namespace (hostPID)");
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Direction of a namespace change (verdict) and the alerts of the
+ * schema's rule ids.  Pure: the same for every backend and for replay.
+ */
+#ifndef NSWATCH_VERDICT_H
+#define NSWATCH_VERDICT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "event.h"
+
+struct verdict_input {
+	enum nsw_syscall syscall;
+	bool success;
+	bool container_process;	/* acting process belongs to a container */
+	uint32_t ns_mask;	/* CLONE_NEW* the call names; 0 = any */
+	bool before_known;
+	struct nsw_ns_set before;
+	/* before was captured at syscall entry (bpf).  When false (audit,
+	 * read after the fact) a slot whose before equals after may already
+	 * show the new state; the parent's namespaces stand in for it. */
+	bool before_exact;
+	const struct nsw_ns_set *parent_ns;	/* NULL: unknown */
+	bool after_known;
+	struct nsw_ns_set after;
+	const struct nsw_ns_set *host;	/* NULL: unknown */
+	const struct nsw_ns_set *own;	/* container init's; NULL: unknown */
+};
+
+/* Namespace slot a CLONE_NEW* bit changes for the caller
+ * (CLONE_NEWPID -> pid_for_children).  -1 for other bits. */
+int verdict_slot_of_flag(uint32_t flag);
+
+/* Compute the verdict of a setns/unshare/clone and fill ch[] with the
+ * changed slots. */
+enum nsw_verdict verdict_nscall(const struct verdict_input *in,
+				struct nsw_ns_change ch[NSW_NS_COUNT]);
+
+/* nsenter by path, by argv[0] basename, or as a busybox/toybox applet
+ * (argv[0] "nsenter" while the binary is busybox or /proc/self/exe). */
+bool verdict_is_nsenter(const char *binary, const char *argv0);
+/* Host-side container runtime helpers whose namespace work is expected
+ * (runc, crun, conmon, containerd-shim*, kubelet, CNI plugins). */
+bool verdict_is_runtime_helper(const char *binary);
+
+/* Append an alert to ev (ignored past NSW_MAX_ALERTS). */
+void verdict_add_alert(struct nsw_event *ev, enum nsw_rule rule,
+		       enum nsw_severity sev, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Alerts for a namespace syscall event already carrying its verdict,
+ * ns_types and container_process.  `helper`: acting binary is a runtime
+ * helper (no alerts). */
+void verdict_alerts_nscall(struct nsw_event *ev, bool helper);
+/* Alerts for an exec (or snapshot) of a process. */
+void verdict_alerts_exec(struct nsw_event *ev, const struct nsw_ns_set *host,
+			 const char *argv0, bool helper);
+
+#endif
