@@ -246,7 +246,7 @@ int procfs_read_process(const char *procfs, uint32_t pid,
 {
 	struct procfs_status st;
 	struct procfs_stat s;
-	struct nsw_bytes argv[NSW_RAW_MAX_ARGS];
+	struct nsw_bytes argv[NSW_RAW_MAX_ARGS] = { { NULL, 0 } };
 	char *text;
 	size_t len;
 	int argc = 0, err;
