@@ -167,10 +167,27 @@ ct_hex64() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
 ct_uuid() { cat /proc/sys/kernel/random/uuid; }
 ct_rand5() { od -An -N8 -tx1 /dev/urandom | tr -dc 'a-z0-9' | head -c5; }
 
+# ct_sleep SECONDS: sleep without exec'ing /bin/sleep (a read timeout on
+# a FIFO nobody writes), so polling loops add no exec events to what a
+# monitor under test sees.  Falls back to sleep(1).
+NSW_SLEEP_FD=
+ct_sleep() {
+	if [ -z "$NSW_SLEEP_FD" ] && [ -d "$NSW_CT_WORK" ]; then
+		local f=$NSW_CT_WORK/.sleep.fifo
+		[ -p "$f" ] || mkfifo "$f" 2>/dev/null
+		[ -p "$f" ] && exec {NSW_SLEEP_FD}<>"$f"
+	fi
+	if [ -n "$NSW_SLEEP_FD" ]; then
+		read -r -t "$1" -u "$NSW_SLEEP_FD" _ 2>/dev/null
+		return 0
+	fi
+	sleep "$1"
+}
+
 # Start time (clock ticks since boot) of a pid, to pair with the pid.
 ct_starttime() {
 	local stat
-	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
 	stat=${stat##*) }
 	# field 22 overall = field 20 after "pid (comm) "
 	# shellcheck disable=SC2086
@@ -500,9 +517,11 @@ ct_exec() {
 	"$NSW_RUNTIME" --root "$NSW_CT_RUNC_ROOT" exec "$id" "$@" </dev/null
 }
 
-# ct_exec_bg ID CMD...: start CMD in the container detached (runc exec -d)
-# and print its host pid.  Output goes to $NSW_CT_WORK/exec.<pid>.log.
-# The process is killed at cleanup if still running.
+# ct_exec_bg ID CMD...: start CMD in the container detached (runc exec -d),
+# set CT_BG_PID to its host pid and print it.  Output goes to
+# $NSW_CT_WORK/exec.<pid>.log.  Call it directly (`ct_exec_bg ... >/dev/null`
+# then use $CT_BG_PID) so the pid is registered and killed at cleanup; in
+# $(...) the registration is lost (deleting the container still kills it).
 ct_exec_bg() {
 	local id=$1 pidf pid log
 	shift
@@ -518,6 +537,7 @@ ct_exec_bg() {
 	rm -f "$pidf"
 	mv "$log" "$NSW_CT_WORK/exec.$pid.log"
 	NSW_CT_BGPIDS+=("$pid")
+	CT_BG_PID=$pid
 	echo "$pid"
 }
 
@@ -525,9 +545,12 @@ ct_exec_bg() {
 # comm is COMM (e.g. after nsenter exec'd sleep).  0 when it does.
 ct_wait_exec() {
 	local pid=$1 comm=$2 n=$(( ${3:-5} * 20 ))
+	local c
 	while [ "$n" -gt 0 ]; do
-		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$comm" ] && return 0
-		sleep 0.05
+		c=
+		read -r c 2>/dev/null <"/proc/$pid/comm"
+		[ "$c" = "$comm" ] && return 0
+		ct_sleep 0.05
 		n=$((n - 1))
 	done
 	return 1
