@@ -8,6 +8,14 @@
 
 enum nsw_format { NSW_FMT_JSON, NSW_FMT_COMPACT, NSW_FMT_TABLE };
 
+/* --exec-rules (audit backend): which execve/execveat rules to install.
+ * Only consulted when exec_rules is true; exec_rules false means none. */
+enum nsw_exec_rules {
+	NSW_EXEC_RULES_ALL,		/* every exec (default) */
+	NSW_EXEC_RULES_CONTAINERS,	/* auid unset or SELinux container domain */
+	NSW_EXEC_RULES_NONE,		/* namespace syscalls only */
+};
+
 struct nsw_options {
 	const char *procfs;		/* default "/proc" */
 	const char *rootfs;		/* prefix for runtime state dirs, default "" */
@@ -21,6 +29,7 @@ struct nsw_options {
 	const char *policy_path;
 	enum nsw_format format;
 	bool exec_rules;		/* install execve rules (audit) */
+	enum nsw_exec_rules exec_rules_mode; /* which ones; default ALL */
 	bool enforce;
 	unsigned int stats_interval;	/* seconds, 0 = only at exit */
 	/* filters */
