@@ -44,7 +44,9 @@ static void monitor_usage(FILE *f)
 "                             present and the programs load, else audit)\n"
 "  --audit-source=auto|plugin|multicast|netlink\n"
 "                             audit input (default auto)\n"
-"  --exec-rules=all|none      audit: also audit execve (default all)\n"
+"  --exec-rules=all|containers|none\n"
+"                             audit: which execs to audit (default all;\n"
+"                             containers: auid unset, i.e. daemon-spawned)\n"
 "  --btf FILE                 BTF for CO-RE (default /sys/kernel/btf/vmlinux)\n"
 "  --enforce                  eBPF: kill container processes that setns into\n"
 "                             host namespaces (refused with audit)\n"
@@ -142,14 +144,17 @@ int cmd_monitor(int argc, char **argv)
 			break;
 		case OPT_EXEC:
 			if (!strcmp(optarg, "all")) {
-				o.exec_rules = true;
+				o.exec_rules_mode = NSW_EXEC_RULES_ALL;
+			} else if (!strcmp(optarg, "containers")) {
+				o.exec_rules_mode = NSW_EXEC_RULES_CONTAINERS;
 			} else if (!strcmp(optarg, "none")) {
-				o.exec_rules = false;
+				o.exec_rules_mode = NSW_EXEC_RULES_NONE;
 			} else {
 				fprintf(stderr, "nswatch monitor: --exec-rules "
-					"must be all or none\n");
+					"must be all, containers or none\n");
 				return NSW_EXIT_USAGE;
 			}
+			o.exec_rules = o.exec_rules_mode != NSW_EXEC_RULES_NONE;
 			break;
 		case OPT_BTF: o.btf_path = optarg; break;
 		case OPT_ENFORCE: o.enforce = true; break;

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Verdicts and alerts: the decision table shared by every backend. */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "nsinfo.h"
+#include "procfs.h"
+#include "tap.h"
+#include "verdict.h"
+
+#define HOST_MNT 4026531841u
+#define HOST_UTS 4026531838u
+#define HOST_PIDC 4026531836u
+#define CTR_MNT 4026532500u
+#define CTR_UTS 4026532501u
+#define CTR_PIDC 4026532502u
+#define OTHER_MNT 4026532900u
+
+static struct nsw_ns_set host, ctr, other;
+
+static void setup(void)
+{
+	host.inum[NSW_NS_MNT] = HOST_MNT;
+	host.inum[NSW_NS_UTS] = HOST_UTS;
+	host.inum[NSW_NS_PID] = host.inum[NSW_NS_PID_FOR_CHILDREN] = HOST_PIDC;
+	ctr = host;
+	ctr.inum[NSW_NS_MNT] = CTR_MNT;
+	ctr.inum[NSW_NS_UTS] = CTR_UTS;
+	ctr.inum[NSW_NS_PID] = ctr.inum[NSW_NS_PID_FOR_CHILDREN] = CTR_PIDC;
+	other = ctr;
+	other.inum[NSW_NS_MNT] = OTHER_MNT;
+}
+
+static struct verdict_input setns_in(bool container, uint32_t mask,
+				     const struct nsw_ns_set *before,
+				     const struct nsw_ns_set *after)
+{
+	struct verdict_input vi;
+
+	memset(&vi, 0, sizeof(vi));
+	vi.syscall = NSW_SC_SETNS;
+	vi.success = true;
+	vi.container_process = container;
+	vi.ns_mask = mask;
+	vi.before_known = vi.before_exact = true;
+	vi.before = *before;
+	vi.after_known = after != NULL;
+	if (after)
+		vi.after = *after;
+	vi.host = &host;
+	vi.own = container ? &ctr : NULL;
+	return vi;
+}
+
+static void test_setns(void)
+{
+	struct nsw_ns_change ch[NSW_NS_COUNT];
+	struct verdict_input vi;
+	struct nsw_ns_set mixed;
+
+	vi = setns_in(true, NSW_CLONE_NEWNS, &ctr, &(struct nsw_ns_set){ 0 });
+	mixed = ctr;
+	mixed.inum[NSW_NS_MNT] = HOST_MNT;
+	vi = setns_in(true, NSW_CLONE_NEWNS, &ctr, &mixed);
+	is_int(verdict_nscall(&vi, ch), NSW_VERDICT_ESCAPE_TO_HOST,
+	       "container joins host mnt: escape_to_host");
+	ok(ch[NSW_NS_MNT].changed && ch[NSW_NS_MNT].from == CTR_MNT &&
+	   ch[NSW_NS_MNT].to == HOST_MNT && ch[NSW_NS_MNT].to_is_host,
+	   "ns_change mnt from container to host");
+	ok(!ch[NSW_NS_UTS].changed, "uts untouched");
+
+	vi = setns_in(false, NSW_CLONE_NEWNS, &host, &mixed);
+	mixed = host;
+	mixed.inum[NSW_NS_MNT] = CTR_MNT;
+	vi = setns_in(false, NSW_CLONE_NEWNS, &host, &mixed);
+	is_int(verdict_nscall(&vi, ch), NSW_VERDICT_ENTER_CONTAINER,
+	       "host process joins container mnt: enter_container");
+	ok(ch[NSW_NS_MNT].changed && !ch[NSW_NS_MNT].to_is_host,
+	   "ns_change to a container namespace");
+
+	/* runc init: attributed to the container by cgroup, comes from the
+	 * host namespaces */
+	vi = setns_in(true, 0, &host, &ctr);
+	is_int(verdict_nscall(&vi, ch), NSW_VERDICT_ENTER_CONTAINER,
+	       "cgroup-attributed runtime init from host: enter_container");
+
+	mixed = ctr;
+	mixed.inum[NSW_NS_MNT] = OTHER_MNT;
+	vi = setns_in(true, NSW_CLONE_NEWNS, &ctr, &mixed);
+	is_int(verdict_nscall(&vi, ch), NSW_VERDICT_LATERAL,
+	       "container joins another container: lateral");
+
+	vi = setns_in(true, NSW_CLONE_NEWNS, &ctr, &ctr);
+	is_int(verdict_nscall(&vi, ch), NSW_VERDICT_NONE,
+	       "no change: none");
+
+	vi = setns_in(true, NSW_CLONE_NEWNS, &ctr, NULL);
+	is_int(verdict_nscall(&vi, ch), NSW_VERDICT_UNKNOWN,
+	       "process gone: unknown, not a guess");
+
+	vi = setns_in(true, NSW_CLONE_NEWNS, &ctr, &ctr);
+	vi.success = false;
+	is_int(verdict_nscall(&vi, ch), NSW_VERDICT_NONE,
+	       "failed setns: none");
+
+	/* pid: CLONE_NEWPID changes pid_for_children */
+	mixed = ctr;
+	mixed.inum[NSW_NS_PID_FOR_CHILDREN] = HOST_PIDC;
+	vi = setns_in(true, NSW_CLONE_NEWPID, &ctr, &mixed);
+	is_int(verdict_nscall(&vi, ch), NSW_VERDICT_ESCAPE_TO_HOST,
+	       "host pid_for_children: escape_to_host");
+	ok(ch[NSW_NS_PID_FOR_CHILDREN].changed && !ch[NSW_NS_PID].changed,
+	   "pid change is reported on pid_for_children");
+
+	/* scope: a setns(CLONE_NEWUTS) does not claim a mnt change read
+	 * later from /proc */
+	mixed = ctr;
+	mixed.inum[NSW_NS_MNT] = HOST_MNT;
+	mixed.inum[NSW_NS_UTS] = OTHER_MNT;
+	vi = setns_in(true, NSW_CLONE_NEWUTS, &ctr, &mixed);
+	verdict_nscall(&vi, ch);
+	ok(ch[NSW_NS_UTS].changed && !ch[NSW_NS_MNT].changed,
+	   "changes limited to the call's nstype");
+
+	/* audit race: the cached state already shows the new namespaces;
+	 * the parent's stand in for "before" */
+	mixed = ctr;
+	mixed.inum[NSW_NS_MNT] = HOST_MNT;
+	vi = setns_in(true, NSW_CLONE_NEWNS, &mixed, &mixed);
+	vi.before_exact = false;
+	vi.parent_ns = &ctr;
+	is_int(verdict_nscall(&vi, ch), NSW_VERDICT_ESCAPE_TO_HOST,
+	       "late /proc read repaired from the parent's namespaces");
+}
+
+static void test_unshare(void)
+{
+	struct nsw_ns_change ch[NSW_NS_COUNT];
+	struct verdict_input vi;
+
+	memset(&vi, 0, sizeof(vi));
+	vi.syscall = NSW_SC_UNSHARE;
+	vi.success = true;
+	vi.ns_mask = NSW_CLONE_NEWUSER;
+	is_int(verdict_nscall(&vi, ch), NSW_VERDICT_NEW_NAMESPACE,
+	       "unshare: new_namespace");
+	vi.success = false;
+	is_int(verdict_nscall(&vi, ch), NSW_VERDICT_NONE,
+	       "failed unshare: none");
+}
+
+static void test_alerts(void)
+{
+	struct nsw_container c;
+	struct nsw_process pr;
+	struct nsw_event ev;
+
+	memset(&c, 0, sizeof(c));
+	memset(&pr, 0, sizeof(pr));
+	pr.ctr = &c;
+	pr.binary = "/usr/bin/nsenter";
+	pr.ns_known = true;
+	pr.ns = ctr;
+	memset(&ev, 0, sizeof(ev));
+	ev.proc = &pr;
+	verdict_alerts_exec(&ev, &host, "nsenter", false);
+	is_int(ev.n_alerts, 1, "nsenter in container: one alert");
+	is_str(nsw_rule_id(ev.alerts[0].rule), "nsenter-in-container",
+	       "rule nsenter-in-container");
+
+	pr.binary = "/bin/busybox";
+	memset(&ev, 0, sizeof(ev));
+	ev.proc = &pr;
+	verdict_alerts_exec(&ev, &host, "nsenter", false);
+	is_int(ev.n_alerts, 1, "busybox applet nsenter recognised");
+
+	pr.binary = "/bin/sh";
+	pr.ns.inum[NSW_NS_MNT] = HOST_MNT;
+	memset(&ev, 0, sizeof(ev));
+	ev.proc = &pr;
+	verdict_alerts_exec(&ev, &host, "sh", false);
+	ok(ev.n_alerts == 1 && ev.alerts[0].rule == NSW_RULE_CONTAINER_IN_HOST_NS &&
+	   ev.alerts[0].severity == NSW_SEV_HIGH,
+	   "container process in host mnt ns: container-in-host-namespaces");
+
+	pr.ctr = NULL;
+	memset(&ev, 0, sizeof(ev));
+	ev.proc = &pr;
+	verdict_alerts_exec(&ev, &host, "nsenter", false);
+	is_int(ev.n_alerts, 0, "host nsenter: no alert");
+
+	pr.ctr = &c;
+	memset(&ev, 0, sizeof(ev));
+	ev.proc = &pr;
+	ev.container_process = true;
+	ev.syscall = NSW_SC_SETNS;
+	ev.success = true;
+	ev.verdict = NSW_VERDICT_ESCAPE_TO_HOST;
+	ev.ns_change[NSW_NS_MNT].changed = ev.ns_change[NSW_NS_MNT].to_is_host = true;
+	verdict_alerts_nscall(&ev, false);
+	ok(ev.n_alerts == 1 && ev.alerts[0].rule == NSW_RULE_SETNS_ESCAPE_TO_HOST &&
+	   ev.alerts[0].severity == NSW_SEV_CRITICAL,
+	   "escape verdict: setns-escape-to-host, critical");
+	is_str(ev.alerts[0].message,
+	       "container process joined host namespaces: mnt",
+	       "alert message names the namespaces");
+
+	memset(&ev, 0, sizeof(ev));
+	ev.proc = &pr;
+	ev.container_process = true;
+	ev.syscall = NSW_SC_SETNS;
+	ev.verdict = NSW_VERDICT_NONE;
+	verdict_alerts_nscall(&ev, false);
+	ok(ev.n_alerts == 1 && ev.alerts[0].rule == NSW_RULE_SETNS_IN_CONTAINER,
+	   "failed setns in container: setns-in-container");
+
+	memset(&ev, 0, sizeof(ev));
+	ev.proc = &pr;
+	ev.container_process = true;
+	ev.syscall = NSW_SC_UNSHARE;
+	ev.success = true;
+	ev.ns_types = NSW_CLONE_NEWUSER | NSW_CLONE_NEWNS;
+	verdict_alerts_nscall(&ev, false);
+	ok(ev.n_alerts == 1 && ev.alerts[0].rule == NSW_RULE_UNSHARE_IN_CONTAINER &&
+	   ev.alerts[0].severity == NSW_SEV_HIGH,
+	   "unshare -U in container: unshare-in-container, high");
+
+	memset(&ev, 0, sizeof(ev));
+	ev.proc = &pr;
+	ev.container_process = true;
+	ev.syscall = NSW_SC_SETNS;
+	ev.verdict = NSW_VERDICT_ENTER_CONTAINER;
+	verdict_alerts_nscall(&ev, true);
+	is_int(ev.n_alerts, 0, "runtime helper: no alert");
+	ok(verdict_is_runtime_helper("/usr/sbin/runc") &&
+	   verdict_is_runtime_helper("/usr/bin/containerd-shim-runc-v2") &&
+	   !verdict_is_runtime_helper("/usr/bin/nsenter"),
+	   "runtime helper list");
+}
+
+static void test_parsers(void)
+{
+	const char stat[] = "1234 (a) b) c) S 77 1234 1234 0 -1 4194560 100 0 "
+			    "0 0 1 2 0 0 20 0 1 0 987654 1000 100";
+	const char status[] = "Name:\tsh\nTgid:\t1234\nNSpid:\t1234\t7\n"
+			      "Uid:\t1000\t0\t0\t0\nCapPrm:\t00000000a80425fb\n"
+			      "CapEff:\t0000000000000002\n";
+	struct procfs_stat s;
+	struct procfs_status st;
+	struct nsw_bytes av[3] = {
+		{ "nsenter", 7 }, { "-t", 2 }, { "a b", 3 } };
+	uint32_t inum = 0;
+	char *joined;
+
+	is_int(procfs_parse_stat(stat, sizeof(stat) - 1, &s), 0, "stat parses");
+	is_str(s.comm, "a) b) c", "comm with ')' kept whole");
+	is_int(s.ppid, 77, "ppid");
+	is_int(s.starttime_ticks, 987654, "starttime");
+	is_int(procfs_parse_stat("12 (x", 5, &s), -EINVAL, "truncated stat rejected");
+	is_int(procfs_parse_status(status, sizeof(status) - 1, &st), 0,
+	       "status parses");
+	ok(st.ruid == 1000 && st.euid == 0, "real and effective uid");
+	is_int(st.nspid_inner, 7, "pid inside the container");
+	ok(st.caps_known && st.cap_eff == 2, "capabilities");
+	joined = procfs_join_args(av, 3, 1);
+	is_str(joined, "-t \"a b\"", "arguments: spaces quoted");
+	free(joined);
+	is_int(nsinfo_parse_link("mnt:[4026531841]", &inum), 0, "ns link");
+	is_int(inum, 4026531841u, "ns inode");
+	is_int(nsinfo_parse_link("mnt:[]", &inum), -EINVAL, "bad link rejected");
+}
+
+int main(void)
+{
+	setup();
+	test_setns();
+	test_unshare();
+	test_alerts();
+	test_parsers();
+	return done_testing();
+}
