@@ -90,7 +90,13 @@ NSW_TAP_N=0
 NSW_TAP_FAIL=0
 
 plan() { echo "1..$1"; }
-diag() { local l; while IFS= read -r l; do echo "# $l"; done <<<"$*"; }
+# diag LINE...: each argument (and each line in it) as a TAP comment.
+diag() {
+	local a l
+	for a in "$@"; do
+		while IFS= read -r l; do echo "# $l"; done <<<"$a"
+	done
+}
 ok() {
 	local rc=$1; shift
 	NSW_TAP_N=$((NSW_TAP_N + 1))
@@ -156,7 +162,9 @@ nsw_lock() {
 	exec 9>"$NSW_LOCK_FILE"
 	flock 9
 	trap ct_cleanup_all EXIT
+	trap 'exit 129' HUP
 	trap 'exit 130' INT
+	trap 'exit 141' PIPE
 	trap 'exit 143' TERM
 	ct_sweep_stale
 	mkdir -p "$NSW_CT_WORK"
@@ -607,6 +615,9 @@ ct_delete() {
 # script created (newest first) and the work directory.  EXIT trap.
 ct_cleanup_all() {
 	local i p rc=$?
+	# never be cut short: a closed stdout (| head) or ^C must not leave
+	# containers behind
+	trap '' PIPE INT TERM HUP
 	for p in "${NSW_CT_BGPIDS[@]}"; do
 		kill -KILL "$p" 2>/dev/null
 	done
