@@ -13,6 +13,12 @@
 struct encode_ctx {
 	const char *node_name;
 	const char *cluster_name;	/* "default" when unset */
+	/* Namespaces of the host (PID 1, or PID 2 where PID 1's links are
+	 * unreadable); NULL = unknown: `is_host` is then never written. */
+	const struct nsw_ns_set *host_ns;
+	/* Prefix of kprobe function names ("__x64_sys_", "__arm64_sys_");
+	 * NULL = the build architecture's (encode_syscall_prefix()). */
+	const char *syscall_prefix;
 };
 
 /* Append one event as a single JSON line (with trailing '\n').
@@ -25,9 +31,15 @@ int encode_json_stats(struct strbuf *sb, const struct encode_ctx *ctx,
 /* exec_id: base64("<node>:<ktime>:<pid>") into buf; 0 or -ENOSPC. */
 int encode_exec_id(char *buf, size_t len, const char *node,
 		   uint64_t ktime, uint32_t pid);
-/* RFC 3339 UTC with 9 fractional digits (0 when whole seconds). */
+/* RFC 3339 UTC with 0, 3, 6 or 9 fractional digits, as protojson writes
+ * a Timestamp (the shortest of those that is exact); 0 or -ENOSPC. */
 int encode_time(char *buf, size_t len, uint64_t wall_ns);
-/* Tetragon's capability name for bit n (CAP_CHOWN, DAC_OVERRIDE, ...). */
+/* Tetragon's capability name for bit n (CAP_CHOWN, DAC_OVERRIDE, ...);
+ * NULL for bits beyond CAP_CHECKPOINT_RESTORE (40). */
 const char *encode_cap_name(unsigned int bit);
+/* Kprobe symbol prefix of the build architecture ("__x64_sys_"). */
+const char *encode_syscall_prefix(void);
+/* MITRE ATT&CK technique ids for a rule, NULL terminated (static). */
+const char *const *encode_rule_mitre(enum nsw_rule r);
 
 #endif

@@ -1,0 +1,872 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The JSON encoder: one nsw_event in, one line of Tetragon export JSON out
+ * (../shared/SCHEMA.md).  It writes what Go protojson with UseProtoNames
+ * writes for the same GetEventsResponse: keys in .proto declaration order,
+ * zero plain scalars omitted, wrapper types (pid, uid, auid, tid,
+ * in_init_tree, container pid) always present, 64-bit integers as strings,
+ * enums by name, Timestamps with 0/3/6/9 fractional digits.  The
+ * top-level `nswatch` object is ours and documented in the schema.
+ *
+ * Pure: no I/O, no logging.  Every string that came from the outside
+ * (paths, argv, container and pod metadata, node name) goes through
+ * strbuf_add_json_str, so any input bytes give valid JSON.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "encode-json.h"
+
+/* ---- a small streaming JSON writer ------------------------------------ */
+
+#define JW_MAX_DEPTH 16
+
+struct jw {
+	struct strbuf *sb;
+	int err;			/* first error, sticky */
+	int depth;
+	bool need_comma[JW_MAX_DEPTH];
+	bool after_key;
+};
+
+static void jw_check(struct jw *w, int r)
+{
+	if (r < 0 && !w->err)
+		w->err = r;
+}
+
+static void jw_raw(struct jw *w, const char *s, size_t n)
+{
+	if (!w->err)
+		jw_check(w, strbuf_add(w->sb, s, n));
+}
+
+static void jw_raws(struct jw *w, const char *s)
+{
+	jw_raw(w, s, strlen(s));
+}
+
+/* Separator before a value: a comma unless first in its container or
+ * right after a key. */
+static void jw_sep(struct jw *w)
+{
+	if (w->after_key) {
+		w->after_key = false;
+		return;
+	}
+	if (w->depth > 0) {
+		if (w->need_comma[w->depth - 1])
+			jw_raw(w, ",", 1);
+		w->need_comma[w->depth - 1] = true;
+	}
+}
+
+static void jw_open(struct jw *w, char c)
+{
+	jw_sep(w);
+	jw_raw(w, &c, 1);
+	if (w->depth >= JW_MAX_DEPTH) {
+		jw_check(w, -EOVERFLOW);
+		return;
+	}
+	w->need_comma[w->depth++] = false;
+}
+
+static void jw_close(struct jw *w, char c)
+{
+	if (w->depth > 0)
+		w->depth--;
+	jw_raw(w, &c, 1);
+}
+
+static void jw_obj(struct jw *w) { jw_open(w, '{'); }
+static void jw_end(struct jw *w) { jw_close(w, '}'); }
+static void jw_arr(struct jw *w) { jw_open(w, '['); }
+static void jw_arr_end(struct jw *w) { jw_close(w, ']'); }
+
+/* Key from untrusted bytes (pod label keys). */
+static void jw_keyn(struct jw *w, const char *k, size_t n)
+{
+	jw_sep(w);
+	if (!w->err)
+		jw_check(w, strbuf_add_json_quoted(w->sb, k, n));
+	jw_raw(w, ":", 1);
+	w->after_key = true;
+}
+
+static void jw_key(struct jw *w, const char *k)
+{
+	jw_keyn(w, k, strlen(k));
+}
+
+static void jw_strn(struct jw *w, const char *s, size_t n)
+{
+	jw_sep(w);
+	if (!w->err)
+		jw_check(w, strbuf_add_json_quoted(w->sb, s, n));
+}
+
+static void jw_str(struct jw *w, const char *s)
+{
+	jw_strn(w, s ? s : "", s ? strlen(s) : 0);
+}
+
+/* A number (or, quoted, a 64-bit protojson string) from a literal. */
+static void jw_num(struct jw *w, const char *num, int n)
+{
+	jw_sep(w);
+	if (n > 0)
+		jw_raw(w, num, (size_t)n);
+	else
+		jw_check(w, -EOVERFLOW);
+}
+
+static void jw_u32(struct jw *w, uint32_t v)
+{
+	char num[16];
+
+	jw_num(w, num, snprintf(num, sizeof(num), "%u", v));
+}
+
+static void jw_i32(struct jw *w, int32_t v)
+{
+	char num[16];
+
+	jw_num(w, num, snprintf(num, sizeof(num), "%d", v));
+}
+
+/* 64-bit integers are strings in protojson. */
+static void jw_u64(struct jw *w, uint64_t v)
+{
+	char num[32];
+
+	jw_num(w, num, snprintf(num, sizeof(num), "\"%llu\"",
+				(unsigned long long)v));
+}
+
+static void jw_bool(struct jw *w, bool v)
+{
+	jw_sep(w);
+	jw_raws(w, v ? "true" : "false");
+}
+
+/* "key":"value" only when value is non-empty (protojson omits ""). */
+static void jw_kv_str(struct jw *w, const char *k, const char *v)
+{
+	if (v && *v) {
+		jw_key(w, k);
+		jw_str(w, v);
+	}
+}
+
+static void jw_kv_time(struct jw *w, const char *k, uint64_t ns)
+{
+	char t[48];
+
+	if (!ns)
+		return;
+	if (encode_time(t, sizeof(t), ns) < 0) {
+		jw_check(w, -EOVERFLOW);
+		return;
+	}
+	jw_key(w, k);
+	jw_str(w, t);
+}
+
+/* ---- small public helpers ---------------------------------------------- */
+
+static const char b64[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Standard, padded base64 of src into dst (NUL terminated). */
+static int base64_std(char *dst, size_t dstlen, const unsigned char *src,
+		      size_t n)
+{
+	size_t i, o = 0, need = (n + 2) / 3 * 4 + 1;
+
+	if (dstlen < need)
+		return -ENOSPC;
+	for (i = 0; i + 2 < n; i += 3) {
+		uint32_t v = (uint32_t)src[i] << 16 | (uint32_t)src[i + 1] << 8 |
+			     src[i + 2];
+
+		dst[o++] = b64[v >> 18];
+		dst[o++] = b64[(v >> 12) & 63];
+		dst[o++] = b64[(v >> 6) & 63];
+		dst[o++] = b64[v & 63];
+	}
+	if (i < n) {
+		uint32_t v = (uint32_t)src[i] << 16;
+
+		if (i + 1 < n)
+			v |= (uint32_t)src[i + 1] << 8;
+		dst[o++] = b64[v >> 18];
+		dst[o++] = b64[(v >> 12) & 63];
+		dst[o++] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
+		dst[o++] = '=';
+	}
+	dst[o] = '\0';
+	return 0;
+}
+
+int encode_exec_id(char *buf, size_t len, const char *node, uint64_t ktime,
+		   uint32_t pid)
+{
+	char raw[512];
+	int n;
+
+	n = snprintf(raw, sizeof(raw), "%s:%llu:%u", node ? node : "",
+		     (unsigned long long)ktime, pid);
+	if (n < 0 || (size_t)n >= sizeof(raw))
+		return -ENOSPC;
+	return base64_std(buf, len, (const unsigned char *)raw, (size_t)n);
+}
+
+int encode_time(char *buf, size_t len, uint64_t wall_ns)
+{
+	time_t sec = (time_t)(wall_ns / 1000000000ull);
+	uint32_t ns = (uint32_t)(wall_ns % 1000000000ull);
+	struct tm tm;
+	char frac[11] = "";
+	int n;
+
+	if (!gmtime_r(&sec, &tm))
+		return -EOVERFLOW;
+	/* protojson: drop groups of three trailing zeros, keep 0/3/6/9. */
+	if (ns == 0)
+		frac[0] = '\0';
+	else if (ns % 1000000 == 0)
+		snprintf(frac, sizeof(frac), ".%03u", ns / 1000000);
+	else if (ns % 1000 == 0)
+		snprintf(frac, sizeof(frac), ".%06u", ns / 1000);
+	else
+		snprintf(frac, sizeof(frac), ".%09u", ns);
+	n = snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%sZ",
+		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		     tm.tm_min, tm.tm_sec, frac);
+	if (n < 0 || (size_t)n >= len)
+		return -ENOSPC;
+	return 0;
+}
+
+/* api/v1/tetragon/capabilities.proto CapabilitiesType, including the
+ * historical spelling of value 1. */
+static const char *const cap_names[] = {
+	"CAP_CHOWN", "DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
+	"CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
+	"CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+	"CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
+	"CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
+	"CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD",
+	"CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
+	"CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
+	"CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+	"CAP_CHECKPOINT_RESTORE",
+};
+
+const char *encode_cap_name(unsigned int bit)
+{
+	if (bit >= sizeof(cap_names) / sizeof(cap_names[0]))
+		return NULL;
+	return cap_names[bit];
+}
+
+/*
+ * The kprobe symbol Tetragon reports for a syscall depends on the kernel's
+ * syscall wrapper prefix; the events describe the machine nswatch runs on,
+ * which is the architecture it was built for.
+ */
+const char *encode_syscall_prefix(void)
+{
+#if defined(__x86_64__)
+	return "__x64_sys_";
+#elif defined(__aarch64__)
+	return "__arm64_sys_";
+#elif defined(__s390x__)
+	return "__s390x_sys_";
+#elif defined(__riscv)
+	return "__riscv_sys_";
+#elif defined(__i386__)
+	return "__ia32_sys_";
+#else
+	return "sys_";
+#endif
+}
+
+/*
+ * MITRE ATT&CK: every container rule is a form of T1611 (Escape to Host:
+ * nsenter/setns into host namespaces, creating namespaces to break out,
+ * a container workload sharing the host's namespaces).  Tampering with
+ * the monitor is T1562.001 (Impair Defenses: Disable or Modify Tools).
+ */
+const char *const *encode_rule_mitre(enum nsw_rule r)
+{
+	static const char *const escape[] = { "T1611", NULL };
+	static const char *const tamper[] = { "T1562.001", NULL };
+
+	return r == NSW_RULE_MONITOR_TAMPER ? tamper : escape;
+}
+
+/* ---- process ------------------------------------------------------------ */
+
+static void jw_exec_id(struct jw *w, const char *key, const char *node,
+		       uint64_t ktime, uint32_t pid)
+{
+	char id[1024];
+
+	if (encode_exec_id(id, sizeof(id), node, ktime, pid) < 0) {
+		jw_check(w, -ENOSPC);
+		return;
+	}
+	jw_key(w, key);
+	jw_str(w, id);
+}
+
+/* Tetragon's DecodeCommonFlags spelling, in its order. */
+static void jw_flags(struct jw *w, uint32_t flags)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} names[] = {
+		{ NSW_PF_EXECVE, "execve" },
+		{ NSW_PF_PROCFS, "procFS" },
+		{ NSW_PF_TRUNC_ARGS, "truncArgs" },
+		{ NSW_PF_MISS, "miss" },
+		{ NSW_PF_NOCWD, "nocwd" },
+		{ NSW_PF_ROOTCWD, "rootcwd" },
+		{ NSW_PF_CLONE, "clone" },
+	};
+	char out[128];
+	size_t i, o = 0;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t l = strlen(names[i].name);
+
+		if (!(flags & names[i].bit))
+			continue;
+		if (o)
+			out[o++] = ' ';
+		memcpy(out + o, names[i].name, l);
+		o += l;
+	}
+	if (!o)
+		return;
+	jw_key(w, "flags");
+	jw_strn(w, out, o);
+}
+
+static void jw_cap_list(struct jw *w, const char *key, uint64_t set)
+{
+	unsigned int bit;
+
+	if (!set)
+		return;		/* empty repeated fields are omitted */
+	jw_key(w, key);
+	jw_arr(w);
+	for (bit = 0; bit < 64; bit++) {
+		const char *name;
+
+		if (!(set & (1ull << bit)))
+			continue;
+		name = encode_cap_name(bit);
+		if (name)
+			jw_str(w, name);
+		else
+			jw_u32(w, bit);	/* protojson: unknown enum value */
+	}
+	jw_arr_end(w);
+}
+
+static void jw_ns(struct jw *w, const struct encode_ctx *ctx,
+		  const struct nsw_ns_set *ns)
+{
+	int i;
+
+	jw_key(w, "ns");
+	jw_obj(w);
+	for (i = 0; i < NSW_NS_COUNT; i++) {
+		uint32_t inum = ns->inum[i];
+
+		/* Unknown slots (no time namespace before 5.6, unreadable
+		 * links) are left out rather than written as {}. */
+		if (!inum)
+			continue;
+		jw_key(w, nsw_ns_name((enum nsw_ns)i));
+		jw_obj(w);
+		jw_key(w, "inum");
+		jw_u32(w, inum);
+		if (ctx->host_ns && ctx->host_ns->inum[i] == inum) {
+			jw_key(w, "is_host");
+			jw_bool(w, true);
+		}
+		jw_end(w);
+	}
+	jw_end(w);
+}
+
+/* Pod labels as a map: keys in byte order (protojson sorts map keys),
+ * each distinct key once, without needing the input sorted. */
+static void jw_labels(struct jw *w, const struct nsw_label *l, size_t n)
+{
+	const char *last = NULL;
+
+	if (!l || !n)
+		return;
+	jw_key(w, "pod_labels");
+	jw_obj(w);
+	for (;;) {
+		const struct nsw_label *best = NULL;
+		size_t i;
+
+		for (i = 0; i < n; i++) {
+			const char *k = l[i].key ? l[i].key : "";
+
+			if (last && strcmp(k, last) <= 0)
+				continue;
+			if (!best || strcmp(k, best->key ? best->key : "") < 0)
+				best = &l[i];
+		}
+		if (!best)
+			break;
+		last = best->key ? best->key : "";
+		jw_key(w, last);
+		jw_str(w, best->value);
+	}
+	jw_end(w);
+}
+
+static void jw_pod(struct jw *w, const struct nsw_process *p)
+{
+	const struct nsw_container *c = p->ctr;
+
+	jw_key(w, "pod");
+	jw_obj(w);
+	jw_kv_str(w, "namespace", c->pod_namespace);
+	jw_kv_str(w, "name", c->pod_name);
+	jw_kv_str(w, "uid", c->pod_uid);
+
+	jw_key(w, "container");
+	jw_obj(w);
+	if (c->id[0]) {
+		jw_key(w, "id");
+		if (c->runtime[0]) {
+			/* "<runtime>://<id>" as kubelet reports containerID;
+			 * without a known runtime the bare id. */
+			struct strbuf tmp = STRBUF_INIT;
+
+			jw_check(w, strbuf_adds(&tmp, c->runtime));
+			jw_check(w, strbuf_add(&tmp, "://", 3));
+			jw_check(w, strbuf_adds(&tmp, c->id));
+			if (!w->err)
+				jw_strn(w, tmp.buf, tmp.len);
+			strbuf_release(&tmp);
+		} else {
+			jw_str(w, c->id);
+		}
+	}
+	jw_kv_str(w, "name", c->name);
+	if (c->image_id[0] || c->image[0]) {
+		jw_key(w, "image");
+		jw_obj(w);
+		jw_kv_str(w, "id", c->image_id);
+		jw_kv_str(w, "name", c->image);
+		jw_end(w);
+	}
+	jw_kv_time(w, "start_time", c->start_time_ns);
+	if (p->container_pid) {
+		jw_key(w, "pid");
+		jw_u32(w, p->container_pid);
+	}
+	/* Tetragon >= 1.5 always sets security_context. */
+	jw_key(w, "security_context");
+	jw_obj(w);
+	if (c->privileged) {
+		jw_key(w, "privileged");
+		jw_bool(w, true);
+	}
+	jw_end(w);
+	jw_end(w);		/* container */
+
+	jw_labels(w, c->labels, c->n_labels);
+	jw_kv_str(w, "workload", c->workload);
+	jw_kv_str(w, "workload_kind", c->workload_kind);
+	jw_end(w);		/* pod */
+}
+
+static void jw_process(struct jw *w, const struct encode_ctx *ctx,
+		       const struct nsw_process *p)
+{
+	const char *node = ctx->node_name ? ctx->node_name : "";
+
+	jw_obj(w);
+	jw_exec_id(w, "exec_id", node, p->ktime, p->pid);
+	jw_key(w, "pid");
+	jw_u32(w, p->pid);
+	jw_key(w, "uid");
+	jw_u32(w, p->uid);
+	jw_kv_str(w, "cwd", p->cwd);
+	jw_kv_str(w, "binary", p->binary);
+	jw_kv_str(w, "arguments", p->arguments);
+	jw_flags(w, p->flags);
+	jw_kv_time(w, "start_time", p->start_time_ns);
+	jw_key(w, "auid");
+	jw_u32(w, p->auid);
+	if (p->ctr) {
+		jw_pod(w, p);
+		if (p->ctr->id[0]) {
+			size_t n = strnlen(p->ctr->id, 31);
+
+			jw_key(w, "docker");
+			jw_strn(w, p->ctr->id, n);
+		}
+	}
+	if (p->ppid && p->parent_ktime)
+		jw_exec_id(w, "parent_exec_id", node, p->parent_ktime,
+			   p->ppid);
+	else if (!p->ppid && (p->pid == 1 || p->pid == 2) && p->ktime)
+		/* init and kthreadd: Tetragon's kernel pseudo-process */
+		jw_exec_id(w, "parent_exec_id", node, 1, 0);
+	if (p->caps_known) {
+		jw_key(w, "cap");
+		jw_obj(w);
+		jw_cap_list(w, "permitted", p->cap_permitted);
+		jw_cap_list(w, "effective", p->cap_effective);
+		jw_end(w);
+	}
+	if (p->ns_known)
+		jw_ns(w, ctx, &p->ns);
+	jw_key(w, "tid");
+	jw_u32(w, p->tid ? p->tid : p->pid);
+	jw_key(w, "in_init_tree");
+	jw_bool(w, p->in_init_tree);
+	jw_end(w);
+}
+
+static void jw_parent_ancestors(struct jw *w, const struct encode_ctx *ctx,
+				const struct nsw_event *ev, bool ancestors)
+{
+	size_t i;
+	bool any = false;
+
+	if (!ancestors) {
+		if (ev->parent) {
+			jw_key(w, "parent");
+			jw_process(w, ctx, ev->parent);
+		}
+		return;
+	}
+	if (!ev->ancestors)
+		return;
+	for (i = 0; i < ev->n_ancestors; i++) {
+		const struct nsw_process *a = ev->ancestors[i];
+
+		/* never the kernel pseudo-process */
+		if (!a || !a->pid)
+			continue;
+		if (!any) {
+			jw_key(w, "ancestors");
+			jw_arr(w);
+			any = true;
+		}
+		jw_process(w, ctx, a);
+	}
+	if (any)
+		jw_arr_end(w);
+}
+
+/* ---- event bodies --------------------------------------------------------- */
+
+static void jw_int_arg(struct jw *w, int32_t v)
+{
+	jw_obj(w);
+	jw_key(w, "int_arg");
+	jw_i32(w, v);	/* oneof member: written even when 0 */
+	jw_end(w);
+}
+
+static void jw_kprobe_body(struct jw *w, const struct encode_ctx *ctx,
+			   const struct nsw_event *ev)
+{
+	const char *sc = nsw_syscall_name(ev->syscall);
+	const char *prefix = ctx->syscall_prefix ? ctx->syscall_prefix :
+						   encode_syscall_prefix();
+	int i, nargs = ev->nargs;
+
+	if (sc[0]) {
+		struct strbuf fn = STRBUF_INIT;
+
+		jw_check(w, strbuf_adds(&fn, prefix));
+		jw_check(w, strbuf_adds(&fn, sc));
+		if (!w->err) {
+			jw_key(w, "function_name");
+			jw_strn(w, fn.buf, fn.len);
+		}
+		strbuf_release(&fn);
+	}
+	if (nargs > (int)(sizeof(ev->args) / sizeof(ev->args[0])))
+		nargs = (int)(sizeof(ev->args) / sizeof(ev->args[0]));
+	if (nargs > 0) {
+		jw_key(w, "args");
+		jw_arr(w);
+		for (i = 0; i < nargs; i++)
+			jw_int_arg(w, ev->args[i]);
+		jw_arr_end(w);
+	}
+	if (ev->ret_known) {
+		jw_key(w, "return");
+		jw_int_arg(w, ev->ret);
+	}
+	jw_key(w, "action");
+	jw_str(w, nsw_action_name(ev->action));
+	jw_key(w, "policy_name");
+	jw_str(w, "namespace-access");
+	jw_key(w, "return_action");
+	jw_str(w, nsw_action_name(ev->return_action));
+}
+
+/* ---- the nswatch extension ------------------------------------------------ */
+
+/* ns_types order: as SCHEMA.md lists them (nsenter's -m -u -i -U -p -n
+ * -C -T order), not bit order. */
+static const struct {
+	uint32_t flag;
+	const char *name;
+} ns_type_names[] = {
+	{ NSW_CLONE_NEWNS, "mnt" },
+	{ NSW_CLONE_NEWUTS, "uts" },
+	{ NSW_CLONE_NEWIPC, "ipc" },
+	{ NSW_CLONE_NEWUSER, "user" },
+	{ NSW_CLONE_NEWPID, "pid" },
+	{ NSW_CLONE_NEWNET, "net" },
+	{ NSW_CLONE_NEWCGROUP, "cgroup" },
+	{ NSW_CLONE_NEWTIME, "time" },
+};
+
+static void jw_ns_types(struct jw *w, uint32_t mask)
+{
+	size_t i;
+
+	jw_key(w, "ns_types");
+	jw_arr(w);
+	if (!mask)
+		jw_str(w, "any");
+	for (i = 0; i < sizeof(ns_type_names) / sizeof(ns_type_names[0]); i++)
+		if (mask & ns_type_names[i].flag)
+			jw_str(w, ns_type_names[i].name);
+	jw_arr_end(w);
+}
+
+static void jw_extension(struct jw *w, const struct nsw_event *ev)
+{
+	int i, n_alerts = ev->n_alerts;
+	bool any = false;
+
+	jw_key(w, "nswatch");
+	jw_obj(w);
+	jw_kv_str(w, "backend", ev->backend);
+	jw_kv_str(w, "syscall", nsw_syscall_name(ev->syscall));
+	/* Written whenever known, false included: a failed setns is an
+	 * attempt the reader must see as such. */
+	if (ev->success_known) {
+		jw_key(w, "success");
+		jw_bool(w, ev->success);
+	}
+	if (ev->ns_types_known)
+		jw_ns_types(w, ev->ns_types);
+	for (i = 0; i < NSW_NS_COUNT; i++) {
+		const struct nsw_ns_change *c = &ev->ns_change[i];
+
+		if (!c->changed)
+			continue;
+		if (!any) {
+			jw_key(w, "ns_change");
+			jw_obj(w);
+			any = true;
+		}
+		jw_key(w, nsw_ns_name((enum nsw_ns)i));
+		jw_obj(w);
+		jw_key(w, "from");
+		jw_u32(w, c->from);
+		jw_key(w, "to");
+		jw_u32(w, c->to);
+		jw_key(w, "to_is_host");
+		jw_bool(w, c->to_is_host);
+		jw_end(w);
+	}
+	if (any)
+		jw_end(w);
+	if (ev->verdict != NSW_VERDICT_NONE_SET)
+		jw_kv_str(w, "verdict", nsw_verdict_name(ev->verdict));
+	/* Always written: consumers filter on it both ways. */
+	jw_key(w, "container_process");
+	jw_bool(w, ev->container_process);
+	if (n_alerts > NSW_MAX_ALERTS)
+		n_alerts = NSW_MAX_ALERTS;
+	if (n_alerts > 0) {
+		jw_key(w, "alerts");
+		jw_arr(w);
+		for (i = 0; i < n_alerts; i++) {
+			const struct nsw_alert *a = &ev->alerts[i];
+			const char *const *m;
+
+			jw_obj(w);
+			jw_key(w, "rule");
+			jw_str(w, nsw_rule_id(a->rule));
+			jw_key(w, "severity");
+			jw_str(w, nsw_severity_name(a->severity));
+			jw_key(w, "mitre");
+			jw_arr(w);
+			for (m = encode_rule_mitre(a->rule); *m; m++)
+				jw_str(w, *m);
+			jw_arr_end(w);
+			jw_key(w, "message");
+			jw_strn(w, a->message,
+				strnlen(a->message, sizeof(a->message)));
+			jw_end(w);
+		}
+		jw_arr_end(w);
+	}
+	jw_kv_str(w, "enforced", ev->enforced);
+	jw_end(w);
+}
+
+/* ---- lines ---------------------------------------------------------------- */
+
+static const char *cluster_or_default(const struct encode_ctx *ctx)
+{
+	return ctx->cluster_name && *ctx->cluster_name ? ctx->cluster_name :
+							 "default";
+}
+
+/* Finish a line: newline, or roll the buffer back on any error so the
+ * caller never sees half a line. */
+static int jw_finish(struct jw *w, size_t start, bool overflow_before)
+{
+	jw_raw(w, "\n", 1);
+	if (!w->err && w->depth)
+		w->err = -EINVAL;
+	if (w->err) {
+		w->sb->len = start;
+		if (w->sb->buf)
+			w->sb->buf[start] = '\0';
+		w->sb->overflow = overflow_before;
+		return w->err == -EOVERFLOW ? -E2BIG : w->err;
+	}
+	return 0;
+}
+
+int encode_json_event(struct strbuf *sb, const struct encode_ctx *ctx,
+		      const struct nsw_event *ev)
+{
+	struct jw w = { .sb = sb };
+	size_t start = sb->len;
+	bool overflow_before = sb->overflow;
+	const char *key;
+
+	if (!ctx || !ev || !ev->proc)
+		return -EINVAL;
+	if (sb->overflow)
+		return -E2BIG;
+	switch (ev->type) {
+	case NSW_EV_EXEC: key = "process_exec"; break;
+	case NSW_EV_EXIT: key = "process_exit"; break;
+	case NSW_EV_KPROBE: key = "process_kprobe"; break;
+	default: return -EINVAL;
+	}
+
+	jw_obj(&w);
+	jw_key(&w, key);
+	jw_obj(&w);
+	jw_key(&w, "process");
+	jw_process(&w, ctx, ev->proc);
+	jw_parent_ancestors(&w, ctx, ev, false);
+	switch (ev->type) {
+	case NSW_EV_EXEC:
+		break;
+	case NSW_EV_EXIT:
+		jw_kv_str(&w, "signal", ev->signal);
+		if (ev->status) {
+			jw_key(&w, "status");
+			jw_u32(&w, ev->status);
+		}
+		jw_kv_time(&w, "time", ev->time_ns);
+		break;
+	case NSW_EV_KPROBE:
+		jw_kprobe_body(&w, ctx, ev);
+		break;
+	}
+	jw_parent_ancestors(&w, ctx, ev, true);
+	jw_end(&w);
+
+	jw_kv_str(&w, "node_name", ctx->node_name);
+	jw_kv_time(&w, "time", ev->time_ns);
+	jw_key(&w, "cluster_name");
+	jw_str(&w, cluster_or_default(ctx));
+	jw_extension(&w, ev);
+	jw_end(&w);
+	return jw_finish(&w, start, overflow_before);
+}
+
+int encode_json_stats(struct strbuf *sb, const struct encode_ctx *ctx,
+		      const struct nsw_stats *st, uint64_t time_ns)
+{
+	static const char *const ev_names[] = {
+		"process_exec", "process_exit", "process_kprobe",
+	};
+	struct jw w = { .sb = sb };
+	size_t start = sb->len;
+	bool overflow_before = sb->overflow;
+	int i;
+
+	if (!ctx || !st)
+		return -EINVAL;
+	if (sb->overflow)
+		return -E2BIG;
+	jw_obj(&w);
+	jw_key(&w, "nswatch_stats");
+	jw_obj(&w);
+	jw_key(&w, "events");
+	jw_obj(&w);
+	for (i = 0; i < 3; i++) {
+		jw_key(&w, ev_names[i]);
+		jw_u64(&w, st->events[i]);
+	}
+	jw_end(&w);
+	jw_key(&w, "alerts");
+	jw_obj(&w);
+	for (i = 0; i < NSW_RULE_COUNT; i++) {
+		jw_key(&w, nsw_rule_id((enum nsw_rule)i));
+		jw_u64(&w, st->alerts[i]);
+	}
+	jw_end(&w);
+	jw_key(&w, "lost");
+	jw_obj(&w);
+	jw_key(&w, "kernel");
+	jw_u64(&w, st->kernel_lost);
+	jw_key(&w, "ringbuf");
+	jw_u64(&w, st->ringbuf_drops);
+	jw_key(&w, "seq_gaps");
+	jw_u64(&w, st->seq_gaps);
+	jw_key(&w, "output_errors");
+	jw_u64(&w, st->output_errors);
+	jw_end(&w);
+	jw_key(&w, "raw_events");
+	jw_u64(&w, st->raw_events);
+	jw_key(&w, "parse_errors");
+	jw_u64(&w, st->parse_errors);
+	jw_key(&w, "filtered");
+	jw_u64(&w, st->filtered);
+	jw_key(&w, "proc_misses");
+	jw_u64(&w, st->proc_misses);
+	jw_end(&w);
+	jw_kv_str(&w, "node_name", ctx->node_name);
+	jw_kv_time(&w, "time", time_ns);
+	jw_end(&w);
+	return jw_finish(&w, start, overflow_before);
+}
