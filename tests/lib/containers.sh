@@ -42,6 +42,12 @@
 #    kthreadd (PID 2) shares the host namespaces and is the reference.
 #  - overlayfs is available; the bundle rootfs is an overlay of the cached
 #    busybox rootfs (falls back to a copy if the mount fails).
+#  - crun 1.8.1 refuses this hybrid layout ("cgroups in hybrid mode not
+#    supported, drop all controllers from cgroupv2"), so NSW_RUNTIME=crun
+#    only works on pure v1 or v2 hosts; runc is the default.
+#  - Processes started with `runc exec -d` are reparented to PID 1
+#    (/process_api), which reaps them late: finished ones linger as
+#    zombies for a while (ct_alive treats a zombie as gone).
 #  - No AppArmor/SELinux/Yama.  Kubernetes' default seccomp profile is
 #    Unconfined (unless SeccompDefault), so test containers carry no
 #    seccomp filter: `unshare -U` works in the unprivileged container,
