@@ -221,7 +221,10 @@ void verdict_alerts_nscall(struct nsw_event *ev, bool helper)
 {
 	char names[96];
 
-	if (!ev->container_process || helper)
+	/* a runtime helper's name never excuses an escape: the name is
+	 * chosen by whoever controls the container's filesystem */
+	if (!ev->container_process ||
+	    (helper && ev->verdict != NSW_VERDICT_ESCAPE_TO_HOST))
 		return;
 	if (ev->syscall == NSW_SC_SETNS) {
 		if (ev->verdict == NSW_VERDICT_ESCAPE_TO_HOST) {

@@ -234,6 +234,15 @@ static void test_alerts(void)
 	ev.verdict = NSW_VERDICT_ENTER_CONTAINER;
 	verdict_alerts_nscall(&ev, true);
 	is_int(ev.n_alerts, 0, "runtime helper: no alert");
+	memset(&ev, 0, sizeof(ev));
+	ev.proc = &pr;
+	ev.container_process = true;
+	ev.syscall = NSW_SC_SETNS;
+	ev.success = true;
+	ev.verdict = NSW_VERDICT_ESCAPE_TO_HOST;
+	verdict_alerts_nscall(&ev, true);
+	is_int(ev.n_alerts, 1, "a binary named like a runtime still alerts "
+	       "on escape");
 	ok(verdict_is_runtime_helper("/usr/sbin/runc") &&
 	   verdict_is_runtime_helper("/usr/bin/containerd-shim-runc-v2") &&
 	   !verdict_is_runtime_helper("/usr/bin/nsenter"),
