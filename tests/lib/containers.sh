@@ -570,6 +570,14 @@ ct_wait_exec() {
 	return 1
 }
 
+# ct_alive PID: the process exists and is not a zombie.
+ct_alive() {
+	local s
+	read -r s 2>/dev/null <"/proc/$1/stat" || return 1
+	s=${s##*) }
+	[ "${s%% *}" != Z ]
+}
+
 # ct_ns_inum PID TYPE: namespace inode number (mnt, pid, net, ...).
 ct_ns_inum() {
 	local l

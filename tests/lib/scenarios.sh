@@ -59,14 +59,6 @@ scn_setup_pods() {
 	echo "priv_id=$SCN_PRIV_ID priv_pid=$SCN_PRIV_PID priv_pod=$SCN_PRIV_NS/$SCN_PRIV_POD priv_pod_uid=$SCN_PRIV_POD_UID"
 }
 
-# ct_alive PID: the process exists and is not a zombie.
-ct_alive() {
-	local s
-	read -r s 2>/dev/null <"/proc/$1/stat" || return 1
-	s=${s##*) }
-	[ "${s%% *}" != Z ]
-}
-
 # _scn_descendants PID: pids of PID's live descendants.
 _scn_descendants() {
 	local f l c
