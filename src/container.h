@@ -34,7 +34,27 @@ struct cgroup_attr {
 	bool leaf_is_root;	/* the id component is the leaf */
 	bool conflict;		/* v1 controllers name different containers */
 	char path[1024];	/* the cgroup path the decision used */
+	/* Additions (container session): */
+	char task_id[40];	/* ECS task id (E1-E3); not a pod UID */
+	bool low_confidence;	/* identity from a name rule (R7: lxc,
+				 * nspawn, libvirt-lxc, mesos, ctr, talos):
+				 * confirm with runtime state (R14) */
 };
+
+/*
+ * How the fields read for each kind:
+ * - CGROUP_CONTAINER: `id` is the innermost container, `outer_ids` the
+ *   enclosing ones (at most the CONTAINER_MAX_OUTER nearest), `runtime`
+ *   the innermost one's.
+ * - CGROUP_HELPER: `related_id` is the container served (may be "" for
+ *   /libpod_parent/conmon, podman pause, containerd.service shims);
+ *   `id` is the container the helper itself runs in ("" on the host, set
+ *   for e.g. a conmon inside a kind node), `runtime` the helper's.
+ * - CGROUP_HOST: no id.
+ * A bare 64-hex id under a kubepods pod cgroup reports runtime
+ * "containerd" (see container.c); other bare ids under an unknown parent
+ * report "".
+ */
 
 /* Parse the whole content of /proc/<pid>/cgroup.  Returns 0 (out filled,
  * kind may be CGROUP_HOST) or -EINVAL on text that is not a cgroup file. */
