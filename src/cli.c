@@ -4,16 +4,19 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "event.h"
 #include "log.h"
+#include "policy.h"
 #include "strbuf.h"
 
 enum {
 	OPT_NODE = CLI_COMMON_FIRST, OPT_CLUSTER, OPT_PROCFS, OPT_ROOT,
 	OPT_OUTPUT, OPT_FORMAT, OPT_POD, OPT_NAMESPACE, OPT_CONTAINER,
 	OPT_TYPES, OPT_ALERTS, OPT_HOST, OPT_CONTS, OPT_VERBOSE, OPT_QUIET,
+	OPT_POLICY,
 };
 
 static const struct option common[] = {
@@ -32,6 +35,7 @@ static const struct option common[] = {
 	{ "containers-only", no_argument, NULL, OPT_CONTS },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "policy", required_argument, NULL, OPT_POLICY },
 };
 
 void cli_build_longopts(struct option *dst, size_t max,
@@ -118,6 +122,7 @@ int cli_common_option(struct nsw_options *o, int c, const char *arg,
 		return 0;
 	case OPT_VERBOSE: log_set_level(LOG_LVL_DEBUG); return 0;
 	case OPT_QUIET: log_set_level(LOG_LVL_WARN); return 0;
+	case OPT_POLICY: o->policy_path = arg; return 0;
 	default:
 		return -ENOENT;
 	}
@@ -142,5 +147,30 @@ const char *cli_common_help(void)
 "  --alerts-only              only events that carry alerts\n"
 "  --host-only | --containers-only\n"
 "                             only host / only container processes\n"
+"  --policy FILE              detection policy (default " POLICY_DEFAULT_PATH "\n"
+"                             when it exists; see nswatch-policy(5))\n"
 "  --verbose | --quiet        more / fewer diagnostics on stderr\n";
+}
+
+int cli_load_policy(const struct nsw_options *o, struct policy *pol,
+		    const char *cmd)
+{
+	const char *path = o->policy_path;
+	char err[512];
+	int r;
+
+	policy_init(pol);
+	if (!path) {
+		if (access(POLICY_DEFAULT_PATH, F_OK) < 0)
+			return 0;	/* built-in defaults */
+		path = POLICY_DEFAULT_PATH;
+	}
+	r = policy_load(pol, path, err, sizeof(err));
+	if (r < 0) {
+		fprintf(stderr, "nswatch %s: policy %s\n", cmd, err);
+		policy_free(pol);
+		return r;
+	}
+	log_info("policy: %s (%zu allow entries)", path, pol->n_allow);
+	return 0;
 }

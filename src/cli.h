@@ -19,6 +19,11 @@ void cli_build_longopts(struct option *dst, size_t max,
  * getopt's '?'); -EINVAL bad value (message printed to stderr). */
 int cli_common_option(struct nsw_options *o, int c, const char *arg,
 		      const char *cmd);
+/* Load --policy FILE, else the default file when it exists, else the
+ * built-in defaults.  0, or -errno after printing the reason. */
+struct policy;
+int cli_load_policy(const struct nsw_options *o, struct policy *pol,
+		    const char *cmd);
 /* Help text of the common options. */
 const char *cli_common_help(void);
 

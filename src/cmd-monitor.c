@@ -17,6 +17,7 @@
 #include "notify.h"
 #include "output.h"
 #include "pipeline.h"
+#include "policy.h"
 #include "strbuf.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -59,7 +60,7 @@ static void monitor_usage(FILE *f)
 /* Start the chosen backend; with auto, fall back from eBPF to audit. */
 static int start_backend(struct nsw_options *o, struct output *out,
 			 const struct backend_ops **ops, struct backend **b,
-			 struct pipeline **pp)
+			 struct pipeline **pp, const struct policy *pol)
 {
 	char why[512], err[512] = "";
 	int r;
@@ -81,6 +82,7 @@ static int start_backend(struct nsw_options *o, struct output *out,
 		*pp = pipeline_new(o, (*ops)->name, true, out);
 		if (!*pp)
 			return -errno;
+		pipeline_set_policy(*pp, pol);
 		r = pipeline_seed_procfs(*pp);
 		if (r < 0)
 			log_warn("cannot snapshot %s: %s", o->procfs,
@@ -121,6 +123,7 @@ int cmd_monitor(int argc, char **argv)
 	struct pipeline *p = NULL;
 	struct nsw_stats bst;
 	struct nsw_options o;
+	struct policy pol;
 	struct sigaction sa;
 	struct output *out;
 	int c, r, status = NSW_EXIT_OK;
@@ -193,8 +196,13 @@ int cmd_monitor(int argc, char **argv)
 		log_warn("not running as root: loading eBPF programs and audit "
 			 "rules needs CAP_BPF/CAP_PERFMON or CAP_AUDIT_CONTROL");
 
+	if (cli_load_policy(&o, &pol, "monitor") < 0)
+		return NSW_EXIT_USAGE;
+	if (pol.rules[NSW_RULE_SETNS_ESCAPE_TO_HOST].action == POLICY_ACTION_KILL)
+		o.enforce = true;
 	out = output_open(o.output_path);
 	if (!out) {
+		policy_free(&pol);
 		log_err("cannot open output %s: %s",
 			o.output_path ? o.output_path : "stdout",
 			strerror(errno));
@@ -208,9 +216,10 @@ int cmd_monitor(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	r = start_backend(&o, out, &ops, &b, &p);
+	r = start_backend(&o, out, &ops, &b, &p, &pol);
 	if (r < 0) {
 		output_close(out);
+		policy_free(&pol);
 		return NSW_EXIT_FAIL;
 	}
 	log_info("ready: backend %s, node %s, %s", ops->name, o.node_name,
@@ -247,5 +256,6 @@ int cmd_monitor(int argc, char **argv)
 	}
 	pipeline_free(p);
 	output_close(out);
+	policy_free(&pol);
 	return status;
 }

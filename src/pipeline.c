@@ -21,6 +21,7 @@
 #include "nsinfo.h"
 #include "output.h"
 #include "pipeline.h"
+#include "policy.h"
 #include "proc-cache.h"
 #include "procfs.h"
 #include "strbuf.h"
@@ -41,6 +42,7 @@ struct pipeline {
 	struct strbuf sb;
 	struct encode_ctx ectx;
 	bool color;
+	const struct policy *policy;	/* NULL: built-in defaults */
 	uint64_t next_stats;	/* monotonic s */
 	uint64_t next_sweep;
 };
@@ -212,9 +214,16 @@ static bool filtered_out(struct pipeline *p, const struct nsw_event *ev)
 	const struct nsw_options *o = &p->opts;
 	const struct nsw_container *c = ev->proc->ctr;
 
-	if (o->f_event_types && !(o->f_event_types & (1u << ev->type)))
+	uint32_t types = o->f_event_types;
+	bool alerts_only = o->f_alerts_only;
+
+	if (!types && p->policy)
+		types = p->policy->emit_types;
+	if (p->policy && p->policy->emit_alerts_only)
+		alerts_only = true;
+	if (types && !(types & (1u << ev->type)))
 		return true;
-	if (o->f_alerts_only && !ev->n_alerts)
+	if (alerts_only && !ev->n_alerts)
 		return true;
 	if (o->f_host_only && c)
 		return true;
@@ -270,6 +279,8 @@ static int emit(struct pipeline *p, struct nsw_event *ev)
 {
 	int i, r;
 
+	if (p->policy)
+		policy_apply(p->policy, ev);
 	if (filtered_out(p, ev)) {
 		p->stats.filtered++;
 		return 0;
@@ -856,6 +867,11 @@ void pipeline_tick(struct pipeline *p)
 		if (p->live)
 			proc_cache_foreach(p->pc, proc_gone, p);
 	}
+}
+
+void pipeline_set_policy(struct pipeline *p, const struct policy *pol)
+{
+	p->policy = pol;
 }
 
 int pipeline_emit_stats(struct pipeline *p)

@@ -34,6 +34,9 @@ int pipeline_emit_snapshot(struct pipeline *p);
 /* The host namespace reference, or NULL when unknown. */
 struct host_ns;
 const struct host_ns *pipeline_host(const struct pipeline *p);
+/* Use `pol` (borrowed, outlives p) for rule settings and allowlists. */
+struct policy;
+void pipeline_set_policy(struct pipeline *p, const struct policy *pol);
 /* Write an `nswatch_stats` line now. */
 int pipeline_emit_stats(struct pipeline *p);
 /* Emit a monitor-tamper alert (audit disabled, rules removed, ...). */

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "policy.h"
+#include "tap.h"
+
+static int parse(struct policy *p, const char *text, char *err, size_t n)
+{
+	policy_free(p);
+	policy_init(p);
+	err[0] = '\0';
+	return policy_parse(p, text, strlen(text), err, n);
+}
+
+static void bad(struct policy *p, const char *text, const char *want)
+{
+	char err[256];
+
+	is_int(parse(p, text, err, sizeof(err)), -EINVAL, "rejected: %s", want);
+	is_str(err, want, "error names line and reason");
+}
+
+int main(void)
+{
+	struct nsw_container c;
+	struct nsw_process pr;
+	struct nsw_event ev;
+	struct policy p;
+	char err[256], dump[4096];
+
+	policy_init(&p);
+	is_int(parse(&p,
+		"# comment\n"
+		"rule setns-in-container disabled\n"
+		"rule unshare-in-container severity=low\n"
+		"rule setns-escape-to-host action=kill  # enforce\n"
+		"allow binary=/usr/sbin/runc\n"
+		"allow rule=nsenter-in-container namespace=kube-system pod=node-debugger-*\n"
+		"allow image=registry.example/cni:*\n"
+		"emit kprobe,exec\n", err, sizeof(err)), 0, "valid policy parses");
+	ok(!p.rules[NSW_RULE_SETNS_IN_CONTAINER].enabled, "rule disabled");
+	is_int(p.rules[NSW_RULE_UNSHARE_IN_CONTAINER].severity, NSW_SEV_LOW,
+	       "severity override");
+	is_int(p.rules[NSW_RULE_SETNS_ESCAPE_TO_HOST].action, POLICY_ACTION_KILL,
+	       "action kill");
+	is_int(p.n_allow, 3, "three allow entries");
+	is_int(p.emit_types, (1u << NSW_EV_KPROBE) | (1u << NSW_EV_EXEC),
+	       "emit types");
+
+	memset(&c, 0, sizeof(c));
+	memset(&pr, 0, sizeof(pr));
+	strcpy(c.id, "abcdef0123");
+	strcpy(c.pod_name, "node-debugger-xyz");
+	strcpy(c.pod_namespace, "kube-system");
+	pr.ctr = &c;
+	pr.binary = "/usr/bin/nsenter";
+	memset(&ev, 0, sizeof(ev));
+	ev.proc = &pr;
+	ev.n_alerts = 3;
+	ev.alerts[0].rule = NSW_RULE_NSENTER_IN_CONTAINER;
+	ev.alerts[1].rule = NSW_RULE_SETNS_IN_CONTAINER;
+	ev.alerts[2].rule = NSW_RULE_SETNS_ESCAPE_TO_HOST;
+	ev.alerts[2].severity = NSW_SEV_CRITICAL;
+	ok(policy_apply(&p, &ev), "kill requested for the escape rule");
+	is_int(ev.n_alerts, 1, "allowlisted and disabled alerts dropped");
+	is_int(ev.alerts[0].rule, NSW_RULE_SETNS_ESCAPE_TO_HOST,
+	       "escape alert kept (allow line is scoped to nsenter)");
+
+	strcpy(c.pod_namespace, "default");
+	ev.n_alerts = 1;
+	ev.alerts[0].rule = NSW_RULE_NSENTER_IN_CONTAINER;
+	ok(!policy_apply(&p, &ev) && ev.n_alerts == 1,
+	   "other namespace not allowlisted");
+
+	ok(policy_dump(&p, dump, sizeof(dump)) == 0 &&
+	   strstr(dump, "rule setns-in-container disabled") &&
+	   strstr(dump, "allow rule=* binary=/usr/sbin/runc"),
+	   "effective policy dump");
+
+	bad(&p, "rule no-such-rule\n", "1: unknown rule 'no-such-rule'");
+	bad(&p, "\nrule setns-in-container severity=urgent\n",
+	    "2: bad severity 'urgent' (low, medium, high, critical)");
+	bad(&p, "allow bin=/x\n",
+	    "1: unknown key 'bin' in allow line (rule, binary, container, pod, "
+	    "namespace, image)");
+	bad(&p, "allow rule=*\n", "1: allow line matches everything: give "
+	    "binary, container, pod, namespace or image");
+	bad(&p, "frobnicate\n", "1: unknown keyword 'frobnicate' (rule, allow, emit)");
+	bad(&p, "emit sometimes\n",
+	    "1: unknown event type 'sometimes' (exec, exit, kprobe, alerts, all)");
+	bad(&p, "rule setns-in-container action=maim\n",
+	    "1: bad action 'maim' (alert, kill)");
+
+	ok(policy_glob("node-*-x?z", "node-debug-xyz"), "glob * and ?");
+	ok(!policy_glob("a*b", "acd"), "glob mismatch");
+	ok(policy_glob("*", ""), "star matches empty");
+	policy_free(&p);
+	return done_testing();
+}
