@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -182,48 +183,52 @@ static void jw_kv_time(struct jw *w, const char *k, uint64_t ns)
 static const char b64[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/* Standard, padded base64 of src into dst (NUL terminated). */
-static int base64_std(char *dst, size_t dstlen, const unsigned char *src,
-		      size_t n)
+/* Standard, padded base64 of the concatenation a+b into dst (NUL
+ * terminated), so the exec_id needs no bounded scratch copy. */
+static int base64_std2(char *dst, size_t dstlen, const char *a, size_t na,
+		       const char *b, size_t nb)
 {
-	size_t i, o = 0, need = (n + 2) / 3 * 4 + 1;
+	size_t i, o = 0, n = na + nb, need = (n + 2) / 3 * 4 + 1;
+	unsigned char in[3];
 
-	if (dstlen < need)
+	if (n > SIZE_MAX / 2 || dstlen < need)
 		return -ENOSPC;
-	for (i = 0; i + 2 < n; i += 3) {
-		uint32_t v = (uint32_t)src[i] << 16 | (uint32_t)src[i + 1] << 8 |
-			     src[i + 2];
+	for (i = 0; i < n; i += 3) {
+		size_t j, k = n - i < 3 ? n - i : 3;
+		uint32_t v;
 
+		for (j = 0; j < 3; j++)
+			in[j] = j >= k ? 0 :
+				(unsigned char)(i + j < na ? a[i + j] :
+							     b[i + j - na]);
+		v = (uint32_t)in[0] << 16 | (uint32_t)in[1] << 8 | in[2];
 		dst[o++] = b64[v >> 18];
 		dst[o++] = b64[(v >> 12) & 63];
-		dst[o++] = b64[(v >> 6) & 63];
-		dst[o++] = b64[v & 63];
-	}
-	if (i < n) {
-		uint32_t v = (uint32_t)src[i] << 16;
-
-		if (i + 1 < n)
-			v |= (uint32_t)src[i + 1] << 8;
-		dst[o++] = b64[v >> 18];
-		dst[o++] = b64[(v >> 12) & 63];
-		dst[o++] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
-		dst[o++] = '=';
+		dst[o++] = k > 1 ? b64[(v >> 6) & 63] : '=';
+		dst[o++] = k > 2 ? b64[v & 63] : '=';
 	}
 	dst[o] = '\0';
 	return 0;
 }
 
+/* Buffer size encode_exec_id needs for a node name of node_len bytes. */
+static size_t exec_id_len(size_t node_len)
+{
+	return (node_len + 32 + 2) / 3 * 4 + 1;
+}
+
 int encode_exec_id(char *buf, size_t len, const char *node, uint64_t ktime,
 		   uint32_t pid)
 {
-	char raw[512];
+	char tail[48];
 	int n;
 
-	n = snprintf(raw, sizeof(raw), "%s:%llu:%u", node ? node : "",
-		     (unsigned long long)ktime, pid);
-	if (n < 0 || (size_t)n >= sizeof(raw))
+	node = node ? node : "";
+	n = snprintf(tail, sizeof(tail), ":%llu:%u", (unsigned long long)ktime,
+		     pid);
+	if (n < 0 || (size_t)n >= sizeof(tail))
 		return -ENOSPC;
-	return base64_std(buf, len, (const unsigned char *)raw, (size_t)n);
+	return base64_std2(buf, len, node, strlen(node), tail, (size_t)n);
 }
 
 int encode_time(char *buf, size_t len, uint64_t wall_ns)
@@ -317,14 +322,24 @@ const char *const *encode_rule_mitre(enum nsw_rule r)
 static void jw_exec_id(struct jw *w, const char *key, const char *node,
 		       uint64_t ktime, uint32_t pid)
 {
-	char id[1024];
+	char stack[512], *id = stack;
+	size_t need = exec_id_len(strlen(node));
 
-	if (encode_exec_id(id, sizeof(id), node, ktime, pid) < 0) {
-		jw_check(w, -ENOSPC);
-		return;
+	if (need > sizeof(stack)) {
+		id = malloc(need);
+		if (!id) {
+			jw_check(w, -ENOMEM);
+			return;
+		}
 	}
-	jw_key(w, key);
-	jw_str(w, id);
+	if (encode_exec_id(id, need, node, ktime, pid) < 0) {
+		jw_check(w, -ENOSPC);
+	} else {
+		jw_key(w, key);
+		jw_str(w, id);
+	}
+	if (id != stack)
+		free(id);
 }
 
 /* Tetragon's DecodeCommonFlags spelling, in its order. */

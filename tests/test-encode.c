@@ -252,6 +252,43 @@ static void run_fixtures(const char *dir, bool regen)
 	free(list);
 }
 
+/* Replay the fuzz corpus through the fuzz target (it aborts on a
+ * violated invariant, so reaching the end is the pass). */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int is_regular(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+static void replay_corpus(const char *dir)
+{
+	struct dirent **list;
+	int i, n = scandir(dir, &list, is_regular, alphasort), done = 0;
+
+	if (!ok(n > 0, "fuzz corpus found in %s", dir))
+		return;
+	for (i = 0; i < n; i++) {
+		char path[4096];
+		size_t len;
+		char *buf;
+
+		if (snprintf(path, sizeof(path), "%s/%s", dir,
+			     list[i]->d_name) >= (int)sizeof(path))
+			buf = NULL;
+		else
+			buf = tap_slurp(path, &len);
+		if (buf) {
+			LLVMFuzzerTestOneInput((const uint8_t *)buf, len);
+			done++;
+		}
+		free(buf);
+		free(list[i]);
+	}
+	free(list);
+	is_int(done, n, "replayed every fuzz corpus file");
+}
+
 /* ---- unit tests ------------------------------------------------------------ */
 
 static void test_time(void)
@@ -305,6 +342,23 @@ static void test_exec_id(void)
 	is_str(buf, "OjU0NTE4NTE3MzEwMzg5OjQ0ODUwNw==", "NULL node name");
 	is_int(encode_exec_id(buf, 8, node, 1, 0), -ENOSPC,
 	       "exec_id: short buffer is -ENOSPC");
+	{
+		char longnode[700], *big = malloc(2048);
+		struct nsw_process p = { .pid = 7, .ktime = 9 };
+		struct nsw_event ev = { .type = NSW_EV_EXEC, .proc = &p };
+		struct encode_ctx ctx = { .node_name = longnode };
+		struct strbuf sb = STRBUF_INIT;
+
+		memset(longnode, 'n', sizeof(longnode) - 1);
+		longnode[sizeof(longnode) - 1] = '\0';
+		ok(big && encode_exec_id(big, 2048, longnode, 9, 7) == 0 &&
+		   strlen(big) == (699 + 4 + 2) / 3 * 4,
+		   "exec_id of a 699-byte node name");
+		ok(encode_json_event(&sb, &ctx, &ev) == 0 && big &&
+		   strstr(sb.buf, big), "long node name still encodes");
+		strbuf_release(&sb);
+		free(big);
+	}
 }
 
 static void test_names(void)
@@ -546,5 +600,8 @@ int main(int argc, char **argv)
 	snprintf(dir, sizeof(dir), "%s/tests/fixtures/encode",
 		 srcdir ? srcdir : ".");
 	run_fixtures(dir, false);
+	snprintf(dir, sizeof(dir), "%s/tests/fuzz/corpus/encode",
+		 srcdir ? srcdir : ".");
+	replay_corpus(dir);
 	return done_testing();
 }
