@@ -8,6 +8,31 @@
  * enums by name, Timestamps with 0/3/6/9 fractional digits.  The
  * top-level `nswatch` object is ours and documented in the schema.
  *
+ * Choices where the schema leaves room (keep SCHEMA.md in step):
+ *  - exec_id is written for every process; parent_exec_id from
+ *    ppid/parent_ktime, "<node>:1:0" for PID 1 and 2 (ppid 0, ktime
+ *    known) as Tetragon does, omitted when the parent is unknown.
+ *  - tid falls back to pid when 0 (Tetragon: tid == pid for leaders).
+ *  - ns: slots with inode 0 (unknown, or no time namespace) are left out;
+ *    is_host only when ctx->host_ns is set and its inode is non-zero.
+ *  - cap: written when caps_known, as {} when both sets are empty; bits
+ *    above 40 as numbers (protojson's unknown enum value).
+ *  - pod.container.id is "<runtime>://<id>" when the runtime is known,
+ *    else the bare id; security_context is always written (Tetragon
+ *    >= 1.5), with privileged:true when known privileged.
+ *  - pod_labels keys are sorted bytewise and deduplicated (first wins).
+ *  - ancestors skip NULL entries and PID 0.
+ *  - nswatch.success is written whenever known, false included; kprobe
+ *    events without it fall back to ret >= 0 when the return is known.
+ *  - nswatch.container_process is always written (true or false), and
+ *    ns_change members always carry to_is_host: the extension is ours
+ *    and consumers filter on both values.
+ *  - nswatch.ns_types lists names in the schema's order (mnt uts ipc
+ *    user pid net cgroup time), ["any"] for a known mask of 0.
+ *  - alerts[].mitre: T1611 for every container rule, T1562.001 for
+ *    monitor-tamper.
+ *  - nswatch_stats counters are 64-bit, so strings, all always written.
+ *
  * Pure: no I/O, no logging.  Every string that came from the outside
  * (paths, argv, container and pod metadata, node name) goes through
  * strbuf_add_json_str, so any input bytes give valid JSON.
@@ -687,10 +712,14 @@ static void jw_extension(struct jw *w, const struct nsw_event *ev)
 	jw_kv_str(w, "backend", ev->backend);
 	jw_kv_str(w, "syscall", nsw_syscall_name(ev->syscall));
 	/* Written whenever known, false included: a failed setns is an
-	 * attempt the reader must see as such. */
+	 * attempt the reader must see as such.  A kprobe event whose backend
+	 * did not say falls back to its return value. */
 	if (ev->success_known) {
 		jw_key(w, "success");
 		jw_bool(w, ev->success);
+	} else if (ev->type == NSW_EV_KPROBE && ev->ret_known) {
+		jw_key(w, "success");
+		jw_bool(w, ev->ret >= 0);
 	}
 	if (ev->ns_types_known)
 		jw_ns_types(w, ev->ns_types);
