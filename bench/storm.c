@@ -1,0 +1,553 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * storm: load generators and probes for nswatch's benchmark (bench/run.sh).
+ *
+ *   storm exec    -n N [-j WORKERS] -m MARKER [-b BINARY]
+ *	fork+execve BINARY (default /bin/true) N times in total, spread over
+ *	WORKERS processes (default 1).  Every child gets argv
+ *	{ "true", MARKER "-c" }, so a consumer's output can be matched to the
+ *	storm without matching the storm's own command line.
+ *   storm setns   -n N
+ *	N setns(fd, CLONE_NEWUTS) calls into the process's own UTS namespace.
+ *   storm latency -n N -r RATE -o MARKS
+ *	N such setns calls at RATE per second; before each call the
+ *	CLOCK_REALTIME time is taken; MARKS gets one "seq sec.nsec" line each.
+ *   storm stamp   -f FILE -o OUT [-t SECONDS]
+ *	Follow FILE from its current end (inotify) and write every complete
+ *	line that is appended to it as "sec.nsec<TAB>line" to OUT, the time
+ *	being CLOCK_REALTIME right after the read() that returned it.  Stops on
+ *	SIGTERM/SIGINT or after SECONDS (default 900).
+ *   storm procs   -n N [-x] [-t SECONDS]
+ *	Start N children that sleep in pause() (with -x they first execve this
+ *	program in "pause" mode, so monitors see an exec each), print "ready",
+ *	and hold them until SIGTERM/SIGINT or SECONDS (default
+ *	900); then SIGKILL and reap them all.
+ *   storm pause
+ *	pause() until killed (used by procs -x).
+ *
+ * Every mode prints key=value lines on stdout for the script: pid= first,
+ * then the figures (wall_ns, rate, failures, ...).  Timings are measured,
+ * never judged here.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MARKER_MAX 200
+
+struct opts {
+	long n;
+	long workers;
+	long rate;
+	long hold_s;
+	bool exec_children;
+	const char *marker;
+	const char *binary;
+	const char *out;
+	const char *follow;
+};
+
+static void die(const char *what)
+{
+	fprintf(stderr, "storm: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static int64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void print_rate(long n, int64_t wall_ns)
+{
+	printf("wall_ns=%lld\n", (long long)wall_ns);
+	printf("rate=%.1f\n", wall_ns > 0 ? n * 1e9 / (double)wall_ns : 0.0);
+}
+
+/* ---- exec storm -------------------------------------------------------- */
+
+/* Run n fork+execve; returns how many children did not exit 0. */
+static long exec_loop(long n, const char *binary, char *const argv[])
+{
+	char *const envp[] = { NULL };
+	long i, failures = 0;
+
+	for (i = 0; i < n; i++) {
+		int status;
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			failures++;
+			continue;
+		}
+		if (pid == 0) {
+			execve(binary, argv, envp);
+			_exit(127);
+		}
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			failures++;
+	}
+	return failures;
+}
+
+static int mode_exec(const struct opts *o)
+{
+	char marker[MARKER_MAX + 8];
+	char *argv[] = { "true", marker, NULL };
+	long failures = 0, w;
+	int64_t t0, t1;
+
+	if (!o->marker || strlen(o->marker) > MARKER_MAX) {
+		fprintf(stderr, "storm exec: -m MARKER (at most %d bytes) "
+			"is required\n", MARKER_MAX);
+		return 2;
+	}
+	snprintf(marker, sizeof(marker), "%s-c", o->marker);
+	printf("pid=%d\n", getpid());
+	fflush(stdout);
+
+	t0 = now_ns(CLOCK_MONOTONIC);
+	if (o->workers <= 1) {
+		failures = exec_loop(o->n, o->binary, argv);
+	} else {
+		for (w = 0; w < o->workers; w++) {
+			long share = o->n / o->workers +
+				     (w < o->n % o->workers ? 1 : 0);
+			pid_t pid = fork();
+
+			if (pid < 0)
+				die("fork");
+			if (pid == 0) {
+				long f = exec_loop(share, o->binary, argv);
+
+				_exit(f > 250 ? 250 : (int)f);
+			}
+		}
+		for (w = 0; w < o->workers; w++) {
+			int status;
+
+			if (wait(&status) < 0) {
+				if (errno == EINTR) {
+					w--;
+					continue;
+				}
+				die("wait");
+			}
+			if (WIFEXITED(status))
+				failures += WEXITSTATUS(status);
+			else
+				failures++;
+		}
+	}
+	t1 = now_ns(CLOCK_MONOTONIC);
+
+	printf("n=%ld\nworkers=%ld\nfailures=%ld\n", o->n,
+	       o->workers < 1 ? 1 : o->workers, failures);
+	print_rate(o->n, t1 - t0);
+	return 0;
+}
+
+/* ---- setns storm and latency marks ------------------------------------- */
+
+static int open_own_uts(void)
+{
+	int fd = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		die("open /proc/self/ns/uts");
+	return fd;
+}
+
+static int mode_setns(const struct opts *o)
+{
+	long i, failures = 0;
+	int64_t t0, t1;
+	int fd = open_own_uts();
+
+	printf("pid=%d\n", getpid());
+	fflush(stdout);
+	t0 = now_ns(CLOCK_MONOTONIC);
+	for (i = 0; i < o->n; i++)
+		if (setns(fd, CLONE_NEWUTS) != 0)
+			failures++;
+	t1 = now_ns(CLOCK_MONOTONIC);
+	close(fd);
+	printf("n=%ld\nfailures=%ld\n", o->n, failures);
+	print_rate(o->n, t1 - t0);
+	return 0;
+}
+
+static int mode_latency(const struct opts *o)
+{
+	struct timespec *marks;
+	struct timespec next;
+	int64_t period_ns, t0, t1;
+	long i, failures = 0;
+	FILE *f;
+	int fd;
+
+	if (!o->out || o->rate <= 0) {
+		fprintf(stderr, "storm latency: -o MARKS and -r RATE > 0 "
+			"are required\n");
+		return 2;
+	}
+	marks = calloc((size_t)o->n, sizeof(*marks));
+	if (!marks)
+		die("calloc");
+	fd = open_own_uts();
+	period_ns = 1000000000LL / o->rate;
+	printf("pid=%d\n", getpid());
+	fflush(stdout);
+
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	t0 = now_ns(CLOCK_MONOTONIC);
+	for (i = 0; i < o->n; i++) {
+		next.tv_nsec += period_ns;
+		while (next.tv_nsec >= 1000000000L) {
+			next.tv_nsec -= 1000000000L;
+			next.tv_sec++;
+		}
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next,
+				       NULL) == EINTR)
+			;
+		clock_gettime(CLOCK_REALTIME, &marks[i]);
+		if (setns(fd, CLONE_NEWUTS) != 0)
+			failures++;
+	}
+	t1 = now_ns(CLOCK_MONOTONIC);
+	close(fd);
+
+	f = fopen(o->out, "we");
+	if (!f)
+		die(o->out);
+	for (i = 0; i < o->n; i++)
+		fprintf(f, "%ld %lld.%09ld\n", i, (long long)marks[i].tv_sec,
+			marks[i].tv_nsec);
+	if (fclose(f) != 0)
+		die(o->out);
+	free(marks);
+	printf("n=%ld\nfailures=%ld\n", o->n, failures);
+	print_rate(o->n, t1 - t0);
+	return 0;
+}
+
+/* ---- line stamper -------------------------------------------------------- */
+
+static int block_term_signals(void)
+{
+	sigset_t set;
+	int fd;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
+		die("sigprocmask");
+	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0)
+		die("signalfd");
+	return fd;
+}
+
+/* Write every complete line of buf[0..*len) with stamp ts; keep the rest. */
+static void stamp_lines(FILE *out, char *buf, size_t *len,
+			const struct timespec *ts, long *lines)
+{
+	size_t start = 0, i;
+
+	for (i = 0; i < *len; i++) {
+		if (buf[i] != '\n')
+			continue;
+		fprintf(out, "%lld.%09ld\t", (long long)ts->tv_sec,
+			ts->tv_nsec);
+		fwrite(buf + start, 1, i + 1 - start, out);
+		start = i + 1;
+		(*lines)++;
+	}
+	memmove(buf, buf + start, *len - start);
+	*len -= start;
+}
+
+static int mode_stamp(const struct opts *o)
+{
+	static char buf[1 << 20];
+	size_t len = 0;
+	long lines = 0;
+	int64_t deadline;
+	int sfd, ifd, fd;
+	FILE *out;
+
+	if (!o->follow || !o->out) {
+		fprintf(stderr, "storm stamp: -f FILE and -o OUT are "
+			"required\n");
+		return 2;
+	}
+	sfd = block_term_signals();
+	fd = open(o->follow, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die(o->follow);
+	if (lseek(fd, 0, SEEK_END) < 0)
+		die("lseek");
+	ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (ifd < 0)
+		die("inotify_init1");
+	if (inotify_add_watch(ifd, o->follow, IN_MODIFY) < 0)
+		die("inotify_add_watch");
+	out = fopen(o->out, "we");
+	if (!out)
+		die(o->out);
+	printf("pid=%d\n", getpid());
+	printf("ready\n");
+	fflush(stdout);
+
+	deadline = now_ns(CLOCK_MONOTONIC) + o->hold_s * 1000000000LL;
+	for (;;) {
+		struct pollfd p[2] = {
+			{ .fd = ifd, .events = POLLIN },
+			{ .fd = sfd, .events = POLLIN },
+		};
+		char ev[4096];
+		bool stop;
+		int r;
+
+		r = poll(p, 2, 200);
+		if (r < 0 && errno != EINTR)
+			die("poll");
+		stop = (p[1].revents & POLLIN) ||
+		       now_ns(CLOCK_MONOTONIC) > deadline;
+		while (read(ifd, ev, sizeof(ev)) > 0)
+			;
+		/* Read on every wake-up, also on the poll timeout, so a
+		 * missed notification delays a line by 200 ms at most. */
+		for (;;) {
+			struct timespec ts;
+			ssize_t n;
+
+			if (len == sizeof(buf)) {
+				/* A line longer than 1 MiB: cut it. */
+				clock_gettime(CLOCK_REALTIME, &ts);
+				buf[len - 1] = '\n';
+				stamp_lines(out, buf, &len, &ts, &lines);
+			}
+			n = read(fd, buf + len, sizeof(buf) - len);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				die("read");
+			if (n == 0)
+				break;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			len += (size_t)n;
+			stamp_lines(out, buf, &len, &ts, &lines);
+		}
+		if (stop)
+			break;
+	}
+	if (fclose(out) != 0)
+		die(o->out);
+	printf("lines=%ld\n", lines);
+	return 0;
+}
+
+/* ---- many sleeping processes ------------------------------------------- */
+
+static int mode_procs(const struct opts *o, const char *self)
+{
+	char *const pause_argv[] = { "storm", "pause", NULL };
+	char *const envp[] = { NULL };
+	pid_t *kids;
+	long i, started = 0, reaped = 0;
+	int64_t t0, t1, deadline;
+	int sfd;
+
+	kids = calloc((size_t)o->n, sizeof(*kids));
+	if (!kids)
+		die("calloc");
+	sfd = block_term_signals();
+	printf("pid=%d\n", getpid());
+	fflush(stdout);
+
+	t0 = now_ns(CLOCK_MONOTONIC);
+	for (i = 0; i < o->n; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			fprintf(stderr, "storm procs: fork #%ld: %s\n", i,
+				strerror(errno));
+			break;
+		}
+		if (pid == 0) {
+			sigset_t none;
+			int devnull;
+
+			sigemptyset(&none);
+			sigprocmask(SIG_SETMASK, &none, NULL);
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			if (getppid() == 1)
+				_exit(0);
+			/* Hold no end of the caller's pipes. */
+			devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+			if (devnull >= 0) {
+				dup2(devnull, 0);
+				dup2(devnull, 1);
+			}
+			if (o->exec_children) {
+				execve(self, pause_argv, envp);
+				_exit(127);
+			}
+			for (;;)
+				pause();
+		}
+		kids[started++] = pid;
+	}
+	t1 = now_ns(CLOCK_MONOTONIC);
+	printf("started=%ld\nstart_ns=%lld\nready\n", started,
+	       (long long)(t1 - t0));
+	fflush(stdout);
+
+	/* Hold until a signal or the deadline. */
+	deadline = now_ns(CLOCK_MONOTONIC) + o->hold_s * 1000000000LL;
+	for (;;) {
+		struct pollfd p = { .fd = sfd, .events = POLLIN };
+		int64_t left = (deadline - now_ns(CLOCK_MONOTONIC)) / 1000000;
+
+		if (left <= 0)
+			break;
+		if (poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left) < 0 &&
+		    errno != EINTR)
+			die("poll");
+		if (p.revents & POLLIN)
+			break;
+	}
+	t0 = now_ns(CLOCK_MONOTONIC);
+	for (i = 0; i < started; i++)
+		kill(kids[i], SIGKILL);
+	while (reaped < started) {
+		if (waitpid(-1, NULL, 0) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		reaped++;
+	}
+	t1 = now_ns(CLOCK_MONOTONIC);
+	printf("reaped=%ld\nstop_ns=%lld\n", reaped, (long long)(t1 - t0));
+	free(kids);
+	return 0;
+}
+
+/* ---- main ---------------------------------------------------------------- */
+
+static void usage(FILE *f)
+{
+	fputs("usage: storm exec -n N [-j WORKERS] -m MARKER [-b BINARY]\n"
+	      "       storm setns -n N\n"
+	      "       storm latency -n N -r RATE -o MARKS\n"
+	      "       storm stamp -f FILE -o OUT [-t SECONDS]\n"
+	      "       storm procs -n N [-x] [-t SECONDS]\n"
+	      "       storm pause\n", f);
+}
+
+static long parse_long(const char *s, const char *what)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < 0) {
+		fprintf(stderr, "storm: bad %s '%s'\n", what, s);
+		exit(2);
+	}
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {
+		.n = 20000, .workers = 1, .rate = 200, .hold_s = 900,
+		.binary = "/bin/true",
+	};
+	char self[PATH_MAX];
+	const char *mode;
+	ssize_t sl;
+	int c;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	mode = argv[1];
+	if (!strcmp(mode, "pause")) {
+		for (;;)
+			pause();
+	}
+	if (!strcmp(mode, "-h") || !strcmp(mode, "--help")) {
+		usage(stdout);
+		return 0;
+	}
+	optind = 2;
+	while ((c = getopt(argc, argv, "n:j:m:b:r:o:f:t:xh")) != -1) {
+		switch (c) {
+		case 'n': o.n = parse_long(optarg, "count"); break;
+		case 'j': o.workers = parse_long(optarg, "workers"); break;
+		case 'm': o.marker = optarg; break;
+		case 'b': o.binary = optarg; break;
+		case 'r': o.rate = parse_long(optarg, "rate"); break;
+		case 'o': o.out = optarg; break;
+		case 'f': o.follow = optarg; break;
+		case 't': o.hold_s = parse_long(optarg, "seconds"); break;
+		case 'x': o.exec_children = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (o.n < 1) {
+		fprintf(stderr, "storm: -n must be at least 1\n");
+		return 2;
+	}
+	/* Line-buffered key=value output even into a pipe or file. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	if (!strcmp(mode, "exec"))
+		return mode_exec(&o);
+	if (!strcmp(mode, "setns"))
+		return mode_setns(&o);
+	if (!strcmp(mode, "latency"))
+		return mode_latency(&o);
+	if (!strcmp(mode, "stamp"))
+		return mode_stamp(&o);
+	if (!strcmp(mode, "procs")) {
+		sl = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		if (sl < 0)
+			die("readlink /proc/self/exe");
+		self[sl] = '\0';
+		return mode_procs(&o, self);
+	}
+	usage(stderr);
+	return 2;
+}
