@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nswatch's audit rules: what they are (one table, printed in augenrules
+ * form by `nswatch rules` and shipped as rules/nswatch.rules), and how
+ * they are put into and taken out of the kernel through libaudit.
+ *
+ * Ownership: nswatch removes only rules it added itself.  An add that
+ * fails with EEXIST (auditd already loaded the same rule from rules.d)
+ * leaves that rule to auditd.  Rules nswatch added are listed in a state
+ * file, /run/nswatch/audit-rules.<pid>, so the rules of an nswatch that
+ * died (kill -9) are found and removed by the next start, and persistent
+ * rules loaded by augenrules are never touched.
+ *
+ * Nothing here logs; functions return 0 or -errno.  Only libaudit API
+ * present in audit 2.8.5 is used.
+ */
+#ifndef NSWATCH_AUDIT_RULES_H
+#define NSWATCH_AUDIT_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "options.h"
+
+struct audit_rule_data;
+struct strbuf;
+
+/* Every rule carries -F key=nswatch. */
+#define AUDIT_RULES_KEY "nswatch"
+/* Where the ownership state files live (NSWATCH_RUNTIME_DIR overrides). */
+#define AUDIT_RULES_STATE_DIR "/run/nswatch"
+/* CLONE_NEW{TIME,NS,CGROUP,UTS,IPC,USER,PID,NET}, for -F a0&... on clone */
+#define AUDIT_RULES_CLONE_MASK "0x7E020080"
+
+/* Flags for audit_rules_build() and audit_ruleset_new(). */
+#define AUDIT_RULES_NO_CLONE3	0x1u	/* leave clone3 out */
+#define AUDIT_RULES_NO_B32	0x2u	/* no 32-bit ABI rules */
+
+enum audit_rule_group {
+	AUDIT_GRP_NS,		/* setns, unshare */
+	AUDIT_GRP_CLONE,	/* clone with CLONE_NEW* */
+	AUDIT_GRP_CLONE3,	/* clone3 (unfilterable) */
+	AUDIT_GRP_EXEC,		/* execve, execveat */
+};
+
+/* One `-a always,exit` rule. */
+struct audit_rule_spec {
+	enum audit_rule_group group;
+	bool b32;		/* -F arch=b32, else b64 */
+	const char *syscalls;	/* as after -S: "setns,unshare" */
+	const char *field;	/* one more -F pair, or NULL */
+};
+
+#define AUDIT_RULES_MAX 16
+
+/* "all", "containers", "none" -> mode; -EINVAL otherwise. */
+int audit_rules_parse_mode(const char *s, enum nsw_exec_rules *mode);
+const char *audit_rules_mode_name(enum nsw_exec_rules mode);
+/* The effective mode of the options (exec_rules false: none). */
+enum nsw_exec_rules audit_rules_mode(const struct nsw_options *o);
+
+/* The rules for a mode, in load order.  Fills out[0..max) and returns
+ * how many there are (never more than AUDIT_RULES_MAX). */
+size_t audit_rules_build(enum nsw_exec_rules mode, unsigned int flags,
+			 struct audit_rule_spec *out, size_t max);
+/* The augenrules line of one rule, without newline.  0 or -ENOSPC. */
+int audit_rule_format(const struct audit_rule_spec *r, char *buf,
+		      size_t len);
+/* The whole rules file (comments and rules) for a mode. 0 or -ENOMEM. */
+int audit_rules_text(enum nsw_exec_rules mode, unsigned int flags,
+		     struct strbuf *sb);
+/* Does this libaudit know clone3 (audit >= 3.0)? */
+bool audit_rules_clone3_known(void);
+/* Does this libaudit support the 32-bit ABI of this machine? */
+bool audit_rules_b32_known(void);
+
+/* Kernel data for one rule (flags/action not set).  NULL with errno:
+ * ENOENT when libaudit does not know a syscall for that ABI.  Free with
+ * audit_rule_free_data(). */
+struct audit_rule_data *audit_rule_spec_data(const struct audit_rule_spec *r);
+
+/* ---- the kernel's rule list ---------------------------------------- */
+
+struct audit_rule_list {
+	struct audit_rule_data **rules;	/* copies, in kernel order */
+	size_t n;
+};
+
+/* AUDIT_LIST_RULES on an audit_open() fd.  0 or -errno. */
+int audit_rules_list(int fd, struct audit_rule_list *out);
+void audit_rule_list_free(struct audit_rule_list *l);
+/* Does a rule carry key (one of its \001-separated keys)? */
+bool audit_rule_has_key(const struct audit_rule_data *r, const char *key);
+/* Same rule (list, action, fields, syscalls, strings)? */
+bool audit_rule_same(const struct audit_rule_data *a,
+		     const struct audit_rule_data *b);
+
+/* Facts about a rule list that decide whether our events can arrive. */
+struct audit_rules_survey {
+	unsigned int total;
+	unsigned int ours;		/* with key nswatch */
+	unsigned int never_exit;	/* never rules on the exit list */
+	unsigned int never_task;	/* never rules on the task list */
+	bool eoe_excluded;		/* -a exclude,always -F msgtype=EOE */
+};
+void audit_rules_survey(const struct audit_rule_list *l,
+			struct audit_rules_survey *out);
+
+/* ---- a rule set nswatch wants in the kernel ------------------------ */
+
+struct audit_ruleset;
+
+/* The rules for mode as kernel data.  Rules libaudit cannot express
+ * here (clone3 on audit 2.8, b32 without a 32-bit table) are dropped and
+ * reported by audit_ruleset_notes().  NULL with errno. */
+struct audit_ruleset *audit_ruleset_new(enum nsw_exec_rules mode,
+					unsigned int flags);
+/* Why rules were dropped, e.g. "clone3 unknown to libaudit 2.8"; "" if
+ * none.  Valid until the set is freed. */
+const char *audit_ruleset_notes(const struct audit_ruleset *rs);
+size_t audit_ruleset_count(const struct audit_ruleset *rs);
+/* Add every rule of the set that is not loaded yet; EEXIST means auditd
+ * (or another nswatch) has it, which is fine.  clone3 refused by the
+ * kernel with EINVAL is dropped and noted.  Any other failure undoes this
+ * call's adds and returns -errno with the failing rule in why.  State is
+ * recorded in the state file when it can be (see the file comment).
+ * *added: rules this call added. */
+int audit_ruleset_install(struct audit_ruleset *rs, int fd,
+			  unsigned int *added, char *why, size_t whylen);
+/* Remove the rules this set added (and its state file).  0, or the first
+ * -errno (the others are still tried). */
+int audit_ruleset_remove(struct audit_ruleset *rs, int fd);
+/* Rules the set added that are still in the kernel. */
+unsigned int audit_ruleset_owned(const struct audit_ruleset *rs);
+/* Compare the kernel list with the set: returns how many rules of the
+ * set are missing (0: complete) and names them in missing ("b64 setns,
+ * unshare; ...").  A rule we added counts only if it is still there
+ * unchanged (its ownership is dropped otherwise, so that a later install
+ * re-adds it); any other rule also counts when a key=nswatch rule covers
+ * its syscalls.  -errno when the list cannot be read. */
+int audit_ruleset_check(struct audit_ruleset *rs, int fd, char *missing,
+			size_t len);
+/* Coverage check of every rule against a list already read (no
+ * ownership update); for plugin mode and `nswatch rules --check`. */
+unsigned int audit_ruleset_missing(const struct audit_ruleset *rs,
+				   const struct audit_rule_list *l,
+				   char *missing, size_t len);
+void audit_ruleset_free(struct audit_ruleset *rs);
+
+/* Remove rules recorded by nswatch processes that no longer run (their
+ * state files), then the files.  *removed counts deleted rules. */
+int audit_rules_cleanup_stale(int fd, unsigned int *removed);
+
+/* ---- audit status (AUDIT_GET) --------------------------------------- */
+
+/* struct audit_status as the newest kernels send it; older kernels send
+ * a prefix, the rest stays 0.  Field order is the kernel ABI. */
+struct audit_status_v {
+	uint32_t mask;
+	uint32_t enabled;	/* 0 off, 1 on, 2 locked */
+	uint32_t failure;	/* 0 silent, 1 printk, 2 panic */
+	uint32_t pid;		/* audit daemon, 0 none */
+	uint32_t rate_limit;
+	uint32_t backlog_limit;
+	uint32_t lost;
+	uint32_t backlog;
+	uint32_t feature_bitmap;
+	uint32_t backlog_wait_time;
+	uint32_t backlog_wait_time_actual;
+	size_t len;		/* bytes the kernel sent */
+};
+
+/* AUDIT_GET on an audit_open() fd.  0 or -errno. */
+int audit_status_get(int fd, struct audit_status_v *st);
+
+#endif

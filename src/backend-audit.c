@@ -1,0 +1,1069 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The audit backend: the fallback for kernels without BTF (RHEL 7/8).
+ * Three sources of the same audit text, all fed to libauparse
+ * (AUSOURCE_FEED) and mapped by audit-map:
+ *
+ *  plugin     auditd (3.x) or audispd (2.8) starts nswatch and writes
+ *             every record on stdin (format = string).  auditd loads the
+ *             rules from rules.d; nswatch only checks that they are there.
+ *  multicast  beside a running auditd: the read-only AUDIT_NLGRP_READLOG
+ *             group (kernel >= 3.16, CAP_AUDIT_READ).  nswatch adds its
+ *             rules next to auditd's and removes them at exit.
+ *  netlink    no auditd: nswatch is the audit daemon (audit pid, enabled,
+ *             backlog limit), and restores the previous settings at exit.
+ *
+ * Multicast and netlink are proven before start() returns: a child of
+ * ours calls unshare(0), which our rules audit, and its record has to
+ * arrive within two seconds (a 3.10 kernel binds the multicast group but
+ * never delivers).  Every ten seconds the loop polls AUDIT_GET (kernel
+ * `lost`, audit disabled) and the rule list (ours removed): both are
+ * monitor-tamper alerts; rules we own are put back, and audit is enabled
+ * again when we are the daemon.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/capability.h>
+#include <linux/netlink.h>
+
+#include <auparse.h>
+#include <libaudit.h>
+
+#include "audit-map.h"
+#include "audit-probe.h"
+#include "audit-rules.h"
+#include "backend.h"
+#include "log.h"
+#include "pipeline.h"
+#include "privdrop.h"
+#include "strbuf.h"
+
+#ifndef AUDIT_REPLACE
+#define AUDIT_REPLACE 1329
+#endif
+#ifndef CAP_AUDIT_READ
+#define CAP_AUDIT_READ 37
+#endif
+
+/* AUDIT_NLGRP_READLOG (linux/audit.h >= 3.16) */
+#define NSW_NLGRP_READLOG 1
+/* how long the start-up self-test waits for its own record */
+#define SELFTEST_MS 2000
+/* rule/status checks */
+#define CHECK_INTERVAL_S 10
+/* backlog limit when nswatch is the audit daemon */
+#define NETLINK_BACKLOG 8192u
+/* socket receive buffer asked for (SO_RCVBUFFORCE, else SO_RCVBUF) */
+#define RCVBUF_BYTES (8 << 20)
+/* one netlink datagram: header + MAX_AUDIT_MESSAGE_LENGTH, with slack */
+#define NLBUF_BYTES (16 * 1024)
+/* stdin chunk in plugin mode */
+#define STDIN_BYTES (64 * 1024)
+/* messages handled per wake-up before the loop looks at timers */
+#define READ_BUDGET 512
+
+enum audit_source { SRC_PLUGIN, SRC_MULTICAST, SRC_NETLINK };
+
+static const char *const src_names[] = { "plugin", "multicast", "netlink" };
+
+struct backend {
+	const struct nsw_options *o;
+	struct pipeline *p;
+	enum audit_source src;
+	enum nsw_exec_rules mode;
+
+	int ctl;		/* audit_open() for requests, -1 none */
+	int evfd;		/* stdin, multicast or unicast socket */
+	char *buf;
+	size_t bufsz;
+	struct strbuf line;	/* one netlink record as text */
+
+	auparse_state_t *au;
+	struct audit_map *map;
+	struct audit_ruleset *rs;
+	bool own_rules;		/* multicast/netlink: we install and heal */
+
+	/* netlink: what to restore */
+	bool pid_set;
+	bool enabled_set;
+	uint32_t old_enabled;
+	bool backlog_set;
+	uint32_t old_backlog;
+
+	/* tamper state */
+	bool rules_ok;
+	bool enabled_ok;
+	bool pid_ok;
+	bool locked;
+	uint64_t next_check;	/* monotonic seconds */
+
+	/* losses not yet handed to the pipeline */
+	struct nsw_stats pend;
+	bool lost_known;
+	uint32_t lost_last;
+	uint64_t gaps_seen;
+	uint64_t malformed_seen;
+	uint64_t overruns;	/* ENOBUFS on the multicast socket */
+
+	/* the start-up self-test, and its record kept out of the output */
+	pid_t test_pid;
+	bool test_seen;
+	uint64_t test_forget;	/* stop filtering test_pid after this */
+
+	bool eof;
+	uint64_t last_data;	/* monotonic seconds of the last input */
+};
+
+static uint64_t now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* ---- choosing the source ----------------------------------------------- */
+
+static bool parent_is_auditd(const char *procfs)
+{
+	char comm[16];
+
+	audit_probe_comm(procfs, (uint32_t)getppid(), comm, sizeof(comm));
+	return !strcmp(comm, "auditd") || !strcmp(comm, "audispd");
+}
+
+static bool stdin_is_stream(void)
+{
+	struct stat sb;
+
+	if (fstat(0, &sb) < 0)
+		return false;
+	return S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode);
+}
+
+static bool multicast_kernel(const struct audit_probe *pr)
+{
+	return pr->multicast;
+}
+
+/*
+ * Pick the source for o->audit_source.  auto: plugin when auditd/audispd
+ * started us with a stream on stdin (or NSWATCH_AUDIT_PLUGIN=1 says so),
+ * multicast when a live audit daemon holds the audit pid and the kernel
+ * has multicast, netlink when nobody holds it.
+ */
+static int choose_source(const struct nsw_options *o,
+			 const struct audit_probe *pr, enum audit_source *src,
+			 char *why, size_t whylen)
+{
+	const char *want = o->audit_source ? o->audit_source : "auto";
+	const char *hint = getenv("NSWATCH_AUDIT_PLUGIN");
+
+	if (!strcmp(want, "plugin")) {
+		if (isatty(0)) {
+			snprintf(why, whylen, "--audit-source=plugin reads "
+				 "auditd's records on stdin, which is a "
+				 "terminal");
+			return -EINVAL;
+		}
+		*src = SRC_PLUGIN;
+		snprintf(why, whylen, "--audit-source=plugin");
+		return 0;
+	}
+	if (!strcmp(want, "auto") && stdin_is_stream() &&
+	    ((hint && !strcmp(hint, "1")) || parent_is_auditd(o->procfs))) {
+		*src = SRC_PLUGIN;
+		snprintf(why, whylen, "started by %s with a stream on stdin",
+			 hint && !strcmp(hint, "1") ? "NSWATCH_AUDIT_PLUGIN=1" :
+			 "auditd");
+		return 0;
+	}
+	if (pr->status_err) {
+		snprintf(why, whylen, "cannot query the audit subsystem: %s%s",
+			 strerror(-pr->status_err),
+			 pr->status_err == -EPERM ?
+			 " (needs CAP_AUDIT_CONTROL)" :
+			 pr->status_err == -EPROTONOSUPPORT ?
+			 " (kernel built without audit)" : "");
+		return pr->status_err;
+	}
+	if (!strcmp(want, "multicast")) {
+		if (!multicast_kernel(pr)) {
+			snprintf(why, whylen, "--audit-source=multicast needs "
+				 "kernel >= 3.16 (this is %d.%d: the group "
+				 "binds but never delivers); run nswatch as an "
+				 "auditd plugin instead", pr->kernel_major,
+				 pr->kernel_minor);
+			return -EOPNOTSUPP;
+		}
+		*src = SRC_MULTICAST;
+		snprintf(why, whylen, "--audit-source=multicast");
+		return 0;
+	}
+	if (!strcmp(want, "netlink")) {
+		if (pr->daemon_alive) {
+			snprintf(why, whylen, "--audit-source=netlink: %s (pid "
+				 "%u) already is the audit daemon; use "
+				 "multicast or the plugin", pr->daemon_comm[0] ?
+				 pr->daemon_comm : "a process", pr->st.pid);
+			return -EBUSY;
+		}
+		*src = SRC_NETLINK;
+		snprintf(why, whylen, "--audit-source=netlink");
+		return 0;
+	}
+	if (strcmp(want, "auto")) {
+		snprintf(why, whylen, "unknown audit source '%s' (auto, plugin,"
+			 " multicast, netlink)", want);
+		return -EINVAL;
+	}
+	if (pr->daemon_alive) {
+		if (!multicast_kernel(pr)) {
+			snprintf(why, whylen, "%s (pid %u) holds the audit "
+				 "socket and kernel %d.%d has no multicast "
+				 "(< 3.16): install contrib/nswatch-plugin.conf "
+				 "to run nswatch as its plugin",
+				 pr->daemon_comm[0] ? pr->daemon_comm :
+				 "an audit daemon", pr->st.pid,
+				 pr->kernel_major, pr->kernel_minor);
+			return -EBUSY;
+		}
+		*src = SRC_MULTICAST;
+		snprintf(why, whylen, "%s (pid %u) holds the audit socket; "
+			 "reading the multicast group beside it",
+			 pr->daemon_comm[0] ? pr->daemon_comm : "audit daemon",
+			 pr->st.pid);
+		return 0;
+	}
+	*src = SRC_NETLINK;
+	snprintf(why, whylen, "no audit daemon runs; nswatch takes the audit "
+		 "socket itself");
+	return 0;
+}
+
+static int audit_probe_op(const struct nsw_options *o, char *why,
+			  size_t whylen)
+{
+	struct audit_probe pr;
+	enum audit_source src;
+	char reason[384];
+	int r;
+
+	audit_probe_status(o->procfs, &pr);
+	r = choose_source(o, &pr, &src, reason, sizeof(reason));
+	if (r < 0) {
+		snprintf(why, whylen, "%s", reason);
+		return r;
+	}
+	if (src != SRC_PLUGIN && pr.locked && pr.missing_none) {
+		snprintf(why, whylen, "audit rules are locked (-e 2) and "
+			 "nswatch's rules are not loaded");
+		return -EPERM;
+	}
+	snprintf(why, whylen, "source %s: %s", src_names[src], reason);
+	return 0;
+}
+
+/* ---- feeding libauparse ---------------------------------------------------- */
+
+static int emit_raw(const struct nsw_raw *raw, void *arg)
+{
+	struct backend *b = arg;
+
+	if (b->test_pid && raw->pid == (uint32_t)b->test_pid) {
+		b->test_seen = true;
+		b->test_pid = 0;	/* its one event is filtered */
+		return 0;
+	}
+	return pipeline_handle(b->p, raw);
+}
+
+static void on_event(auparse_state_t *au, auparse_cb_event_t type,
+		     void *arg)
+{
+	struct backend *b = arg;
+	int r;
+
+	if (type != AUPARSE_CB_EVENT_READY)
+		return;
+	r = audit_map_event(b->map, au, emit_raw, b);
+	if (r < 0 && r != -EINVAL)
+		log_ratelimited(LOG_LVL_WARN, "audit-map", "audit event not "
+				"handled: %s", strerror(-r));
+}
+
+/* Notice the self-test's SYSCALL record by its pid field. */
+static void selftest_match(struct backend *b, int type, const char *text,
+			   size_t len)
+{
+	char needle[32];
+	int n;
+
+	if (!b->test_pid || b->test_seen || type != AUDIT_SYSCALL)
+		return;
+	n = snprintf(needle, sizeof(needle), " pid=%ld ", (long)b->test_pid);
+	if (n > 0 && memmem(text, len, needle, (size_t)n))
+		b->test_seen = true;
+}
+
+/* One netlink datagram -> "type=NAME msg=audit(...): ...\n" for auparse. */
+static void feed_netlink(struct backend *b, const char *buf, size_t n)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+	const char *payload, *name, *nul;
+	char unknown[24];
+	size_t len, i;
+	int type;
+
+	if (n < NLMSG_HDRLEN)
+		return;
+	type = nlh->nlmsg_type;
+	if (type == NLMSG_ERROR || type == NLMSG_DONE || type == NLMSG_NOOP)
+		return;
+	/* kernel records only; AUDIT_REPLACE pings a daemon and is no event */
+	if (type < AUDIT_FIRST_USER_MSG || type > AUDIT_LAST_USER_MSG2 ||
+	    type == AUDIT_REPLACE)
+		return;
+	/* one record per datagram.  Unicast nlmsg_len leaves out the header
+	 * (a kernel quirk kept for auditd), multicast's includes it: the
+	 * datagram length is right for both. */
+	payload = buf + NLMSG_HDRLEN;
+	len = n - NLMSG_HDRLEN;
+	nul = memchr(payload, '\0', len);
+	if (nul)
+		len = (size_t)(nul - payload);
+	while (len && (payload[len - 1] == '\n' || payload[len - 1] == ' '))
+		len--;
+	if (!len)
+		return;
+	name = audit_msg_type_to_name(type);
+	if (!name) {
+		snprintf(unknown, sizeof(unknown), "UNKNOWN[%d]", type);
+		name = unknown;
+	}
+	strbuf_reset(&b->line);
+	strbuf_addf(&b->line, "type=%s msg=", name);
+	i = b->line.len;
+	strbuf_add(&b->line, payload, len);
+	/* a record is one line; the kernel escapes untrusted values, but a
+	 * stray newline must not split it */
+	for (; i < b->line.len; i++)
+		if (b->line.buf[i] == '\n' || b->line.buf[i] == '\r')
+			b->line.buf[i] = ' ';
+	strbuf_addc(&b->line, '\n');
+	if (b->line.overflow)
+		return;
+	selftest_match(b, type, payload, len);
+	auparse_feed(b->au, b->line.buf, b->line.len);
+}
+
+/* Read what is there, at most budget messages/chunks.  0, or -errno on a
+ * fatal read error; sets b->eof at the end of stdin. */
+static int read_source(struct backend *b, int budget)
+{
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < budget && !b->eof; i++) {
+		if (b->src == SRC_PLUGIN)
+			n = read(b->evfd, b->buf, b->bufsz);
+		else
+			n = recv(b->evfd, b->buf, b->bufsz, MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			if (errno == ENOBUFS && b->src != SRC_PLUGIN) {
+				/* multicast reader overrun: records are gone;
+				 * audit-map sees the serial gap */
+				b->overruns++;
+				log_ratelimited(LOG_LVL_WARN, "audit-enobufs",
+						"audit socket overrun: records "
+						"were dropped (%llu times)",
+						(unsigned long long)b->overruns);
+				continue;
+			}
+			return -errno;
+		}
+		if (n == 0) {
+			if (b->src == SRC_PLUGIN)
+				b->eof = true;
+			return 0;
+		}
+		b->last_data = now_s();
+		if (b->src == SRC_PLUGIN) {
+			/* the plugin stream is already text lines */
+			auparse_feed(b->au, b->buf, (size_t)n);
+		} else {
+			feed_netlink(b, b->buf, (size_t)n);
+		}
+	}
+	return 0;
+}
+
+/* ---- losses and tampering ---------------------------------------------- */
+
+static void account_lost(struct backend *b, uint32_t lost)
+{
+	if (b->lost_known) {
+		/* lost only grows, unless someone ran auditctl --reset-lost */
+		b->pend.kernel_lost += lost >= b->lost_last ?
+				       lost - b->lost_last : lost;
+	}
+	b->lost_last = lost;
+	b->lost_known = true;
+}
+
+static void account_map(struct backend *b)
+{
+	const struct audit_map_stats *ms = audit_map_stats(b->map);
+
+	if (ms->seq_gaps > b->gaps_seen)
+		b->pend.seq_gaps += ms->seq_gaps - b->gaps_seen;
+	b->gaps_seen = ms->seq_gaps;
+	if (ms->malformed > b->malformed_seen)
+		b->pend.parse_errors += ms->malformed - b->malformed_seen;
+	b->malformed_seen = ms->malformed;
+}
+
+static void push_stats(struct backend *b)
+{
+	account_map(b);
+	pipeline_add_stats(b->p, &b->pend);
+	memset(&b->pend, 0, sizeof(b->pend));
+}
+
+static void tamper(struct backend *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void tamper(struct backend *b, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_warn("tamper: %s", msg);
+	pipeline_tamper(b->p, msg);
+}
+
+static void check_status(struct backend *b)
+{
+	struct audit_status_v st;
+	int r;
+
+	r = audit_status_get(b->ctl, &st);
+	if (r < 0) {
+		log_ratelimited(LOG_LVL_WARN, "audit-status", "cannot read "
+				"the audit status: %s", strerror(-r));
+		return;
+	}
+	account_lost(b, st.lost);
+	b->locked = st.enabled == 2;
+	if (st.enabled == 0) {
+		if (b->enabled_ok)
+			tamper(b, "audit was disabled (enabled=0): no namespace"
+			       " or exec events are recorded");
+		b->enabled_ok = false;
+		if (b->src == SRC_NETLINK) {
+			r = audit_set_enabled(b->ctl, 1);
+			if (r < 0)
+				log_ratelimited(LOG_LVL_ERR, "audit-enable",
+						"cannot enable audit again: %s",
+						strerror(-r));
+			else
+				log_warn("audit enabled again");
+		}
+	} else if (!b->enabled_ok) {
+		log_info("audit is enabled");
+		b->enabled_ok = true;
+	}
+	if (b->src == SRC_NETLINK) {
+		if (st.pid != (uint32_t)getpid()) {
+			if (b->pid_ok)
+				tamper(b, "the audit socket was taken over "
+				       "(audit pid %u, ours %ld): no more "
+				       "events reach nswatch", st.pid,
+				       (long)getpid());
+			b->pid_ok = false;
+		} else {
+			b->pid_ok = true;
+		}
+	}
+}
+
+static void check_rules(struct backend *b)
+{
+	char missing[512], why[256];
+	unsigned int added;
+	int n, r;
+
+	n = audit_ruleset_check(b->rs, b->ctl, missing, sizeof(missing));
+	if (n < 0) {
+		log_ratelimited(LOG_LVL_WARN, "audit-list", "cannot list audit"
+				" rules: %s", strerror(-n));
+		return;
+	}
+	if (n == 0) {
+		if (!b->rules_ok)
+			log_info("all %zu nswatch audit rules are loaded",
+				 audit_ruleset_count(b->rs));
+		b->rules_ok = true;
+		return;
+	}
+	if (b->rules_ok)
+		tamper(b, "%d nswatch audit rule%s removed: %s", n,
+		       n == 1 ? " was" : "s were", missing);
+	b->rules_ok = false;
+	if (!b->own_rules)
+		return;
+	if (b->locked) {
+		log_ratelimited(LOG_LVL_ERR, "audit-locked", "audit rules are "
+				"locked (-e 2): cannot put nswatch's rules "
+				"back");
+		return;
+	}
+	r = audit_ruleset_install(b->rs, b->ctl, &added, why, sizeof(why));
+	if (r < 0) {
+		log_ratelimited(LOG_LVL_ERR, "audit-heal", "%s", why);
+		return;
+	}
+	log_warn("put %u audit rule%s back", added, added == 1 ? "" : "s");
+	b->rules_ok = true;
+}
+
+static void periodic(struct backend *b)
+{
+	uint64_t t = now_s();
+
+	if (t < b->next_check)
+		return;
+	b->next_check = t + CHECK_INTERVAL_S;
+	if (b->ctl >= 0) {
+		check_status(b);
+		check_rules(b);
+	}
+	if (b->test_pid && t >= b->test_forget)
+		b->test_pid = 0;
+	push_stats(b);
+}
+
+/* ---- start ------------------------------------------------------------------ */
+
+static void set_rcvbuf(int fd)
+{
+	int v = RCVBUF_BYTES;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
+}
+
+static int open_multicast(char *why, size_t whylen)
+{
+	struct sockaddr_nl sa;
+	int fd;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
+	if (fd < 0) {
+		snprintf(why, whylen, "netlink audit socket: %s",
+			 strerror(errno));
+		return -errno;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.nl_family = AF_NETLINK;
+	sa.nl_groups = 1u << (NSW_NLGRP_READLOG - 1);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = errno;
+
+		snprintf(why, whylen, "cannot join the audit multicast group: "
+			 "%s%s", strerror(e), e == EPERM ?
+			 " (needs CAP_AUDIT_READ)" : "");
+		close(fd);
+		return -e;
+	}
+	set_rcvbuf(fd);
+	return fd;
+}
+
+/* Become the audit daemon: audit pid, enabled, backlog limit. */
+static int take_netlink(struct backend *b, const struct audit_status_v *st,
+			char *why, size_t whylen)
+{
+	int r;
+
+	if (st->failure == 2) {
+		snprintf(why, whylen, "the audit failure mode is panic (-f 2): "
+			 "nswatch will not be the audit daemon, as its exit "
+			 "or a full backlog would panic the kernel");
+		return -EPERM;
+	}
+	b->evfd = audit_open();
+	if (b->evfd < 0) {
+		r = -errno;
+		snprintf(why, whylen, "audit socket: %s", strerror(-r));
+		return r;
+	}
+	set_rcvbuf(b->evfd);
+	/* records go to the socket that registers the pid */
+	r = audit_set_pid(b->evfd, (uint32_t)getpid(), WAIT_NO);
+	if (r < 0) {
+		snprintf(why, whylen, "cannot become the audit daemon: %s",
+			 strerror(-r));
+		return r;
+	}
+	b->pid_set = true;
+	b->pid_ok = true;
+	if (st->enabled == 0) {
+		r = audit_set_enabled(b->ctl, 1);
+		if (r < 0) {
+			snprintf(why, whylen, "cannot enable audit: %s",
+				 strerror(-r));
+			return r;
+		}
+		b->enabled_set = true;
+		b->old_enabled = 0;
+		log_warn("audit was disabled: enabled it; processes started "
+			 "before audit was first enabled are not audited "
+			 "(boot with audit=1)");
+	}
+	if (st->backlog_limit < NETLINK_BACKLOG && st->enabled != 2) {
+		r = audit_set_backlog_limit(b->ctl, NETLINK_BACKLOG);
+		if (r < 0) {
+			log_warn("cannot raise the audit backlog limit to %u: "
+				 "%s", NETLINK_BACKLOG, strerror(-r));
+		} else {
+			b->backlog_set = true;
+			b->old_backlog = st->backlog_limit;
+		}
+	}
+	return 0;
+}
+
+static void restore_netlink(struct backend *b)
+{
+	int r;
+
+	if (b->backlog_set) {
+		r = audit_set_backlog_limit(b->ctl, b->old_backlog);
+		if (r < 0)
+			log_warn("cannot restore the audit backlog limit %u: "
+				 "%s", b->old_backlog, strerror(-r));
+		b->backlog_set = false;
+	}
+	if (b->enabled_set) {
+		r = audit_set_enabled(b->ctl, b->old_enabled);
+		if (r < 0)
+			log_warn("cannot disable audit again: %s",
+				 strerror(-r));
+		b->enabled_set = false;
+	}
+	if (b->pid_set) {
+		r = audit_set_pid(b->ctl, 0, WAIT_NO);
+		if (r < 0)
+			log_warn("cannot release the audit socket: %s",
+				 strerror(-r));
+		b->pid_set = false;
+	}
+}
+
+/*
+ * Prove that records reach us: a child calls unshare(0), which the
+ * setns/unshare rule audits.  Its record is recognised by pid and kept
+ * out of the output.
+ */
+static int selftest(struct backend *b, char *why, size_t whylen)
+{
+	struct pollfd pfd = { .fd = b->evfd, .events = POLLIN };
+	uint64_t deadline;
+	pid_t pid;
+	int r;
+
+	pid = fork();
+	if (pid < 0) {
+		snprintf(why, whylen, "self-test: fork: %s", strerror(errno));
+		return -errno;
+	}
+	if (pid == 0) {
+		syscall(SYS_unshare, 0);
+		_exit(0);
+	}
+	b->test_pid = pid;
+	b->test_seen = false;
+	b->test_forget = now_s() + 10;
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	deadline = now_ms() + SELFTEST_MS;
+	while (!b->test_seen) {
+		uint64_t t = now_ms();
+
+		if (t >= deadline)
+			break;
+		r = poll(&pfd, 1, (int)(deadline - t));
+		if (r < 0 && errno != EINTR) {
+			snprintf(why, whylen, "self-test: poll: %s",
+				 strerror(errno));
+			return -errno;
+		}
+		r = read_source(b, READ_BUDGET);
+		if (r < 0) {
+			snprintf(why, whylen, "self-test: reading: %s",
+				 strerror(-r));
+			return r;
+		}
+	}
+	if (b->test_seen)
+		return 0;
+	if (b->src == SRC_MULTICAST)
+		snprintf(why, whylen, "self-test: the audit record of our own "
+			 "unshare(0) did not arrive on the multicast group "
+			 "within %d s: this kernel does not deliver multicast "
+			 "audit records (RHEL 7 binds but never sends), or a "
+			 "never rule hides it; run nswatch as an auditd "
+			 "plugin", SELFTEST_MS / 1000);
+	else
+		snprintf(why, whylen, "self-test: the audit record of our own "
+			 "unshare(0) did not arrive within %d s (a never rule "
+			 "hiding it?)", SELFTEST_MS / 1000);
+	return -ETIMEDOUT;
+}
+
+static void warn_survey(struct backend *b)
+{
+	struct audit_rule_list l;
+	struct audit_rules_survey sv;
+
+	if (b->ctl < 0 || audit_rules_list(b->ctl, &l) < 0)
+		return;
+	audit_rules_survey(&l, &sv);
+	audit_rule_list_free(&l);
+	if (sv.never_exit || sv.never_task)
+		log_warn("%u audit rule%s with action never (%u exit, %u task)"
+			 " may hide events from nswatch: first match wins",
+			 sv.never_exit + sv.never_task,
+			 sv.never_exit + sv.never_task == 1 ? "" : "s",
+			 sv.never_exit, sv.never_task);
+	if (sv.eoe_excluded)
+		log_warn("an audit rule excludes EOE records: events are "
+			 "completed by a 2 s timeout instead");
+}
+
+/* Undo everything start() did so far. */
+static void teardown(struct backend *b)
+{
+	int r;
+
+	if (b->rs && b->ctl >= 0 && audit_ruleset_owned(b->rs)) {
+		r = audit_ruleset_remove(b->rs, b->ctl);
+		if (r < 0)
+			log_warn("cannot remove all nswatch audit rules: %s",
+				 strerror(-r));
+	}
+	if (b->ctl >= 0)
+		restore_netlink(b);
+	if (b->src != SRC_PLUGIN && b->evfd >= 0)
+		close(b->evfd);
+	b->evfd = -1;
+	if (b->ctl >= 0)
+		audit_close(b->ctl);
+	b->ctl = -1;
+	if (b->au)
+		auparse_destroy(b->au);
+	b->au = NULL;
+	audit_map_free(b->map);
+	audit_ruleset_free(b->rs);
+	strbuf_release(&b->line);
+	free(b->buf);
+	free(b);
+}
+
+static void drop_privileges(struct backend *b)
+{
+	static const int keep[] = {
+		CAP_AUDIT_CONTROL,	/* rule checks, status, restore */
+		CAP_AUDIT_READ,		/* multicast (checked at bind) */
+		CAP_SYS_PTRACE,		/* /proc/PID/{ns,exe,cwd} of anyone */
+		CAP_DAC_READ_SEARCH,	/* runtime state not owned by root */
+	};
+	const char *env = getenv("NSWATCH_KEEP_CAPS");
+	uint64_t kept = 0;
+	int r;
+
+	(void)b;
+	if (env && !strcmp(env, "1"))
+		return;
+	r = privdrop_keep(keep, sizeof(keep) / sizeof(keep[0]), &kept);
+	if (r < 0)
+		log_warn("cannot drop capabilities: %s", strerror(-r));
+	else
+		log_debug("capabilities kept: %#llx", (unsigned long long)kept);
+}
+
+/* Plugins inherit auditd's signal mask: let SIGTERM/SIGHUP/SIGINT in. */
+static void unblock_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGINT);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+static int audit_start(struct backend **out, const struct nsw_options *o,
+		       struct pipeline *p, char *why, size_t whylen)
+{
+	struct audit_probe pr;
+	struct backend *b;
+	char reason[384], rwhy[256], missing[512];
+	unsigned int added = 0, stale = 0;
+	int r, n;
+
+	*out = NULL;
+	set_aumessage_mode(MSG_QUIET, DBG_NO);
+	audit_probe_status(o->procfs, &pr);
+	b = calloc(1, sizeof(*b));
+	if (!b) {
+		snprintf(why, whylen, "out of memory");
+		return -ENOMEM;
+	}
+	b->o = o;
+	b->p = p;
+	b->ctl = -1;
+	b->evfd = -1;
+	b->mode = audit_rules_mode(o);
+	r = choose_source(o, &pr, &b->src, reason, sizeof(reason));
+	if (r < 0) {
+		snprintf(why, whylen, "%s", reason);
+		goto fail;
+	}
+	log_info("audit source %s: %s", src_names[b->src], reason);
+	b->own_rules = b->src != SRC_PLUGIN;
+	b->bufsz = b->src == SRC_PLUGIN ? STDIN_BYTES : NLBUF_BYTES;
+	b->buf = malloc(b->bufsz);
+	b->map = audit_map_new(0);
+	b->rs = audit_ruleset_new(b->mode, 0);
+	b->au = auparse_init(AUSOURCE_FEED, 0);
+	if (!b->buf || !b->map || !b->rs || !b->au) {
+		r = -ENOMEM;
+		snprintf(why, whylen, "cannot set up the audit parser");
+		goto fail;
+	}
+	auparse_add_callback(b->au, on_event, b, NULL);
+	if (audit_ruleset_notes(b->rs)[0])
+		log_info("audit rules: %s", audit_ruleset_notes(b->rs));
+
+	b->ctl = audit_open();
+	if (b->ctl < 0) {
+		r = -errno;
+		if (b->src != SRC_PLUGIN) {
+			snprintf(why, whylen, "audit socket: %s", strerror(-r));
+			goto fail;
+		}
+		log_warn("cannot open an audit control socket (%s): rules and "
+			 "losses are not checked", strerror(-r));
+	}
+	b->enabled_ok = pr.status_err == 0 && pr.st.enabled != 0;
+	b->locked = pr.locked;
+	if (pr.status_err == 0)
+		account_lost(b, pr.st.lost);
+
+	switch (b->src) {
+	case SRC_PLUGIN:
+		unblock_signals();
+		b->evfd = 0;
+		fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
+		if (pr.status_err == 0 && pr.st.enabled == 0)
+			log_warn("audit is disabled (enabled=0): auditd will "
+				 "send nothing");
+		break;
+	case SRC_MULTICAST:
+		if (pr.st.enabled == 0) {
+			snprintf(why, whylen, "audit is disabled (enabled=0) "
+				 "and %s owns its settings: enable it with "
+				 "`auditctl -e 1`", pr.daemon_alive ?
+				 "the audit daemon" : "nobody");
+			r = -ENODATA;
+			goto fail;
+		}
+		if (!pr.daemon_alive)
+			log_warn("no audit daemon runs: records also go to the "
+				 "kernel log");
+		r = open_multicast(why, whylen);
+		if (r < 0)
+			goto fail;
+		b->evfd = r;
+		break;
+	case SRC_NETLINK:
+		r = take_netlink(b, &pr.st, why, whylen);
+		if (r < 0)
+			goto fail;
+		b->enabled_ok = true;
+		break;
+	}
+
+	if (b->own_rules) {
+		r = audit_rules_cleanup_stale(b->ctl, &stale);
+		if (r < 0)
+			log_warn("cleaning up stale nswatch audit rules: %s",
+				 strerror(-r));
+		if (stale)
+			log_info("removed %u audit rule%s left by an nswatch "
+				 "that died", stale, stale == 1 ? "" : "s");
+		r = audit_ruleset_install(b->rs, b->ctl, &added, rwhy,
+					  sizeof(rwhy));
+		if (r < 0) {
+			n = audit_ruleset_check(b->rs, b->ctl, missing,
+						sizeof(missing));
+			if (r == -EPERM && n == 0) {
+				/* locked, but auditd loaded them: fine */
+				log_info("audit rules are locked; nswatch's "
+					 "rules are already loaded");
+			} else {
+				snprintf(why, whylen, "%s%s", rwhy, r == -EPERM
+					 ? " (audit rules locked with -e 2?)"
+					 : "");
+				goto fail;
+			}
+		}
+		if (audit_ruleset_notes(b->rs)[0])
+			log_info("audit rules: %s", audit_ruleset_notes(b->rs));
+	}
+	if (b->ctl >= 0) {
+		n = audit_ruleset_check(b->rs, b->ctl, missing,
+					sizeof(missing));
+		if (n > 0 && b->own_rules) {
+			snprintf(why, whylen, "audit rules missing after "
+				 "install: %s", missing);
+			r = -EIO;
+			goto fail;
+		}
+		if (n > 0)
+			log_warn("%d of nswatch's audit rules are not loaded "
+				 "(%s): install rules/nswatch.rules into "
+				 "/etc/audit/rules.d and run augenrules --load",
+				 n, missing);
+		else if (n < 0)
+			log_warn("cannot list audit rules: %s", strerror(-n));
+		b->rules_ok = n == 0;
+		warn_survey(b);
+	}
+
+	if (b->src != SRC_PLUGIN) {
+		r = selftest(b, why, whylen);
+		if (r < 0)
+			goto fail;
+	}
+	drop_privileges(b);
+	b->next_check = now_s() + CHECK_INTERVAL_S;
+	b->last_data = now_s();
+	log_info("audit backend in place: source %s, exec rules %s, %zu rules"
+		 " (%u added by nswatch)%s", src_names[b->src],
+		 audit_rules_mode_name(b->mode), audit_ruleset_count(b->rs),
+		 added, b->src != SRC_PLUGIN ? ", self-test passed" : "");
+	*out = b;
+	return 0;
+fail:
+	teardown(b);
+	return r < 0 ? r : -EIO;
+}
+
+/* ---- run / stats / stop --------------------------------------------------------- */
+
+static int audit_run(struct backend *b, volatile sig_atomic_t *stop)
+{
+	struct pollfd pfd = { .fd = b->evfd, .events = POLLIN };
+	int r, err = 0;
+
+	while (!*stop && !b->eof) {
+		r = poll(&pfd, 1, 1000);
+		if (r < 0 && errno != EINTR) {
+			err = -errno;
+			break;
+		}
+		if (r > 0) {
+			r = read_source(b, READ_BUDGET);
+			if (r < 0) {
+				err = r;
+				break;
+			}
+			if (pfd.revents & (POLLHUP | POLLERR) &&
+			    b->src == SRC_PLUGIN && !b->eof) {
+				/* hang-up with nothing left: the end */
+				r = read_source(b, READ_BUDGET);
+				if (r < 0)
+					err = r;
+				b->eof = true;
+			}
+		}
+		/* complete events whose EOE never came */
+		if (auparse_feed_has_data(b->au) &&
+		    now_s() >= b->last_data + 1)
+			auparse_feed_age_events(b->au);
+		periodic(b);
+		pipeline_tick(b->p);
+	}
+	/* drain what is queued, then complete every pending event */
+	if (!err && !b->eof)
+		read_source(b, READ_BUDGET * 4);
+	auparse_flush_feed(b->au);
+	audit_map_flush(b->map);
+	if (b->eof)
+		log_info("audit plugin input closed: exiting");
+	if (err)
+		log_err("reading audit records: %s", strerror(-err));
+	return err;
+}
+
+static void audit_stats(struct backend *b, struct nsw_stats *st)
+{
+	struct audit_status_v s;
+
+	if (b->ctl >= 0 && audit_status_get(b->ctl, &s) == 0)
+		account_lost(b, s.lost);
+	account_map(b);
+	st->kernel_lost += b->pend.kernel_lost;
+	st->seq_gaps += b->pend.seq_gaps;
+	st->parse_errors += b->pend.parse_errors;
+	memset(&b->pend, 0, sizeof(b->pend));
+}
+
+static void audit_stop(struct backend *b)
+{
+	if (!b)
+		return;
+	teardown(b);
+}
+
+const struct backend_ops backend_audit_ops = {
+	.name = "audit",
+	.probe = audit_probe_op,
+	.start = audit_start,
+	.run = audit_run,
+	.stats = audit_stats,
+	.stop = audit_stop,
+};
