@@ -632,6 +632,7 @@ ct_cleanup_all() {
 	# never be cut short: a closed stdout (| head) or ^C must not leave
 	# containers behind
 	trap '' PIPE INT TERM HUP
+	disown -a 2>/dev/null	# no "Killed" job notices for our helpers
 	for p in "${NSW_CT_BGPIDS[@]}"; do
 		kill -KILL "$p" 2>/dev/null
 	done
