@@ -60,8 +60,9 @@
 #
 # Environment: top_builddir/top_srcdir (set by `make check`; default: the
 # current directory), NSW_RUNTIME (runc by default; crun takes the same
-# options), NSW_KEEP=1 to keep the work directory for debugging (containers
-# are always removed).
+# options; see the crun note above), NSW_KEEP=1 to keep the work directory
+# for debugging (containers are always removed), NSW_LOCK_TIMEOUT (seconds
+# to wait for the global lock, default 900).
 #
 # Typical use:
 #   . "$top_srcdir/tests/lib/containers.sh"
@@ -166,7 +167,8 @@ require_containers() {
 # scripts that died.  Call once, after the require_* checks.
 nsw_lock() {
 	exec 9>"$NSW_LOCK_FILE"
-	flock 9
+	flock -w "${NSW_LOCK_TIMEOUT:-900}" 9 ||
+		bail_out "$NSW_LOCK_FILE held by another test for too long"
 	trap ct_cleanup_all EXIT
 	trap 'exit 129' HUP
 	trap 'exit 130' INT
