@@ -24,6 +24,7 @@ struct audit_map_stats {
 	uint64_t ignored;	/* events not about our syscalls */
 	uint64_t malformed;	/* events missing required fields */
 	uint64_t seq_gaps;	/* serial numbers never seen */
+	uint64_t seq_resets;	/* serial restarts (reboot, other log) */
 };
 
 /* New mapper.  default_arch: AUDIT_ARCH_* used when a record carries
@@ -35,6 +36,9 @@ struct audit_map *audit_map_new(uint32_t default_arch);
 int audit_map_event(struct audit_map *m, auparse_state_t *au,
 		    audit_emit_fn emit, void *arg);
 const struct audit_map_stats *audit_map_stats(const struct audit_map *m);
+/* End of input: serials still missing from the reordering window are
+ * counted as gaps now (call at the end of a replay or at shutdown). */
+void audit_map_flush(struct audit_map *m);
 void audit_map_free(struct audit_map *m);
 
 /* Syscall number -> enum nsw_syscall for an AUDIT_ARCH_* value. */

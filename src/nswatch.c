@@ -15,6 +15,7 @@ struct subcommand {
 
 static const struct subcommand subcommands[] = {
 	/* each command's owner adds its line here as it lands */
+	{ "replay", cmd_replay, "turn audit.log files into events" },
 	{ "rules", cmd_rules, "print or check nswatch's audit rules" },
 	{ "help", NULL, "show this help" },
 };

@@ -1,0 +1,1415 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Audit event -> raw event.  One libauparse event (SYSCALL + EXECVE + CWD +
+ * PATH + PROCTITLE + ... records, in any order) becomes zero, one or two
+ * struct nsw_raw:
+ *
+ *   execve, execveat            NSW_RAW_EXEC (failed ones too, success=false)
+ *   setns, unshare, clone3      NSW_RAW_NSCALL
+ *   clone with CLONE_NEW*       NSW_RAW_FORK (child) then NSW_RAW_NSCALL
+ *   fork, vfork, clone          NSW_RAW_FORK when a process was created
+ *   exit_group                  NSW_RAW_EXIT (exit_code = a0 & 0xff)
+ *
+ * What audit cannot tell:
+ *  - clone3 passes its flags in a user struct; a0 is a pointer.  clone3
+ *    events carry clone_flags 0 (unknown) and a0 0, and produce no FORK
+ *    because a thread (CLONE_THREAD) and a process look the same.
+ *  - Processes that die from a signal never call exit_group, and with the
+ *    usual rules exit_group is not audited at all: the pipeline must
+ *    expect missing exits.
+ *  - Fork events need rules the default set does not install (cost):
+ *      -a never,exit  -F arch=b64 -S clone -F a0&0x10000      (threads)
+ *      -a always,exit -F arch=b64 -S fork,vfork,clone -F key=nswatch_fork
+ *    (and the b32 pair); only clone with CLONE_NEW* is audited otherwise.
+ *
+ * Two input forms are understood: the kernel's raw fields (also with an
+ * ENRICHED 0x1D suffix, which libauparse keeps out of the field list) and
+ * `ausearch -i` interpreted values (arch=x86_64 syscall=setns a1=CLONE_NEWNS
+ * auid=unset uid=root exit=EPERM(...)).  Interpreted EXECVE and PROCTITLE
+ * records must first go through replay_normalize_line(), which hex-encodes
+ * their values so that arguments with spaces survive libauparse's
+ * tokenizer.
+ *
+ * Serial numbers are tracked per node to count records the kernel or a
+ * reader lost: see the seq_* functions.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit-map.h"
+
+/* AUDIT_ARCH_* (linux/audit.h) */
+#define ARCH_X86_64	0xc000003eu
+#define ARCH_I386	0x40000003u
+#define ARCH_AARCH64	0xc00000b7u
+#define ARCH_ARM	0x40000028u
+#define ARCH_PPC64	0x80000015u
+#define ARCH_PPC64LE	0xc0000015u
+#define ARCH_S390X	0x80000016u
+
+/* record types (linux/audit.h) */
+#define REC_SYSCALL	1300
+#define REC_PATH	1302
+#define REC_CWD		1307
+#define REC_EXECVE	1309
+#define REC_BPRM_FCAPS	1321
+#define REC_PROCTITLE	1327
+#define REC_DAEMON_FIRST 1200	/* auditd's own records: its own serials */
+#define REC_DAEMON_LAST	1299
+
+#define CLONE_THREAD_FLAG 0x00010000u
+
+/* Bounds for one event's decoded strings and argument pieces. */
+#define ARENA_MAX	(1u << 20)
+#define PIECES_MAX	8192
+/* The kernel truncates PROCTITLE at this many bytes. */
+#define PROCTITLE_MAX	128
+
+/* Serial tracking: how far out of order records may arrive, how big a
+ * forward jump still counts as loss rather than a restart, how many nodes
+ * (node= prefixes) are tracked separately. */
+#define SEQ_WINDOW	1024u
+#define SEQ_JUMP_MAX	100000u
+#define SEQ_NODES	16
+
+enum sc_class {
+	SC_OTHER,
+	SC_SETNS,
+	SC_UNSHARE,
+	SC_CLONE,
+	SC_CLONE3,
+	SC_EXECVE,
+	SC_EXECVEAT,
+	SC_FORK,
+	SC_VFORK,
+	SC_EXIT_GROUP,
+};
+
+struct sc_entry {
+	long nr;
+	enum sc_class c;
+};
+
+/* Section 5.1 of the audit reference; every table checked with
+ * `ausyscall <arch> <name>` (audit 3.0.9).  fork and vfork do not exist on
+ * aarch64. */
+static const struct sc_entry sc_x86_64[] = {
+	{ 308, SC_SETNS }, { 272, SC_UNSHARE }, { 56, SC_CLONE },
+	{ 435, SC_CLONE3 }, { 59, SC_EXECVE }, { 322, SC_EXECVEAT },
+	{ 57, SC_FORK }, { 58, SC_VFORK }, { 231, SC_EXIT_GROUP },
+};
+static const struct sc_entry sc_i386[] = {
+	{ 346, SC_SETNS }, { 310, SC_UNSHARE }, { 120, SC_CLONE },
+	{ 435, SC_CLONE3 }, { 11, SC_EXECVE }, { 358, SC_EXECVEAT },
+	{ 2, SC_FORK }, { 190, SC_VFORK }, { 252, SC_EXIT_GROUP },
+};
+static const struct sc_entry sc_aarch64[] = {
+	{ 268, SC_SETNS }, { 97, SC_UNSHARE }, { 220, SC_CLONE },
+	{ 435, SC_CLONE3 }, { 221, SC_EXECVE }, { 281, SC_EXECVEAT },
+	{ 94, SC_EXIT_GROUP },
+};
+
+static const struct sc_entry sc_arm[] = {
+	{ 375, SC_SETNS }, { 337, SC_UNSHARE }, { 120, SC_CLONE },
+	{ 435, SC_CLONE3 }, { 11, SC_EXECVE }, { 387, SC_EXECVEAT },
+	{ 2, SC_FORK }, { 190, SC_VFORK }, { 248, SC_EXIT_GROUP },
+};
+static const struct sc_entry sc_ppc64[] = {
+	{ 350, SC_SETNS }, { 282, SC_UNSHARE }, { 120, SC_CLONE },
+	{ 435, SC_CLONE3 }, { 11, SC_EXECVE }, { 362, SC_EXECVEAT },
+	{ 2, SC_FORK }, { 189, SC_VFORK }, { 234, SC_EXIT_GROUP },
+};
+static const struct sc_entry sc_s390x[] = {
+	{ 339, SC_SETNS }, { 303, SC_UNSHARE }, { 120, SC_CLONE },
+	{ 435, SC_CLONE3 }, { 11, SC_EXECVE }, { 354, SC_EXECVEAT },
+	{ 2, SC_FORK }, { 190, SC_VFORK }, { 248, SC_EXIT_GROUP },
+};
+
+static const struct {
+	const char *name;
+	enum sc_class c;
+} sc_names[] = {
+	{ "setns", SC_SETNS }, { "unshare", SC_UNSHARE }, { "clone", SC_CLONE },
+	{ "clone3", SC_CLONE3 }, { "execve", SC_EXECVE },
+	{ "execveat", SC_EXECVEAT }, { "fork", SC_FORK }, { "vfork", SC_VFORK },
+	{ "exit_group", SC_EXIT_GROUP },
+};
+
+/* Names libauparse prints for clone/unshare/setns flags (print_clone_flags;
+ * it calls 0x02000000 CLONE_STOPPED, the bit's old name) and for signals in
+ * clone's low byte. */
+static const struct {
+	const char *name;
+	uint64_t v;
+} flag_names[] = {
+	{ "CLONE_NEWTIME", 0x00000080 }, { "CLONE_VM", 0x00000100 },
+	{ "CLONE_FS", 0x00000200 }, { "CLONE_FILES", 0x00000400 },
+	{ "CLONE_SIGHAND", 0x00000800 }, { "CLONE_PIDFD", 0x00001000 },
+	{ "CLONE_PTRACE", 0x00002000 }, { "CLONE_VFORK", 0x00004000 },
+	{ "CLONE_PARENT", 0x00008000 }, { "CLONE_THREAD", 0x00010000 },
+	{ "CLONE_NEWNS", 0x00020000 }, { "CLONE_SYSVSEM", 0x00040000 },
+	{ "CLONE_SETTLS", 0x00080000 }, { "CLONE_PARENT_SETTID", 0x00100000 },
+	{ "CLONE_CHILD_CLEARTID", 0x00200000 }, { "CLONE_DETACHED", 0x00400000 },
+	{ "CLONE_UNTRACED", 0x00800000 }, { "CLONE_CHILD_SETTID", 0x01000000 },
+	{ "CLONE_NEWCGROUP", 0x02000000 }, { "CLONE_STOPPED", 0x02000000 },
+	{ "CLONE_NEWUTS", 0x04000000 }, { "CLONE_NEWIPC", 0x08000000 },
+	{ "CLONE_NEWUSER", 0x10000000 }, { "CLONE_NEWPID", 0x20000000 },
+	{ "CLONE_NEWNET", 0x40000000 }, { "CLONE_IO", 0x80000000 },
+	{ "SIGHUP", 1 }, { "SIGINT", 2 }, { "SIGQUIT", 3 }, { "SIGKILL", 9 },
+	{ "SIGUSR1", 10 }, { "SIGUSR2", 12 }, { "SIGTERM", 15 },
+	{ "SIGCHLD", 17 },
+};
+
+/* errno names `ausearch -i` writes as exit=NAME(text).  Linux generic
+ * numbers (x86, arm64 and i386 agree on these). */
+static const struct {
+	const char *name;
+	int v;
+} errno_names[] = {
+	{ "EPERM", 1 }, { "ENOENT", 2 }, { "ESRCH", 3 }, { "EINTR", 4 },
+	{ "EIO", 5 }, { "ENXIO", 6 }, { "E2BIG", 7 }, { "ENOEXEC", 8 },
+	{ "EBADF", 9 }, { "ECHILD", 10 }, { "EAGAIN", 11 }, { "ENOMEM", 12 },
+	{ "EACCES", 13 }, { "EFAULT", 14 }, { "EBUSY", 16 }, { "EEXIST", 17 },
+	{ "EXDEV", 18 }, { "ENODEV", 19 }, { "ENOTDIR", 20 }, { "EISDIR", 21 },
+	{ "EINVAL", 22 }, { "ENFILE", 23 }, { "EMFILE", 24 }, { "ETXTBSY", 26 },
+	{ "EFBIG", 27 }, { "ENOSPC", 28 }, { "EROFS", 30 }, { "EMLINK", 31 },
+	{ "ERANGE", 34 }, { "ENAMETOOLONG", 36 }, { "ENOSYS", 38 },
+	{ "ELOOP", 40 }, { "EUSERS", 87 }, { "EOPNOTSUPP", 95 },
+	{ "ENOTSUP", 95 }, { "ERESTARTSYS", 512 }, { "ERESTARTNOINTR", 513 },
+	{ "ERESTARTNOHAND", 514 },
+};
+
+/* A decoded string inside the arena (offsets: the arena may move). */
+struct span {
+	uint32_t off;
+	uint32_t len;
+	bool set;
+};
+
+/* One EXECVE value: whole argument (chunk -1) or one aN[i] chunk. */
+struct piece {
+	uint32_t arg;
+	int32_t chunk;
+	struct span s;
+};
+
+struct seq_track {
+	bool used;
+	char node[64];
+	uint32_t hi;		/* highest serial seen */
+	uint64_t seen[SEQ_WINDOW / 64]; /* bit (serial % WINDOW) */
+};
+
+struct audit_map {
+	uint32_t default_arch;
+	struct audit_map_stats st;
+	struct seq_track seq[SEQ_NODES];
+
+	/* per event */
+	char *arena;
+	size_t arena_len, arena_cap;
+	struct piece *pieces;
+	size_t n_pieces, pieces_cap;
+	struct nsw_raw raw;
+};
+
+/* What the SYSCALL record said. */
+struct sc_info {
+	uint32_t arch;
+	enum sc_class cls;
+	bool interp;		/* ausearch -i values */
+	uint64_t a0, a1;
+	bool a0_ok, a1_ok;
+	bool exit_ok;
+	int64_t exit;
+	bool success_ok;
+	bool success;
+	bool pid_ok;
+	uint32_t pid, ppid;
+	bool uid_ok, euid_ok, auid_ok;
+	uint32_t uid, euid, auid;
+	struct span comm, exe;
+};
+
+/* ---- small parsers ---------------------------------------------------- */
+
+static bool is_hex_digit(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	       (c >= 'A' && c <= 'F');
+}
+
+static int hex_val(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return c - 'A' + 10;
+}
+
+/* Hex number, optional 0x, at most 16 digits. */
+static bool parse_hex(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t n = 0;
+
+	if (!s)
+		return false;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	for (; *s; s++, n++) {
+		if (!is_hex_digit(*s) || n >= 16)
+			return false;
+		v = (v << 4) | (uint64_t)hex_val(*s);
+	}
+	if (!n)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Signed decimal that fits int64. */
+static bool parse_dec(const char *s, int64_t *out)
+{
+	bool neg = false;
+	uint64_t v = 0;
+	size_t n = 0;
+
+	if (!s)
+		return false;
+	if (*s == '-') {
+		neg = true;
+		s++;
+	}
+	for (; *s; s++, n++) {
+		if (*s < '0' || *s > '9' || n >= 19)
+			return false;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	if (!n)
+		return false;
+	*out = neg ? -(int64_t)v : (int64_t)v;
+	return true;
+}
+
+static bool parse_u32(const char *s, uint32_t *out)
+{
+	int64_t v;
+
+	if (!parse_dec(s, &v) || v < 0 || v > 0xffffffffLL)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* uid/auid: decimal, -1, or the names `ausearch -i` writes for ids we can
+ * know without the producing host's user database. */
+static bool parse_id(const char *s, uint32_t *out)
+{
+	int64_t v;
+
+	if (!s)
+		return false;
+	if (!strcmp(s, "unset") || !strcmp(s, "-1")) {
+		*out = 4294967295u;
+		return true;
+	}
+	if (!strcmp(s, "root")) {
+		*out = 0;
+		return true;
+	}
+	if (!strcmp(s, "nobody")) {
+		*out = 65534;
+		return true;
+	}
+	if (!strncmp(s, "unknown(", 8)) {
+		/* ausearch -i: an id its host had no name for */
+		char num[16];
+		size_t n = strlen(s + 8);
+
+		if (n < 2 || n > sizeof(num) || s[8 + n - 1] != ')')
+			return false;
+		memcpy(num, s + 8, n - 1);
+		num[n - 1] = '\0';
+		s = num;
+		if (!parse_dec(s, &v) || v < 0 || v > 0xffffffffLL)
+			return false;
+		*out = (uint32_t)v;
+		return true;
+	}
+	if (!parse_dec(s, &v) || v < 0 || v > 0xffffffffLL)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* Raw hex, or interpreted "CLONE_NEWNS|CLONE_NEWPID" (also "0x0"). */
+static bool parse_flags(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	const char *p, *e;
+	size_t i, n;
+
+	if (parse_hex(s, out))
+		return true;
+	if (!s || !*s)
+		return false;
+	for (p = s; *p; p = *e ? e + 1 : e) {
+		e = strchr(p, '|');
+		if (!e)
+			e = p + strlen(p);
+		n = (size_t)(e - p);
+		for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
+			if (strlen(flag_names[i].name) == n &&
+			    !memcmp(flag_names[i].name, p, n))
+				break;
+		if (i == sizeof(flag_names) / sizeof(flag_names[0]))
+			return false;
+		v |= flag_names[i].v;
+	}
+	*out = v;
+	return true;
+}
+
+/* exit=: raw signed decimal, or interpreted "EPERM(Operation ...)". */
+static bool parse_exit(const char *s, int64_t *out)
+{
+	const char *paren;
+	size_t i, n;
+
+	if (parse_dec(s, out))
+		return true;
+	if (!s)
+		return false;
+	paren = strchr(s, '(');
+	n = paren ? (size_t)(paren - s) : strlen(s);
+	for (i = 0; i < sizeof(errno_names) / sizeof(errno_names[0]); i++)
+		if (strlen(errno_names[i].name) == n &&
+		    !memcmp(errno_names[i].name, s, n)) {
+			*out = -errno_names[i].v;
+			return true;
+		}
+	return false;
+}
+
+static bool parse_arch(const char *s, uint32_t *arch, bool *interp)
+{
+	uint64_t v;
+
+	*interp = false;
+	if (parse_hex(s, &v)) {
+		if (v > 0xffffffffu)
+			return false;
+		*arch = (uint32_t)v;
+		return true;
+	}
+	if (!s)
+		return false;
+	*interp = true;
+	if (!strcmp(s, "x86_64")) {
+		*arch = ARCH_X86_64;
+	} else if (!strcmp(s, "i386") || !strcmp(s, "i486") ||
+		   !strcmp(s, "i586") || !strcmp(s, "i686")) {
+		*arch = ARCH_I386;
+	} else if (!strcmp(s, "aarch64")) {
+		*arch = ARCH_AARCH64;
+	} else if (!strcmp(s, "armeb") || !strcmp(s, "arm") ||
+		   !strcmp(s, "armv7l") || !strcmp(s, "armv6l")) {
+		*arch = ARCH_ARM;	/* what ausearch calls 40000028 */
+	} else if (!strcmp(s, "ppc64le")) {
+		*arch = ARCH_PPC64LE;
+	} else if (!strcmp(s, "ppc64")) {
+		*arch = ARCH_PPC64;
+	} else if (!strcmp(s, "s390x")) {
+		*arch = ARCH_S390X;
+	} else {
+		*arch = 0;	/* a machine we do not map */
+	}
+	return true;
+}
+
+static uint32_t host_arch(void)
+{
+#if defined(__x86_64__)
+	return ARCH_X86_64;
+#elif defined(__i386__)
+	return ARCH_I386;
+#elif defined(__aarch64__)
+	return ARCH_AARCH64;
+#else
+	return 0;
+#endif
+}
+
+static enum sc_class classify_nr(uint32_t arch, long nr)
+{
+	const struct sc_entry *t;
+	size_t i, n;
+
+	switch (arch) {
+	case ARCH_X86_64:
+		t = sc_x86_64;
+		n = sizeof(sc_x86_64) / sizeof(sc_x86_64[0]);
+		break;
+	case ARCH_I386:
+		t = sc_i386;
+		n = sizeof(sc_i386) / sizeof(sc_i386[0]);
+		break;
+	case ARCH_AARCH64:
+		t = sc_aarch64;
+		n = sizeof(sc_aarch64) / sizeof(sc_aarch64[0]);
+		break;
+	case ARCH_ARM:
+		t = sc_arm;
+		n = sizeof(sc_arm) / sizeof(sc_arm[0]);
+		break;
+	case ARCH_PPC64:
+	case ARCH_PPC64LE:
+		t = sc_ppc64;
+		n = sizeof(sc_ppc64) / sizeof(sc_ppc64[0]);
+		break;
+	case ARCH_S390X:
+		t = sc_s390x;
+		n = sizeof(sc_s390x) / sizeof(sc_s390x[0]);
+		break;
+	default:
+		return SC_OTHER;
+	}
+	for (i = 0; i < n; i++)
+		if (t[i].nr == nr)
+			return t[i].c;
+	return SC_OTHER;
+}
+
+static enum sc_class classify_name(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(sc_names) / sizeof(sc_names[0]); i++)
+		if (!strcmp(sc_names[i].name, s))
+			return sc_names[i].c;
+	return SC_OTHER;
+}
+
+static enum nsw_syscall class_syscall(enum sc_class c)
+{
+	switch (c) {
+	case SC_SETNS: return NSW_SC_SETNS;
+	case SC_UNSHARE: return NSW_SC_UNSHARE;
+	case SC_CLONE: return NSW_SC_CLONE;
+	case SC_CLONE3: return NSW_SC_CLONE3;
+	case SC_EXECVE: return NSW_SC_EXECVE;
+	case SC_EXECVEAT: return NSW_SC_EXECVEAT;
+	default: return NSW_SC_NONE;
+	}
+}
+
+enum nsw_syscall audit_map_syscall(uint32_t arch, long nr)
+{
+	return class_syscall(classify_nr(arch ? arch : host_arch(), nr));
+}
+
+/* ---- arena -------------------------------------------------------------- */
+
+static int arena_reserve(struct audit_map *m, size_t n)
+{
+	size_t cap;
+	char *nb;
+
+	if (n > ARENA_MAX || m->arena_len > ARENA_MAX - n)
+		return -E2BIG;
+	if (m->arena_len + n <= m->arena_cap)
+		return 0;
+	cap = m->arena_cap ? m->arena_cap : 4096;
+	while (cap < m->arena_len + n)
+		cap *= 2;
+	if (cap > ARENA_MAX)
+		cap = ARENA_MAX;
+	nb = realloc(m->arena, cap);
+	if (!nb)
+		return -ENOMEM;
+	m->arena = nb;
+	m->arena_cap = cap;
+	return 0;
+}
+
+static int arena_put(struct audit_map *m, const char *p, size_t n,
+		     struct span *out)
+{
+	int r = arena_reserve(m, n);
+
+	if (r < 0)
+		return r;
+	if (n)
+		memcpy(m->arena + m->arena_len, p, n);
+	out->off = (uint32_t)m->arena_len;
+	out->len = (uint32_t)n;
+	out->set = true;
+	m->arena_len += n;
+	return 0;
+}
+
+static bool all_hex_even(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!n || n % 2)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!is_hex_digit(s[i]))
+			return false;
+	return true;
+}
+
+/* "\ooo" as `ausearch -i` escapes a control byte; 0 if not one. */
+static int octal_ctl(const char *p, size_t left)
+{
+	int v;
+
+	if (left < 4 || p[0] != '\\' || p[1] < '0' || p[1] > '3' ||
+	    p[2] < '0' || p[2] > '7' || p[3] < '0' || p[3] > '7')
+		return -1;
+	v = (p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0');
+	return v < 0x20 || v == 0x7f ? v : -1;
+}
+
+/* A literal (interpreted) value; undoes ausearch's \ooo escapes of
+ * control bytes, the only escaping it does. */
+static int put_unescaped(struct audit_map *m, const char *v, size_t n,
+			 struct span *out)
+{
+	size_t i, k = 0;
+	int c, r = arena_reserve(m, n);
+
+	if (r < 0)
+		return r;
+	for (i = 0; i < n; i++) {
+		c = octal_ctl(v + i, n - i);
+		if (c >= 0) {
+			m->arena[m->arena_len + k++] = (char)c;
+			i += 3;
+		} else {
+			m->arena[m->arena_len + k++] = v[i];
+		}
+	}
+	out->off = (uint32_t)m->arena_len;
+	out->len = (uint32_t)k;
+	out->set = true;
+	m->arena_len += k;
+	return 0;
+}
+
+/*
+ * Decode one audit string value into the arena.  "quoted" -> the bytes
+ * between the quotes; (null)/(none) -> not set; unquoted -> hex-decoded
+ * when hex_unquoted and it is valid hex (the kernel's encoding of unsafe
+ * strings), else taken literally (interpreted logs).
+ */
+static int put_value(struct audit_map *m, const char *v, bool hex_unquoted,
+		     struct span *out)
+{
+	size_t n, i;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (!v)
+		return 0;
+	n = strlen(v);
+	if (n >= 1 && v[0] == '"') {
+		v++;
+		n--;
+		if (n && v[n - 1] == '"')
+			n--;
+		return arena_put(m, v, n, out);
+	}
+	if (!strcmp(v, "(null)") || !strcmp(v, "(none)"))
+		return 0;
+	if (!hex_unquoted || !all_hex_even(v, n))
+		return put_unescaped(m, v, n, out);
+	r = arena_reserve(m, n / 2);
+	if (r < 0)
+		return r;
+	for (i = 0; i < n; i += 2)
+		m->arena[m->arena_len + i / 2] =
+			(char)((hex_val(v[i]) << 4) | hex_val(v[i + 1]));
+	out->off = (uint32_t)m->arena_len;
+	out->len = (uint32_t)(n / 2);
+	out->set = true;
+	m->arena_len += n / 2;
+	return 0;
+}
+
+static struct nsw_bytes span_bytes(const struct audit_map *m,
+				   const struct span *s)
+{
+	struct nsw_bytes b = { NULL, 0 };
+
+	if (s->set) {
+		b.p = m->arena + s->off;
+		b.len = s->len;
+	}
+	return b;
+}
+
+/* ---- serial numbers ------------------------------------------------------ */
+
+static bool seq_bit(const struct seq_track *t, uint32_t s)
+{
+	uint32_t i = s % SEQ_WINDOW;
+
+	return t->seen[i / 64] & (1ull << (i % 64));
+}
+
+static void seq_set(struct seq_track *t, uint32_t s, bool on)
+{
+	uint32_t i = s % SEQ_WINDOW;
+
+	if (on)
+		t->seen[i / 64] |= 1ull << (i % 64);
+	else
+		t->seen[i / 64] &= ~(1ull << (i % 64));
+}
+
+static unsigned int seq_unseen(const struct seq_track *t)
+{
+	unsigned int i, set = 0;
+
+	for (i = 0; i < SEQ_WINDOW / 64; i++)
+		set += (unsigned int)__builtin_popcountll(t->seen[i]);
+	return SEQ_WINDOW - set;
+}
+
+/* Start over at serial s: nothing before it is expected. */
+static void seq_restart(struct seq_track *t, uint32_t s)
+{
+	memset(t->seen, 0xff, sizeof(t->seen));
+	t->hi = s;
+}
+
+/* The tracker of a node (created on first use; *fresh then).  NULL when
+ * more nodes than SEQ_NODES appear: those are not tracked. */
+static struct seq_track *seq_get(struct audit_map *m, const char *node,
+				 bool *fresh)
+{
+	size_t i, len;
+
+	*fresh = false;
+	if (!node)
+		node = "";
+	len = strlen(node);
+	if (len >= sizeof(m->seq[0].node))
+		return NULL;
+	for (i = 0; i < SEQ_NODES; i++)
+		if (m->seq[i].used && !strcmp(m->seq[i].node, node))
+			return &m->seq[i];
+	for (i = 0; i < SEQ_NODES; i++)
+		if (!m->seq[i].used) {
+			memcpy(m->seq[i].node, node, len + 1);
+			m->seq[i].used = true;
+			*fresh = true;
+			return &m->seq[i];
+		}
+	return NULL;
+}
+
+/*
+ * Account serial s.  The kernel's serial is a u32 that skips 0 on wrap.
+ * Records may arrive up to SEQ_WINDOW serials out of order; a serial is
+ * a gap once it has left the window unseen.  A forward jump of more than
+ * SEQ_JUMP_MAX, or a backward jump beyond the window, is a restart
+ * (reboot, rotated-in log of another boot, auditd reset): tracking starts
+ * over, the serials still missing in the window count, the jump itself
+ * adds nothing to seq_gaps and one to seq_resets.
+ */
+static void seq_account(struct audit_map *m, const char *node, uint32_t s)
+{
+	bool fresh;
+	struct seq_track *t = seq_get(m, node, &fresh);
+	uint32_t d, x, pass;
+
+	if (!t)
+		return;
+	if (fresh) {
+		seq_restart(t, s);
+		return;
+	}
+	d = s - t->hi;
+	if (d == 0)
+		return;				/* duplicate */
+	if (d > 0x80000000u) {			/* behind hi */
+		if (t->hi - s < SEQ_WINDOW) {
+			seq_set(t, s, true);	/* late, inside the window */
+			return;
+		}
+		goto restart;
+	}
+	if (d > SEQ_JUMP_MAX)
+		goto restart;
+	if (d >= SEQ_WINDOW) {
+		/* the whole window leaves, and the serials hi+1 .. s-WINDOW
+		 * pass through it unseen (serial 0 does not exist) */
+		pass = d - SEQ_WINDOW;
+		m->st.seq_gaps += seq_unseen(t);
+		if ((uint32_t)(0u - t->hi - 1u) < pass)
+			pass--;
+		m->st.seq_gaps += pass;
+		memset(t->seen, 0, sizeof(t->seen));
+		if (s < SEQ_WINDOW)
+			seq_set(t, 0, true);
+	} else {
+		for (x = t->hi + 1; x != s + 1; x++) {
+			if (!seq_bit(t, x))
+				m->st.seq_gaps++;	/* x - WINDOW left */
+			seq_set(t, x, x == 0);
+		}
+	}
+	seq_set(t, s, true);
+	t->hi = s;
+	return;
+restart:
+	m->st.seq_gaps += seq_unseen(t);
+	m->st.seq_resets++;
+	seq_restart(t, s);
+}
+
+void audit_map_flush(struct audit_map *m)
+{
+	size_t i;
+
+	if (!m)
+		return;
+	for (i = 0; i < SEQ_NODES; i++) {
+		if (!m->seq[i].used)
+			continue;
+		m->st.seq_gaps += seq_unseen(&m->seq[i]);
+		memset(m->seq[i].seen, 0xff, sizeof(m->seq[i].seen));
+	}
+}
+
+/* ---- record access -------------------------------------------------------- */
+
+/* Parse the SYSCALL record the cursor is on. */
+static int parse_syscall(struct audit_map *m, auparse_state_t *au,
+			 struct sc_info *si)
+{
+	const char *arch = NULL, *sc = NULL, *a0 = NULL, *a1 = NULL;
+	const char *exe = NULL, *comm = NULL;
+	const char *name, *v;
+	int64_t dv;
+	int r;
+
+	if (auparse_first_field(au) <= 0)
+		return -EINVAL;
+	do {
+		name = auparse_get_field_name(au);
+		v = auparse_get_field_str(au);
+		if (!name || !v)
+			continue;
+		if (!strcmp(name, "arch")) {
+			arch = v;
+		} else if (!strcmp(name, "syscall")) {
+			sc = v;
+		} else if (!strcmp(name, "a0")) {
+			a0 = v;
+		} else if (!strcmp(name, "a1")) {
+			a1 = v;
+		} else if (!strcmp(name, "success")) {
+			si->success_ok = !strcmp(v, "yes") || !strcmp(v, "no");
+			si->success = !strcmp(v, "yes");
+		} else if (!strcmp(name, "exit")) {
+			si->exit_ok = parse_exit(v, &si->exit);
+		} else if (!strcmp(name, "pid")) {
+			si->pid_ok = parse_u32(v, &si->pid);
+		} else if (!strcmp(name, "ppid")) {
+			if (!parse_u32(v, &si->ppid))
+				si->ppid = 0;
+		} else if (!strcmp(name, "uid")) {
+			si->uid_ok = parse_id(v, &si->uid);
+		} else if (!strcmp(name, "euid")) {
+			si->euid_ok = parse_id(v, &si->euid);
+		} else if (!strcmp(name, "auid")) {
+			si->auid_ok = parse_id(v, &si->auid);
+		} else if (!strcmp(name, "comm")) {
+			comm = v;
+		} else if (!strcmp(name, "exe")) {
+			exe = v;
+		}
+	} while (auparse_next_field(au) > 0);
+
+	if (!sc || !si->pid_ok)
+		return -EINVAL;
+	if (!arch)
+		si->arch = m->default_arch;
+	else if (!parse_arch(arch, &si->arch, &si->interp))
+		return -EINVAL;
+	if (parse_dec(sc, &dv)) {
+		si->cls = classify_nr(si->arch, (long)dv);
+	} else if (!strncmp(sc, "unknown-syscall(", 16)) {
+		/* ausearch -i: a number its table lacks */
+		char num[24];
+		size_t n = strlen(sc + 16);
+
+		si->interp = true;
+		if (n >= 2 && n <= sizeof(num) && sc[16 + n - 1] == ')') {
+			memcpy(num, sc + 16, n - 1);
+			num[n - 1] = '\0';
+			if (parse_dec(num, &dv))
+				si->cls = classify_nr(si->arch, (long)dv);
+		}
+	} else {
+		si->cls = classify_name(sc);
+		si->interp = true;
+	}
+	if (si->cls == SC_OTHER)
+		return 0;
+	if (a0)
+		si->a0_ok = si->interp && si->cls != SC_EXIT_GROUP ?
+			    parse_flags(a0, &si->a0) : parse_hex(a0, &si->a0);
+	if (a0 && si->cls == SC_EXIT_GROUP && !si->a0_ok) {
+		/* ausearch -i: EXIT_SUCCESS / EXIT_FAILURE / UNKNOWN */
+		si->a0_ok = true;
+		si->a0 = !strcmp(a0, "EXIT_FAILURE") ? 1 : 0;
+	}
+	if (a1)
+		si->a1_ok = parse_flags(a1, &si->a1);
+	if (si->arch == ARCH_S390X && si->cls == SC_CLONE) {
+		/* CLONE_BACKWARDS2: clone(newsp, flags, ...) */
+		si->a0 = si->a1;
+		si->a0_ok = si->a1_ok;
+	}
+	r = put_value(m, comm, !si->interp, &si->comm);
+	if (r == 0)
+		r = put_value(m, exe, !si->interp, &si->exe);
+	return r;
+}
+
+/* Signed view of a register for the syscall's ABI width. */
+static int64_t reg_signed(const struct sc_info *si, uint64_t v)
+{
+	if (si->arch == ARCH_I386)
+		return (int64_t)(int32_t)(uint32_t)v;
+	return (int64_t)v;
+}
+
+static int add_piece(struct audit_map *m, uint32_t arg, int32_t chunk,
+		     const struct span *s)
+{
+	struct piece *np;
+	size_t cap;
+
+	if (m->n_pieces >= PIECES_MAX)
+		return -E2BIG;
+	if (m->n_pieces == m->pieces_cap) {
+		cap = m->pieces_cap ? m->pieces_cap * 2 : 64;
+		np = realloc(m->pieces, cap * sizeof(*np));
+		if (!np)
+			return -ENOMEM;
+		m->pieces = np;
+		m->pieces_cap = cap;
+	}
+	m->pieces[m->n_pieces].arg = arg;
+	m->pieces[m->n_pieces].chunk = chunk;
+	m->pieces[m->n_pieces].s = *s;
+	m->n_pieces++;
+	return 0;
+}
+
+/* "a12" -> 12, chunk -1; "a12[3]" -> 12, 3; anything else -> false. */
+static bool arg_name(const char *name, uint32_t *arg, int32_t *chunk)
+{
+	uint64_t a = 0, c = 0;
+	const char *p = name + 1;
+
+	if (name[0] != 'a' || *p < '0' || *p > '9')
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		a = a * 10 + (uint64_t)(*p - '0');
+		if (a > 0x7fffffff)
+			return false;
+	}
+	*arg = (uint32_t)a;
+	*chunk = -1;
+	if (!*p)
+		return true;
+	if (*p != '[' || p[1] < '0' || p[1] > '9')
+		return false;
+	for (p++; *p >= '0' && *p <= '9'; p++) {
+		c = c * 10 + (uint64_t)(*p - '0');
+		if (c > 0x7fffffff)
+			return false;
+	}
+	if (p[0] != ']' || p[1])
+		return false;
+	*chunk = (int32_t)c;
+	return true;
+}
+
+static int piece_cmp(const void *a, const void *b)
+{
+	const struct piece *x = a, *y = b;
+
+	if (x->arg != y->arg)
+		return x->arg < y->arg ? -1 : 1;
+	if (x->chunk != y->chunk)
+		return x->chunk < y->chunk ? -1 : 1;
+	return x->s.off < y->s.off ? -1 : x->s.off > y->s.off;
+}
+
+/* Collect the fields of one EXECVE record. */
+static void collect_execve(struct audit_map *m, auparse_state_t *au,
+			   int64_t *argc, bool *trunc)
+{
+	const char *name, *v;
+	struct span s;
+	uint32_t arg;
+	int32_t chunk;
+
+	if (auparse_first_field(au) <= 0)
+		return;
+	do {
+		name = auparse_get_field_name(au);
+		v = auparse_get_field_str(au);
+		if (!name || !v)
+			continue;
+		if (!strcmp(name, "argc")) {
+			if (*argc < 0 && !parse_dec(v, argc))
+				*argc = -1;
+			continue;
+		}
+		if (!arg_name(name, &arg, &chunk))
+			continue;	/* aN_len, node, type */
+		if (arg >= NSW_RAW_MAX_ARGS) {
+			*trunc = true;
+			continue;
+		}
+		if (put_value(m, v, true, &s) < 0 ||
+		    add_piece(m, arg, chunk, &s) < 0)
+			*trunc = true;
+	} while (auparse_next_field(au) > 0);
+}
+
+/* Join the collected pieces into argv spans: a whole value wins over
+ * chunks; chunks aN[0], aN[1], ... are concatenated in order. */
+static void build_argv(struct audit_map *m, struct span *argv, int64_t argc,
+		       bool *trunc)
+{
+	size_t i = 0, j, k, total;
+	uint32_t arg, max_arg = 0;
+	int32_t want;
+
+	qsort(m->pieces, m->n_pieces, sizeof(*m->pieces), piece_cmp);
+	while (i < m->n_pieces) {
+		arg = m->pieces[i].arg;
+		for (j = i; j < m->n_pieces && m->pieces[j].arg == arg; j++)
+			;
+		max_arg = arg + 1;
+		if (m->pieces[i].chunk < 0 || j - i == 1) {
+			argv[arg] = m->pieces[i].s;
+			if (m->pieces[i].chunk > 0)
+				*trunc = true;	/* aN[0] missing */
+			i = j;
+			continue;
+		}
+		total = 0;
+		want = 0;
+		for (k = i; k < j; k++) {
+			if (m->pieces[k].chunk < want)
+				continue;	/* duplicate chunk */
+			if (m->pieces[k].chunk > want)
+				*trunc = true;	/* chunk missing */
+			want = m->pieces[k].chunk + 1;
+			total += m->pieces[k].s.len;
+		}
+		if (arena_reserve(m, total) < 0) {
+			*trunc = true;
+			argv[arg] = m->pieces[i].s;
+			i = j;
+			continue;
+		}
+		argv[arg].off = (uint32_t)m->arena_len;
+		argv[arg].len = (uint32_t)total;
+		argv[arg].set = true;
+		want = 0;
+		for (k = i; k < j; k++) {
+			if (m->pieces[k].chunk < want)
+				continue;
+			want = m->pieces[k].chunk + 1;
+			memcpy(m->arena + m->arena_len,
+			       m->arena + m->pieces[k].s.off,
+			       m->pieces[k].s.len);
+			m->arena_len += m->pieces[k].s.len;
+		}
+		i = j;
+	}
+	if (argc < 0)
+		argc = max_arg;
+	if (argc > NSW_RAW_MAX_ARGS) {
+		*trunc = true;
+		argc = NSW_RAW_MAX_ARGS;
+	}
+	for (k = 0; k < (size_t)argc; k++)
+		if (!argv[k].set)
+			*trunc = true;		/* lost record or field */
+	m->raw.argc = (int)argc;
+}
+
+/* PROCTITLE: NUL-separated argv, truncated by the kernel at 128 bytes. */
+static void proctitle_argv(struct audit_map *m, const struct span *pt,
+			   struct span *argv, bool *trunc)
+{
+	uint32_t i, start = 0;
+	int n = 0;
+
+	if (!pt->set || !pt->len)
+		return;
+	for (i = 0; i <= pt->len && n < NSW_RAW_MAX_ARGS; i++) {
+		if (i < pt->len && m->arena[pt->off + i] != '\0')
+			continue;
+		if (i == pt->len && start == i && n)
+			break;		/* trailing NUL */
+		argv[n].off = pt->off + start;
+		argv[n].len = i - start;
+		argv[n].set = true;
+		n++;
+		start = i + 1;
+	}
+	if (pt->len >= PROCTITLE_MAX || n == NSW_RAW_MAX_ARGS)
+		*trunc = true;
+	m->raw.argc = n;
+}
+
+/* Absolute binary path for an exec: see audit_map_event's comment. */
+static int exec_binary(struct audit_map *m, const struct sc_info *si,
+		       const struct span *name0, const struct span *cwd,
+		       struct span *out)
+{
+	const char *n = name0->set ? m->arena + name0->off : NULL;
+	uint32_t nl = name0->set ? name0->len : 0;
+	struct span res;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (nl && n[0] == '/') {
+		if ((nl >= 6 && !memcmp(n, "/proc/", 6)) ||
+		    (nl >= 8 && !memcmp(n, "/dev/fd/", 8))) {
+			if (si->success)
+				*out = si->exe;	/* /proc/self/exe, fexecve */
+			return 0;
+		}
+		*out = *name0;
+		return 0;
+	}
+	if (nl && si->cls == SC_EXECVE && cwd->set && cwd->len &&
+	    m->arena[cwd->off] == '/') {
+		/* relative to the cwd: join "<cwd>/<name>" */
+		uint32_t cl = cwd->len;
+
+		while (nl >= 2 && n[0] == '.' && n[1] == '/') {
+			n += 2;
+			nl -= 2;
+		}
+		r = arena_reserve(m, (size_t)cl + 1 + nl);
+		if (r < 0)
+			return r;
+		/* n and cwd point into the arena: reserve may have moved it */
+		n = m->arena + name0->off + (name0->len - nl);
+		res.off = (uint32_t)m->arena_len;
+		memcpy(m->arena + m->arena_len, m->arena + cwd->off, cl);
+		m->arena_len += cl;
+		if (cl > 1 || m->arena[cwd->off] != '/')
+			m->arena[m->arena_len++] = '/';
+		memcpy(m->arena + m->arena_len, n, nl);
+		m->arena_len += nl;
+		res.len = (uint32_t)(m->arena_len - res.off);
+		res.set = true;
+		*out = res;
+		return 0;
+	}
+	if (si->success)
+		*out = si->exe;	/* execveat(fd, "", AT_EMPTY_PATH), no PATH */
+	return 0;
+}
+
+/* ---- the event ----------------------------------------------------------- */
+
+struct audit_map *audit_map_new(uint32_t default_arch)
+{
+	struct audit_map *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->default_arch = default_arch ? default_arch : host_arch();
+	return m;
+}
+
+void audit_map_free(struct audit_map *m)
+{
+	if (!m)
+		return;
+	free(m->arena);
+	free(m->pieces);
+	free(m);
+}
+
+const struct audit_map_stats *audit_map_stats(const struct audit_map *m)
+{
+	return &m->st;
+}
+
+static void fill_common(struct audit_map *m, const struct sc_info *si,
+			uint64_t wall_ns)
+{
+	struct nsw_raw *r = &m->raw;
+
+	r->wall_ns = wall_ns;
+	r->ktime_ns = 0;
+	r->pid = si->pid;
+	r->tid = si->pid;
+	r->ppid = si->ppid;
+	r->creds_known = si->uid_ok && si->euid_ok && si->auid_ok;
+	if (r->creds_known) {
+		r->uid = si->uid;
+		r->euid = si->euid;
+		r->auid = si->auid;
+	}
+	r->comm = span_bytes(m, &si->comm);
+	r->syscall = class_syscall(si->cls);
+	if (si->exit_ok) {
+		r->ret_known = true;
+		r->ret = si->exit;
+	}
+	if (si->success_ok) {
+		r->success_known = true;
+		r->success = si->success;
+	} else if (si->exit_ok) {
+		r->success_known = true;
+		r->success = si->exit >= 0;
+	}
+}
+
+static int do_emit(struct audit_map *m, audit_emit_fn emit, void *arg,
+		   int *first_err)
+{
+	int r = emit ? emit(&m->raw, arg) : 0;
+
+	m->st.mapped++;
+	if (r < 0 && !*first_err)
+		*first_err = r;
+	return 1;
+}
+
+/*
+ * Map the event auparse is positioned on.
+ *
+ * The binary of an exec: PATH item 0 is the name execve() was given
+ * (symlink names such as /bin/nsenter -> busybox survive, and for a script
+ * it is the script, not the interpreter); SYSCALL exe= is the resolved
+ * image.  We take item 0 when it is absolute, join it with CWD when it is
+ * relative (execve only: execveat resolves against a dirfd we cannot
+ * see), and fall back to exe= when it names /proc/... or /dev/fd/... (a
+ * busybox shell runs applets as execve("/proc/self/exe", ["nsenter", ...])
+ * and fexecve uses /proc/self/fd/N) or is missing.  For a failed exec,
+ * exe= is still the caller's old image, so only item 0 is used.  argv[0]
+ * keeps the applet name in every case.
+ */
+int audit_map_event(struct audit_map *m, auparse_state_t *au,
+		    audit_emit_fn emit, void *arg)
+{
+	struct span argv[NSW_RAW_MAX_ARGS];
+	struct span cwd = { 0, 0, false }, name0 = { 0, 0, false };
+	struct span proctitle = { 0, 0, false }, bin;
+	const au_event_t *e;
+	struct sc_info si;
+	unsigned int nrec, i, sc_rec = 0;
+	bool have_sc = false, have_execve = false, trunc = false;
+	bool caps_pp = false, caps_pe = false;
+	uint64_t wall_ns = 0, pp = 0, pe = 0;
+	int64_t argc = -1;
+	int type, first_type = 0, n = 0, err = 0, r, k;
+
+	if (!m || !au)
+		return -EINVAL;
+	m->st.events++;
+	m->arena_len = 0;
+	m->n_pieces = 0;
+	memset(&m->raw, 0, sizeof(m->raw));
+	memset(&si, 0, sizeof(si));
+
+	e = auparse_get_timestamp(au);
+	nrec = auparse_get_num_records(au);
+	if (!e || !nrec || auparse_first_record(au) <= 0) {
+		m->st.malformed++;
+		return -EINVAL;
+	}
+	first_type = auparse_get_type(au);
+	if (first_type < REC_DAEMON_FIRST || first_type > REC_DAEMON_LAST)
+		seq_account(m, e->host, (uint32_t)e->serial);
+	if (e->sec >= 0 && (uint64_t)e->sec < 9000000000ull && e->milli < 1000)
+		wall_ns = (uint64_t)e->sec * 1000000000ull +
+			  (uint64_t)e->milli * 1000000ull;
+
+	for (i = 0; i < nrec; i++) {
+		if (auparse_goto_record_num(au, i) <= 0)
+			break;
+		if (auparse_get_type(au) == REC_SYSCALL) {
+			sc_rec = i;
+			have_sc = true;
+			break;
+		}
+	}
+	if (!have_sc) {
+		m->st.ignored++;
+		return 0;
+	}
+	if (auparse_goto_record_num(au, sc_rec) <= 0 ||
+	    parse_syscall(m, au, &si) < 0) {
+		m->st.malformed++;
+		return -EINVAL;
+	}
+	if (si.cls == SC_OTHER) {
+		m->st.ignored++;
+		return 0;
+	}
+
+	/* the other records, in whatever order they came */
+	memset(argv, 0, sizeof(argv));
+	for (i = 0; i < nrec; i++) {
+		const char *name, *v, *item = NULL, *pname = NULL;
+
+		if (i == sc_rec || auparse_goto_record_num(au, i) <= 0)
+			continue;
+		type = auparse_get_type(au);
+		if (type == REC_EXECVE) {
+			if (si.cls == SC_EXECVE || si.cls == SC_EXECVEAT) {
+				collect_execve(m, au, &argc, &trunc);
+				have_execve = true;
+			}
+			continue;
+		}
+		if (type != REC_CWD && type != REC_PATH &&
+		    type != REC_PROCTITLE && type != REC_BPRM_FCAPS)
+			continue;
+		if (auparse_first_field(au) <= 0)
+			continue;
+		do {
+			name = auparse_get_field_name(au);
+			v = auparse_get_field_str(au);
+			if (!name || !v)
+				continue;
+			if (type == REC_CWD && !strcmp(name, "cwd") &&
+			    !cwd.set) {
+				put_value(m, v, !si.interp, &cwd);
+			} else if (type == REC_PATH && !strcmp(name, "item")) {
+				item = v;
+			} else if (type == REC_PATH && !strcmp(name, "name")) {
+				pname = v;
+			} else if (type == REC_PROCTITLE &&
+				   !strcmp(name, "proctitle") &&
+				   !proctitle.set) {
+				put_value(m, v, true, &proctitle);
+			} else if (type == REC_BPRM_FCAPS &&
+				   !strcmp(name, "pp")) {
+				caps_pp = parse_hex(v, &pp);
+			} else if (type == REC_BPRM_FCAPS &&
+				   !strcmp(name, "pe")) {
+				caps_pe = parse_hex(v, &pe);
+			}
+		} while (auparse_next_field(au) > 0);
+		if (item && pname && !strcmp(item, "0") && !name0.set)
+			put_value(m, pname, !si.interp, &name0);
+	}
+
+	fill_common(m, &si, wall_ns);
+	/* The binary: the image's exe= for everything but exec (a hint for
+	 * processes the pipeline never saw exec). */
+	m->raw.binary = span_bytes(m, &si.exe);
+
+	switch (si.cls) {
+	case SC_EXECVE:
+	case SC_EXECVEAT:
+		m->raw.type = NSW_RAW_EXEC;
+		if (si.success_ok && !si.success)
+			memset(&proctitle, 0, sizeof(proctitle)); /* old image */
+		if (have_execve)
+			build_argv(m, argv, argc, &trunc);
+		else
+			proctitle_argv(m, &proctitle, argv, &trunc);
+		r = exec_binary(m, &si, &name0, &cwd, &bin);
+		if (r < 0)
+			trunc = true;
+		m->raw.args_truncated = trunc;
+		/* spans -> pointers: the arena does not move from here on */
+		m->raw.binary = span_bytes(m, &bin);
+		m->raw.cwd = span_bytes(m, &cwd);
+		m->raw.comm = span_bytes(m, &si.comm);
+		for (k = 0; k < m->raw.argc; k++) {
+			m->raw.argv[k] = span_bytes(m, &argv[k]);
+			if (!m->raw.argv[k].p)
+				m->raw.argv[k].p = "";
+		}
+		if (caps_pp && caps_pe) {
+			m->raw.caps_known = true;
+			m->raw.cap_permitted = pp;
+			m->raw.cap_effective = pe;
+		}
+		n += do_emit(m, emit, arg, &err);
+		break;
+	case SC_SETNS:
+		m->raw.type = NSW_RAW_NSCALL;
+		m->raw.a0 = reg_signed(&si, si.a0);
+		m->raw.a1 = reg_signed(&si, si.a1);
+		n += do_emit(m, emit, arg, &err);
+		break;
+	case SC_UNSHARE:
+		m->raw.type = NSW_RAW_NSCALL;
+		m->raw.a0 = (int64_t)si.a0;
+		n += do_emit(m, emit, arg, &err);
+		break;
+	case SC_CLONE:
+	case SC_FORK:
+	case SC_VFORK:
+		if (si.success && si.exit_ok && si.exit > 0 &&
+		    si.exit <= 0x7fffffff &&
+		    !(si.cls == SC_CLONE && (si.a0 & CLONE_THREAD_FLAG))) {
+			struct nsw_raw *rw = &m->raw;
+
+			rw->type = NSW_RAW_FORK;
+			rw->pid = (uint32_t)si.exit;
+			rw->tid = rw->pid;
+			rw->ppid = si.pid;
+			n += do_emit(m, emit, arg, &err);
+			fill_common(m, &si, wall_ns);
+		}
+		if (si.cls == SC_CLONE && (si.a0 & NSW_CLONE_NS_MASK)) {
+			m->raw.type = NSW_RAW_NSCALL;
+			m->raw.a0 = (int64_t)si.a0;
+			m->raw.clone_flags = si.a0;
+			n += do_emit(m, emit, arg, &err);
+		}
+		if (!n)
+			m->st.ignored++;	/* thread, or a failed fork */
+		break;
+	case SC_CLONE3:
+		/* flags live in struct clone_args: unknown (see the top) */
+		m->raw.type = NSW_RAW_NSCALL;
+		m->raw.a0 = 0;
+		m->raw.clone_flags = 0;
+		n += do_emit(m, emit, arg, &err);
+		break;
+	case SC_EXIT_GROUP:
+		m->raw.type = NSW_RAW_EXIT;
+		m->raw.exit_code = si.a0_ok ? (int)(si.a0 & 0xff) : 0;
+		m->raw.ret_known = false;
+		m->raw.success_known = false;
+		n += do_emit(m, emit, arg, &err);
+		break;
+	case SC_OTHER:
+		break;
+	}
+	return err < 0 ? err : n;
+}
