@@ -21,6 +21,11 @@ int container_meta_parse_runc_state(const char *json, size_t len,
 				    char *bundle, size_t bundlelen);
 int container_meta_parse_docker_config(const char *json, size_t len,
 				       struct nsw_container *out);
+/* crun `<root>/<id>/status`: pid, created, bundle.  Same contract as
+ * container_meta_parse_runc_state.  (Added by the container session.) */
+int container_meta_parse_crun_status(const char *json, size_t len,
+				     struct nsw_container *out,
+				     char *bundle, size_t bundlelen);
 /* Derive workload/workload_kind from pod name and labels (§4.4). */
 void container_meta_guess_workload(struct nsw_container *c);
 /* Release labels; does not free c. */
@@ -32,6 +37,13 @@ void container_meta_clear(struct nsw_container *c);
  * still carries id and runtime from the cgroup). */
 int container_meta_lookup(const char *rootdir, const struct cgroup_attr *cg,
 			  struct nsw_container *out);
+/* Same, and copies into `src` the path of the state file the data came
+ * from ("" when none), whose disappearance means the container is gone.
+ * (Added by the container session, for the cache.) */
+int container_meta_lookup_src(const char *rootdir,
+			      const struct cgroup_attr *cg,
+			      struct nsw_container *out,
+			      char *src, size_t srclen);
 
 /* Cache of containers by id; entries are refcounted and dropped when
  * the runtime state disappears (checked at most every `ttl` seconds). */
@@ -46,5 +58,8 @@ void container_put(struct nsw_container *c);
 /* Forget containers whose runtime state is gone. */
 void container_cache_sweep(struct container_cache *cc);
 void container_cache_free(struct container_cache *cc);
+/* Seconds between two existence checks of one entry (default 5; 0 checks
+ * on every sweep).  (Added by the container session.) */
+void container_cache_set_ttl(struct container_cache *cc, unsigned int ttl);
 
 #endif

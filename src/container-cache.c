@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Containers by id, shared by the processes that run in them.
+ *
+ * A struct nsw_container is heap allocated and reference counted: the
+ * cache holds one reference per entry, container_cache_get() hands out
+ * one more, container_put() of the last reference frees it.  Entries are
+ * dropped by container_cache_sweep() once the runtime state file they
+ * were read from is gone (checked at most every `ttl` seconds per entry);
+ * entries that found no state at all are dropped at their next check and
+ * looked up again on the next get, so a container whose state appears
+ * late is picked up.
+ *
+ * Not thread safe; the pipeline calls it from one thread.  The reference
+ * count itself is atomic so a container may be put from another thread.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "container-meta.h"
+#include "strbuf.h"
+
+#define CC_BUCKETS 256
+#define CC_MAX_ENTRIES 8192
+#define CC_DEFAULT_TTL 5
+
+struct cc_entry {
+	struct cc_entry *next;
+	struct nsw_container *c;
+	char src[PATH_MAX];	/* state file; "" when none was found */
+	uint64_t checked;	/* monotonic seconds of the last check */
+};
+
+struct container_cache {
+	char rootdir[PATH_MAX];
+	struct cc_entry *bucket[CC_BUCKETS];
+	size_t n;
+	unsigned int ttl;
+};
+
+static uint64_t now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec;
+}
+
+static unsigned int hash_id(const char *id)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 16777619u;
+	return h % CC_BUCKETS;
+}
+
+/* Reference `c` (NULL allowed). */
+void container_get(struct nsw_container *c)
+{
+	if (c)
+		__atomic_add_fetch(&c->refcnt, 1, __ATOMIC_RELAXED);
+}
+
+/* Drop a reference; the last one releases labels and frees `c`, which
+ * must have been allocated with malloc (the cache does). */
+void container_put(struct nsw_container *c)
+{
+	if (!c)
+		return;
+	if (__atomic_sub_fetch(&c->refcnt, 1, __ATOMIC_ACQ_REL) == 0) {
+		container_meta_clear(c);
+		free(c);
+	}
+}
+
+/* New cache reading runtime state under `rootdir` (NULL or "" for /).
+ * NULL with errno set on failure. */
+struct container_cache *container_cache_new(const char *rootdir)
+{
+	struct container_cache *cc = calloc(1, sizeof(*cc));
+
+	if (!cc)
+		return NULL;
+	if (!nsw_strlcpy(cc->rootdir, rootdir ? rootdir : "",
+			 sizeof(cc->rootdir))) {
+		free(cc);
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	cc->ttl = CC_DEFAULT_TTL;
+	return cc;
+}
+
+void container_cache_set_ttl(struct container_cache *cc, unsigned int ttl)
+{
+	if (cc)
+		cc->ttl = ttl;
+}
+
+/* A fresh container for `cg`, read from the runtime state (refcnt 1). */
+static struct nsw_container *load(struct container_cache *cc,
+				  const struct cgroup_attr *cg,
+				  char *src, size_t srclen)
+{
+	struct nsw_container *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->refcnt = 1;
+	/* -ENOENT still leaves the id and runtime of the cgroup */
+	container_meta_lookup_src(cc->rootdir, cg, c, src, srclen);
+	return c;
+}
+
+/*
+ * The container `cg` belongs to, referenced for the caller (release with
+ * container_put), or NULL for host cgroups, helpers on the host, and
+ * allocation failures.  A helper running inside a container (conmon in a
+ * kind node) gets that container.
+ */
+struct nsw_container *container_cache_get(struct container_cache *cc,
+					  const struct cgroup_attr *cg)
+{
+	struct cc_entry *e;
+	unsigned int h;
+
+	if (!cc || !cg || cg->kind == CGROUP_HOST || !cg->id[0])
+		return NULL;
+	h = hash_id(cg->id);
+	for (e = cc->bucket[h]; e; e = e->next)
+		if (strcmp(e->c->id, cg->id) == 0)
+			break;
+
+	if (e && !e->src[0] && now_sec() - e->checked >= cc->ttl) {
+		/* no state last time: it may exist by now */
+		char src[PATH_MAX];
+		struct nsw_container *c = load(cc, cg, src, sizeof(src));
+
+		if (c) {
+			container_put(e->c);
+			e->c = c;
+			nsw_strlcpy(e->src, src, sizeof(e->src));
+		}
+		e->checked = now_sec();
+	}
+	if (e) {
+		container_get(e->c);
+		return e->c;
+	}
+
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->c = load(cc, cg, e->src, sizeof(e->src));
+	if (!e->c) {
+		free(e);
+		return NULL;
+	}
+	if (cc->n >= CC_MAX_ENTRIES) {
+		/* full: hand out an uncached container */
+		struct nsw_container *c = e->c;
+
+		free(e);
+		return c;
+	}
+	e->checked = now_sec();
+	e->next = cc->bucket[h];
+	cc->bucket[h] = e;
+	cc->n++;
+	container_get(e->c);
+	return e->c;
+}
+
+static bool entry_gone(const struct cc_entry *e)
+{
+	struct stat st;
+
+	if (!e->src[0])
+		return true;
+	return lstat(e->src, &st) < 0 && errno == ENOENT;
+}
+
+/* Drop the entries whose runtime state file disappeared (or that never
+ * had one); each entry is checked at most every ttl seconds. */
+void container_cache_sweep(struct container_cache *cc)
+{
+	uint64_t now = now_sec();
+	size_t b;
+
+	if (!cc)
+		return;
+	for (b = 0; b < CC_BUCKETS; b++) {
+		struct cc_entry **pp = &cc->bucket[b];
+
+		while (*pp) {
+			struct cc_entry *e = *pp;
+
+			if (now - e->checked < cc->ttl) {
+				pp = &e->next;
+				continue;
+			}
+			e->checked = now;
+			if (!entry_gone(e)) {
+				pp = &e->next;
+				continue;
+			}
+			*pp = e->next;
+			container_put(e->c);
+			free(e);
+			cc->n--;
+		}
+	}
+}
+
+/* Release the cache's references; containers still held elsewhere stay
+ * valid until their last container_put. */
+void container_cache_free(struct container_cache *cc)
+{
+	size_t b;
+
+	if (!cc)
+		return;
+	for (b = 0; b < CC_BUCKETS; b++) {
+		struct cc_entry *e = cc->bucket[b];
+
+		while (e) {
+			struct cc_entry *next = e->next;
+
+			container_put(e->c);
+			free(e);
+			e = next;
+		}
+	}
+	free(cc);
+}
