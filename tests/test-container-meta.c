@@ -21,6 +21,9 @@
 #include "../tests/fixtures/container-meta/ids.h"
 
 static char root[PATH_MAX];
+/* a temporary root for what `make dist` cannot carry: symlinks and a
+ * 255-character file name (kubelet log links, a symlinked state file) */
+static char scratch[] = "/tmp/nswatch-ctr-metaXXXXXX";
 
 static void cg_for(struct cgroup_attr *cg, const char *id, const char *rt,
 		   const char *pod_uid)
@@ -52,6 +55,7 @@ struct want {
 	unsigned int init_pid;
 	int privileged;
 	const char *labels;	/* "k=v,k=v" in key order */
+	int in_scratch;		/* look up under `scratch`, not `root` */
 };
 
 static void labels_str(const struct nsw_container *c, char *buf, size_t len)
@@ -71,11 +75,13 @@ static void check(const struct want *w)
 	char src[PATH_MAX], exp[PATH_MAX], lab[2048];
 	int rc;
 
+	const char *r = w->in_scratch ? scratch : root;
+
 	cg_for(&cg, w->id, w->cg_runtime, w->cg_pod_uid);
 	memset(&c, 0, sizeof(c));
-	rc = container_meta_lookup_src(root, &cg, &c, src, sizeof(src));
+	rc = container_meta_lookup_src(r, &cg, &c, src, sizeof(src));
 	is_int(rc, w->rc, "%s: lookup result", w->name);
-	snprintf(exp, sizeof(exp), "%s%s", w->src ? root : "",
+	snprintf(exp, sizeof(exp), "%s%s", w->src ? r : "",
 		 w->src ? w->src : "");
 	is_str(src, exp, "%s: state file", w->name);
 	is_str(c.id, w->id, "%s: id", w->name);
@@ -191,13 +197,13 @@ static const struct want lookups[] = {
 	  "/var/log/containers/agent-x7k2p_mon_agent-" ID_LOG_ONLY ".log",
 	  "containerd", "agent", "", "", "agent-x7k2p", "mon",
 	  "9f0e0000-0000-4000-8000-000000000001", "agent-x7k2p", "Pod", 0, 0,
-	  0, "" },
+	  0, "", 1 },
 	{ "kubelet log symlink cut at 255 characters", ID_LOG_TRUNC, "", "",
 	  0, "/var/log/containers/" LOG_TRUNC_NAME, "", "exporter", "", "", LOG_TRUNC_POD, "monitoring", "",
-	  LOG_TRUNC_POD, "Pod", 0, 0, 0, "" },
+	  LOG_TRUNC_POD, "Pod", 0, 0, 0, "", 1 },
 	{ "symlinked state file is not followed", ID_DK_SYMLINK, "docker", "",
 	  -ENOENT, NULL, "docker", "", "", "", "", "", "", "", "", 0, 0, 0,
-	  "" },
+	  "", 1 },
 	{ "unknown id keeps the cgroup facts",
 	  "0000000000000000000000000000000000000000000000000000000000000000",
 	  "cri-o", "63b3ebfc-2890-11e9-8154-16bf8ef8d9dc", -ENOENT, NULL,
@@ -209,9 +215,48 @@ static const struct want lookups[] = {
 	  "", "", "", "", "", "", "", "", 0, 0, 0, "" },
 };
 
+static int mkdirs(const char *path);
+
+static int make_scratch(void)
+{
+	static const char *const links[][2] = {
+		{ "/var/log/containers/agent-x7k2p_mon_agent-" ID_LOG_ONLY ".log",
+		  "/var/log/pods/mon_agent-x7k2p_9f0e/agent/0.log" },
+		{ "/var/log/containers/" LOG_TRUNC_NAME,
+		  "/var/log/pods/x/exporter/0.log" },
+		{ "/var/log/containers/other_ns_c-"
+		  "c2703a7ddf6c74b39505339af20dd6dd4f0794720e038b78ba395600c72417d4.log",
+		  "/var/log/pods/y/c/0.log" },
+		/* a state file that is a symlink must not be followed */
+		{ "/var/lib/docker/containers/" ID_DK_SYMLINK "/config.v2.json",
+		  NULL },
+	};
+	char path[PATH_MAX], target[PATH_MAX + 256], dir[PATH_MAX];
+	size_t i;
+
+	if (!mkdtemp(scratch))
+		return -1;
+	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", scratch, links[i][0]);
+		snprintf(dir, sizeof(dir), "%s", path);
+		*strrchr(dir, '/') = '\0';
+		if (links[i][1])
+			snprintf(target, sizeof(target), "%s", links[i][1]);
+		else
+			snprintf(target, sizeof(target), "%s/var/lib/docker/"
+				 "containers/" ID_DK_PLAIN "/config.v2.json",
+				 root);
+		if (mkdirs(dir) < 0 || symlink(target, path) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static void test_lookups(void)
 {
 	size_t i;
+
+	ok(make_scratch() == 0, "scratch root with symlinks created");
 
 	for (i = 0; i < sizeof(lookups) / sizeof(lookups[0]); i++)
 		check(&lookups[i]);
@@ -581,5 +626,11 @@ int main(void)
 	test_times();
 	test_workloads();
 	test_cache();
+	{
+		char cmd[PATH_MAX];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
+		ok(system(cmd) == 0, "scratch root removed");
+	}
 	return done_testing();
 }
