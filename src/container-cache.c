@@ -99,6 +99,7 @@ struct container_cache *container_cache_new(const char *rootdir)
 	return cc;
 }
 
+/* Seconds between two checks of one entry's state file. */
 void container_cache_set_ttl(struct container_cache *cc, unsigned int ttl)
 {
 	if (cc)

@@ -378,6 +378,7 @@ static void labels_from_object(struct json_object *o, struct nsw_container *c)
 	labelset_commit(&ls, c);
 }
 
+/* Free the labels of `c` (not `c`). */
 void container_meta_clear(struct nsw_container *c)
 {
 	if (!c)
@@ -661,6 +662,9 @@ static int parse_oci_config(const char *json, size_t len,
 	return 0;
 }
 
+/* OCI config.json (bundle spec): annotations of containerd CRI, CRI-O,
+ * podman, nerdctl; privileged from the bounding set.  Fills empty fields
+ * only.  0 or -EINVAL. */
 int container_meta_parse_oci_config(const char *json, size_t len,
 				    struct nsw_container *out)
 {
@@ -713,6 +717,9 @@ static int parse_runc_state(const char *json, size_t len,
 	return 0;
 }
 
+/* runc state.json: id, init pid, created, and the annotations carried as
+ * config.labels "key=value" (bundle= goes to `bundle`, "" if absent).
+ * Fills empty fields only.  0 or -EINVAL. */
 int container_meta_parse_runc_state(const char *json, size_t len,
 				    struct nsw_container *out,
 				    char *bundle, size_t bundlelen)
@@ -727,6 +734,7 @@ int container_meta_parse_runc_state(const char *json, size_t len,
 	return rc;
 }
 
+/* crun status: pid, created, bundle.  0 or -EINVAL (no pid/bundle). */
 int container_meta_parse_crun_status(const char *json, size_t len,
 				     struct nsw_container *out,
 				     char *bundle, size_t bundlelen)
@@ -807,6 +815,9 @@ static int parse_docker_config(const char *json, size_t len,
 	return 0;
 }
 
+/* docker config.v2.json: name, image, image id, kubelet labels (pod
+ * labels when it is the sandbox), running pid, StartedAt.  Fills empty
+ * fields only.  0 or -EINVAL. */
 int container_meta_parse_docker_config(const char *json, size_t len,
 				       struct nsw_container *out)
 {
@@ -889,6 +900,12 @@ static size_t strip_digits(const char *name, size_t len, size_t lo,
 	return len - 1 - d;
 }
 
+/*
+ * §4.4: workload and kind from the pod name and pod labels.  Kinds:
+ * Deployment, Rollout, DeploymentConfig, StatefulSet, DaemonSet, CronJob,
+ * Job, StaticPod, Pod.  Without labels (containerd keeps none on disk)
+ * only the name rules apply, and they are guesses.  No pod name: nothing.
+ */
 void container_meta_guess_workload(struct nsw_container *c)
 {
 	const char *name, *v, *job;
@@ -1552,6 +1569,15 @@ static bool try_kubelet_logs(struct lookup *l)
 	return each_dirent(l, dir, log_entry);
 }
 
+/*
+ * Fill `out` for the container `cg->id` from the runtime state under
+ * `rootdir` (NULL or "" for /), in the order of §3.7: containerd and k3s
+ * bundles, CRI-O/podman storage, docker, runc roots, crun, kubelet log
+ * links.  `out` is reset first (its labels released, refcnt kept).  The
+ * runtime comes from where the state was found, else the documents, else
+ * the cgroup.  0 when state was found, -ENOENT otherwise (id, runtime and
+ * pod uid from the cgroup are still filled), -EINVAL on NULL arguments.
+ */
 int container_meta_lookup_src(const char *rootdir,
 			      const struct cgroup_attr *cg,
 			      struct nsw_container *out,
@@ -1602,6 +1628,7 @@ int container_meta_lookup_src(const char *rootdir,
 	return found ? 0 : -ENOENT;
 }
 
+/* container_meta_lookup_src without the state path. */
 int container_meta_lookup(const char *rootdir, const struct cgroup_attr *cg,
 			  struct nsw_container *out)
 {

@@ -695,6 +695,11 @@ non_id:
 		w->leaf_root = false;
 }
 
+/*
+ * Classify one cgroup path (the third field of a line).  Fills `out`
+ * (zeroed first; out->path keeps at most 1023 bytes of the path).
+ * Returns 0, or -EINVAL for NULL or a path not starting with '/'.
+ */
 int container_parse_path(const char *path, struct cgroup_attr *out)
 {
 	struct walk w;
@@ -823,6 +828,13 @@ static int parse_line_path(struct span path, struct cgroup_attr *out)
 	return container_parse_path(buf, out);
 }
 
+/*
+ * Classify a whole /proc/<pid>/cgroup text of `len` bytes (no NUL needed).
+ * Every line must be <digits>:<controllers>:/<path>; anything else, an
+ * embedded NUL, or no line at all gives -EINVAL.  On v1/hybrid hosts the
+ * best-ranked controller naming a container decides and `conflict` says
+ * whether another controller named a different one.
+ */
 int container_parse_cgroup(const char *text, size_t len,
 			   struct cgroup_attr *out)
 {
