@@ -14,10 +14,12 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
-	/* each command's owner adds its line here as it lands */
+	{ "monitor", cmd_monitor, "watch namespace changes on this host" },
 	{ "replay", cmd_replay, "turn audit.log files into events" },
+	{ "ps", cmd_ps, "snapshot processes with container and pod" },
+	{ "probe", cmd_probe, "report kernel features and backend choice" },
 	{ "rules", cmd_rules, "print or check nswatch's audit rules" },
-	{ "help", NULL, "show this help" },
+	{ "policy", cmd_policy, "check or show the detection policy" },
 };
 
 static void usage(FILE *f)
@@ -49,7 +51,7 @@ int main(int argc, char **argv)
 		return NSW_EXIT_OK;
 	}
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
-		if (subcommands[i].fn && !strcmp(argv[1], subcommands[i].name))
+		if (!strcmp(argv[1], subcommands[i].name))
 			return subcommands[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "nswatch: unknown command '%s'\n", argv[1]);
 	usage(stderr);
