@@ -99,8 +99,8 @@ run_config() {
 	S7=$SCN_PID R7=$SCN_RESULT
 	diag "$cfg: results $R1 $R2 $R3 $R4 $R5 $R6 $R7"
 	ct_sleep 1.5		# let the last events through
-	rc=$(mon_stop)
-	is "$rc" 0 "$cfg: monitor exits 0 on SIGTERM"
+	mon_stop
+	is "$MON_RC" 0 "$cfg: monitor exits 0 on SIGTERM"
 	[ -s "$MON_ERR" ] && diag "$(grep -v '^nswatch: info' "$MON_ERR" | head -n 20)"
 	jq -e . "$out" >/dev/null
 	ok $? "$cfg: output is JSON lines"

@@ -109,10 +109,12 @@ mon_start() {
 	return 0
 }
 
-# mon_stop: SIGTERM the monitor, wait up to 20 s; prints its exit status.
+# mon_stop: SIGTERM the monitor, wait up to 20 s; sets MON_RC to its exit
+# status.  Call it directly, not in $(...): only this shell can wait for it.
+MON_RC=
 mon_stop() {
 	local n=400 rc
-	[ -n "$MON_PID" ] || { echo 255; return 1; }
+	[ -n "$MON_PID" ] || { MON_RC=255; return 1; }
 	kill -TERM "$MON_PID" 2>/dev/null
 	while kill -0 "$MON_PID" 2>/dev/null && [ "$n" -gt 0 ]; do
 		ct_sleep 0.05
@@ -128,7 +130,7 @@ mon_stop() {
 	fi
 	MON_PID=
 	_mon_auditd_stop
-	echo "$rc"
+	MON_RC=$rc
 }
 
 # mon_events OUT PID...: compact event lines (exec, kprobe, exit) whose
