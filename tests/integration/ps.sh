@@ -168,10 +168,23 @@ is "$(q "$H" '.process_exec.process.ns.mnt.is_host')" true \
 T=$(ev $$)
 is "$(q "$T" '.process_exec.process | has("pod")')" false \
 	"host: the test script has no pod block"
-pods=$(jq -r 'select(.process_exec.process.pod) |
-	      .process_exec.process.pod.container.id' "$OUT" | sort -u |
-	      grep -cv -e "$APP_ID" -e "$APP_SB_ID" -e "$PRIV_ID" -e "$CT_SANDBOX_ID")
-is "$pods" 0 "no process is attributed to a container we did not start"
+# Cross-check every attribution against the kernel: a process with a pod
+# block must sit in that container's cgroup, a process in no kubepods
+# cgroup must have none.  (Processes that exited since the snapshot are
+# skipped; other containers on the machine do not matter.)
+wrong=0
+while read -r pid cid; do
+	cg=$(cat "/proc/$pid/cgroup" 2>/dev/null) || continue
+	case $cid in
+	containerd://*) cid=${cid#containerd://}
+		case $cg in *"$cid"*) continue ;; esac ;;
+	-) case $cg in *kubepods*) ;; *) continue ;; esac ;;
+	esac
+	wrong=$((wrong + 1))
+	diag "pid $pid attributed to '$cid' but cgroup is: ${cg//$'\n'/ }"
+done < <(jq -r 'select(.process_exec) | .process_exec.process |
+		"\(.pid) \(.pod.container.id // "-")"' "$OUT")
+is "$wrong" 0 "every attribution matches /proc/<pid>/cgroup"
 
 # -- --containers-only ---------------------------------------------------------
 OUT2=$NSW_CT_WORK/ps-containers.json
