@@ -22,6 +22,11 @@
  *	program in "pause" mode, so monitors see an exec each), print "ready",
  *	and hold them until SIGTERM/SIGINT or SECONDS (default
  *	900); then SIGKILL and reap them all.
+ *   storm drain   -f FILE [-q QUIET_MS] [-t SECONDS]
+ *	Wait until FILE has not grown for QUIET_MS (default 2000) or SECONDS
+ *	(default 120) have passed; print how long it kept growing (grew_ms).
+ *	One process for the whole wait, so a monitor that logs every exec
+ *	does not see the waiting as a stream of new events.
  *   storm pause
  *	pause() until killed (used by procs -x).
  *
@@ -58,6 +63,7 @@ struct opts {
 	long workers;
 	long rate;
 	long hold_s;
+	long quiet_ms;
 	bool exec_children;
 	const char *marker;
 	const char *binary;
@@ -460,6 +466,40 @@ static int mode_procs(const struct opts *o, const char *self)
 	return 0;
 }
 
+/* ---- wait for a consumer to catch up ---------------------------------- */
+
+static int mode_drain(const struct opts *o)
+{
+	struct timespec tick = { .tv_nsec = 50 * 1000000L };
+	int64_t t0, last_change, deadline, now;
+	off_t size = -1;
+	struct stat st;
+
+	if (!o->follow) {
+		fprintf(stderr, "storm drain: -f FILE is required\n");
+		return 2;
+	}
+	t0 = now_ns(CLOCK_MONOTONIC);
+	last_change = t0;
+	deadline = t0 + (o->hold_s > 120 ? 120 : o->hold_s) * 1000000000LL;
+	for (;;) {
+		now = now_ns(CLOCK_MONOTONIC);
+		if (stat(o->follow, &st) == 0 && st.st_size != size) {
+			if (size >= 0)
+				last_change = now;
+			size = st.st_size;
+		}
+		if (now - last_change >= o->quiet_ms * 1000000LL ||
+		    now > deadline)
+			break;
+		nanosleep(&tick, NULL);
+	}
+	printf("grew_ms=%lld\nsize=%lld\n",
+	       (long long)((last_change - t0) / 1000000),
+	       (long long)(size < 0 ? 0 : size));
+	return 0;
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 static void usage(FILE *f)
@@ -469,6 +509,7 @@ static void usage(FILE *f)
 	      "       storm latency -n N -r RATE -o MARKS\n"
 	      "       storm stamp -f FILE -o OUT [-t SECONDS]\n"
 	      "       storm procs -n N [-x] [-t SECONDS]\n"
+	      "       storm drain -f FILE [-q QUIET_MS] [-t SECONDS]\n"
 	      "       storm pause\n", f);
 }
 
@@ -490,6 +531,7 @@ int main(int argc, char **argv)
 {
 	struct opts o = {
 		.n = 20000, .workers = 1, .rate = 200, .hold_s = 900,
+		.quiet_ms = 2000,
 		.binary = "/bin/true",
 	};
 	char self[PATH_MAX];
@@ -511,7 +553,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	optind = 2;
-	while ((c = getopt(argc, argv, "n:j:m:b:r:o:f:t:xh")) != -1) {
+	while ((c = getopt(argc, argv, "n:j:m:b:r:o:f:t:q:xh")) != -1) {
 		switch (c) {
 		case 'n': o.n = parse_long(optarg, "count"); break;
 		case 'j': o.workers = parse_long(optarg, "workers"); break;
@@ -521,6 +563,7 @@ int main(int argc, char **argv)
 		case 'o': o.out = optarg; break;
 		case 'f': o.follow = optarg; break;
 		case 't': o.hold_s = parse_long(optarg, "seconds"); break;
+		case 'q': o.quiet_ms = parse_long(optarg, "quiet ms"); break;
 		case 'x': o.exec_children = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -541,6 +584,8 @@ int main(int argc, char **argv)
 		return mode_latency(&o);
 	if (!strcmp(mode, "stamp"))
 		return mode_stamp(&o);
+	if (!strcmp(mode, "drain"))
+		return mode_drain(&o);
 	if (!strcmp(mode, "procs")) {
 		sl = readlink("/proc/self/exe", self, sizeof(self) - 1);
 		if (sl < 0)

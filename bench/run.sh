@@ -1,0 +1,865 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# nswatch benchmark: the same storms (bench/storm.c) with no monitor, with
+# auditd + laurel, with nswatch (audit netlink, audit multicast beside
+# auditd, eBPF) and with libbpf-tools execsnoop, one configuration after the
+# other, each under the machine-global lock /tmp/nswatch-global.lock.  It
+# measures and prints; it never judges a timing.
+#
+#   bench/run.sh [options] NSWATCH          (make bench does this)
+#
+# Options (environment variable in brackets):
+#   -n N              exec and setns storm size (BENCH_N, 20000)
+#   -p N              sleeping processes for the RSS probe (BENCH_PROCS, 10000)
+#   -l N              setns calls of the latency probe (BENCH_LAT_N, 2000)
+#   -r RATE           their rate per second (BENCH_LAT_RATE, 200)
+#   -c LIST           configurations, comma separated (BENCH_CONFIGS):
+#                     baseline,laurel,nsw-audit,nsw-multicast,nsw-bpf,execsnoop
+#   -o FILE           results file (BENCH_RESULTS,
+#                     <srcdir>/bench/results-<date>.md)
+#   -k                keep the work directory (BENCH_KEEP=1)
+#
+# Needs root, cc, jq, flock, timeout, auditd, auditctl, laurel and
+# /usr/sbin/execsnoop (Debian: auditd laurel libbpf-tools jq).
+#
+# Every step is bounded by timeout(1).  Every configuration runs in its own
+# process with an EXIT trap that stops what it started (monitors, auditd,
+# laurel, execsnoop, sleeping processes), deletes the audit rules with key
+# nswatch, restores the kernel's audit status (enabled, failure, rate and
+# backlog limits, backlog wait time) and unmounts tracefs if it mounted it.
+# auditd and laurel run from a private config directory (auditd -c), so
+# nothing under /etc/audit or /etc/laurel is written; the script checks
+# that /etc/audit is unchanged after each configuration.
+
+set -u
+export LC_ALL=C
+
+LOCK=/tmp/nswatch-global.lock
+ALL_CONFIGS=baseline,laurel,nsw-audit,nsw-multicast,nsw-bpf,execsnoop
+
+srcdir=$(cd "$(dirname "$0")" && pwd)
+self="$srcdir/run.sh"
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# ---------------------------------------------------------------------------
+# helpers shared by the top level and the per-configuration runs
+
+# utime+stime in clock ticks of the given pids (0 for a pid that is gone).
+cpu_ticks() {
+	local total=0 p s
+	for p in "$@"; do
+		s=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+		s=${s##*) }
+		# shellcheck disable=SC2086
+		set -- $s
+		total=$((total + ${12} + ${13}))
+	done
+	echo "$total"
+}
+
+# VmRSS in kB, summed over the given pids.
+rss_kb() {
+	local total=0 p v
+	for p in "$@"; do
+		v=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$p/status" \
+			2>/dev/null)
+		total=$((total + ${v:-0}))
+	done
+	echo "$total"
+}
+
+audit_field() {
+	auditctl -s 2>/dev/null | awk -v k="$1" '$1 == k { print $2 }'
+}
+
+audit_pid_is() { [ "$(audit_field pid)" = "$1" ]; }
+
+file_size() {
+	if [ -n "${1:-}" ] && [ -e "$1" ]; then
+		stat -c %s "$1"
+	else
+		echo 0
+	fi
+}
+
+now_ns() { date +%s%N; }
+
+etc_audit_sum() {
+	find /etc/audit /etc/laurel -type f -print0 2>/dev/null | sort -z |
+		xargs -0 sha256sum 2>/dev/null | sha256sum | cut -d' ' -f1
+}
+
+# ---------------------------------------------------------------------------
+# one configuration (run as: run.sh --one CONFIG, under the lock)
+
+BG_PIDS=""
+AUDIT_SAVED=""
+AUDIT_TOUCHED=0
+TRACEFS_MOUNTED=0
+R=""			# results file of this configuration
+
+put() { printf '%s=%s\n' "$1" "$2" >> "$R"; }
+
+stop_pid() {		# pid [signal]
+	local p=$1 sig=${2:-TERM} i
+	kill -0 "$p" 2>/dev/null || return 0
+	kill -"$sig" "$p" 2>/dev/null
+	for i in $(seq 100); do
+		kill -0 "$p" 2>/dev/null || return 0
+		# a zombie child of ours counts as gone once reaped
+		if [ "$(awk '{ print $3 }' "/proc/$p/stat" 2>/dev/null)" = Z ]
+		then
+			wait "$p" 2>/dev/null
+			return 0
+		fi
+		sleep 0.2
+	done
+	kill -KILL "$p" 2>/dev/null
+	wait "$p" 2>/dev/null
+	return 1
+}
+
+audit_save() {
+	AUDIT_SAVED=$(auditctl -s 2>/dev/null | awk '
+		$1 == "enabled" { e = $2 } $1 == "failure" { f = $2 }
+		$1 == "rate_limit" { r = $2 } $1 == "backlog_limit" { b = $2 }
+		$1 == "backlog_wait_time" { w = $2 }
+		END { print e, f, r, b, w }')
+	AUDIT_TOUCHED=1
+}
+
+audit_restore() {
+	local e f r b w
+	# shellcheck disable=SC2086
+	set -- $AUDIT_SAVED
+	[ $# -eq 5 ] || return 0
+	e=$1 f=$2 r=$3 b=$4 w=$5
+	timeout 30 auditctl -D -k nswatch >/dev/null 2>&1
+	timeout 30 auditctl -f "$f" >/dev/null 2>&1
+	timeout 30 auditctl -r "$r" >/dev/null 2>&1
+	timeout 30 auditctl -b "$b" >/dev/null 2>&1
+	timeout 30 auditctl --backlog_wait_time "$w" >/dev/null 2>&1
+	timeout 30 auditctl -e "$e" >/dev/null 2>&1
+	if timeout 30 auditctl -l 2>/dev/null | grep -q 'key=nswatch'; then
+		log "WARNING: audit rules with key nswatch remain"
+	fi
+}
+
+one_cleanup() {
+	local rc=$? p
+	trap - EXIT INT TERM HUP
+	for p in $BG_PIDS; do
+		stop_pid "$p" TERM || log "pid $p needed SIGKILL"
+	done
+	if [ "$AUDIT_TOUCHED" = 1 ]; then
+		audit_restore
+	fi
+	if [ "$TRACEFS_MOUNTED" = 1 ]; then
+		umount /sys/kernel/tracing 2>/dev/null ||
+			log "WARNING: could not unmount /sys/kernel/tracing"
+	fi
+	if [ "$(etc_audit_sum)" != "$ETC_AUDIT_SUM" ]; then
+		log "WARNING: /etc/audit or /etc/laurel changed during $CONFIG"
+		[ -n "$R" ] && put etc_audit changed
+	fi
+	exit "$rc"
+}
+
+# Wait until the file stops growing for 2 s (120 s at most); prints how
+# long it grew after the call, in ms.  One storm process does the waiting,
+# so that monitors that log every exec see no stream of helper processes.
+drain() {
+	timeout --foreground -k 5 150 "$STORM" drain -f "$1" -q 2000 -t 120 |
+		sed -n 's/^grew_ms=//p'
+}
+
+# Count the events in $OUT that belong to a storm.
+count_exec() {		# marker
+	local m="$1-c"
+	[ -n "$OUT" ] && [ -e "$OUT" ] || { echo na; return; }
+	case $KIND in
+	nswatch)
+		grep -F -- "$m" "$OUT" | jq -c --arg m "$m" '
+			select(.process_exec.process.arguments == $m and
+			       (.process_exec.process.binary == "/bin/true" or
+				.process_exec.process.binary == "/usr/bin/true"))
+			' 2>/dev/null | wc -l ;;
+	laurel)
+		grep -F -- "$m" "$OUT" | jq -c --arg m "$m" '
+			select(.SYSCALL.syscall == 59 and
+			       .EXECVE.ARGV[1]? == $m)' 2>/dev/null | wc -l ;;
+	execsnoop)
+		# PCOMM true, and the marker as an argument (not the grep
+		# or awk that counts, which execsnoop sees too)
+		awk -v m=" $m" '$1 == "true" && index($0, m) { n++ }
+			END { print n + 0 }' "$OUT" ;;
+	*)	echo na ;;
+	esac
+}
+
+count_setns() {		# pid
+	[ -n "$OUT" ] && [ -e "$OUT" ] || { echo na; return; }
+	case $KIND in
+	nswatch)
+		grep -F -- __x64_sys_setns "$OUT" | jq -c --argjson p "$1" '
+			select(.process_kprobe.function_name ==
+			       "__x64_sys_setns" and
+			       .process_kprobe.process.pid == $p)' 2>/dev/null |
+			wc -l ;;
+	laurel)
+		grep -F -- '"syscall":308' "$OUT" | jq -c --argjson p "$1" '
+			select(.SYSCALL.syscall == 308 and
+			       .SYSCALL.pid == $p)' 2>/dev/null | wc -l ;;
+	*)	echo na ;;
+	esac
+}
+
+# One storm with measurements: name, events it generates, storm args...
+run_storm() {
+	local name=$1 gen=$2 out c0 c1 k0 k1 l0 l1 rc spid del drain_ms
+	shift 2
+	c0=$(cpu_ticks $CONSUMERS)
+	k0=$(cpu_ticks $KAUDITD)
+	l0=$(audit_field lost)
+	out="$W/storm-$name.out"
+	timeout --foreground -k 10 "$STORM_TIMEOUT" "$STORM" "$@" \
+		> "$out" 2> "$W/storm-$name.err"
+	rc=$?
+	if [ -n "$OUT" ]; then
+		drain_ms=$(drain "$OUT")
+	else
+		drain_ms=0
+	fi
+	c1=$(cpu_ticks $CONSUMERS)
+	k1=$(cpu_ticks $KAUDITD)
+	l1=$(audit_field lost)
+	spid=$(sed -n 's/^pid=//p' "$out")
+	put "${name}_rc" "$rc"
+	put "${name}_wall_ns" "$(sed -n 's/^wall_ns=//p' "$out")"
+	put "${name}_rate" "$(sed -n 's/^rate=//p' "$out")"
+	put "${name}_failures" "$(sed -n 's/^failures=//p' "$out")"
+	put "${name}_generated" "$gen"
+	put "${name}_drain_ms" "$drain_ms"
+	put "${name}_cpu_ticks" $((c1 - c0))
+	put "${name}_kauditd_ticks" $((k1 - k0))
+	put "${name}_lost" $(( ${l1:-0} - ${l0:-0} ))
+	put "${name}_pid" "$spid"
+	case $name in
+	exec_*)	del=$(count_exec "$MARK-$name") ;;
+	setns)	del=$(count_setns "${spid:-0}") ;;
+	esac
+	put "${name}_delivered" "$del"
+	log "$CONFIG $name: rc=$rc $(tr '\n' ' ' < "$out")delivered=$del"
+}
+
+latency_probe() {
+	local st="$W/stamped.txt" marks="$W/marks.txt" out="$W/storm-lat.out"
+	local spid sp arrivals="$W/arrivals.txt" filter
+	case $KIND in
+	nswatch) filter='select(.process_kprobe.function_name ==
+			"__x64_sys_setns" and .process_kprobe.process.pid == $p)' ;;
+	laurel)	filter='select(.SYSCALL.syscall == 308 and
+			.SYSCALL.pid == $p)' ;;
+	*)	return 0 ;;
+	esac
+	"$STORM" stamp -f "$OUT" -o "$st" -t "$STORM_TIMEOUT" \
+		> "$W/stamp.out" 2> "$W/stamp.err" &
+	sp=$!
+	BG_PIDS="$BG_PIDS $sp"
+	for _ in $(seq 50); do
+		grep -q '^ready' "$W/stamp.out" 2>/dev/null && break
+		sleep 0.1
+	done
+	timeout --foreground -k 10 "$STORM_TIMEOUT" "$STORM" latency \
+		-n "$LAT_N" -r "$LAT_RATE" -o "$marks" > "$out" \
+		2> "$W/storm-lat.err"
+	drain "$OUT" > /dev/null
+	stop_pid "$sp" TERM
+	spid=$(sed -n 's/^pid=//p' "$out")
+	[ -n "$spid" ] && [ -s "$marks" ] || { put lat_status failed; return; }
+	jq -R -r --argjson p "$spid" '
+		(index("\t")) as $i | .[0:$i] as $t |
+		(.[$i + 1:] | fromjson? // empty) | '"$filter"' | $t' \
+		"$st" > "$arrivals" 2>/dev/null
+	# Pair the k-th arrival with the k-th mark (one thread, in order).
+	paste -d' ' "$marks" "$arrivals" | awk -v n="$LAT_N" '
+		NF == 3 {
+			split($2, m, "."); split($3, a, ".")
+			if (!base) base = m[1]
+			d = ((a[1] - base) * 1e9 + a[2]) - \
+			    ((m[1] - base) * 1e9 + m[2])
+			print d / 1000
+		}' | sort -n > "$W/lat-us.txt"
+	put lat_matched "$(wc -l < "$W/lat-us.txt")"
+	put lat_generated "$LAT_N"
+	awk '{ v[NR] = $1 }
+	     END {
+		if (NR == 0) { print "lat_p50_us=na"; print "lat_p99_us=na"
+			       print "lat_max_us=na"; exit }
+		i50 = int(NR * 0.50 + 0.5); if (i50 < 1) i50 = 1
+		i99 = int(NR * 0.99 + 0.5); if (i99 < 1) i99 = 1
+		printf "lat_p50_us=%.0f\nlat_p99_us=%.0f\nlat_max_us=%.0f\n",
+			v[i50], v[i99], v[NR]
+	     }' "$W/lat-us.txt" >> "$R"
+	log "$CONFIG latency: $(grep '^lat_' "$R" | tr '\n' ' ')"
+}
+
+procs_probe() {
+	local out="$W/procs.out" pp i
+	put rss_before_procs_kb "$(rss_kb $CONSUMERS)"
+	"$STORM" procs -n "$PROCS" -x -t "$STORM_TIMEOUT" > "$out" \
+		2> "$W/procs.err" &
+	pp=$!
+	BG_PIDS="$BG_PIDS $pp"
+	for i in $(seq $((STORM_TIMEOUT * 5))); do
+		grep -q '^ready' "$out" 2>/dev/null && break
+		kill -0 "$pp" 2>/dev/null || break
+		sleep 0.2
+	done
+	[ -n "$OUT" ] && drain "$OUT" > /dev/null
+	sleep 2
+	put procs_started "$(sed -n 's/^started=//p' "$out")"
+	put procs_start_ns "$(sed -n 's/^start_ns=//p' "$out")"
+	put rss_procs_kb "$(rss_kb $CONSUMERS)"
+	put rss_procs_per_kb "$(for p in $CONSUMERS; do
+		printf '%s:%s ' "$(cat /proc/$p/comm 2>/dev/null)" \
+			"$(rss_kb "$p")"; done)"
+	stop_pid "$pp" TERM
+	put procs_stop_ns "$(sed -n 's/^stop_ns=//p' "$out")"
+	[ -n "$OUT" ] && drain "$OUT" > /dev/null
+	put rss_after_procs_kb "$(rss_kb $CONSUMERS)"
+	log "$CONFIG procs: $(grep -E '^(procs|rss)_' "$R" | tr '\n' ' ')"
+}
+
+# Fail this configuration with a reason (command, exit status, stderr).
+fail_config() {
+	put status "failed"
+	put reason "$1"
+	log "$CONFIG FAILED: $1"
+	if [ -n "${2:-}" ] && [ -s "$2" ]; then
+		{
+			echo "stderr ($2):"
+			head -c 2000 "$2"
+		} >> "$W/failure.txt"
+		head -c 2000 "$2" >&2
+	fi
+	exit 0
+}
+
+wait_for() {		# seconds, command...
+	local s=$1 i
+	shift
+	for i in $(seq $((s * 10))); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# auditd from a private config dir; $1 = with_laurel|plain
+start_auditd() {
+	local conf="$W/auditd" apid
+	local pid
+	pid=$(audit_field pid)
+	if [ "${pid:-0}" != 0 ]; then
+		fail_config "an audit daemon (pid $pid) is already registered"
+	fi
+	if [ "$(audit_field enabled)" = 2 ]; then
+		fail_config "audit configuration is locked (enabled 2)"
+	fi
+	mkdir -m 700 "$conf" "$conf/plugins.d" && mkdir -m 750 "$W/auditlog" \
+		|| fail_config "mkdir $conf"
+	sed -e "s|^log_file = .*|log_file = $W/auditlog/audit.log|" \
+	    -e "s|^plugin_dir = .*|plugin_dir = $conf/plugins.d|" \
+	    -e 's|^max_log_file = .*|max_log_file = 4096|' \
+	    -e 's|^max_log_file_action = .*|max_log_file_action = ROTATE|' \
+	    /etc/audit/auditd.conf > "$conf/auditd.conf"
+	chmod 600 "$conf/auditd.conf"
+	if [ "$1" = with_laurel ]; then
+		mkdir -m 750 "$W/laurel"
+		if id _laurel >/dev/null 2>&1; then
+			chown _laurel: "$W/laurel"
+		fi
+		# Debian's laurel configuration; only the output directory
+		# moves and rotation is pushed out of the way.
+		sed -e "s|^directory = .*|directory = \"$W/laurel\"|" \
+		    -e 's|^size = .*|size = 4000000000|' \
+		    /etc/laurel/config.toml > "$conf/laurel.toml"
+		chmod 644 "$conf/laurel.toml"
+		printf '%s\n' 'active = yes' 'direction = out' \
+			'type = always' 'format = string' \
+			'path = /usr/sbin/laurel' \
+			"args = --config $conf/laurel.toml" \
+			> "$conf/plugins.d/laurel.conf"
+		chmod 600 "$conf/plugins.d/laurel.conf"
+		timeout 30 laurel --config "$conf/laurel.toml" --dry-run \
+			> "$W/laurel-dry.txt" 2>&1 ||
+			fail_config "laurel --dry-run failed" "$W/laurel-dry.txt"
+	fi
+	audit_save
+	auditd -n -c "$conf" > "$W/auditd.stdout" 2> "$W/auditd.stderr" &
+	apid=$!
+	BG_PIDS="$apid $BG_PIDS"
+	wait_for 30 audit_pid_is "$apid" ||
+		fail_config "auditd -n -c $conf did not register" \
+			"$W/auditd.stderr"
+	AUDITD_PID=$apid
+	if [ "$1" = with_laurel ]; then
+		wait_for 30 pgrep -P "$apid" -x laurel > /dev/null ||
+			fail_config "laurel was not started by auditd" \
+				"$W/auditd.stderr"
+		LAUREL_PID=$(pgrep -P "$apid" -x laurel | head -1)
+		wait_for 30 test -e "$W/laurel/audit.log" ||
+			fail_config "laurel wrote no $W/laurel/audit.log"
+	fi
+}
+
+# The audit rules nswatch uses, from `nswatch rules` when it has them.
+load_nswatch_rules() {
+	local rules="$W/rules.txt" line n=0
+	if timeout 30 "$NSWATCH" rules > "$W/nswatch-rules.txt" \
+		2> "$W/nswatch-rules.err" &&
+		grep -q '^-a' "$W/nswatch-rules.txt"; then
+		grep '^-a' "$W/nswatch-rules.txt" > "$rules"
+		put rules_from "nswatch rules"
+	else
+		# audit-rules.h: setns/unshare, clone with CLONE_NEW*,
+		# clone3, execve/execveat; b64 and b32; key nswatch.
+		cat > "$rules" <<-'EOF'
+		-a always,exit -F arch=b64 -S setns,unshare -F key=nswatch
+		-a always,exit -F arch=b32 -S setns,unshare -F key=nswatch
+		-a always,exit -F arch=b64 -S clone -F a0&0x7E020080 -F key=nswatch
+		-a always,exit -F arch=b32 -S clone -F a0&0x7E020080 -F key=nswatch
+		-a always,exit -F arch=b64 -S clone3 -F key=nswatch
+		-a always,exit -F arch=b32 -S clone3 -F key=nswatch
+		-a always,exit -F arch=b64 -S execve,execveat -F key=nswatch
+		-a always,exit -F arch=b32 -S execve,execveat -F key=nswatch
+		EOF
+		put rules_from "built-in copy (nswatch rules unavailable)"
+	fi
+	while read -r line; do
+		# shellcheck disable=SC2086
+		timeout 30 auditctl $line > /dev/null 2>> "$W/auditctl.err" &&
+			n=$((n + 1))
+	done < "$rules"
+	put rules_loaded "$n"
+}
+
+start_nswatch() {	# extra monitor options...
+	local np rf="$W/nswatch.ready"
+	OUT="$W/nswatch.json"
+	: > "$OUT"
+	NSW_CMD="$NSWATCH monitor $* --output $OUT --ready-file $rf"
+	put command "$NSW_CMD"
+	# shellcheck disable=SC2086
+	$NSW_CMD > "$W/nswatch.stdout" 2> "$W/nswatch.stderr" &
+	np=$!
+	BG_PIDS="$np $BG_PIDS"
+	NSW_PID=$np
+	for _ in $(seq 600); do
+		[ -e "$rf" ] && break
+		kill -0 "$np" 2>/dev/null || break
+		sleep 0.1
+	done
+	if [ ! -e "$rf" ]; then
+		local rc=running
+		if ! kill -0 "$np" 2>/dev/null; then
+			wait "$np"
+			rc=$?
+		fi
+		fail_config "'$NSW_CMD' not ready after 60 s (exit: $rc)" \
+			"$W/nswatch.stderr"
+	fi
+}
+
+stop_nswatch() {
+	local rc
+	kill -TERM "$NSW_PID" 2>/dev/null
+	for _ in $(seq 300); do
+		kill -0 "$NSW_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$NSW_PID" 2>/dev/null; then
+		put nsw_exit "no exit 30 s after SIGTERM"
+		kill -KILL "$NSW_PID"
+	fi
+	wait "$NSW_PID"
+	rc=$?
+	put nsw_exit_code "$rc"
+	grep -F '"nswatch_stats"' "$OUT" | tail -1 | jq -r '
+		.nswatch_stats |
+		"nsw_stats_lost_kernel=\(.lost.kernel)",
+		"nsw_stats_lost_ringbuf=\(.lost.ringbuf)",
+		"nsw_stats_seq_gaps=\(.lost.seq_gaps)",
+		"nsw_stats_output_errors=\(.lost.output_errors)",
+		"nsw_stats_parse_errors=\(.parse_errors)",
+		"nsw_stats_proc_misses=\(.proc_misses)",
+		"nsw_stats_raw_events=\(.raw_events)"' >> "$R" 2>/dev/null
+	if ! grep -q '^nsw_stats_lost_kernel=' "$R"; then
+		put nsw_stats "no nswatch_stats line in the output"
+	fi
+	cp "$W/nswatch.stderr" "$W/nswatch.stderr.saved" 2>/dev/null
+}
+
+one_config() {
+	CONFIG=$1
+	W="$WORK/$CONFIG"
+	R="$WORK/results/$CONFIG.env"
+	mkdir -p "$W" "$WORK/results"
+	: > "$R"
+	trap one_cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	trap 'exit 129' HUP
+	OUT=""
+	KIND=none
+	CONSUMERS=""
+	KAUDITD=$(pgrep -x kauditd | head -1)
+	MARK="nswb-$RUN_ID-$CONFIG"
+	put config "$CONFIG"
+	put loadavg_start "$(cut -d' ' -f1-3 /proc/loadavg)"
+	put audit_lost_start "$(audit_field lost)"
+
+	case $CONFIG in
+	baseline)
+		put consumers "none" ;;
+	laurel)
+		start_auditd with_laurel
+		timeout 30 auditctl -b 8192 --backlog_wait_time 60000 -f 1 \
+			> /dev/null
+		load_nswatch_rules
+		OUT="$W/laurel/audit.log"
+		KIND=laurel
+		CONSUMERS="$AUDITD_PID $LAUREL_PID"
+		put consumers "auditd+laurel" ;;
+	nsw-audit)
+		audit_save
+		if [ "$(audit_field pid)" != 0 ]; then
+			fail_config "an audit daemon is registered"
+		fi
+		start_nswatch --backend=audit --audit-source=netlink
+		KIND=nswatch
+		CONSUMERS="$NSW_PID"
+		put consumers "nswatch" ;;
+	nsw-multicast)
+		start_auditd plain
+		start_nswatch --backend=audit --audit-source=multicast
+		KIND=nswatch
+		CONSUMERS="$NSW_PID $AUDITD_PID"
+		put consumers "nswatch+auditd" ;;
+	nsw-bpf)
+		start_nswatch --backend=bpf
+		KIND=nswatch
+		CONSUMERS="$NSW_PID"
+		put consumers "nswatch" ;;
+	execsnoop)
+		if [ ! -d /sys/kernel/tracing/events ]; then
+			mount -t tracefs tracefs /sys/kernel/tracing ||
+				fail_config "mount tracefs failed"
+			TRACEFS_MOUNTED=1
+		fi
+		OUT="$W/execsnoop.txt"
+		stdbuf -oL /usr/sbin/execsnoop > "$OUT" \
+			2> "$W/execsnoop.stderr" &
+		ES_PID=$!
+		BG_PIDS="$ES_PID $BG_PIDS"
+		wait_for 60 grep -q PCOMM "$OUT" ||
+			fail_config "execsnoop did not start" \
+				"$W/execsnoop.stderr"
+		KIND=execsnoop
+		CONSUMERS="$ES_PID"
+		put consumers "execsnoop" ;;
+	*)
+		fail_config "unknown configuration $CONFIG" ;;
+	esac
+	put audit_backlog_limit "$(audit_field backlog_limit)"
+	put audit_enabled "$(audit_field enabled)"
+	put audit_rules "$(auditctl -l 2>/dev/null | grep -c 'key=nswatch')"
+	put rss_idle_kb "$(rss_kb $CONSUMERS)"
+	put cpu_idle_ticks "$(cpu_ticks $CONSUMERS)"
+	sleep 1
+
+	run_storm exec_seq "$N" exec -n "$N" -j 1 -m "$MARK-exec_seq"
+	run_storm exec_par "$N" exec -n "$N" -j 2 -m "$MARK-exec_par"
+	run_storm setns "$N" setns -n "$N"
+	put rss_after_storms_kb "$(rss_kb $CONSUMERS)"
+	latency_probe
+	procs_probe
+
+	case $CONFIG in
+	nsw-*)
+		stop_nswatch ;;
+	execsnoop)
+		stop_pid "$ES_PID" INT
+		put execsnoop_lost "$(sed -n \
+			's/.*[Ll]ost \([0-9][0-9]*\) events.*/\1/p' \
+			"$W/execsnoop.stderr" |
+			awk '{ s += $1 } END { print s + 0 }')" ;;
+	esac
+	put loadavg_end "$(cut -d' ' -f1-3 /proc/loadavg)"
+	put status ok
+	log "$CONFIG done"
+}
+
+if [ "${1:-}" = --one ]; then
+	one_config "$2"
+	exit 0
+fi
+
+# ---------------------------------------------------------------------------
+# top level
+
+usage() {
+	sed -n '/^#   bench/,/^# Needs/p' "$self" | sed 's/^# \{0,1\}//'
+}
+
+N=${BENCH_N:-20000}
+PROCS=${BENCH_PROCS:-10000}
+LAT_N=${BENCH_LAT_N:-2000}
+LAT_RATE=${BENCH_LAT_RATE:-200}
+CONFIGS=${BENCH_CONFIGS:-$ALL_CONFIGS}
+RESULTS=${BENCH_RESULTS:-}
+KEEP=${BENCH_KEEP:-0}
+
+while getopts 'n:p:l:r:c:o:kh' opt; do
+	case $opt in
+	n) N=$OPTARG ;;
+	p) PROCS=$OPTARG ;;
+	l) LAT_N=$OPTARG ;;
+	r) LAT_RATE=$OPTARG ;;
+	c) CONFIGS=$OPTARG ;;
+	o) RESULTS=$OPTARG ;;
+	k) KEEP=1 ;;
+	h) usage; exit 0 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+if [ $# -ne 1 ]; then
+	usage >&2
+	exit 2
+fi
+NSWATCH=$(readlink -f "$1")
+[ -n "$RESULTS" ] || RESULTS="$srcdir/results-$(date +%Y-%m-%d).md"
+
+if [ "$(id -u)" != 0 ]; then
+	echo "bench: needs root (audit rules, auditd, BPF)" >&2
+	exit 1
+fi
+missing=""
+for t in cc jq flock timeout stdbuf auditctl auditd laurel pgrep; do
+	command -v "$t" > /dev/null 2>&1 || missing="$missing $t"
+done
+[ -x /usr/sbin/execsnoop ] || missing="$missing /usr/sbin/execsnoop"
+if [ -n "$missing" ]; then
+	echo "bench: missing:$missing (apt-get install auditd laurel" \
+		"libbpf-tools jq)" >&2
+	exit 1
+fi
+[ -x "$NSWATCH" ] || log "WARNING: $NSWATCH is not executable;" \
+	"the nswatch configurations will fail"
+
+WORK=$(mktemp -d /tmp/nswatch-bench.XXXXXX) || exit 1
+chmod 711 "$WORK"		# laurel drops to _laurel and writes below
+RUN_ID=$(date +%s)-$$
+STORM="$WORK/storm"
+STORM_TIMEOUT=${BENCH_STORM_TIMEOUT:-300}
+CONFIG_TIMEOUT=${BENCH_CONFIG_TIMEOUT:-1800}
+LOCK_WAIT=${BENCH_LOCK_WAIT:-1800}
+ETC_AUDIT_SUM=$(etc_audit_sum)
+export N PROCS LAT_N LAT_RATE NSWATCH WORK RUN_ID STORM STORM_TIMEOUT \
+	ETC_AUDIT_SUM
+
+CHILD=""
+top_cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM HUP
+	if [ -n "$CHILD" ] && kill -0 "$CHILD" 2>/dev/null; then
+		# timeout(1) passes the signal to the configuration, whose
+		# own trap stops what it started.
+		kill -TERM "$CHILD" 2>/dev/null
+		wait "$CHILD" 2>/dev/null
+	fi
+	if [ "$KEEP" = 1 ]; then
+		log "work directory kept: $WORK"
+	else
+		rm -rf "$WORK"
+	fi
+	exit "$rc"
+}
+trap top_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+if ! cc -O2 -Wall -o "$STORM" "$srcdir/storm.c" 2> "$WORK/cc.err"; then
+	cat "$WORK/cc.err" >&2
+	exit 1
+fi
+
+log "work directory $WORK; N=$N procs=$PROCS latency=${LAT_N}@${LAT_RATE}/s"
+IFS=, read -r -a CONFIG_LIST <<< "$CONFIGS"
+for c in "${CONFIG_LIST[@]}"; do
+	log "configuration $c: waiting for $LOCK"
+	timeout -k 60 $((CONFIG_TIMEOUT + LOCK_WAIT)) \
+		flock -w "$LOCK_WAIT" "$LOCK" bash "$self" --one "$c" &
+	CHILD=$!
+	wait "$CHILD"
+	rc=$?
+	CHILD=""
+	if [ ! -s "$WORK/results/$c.env" ]; then
+		mkdir -p "$WORK/results"
+		printf 'config=%s\nstatus=failed\nreason=%s\n' "$c" \
+			"no result (exit $rc; lock wait or timeout)" \
+			> "$WORK/results/$c.env"
+	elif ! grep -q '^status=' "$WORK/results/$c.env"; then
+		printf 'status=failed\nreason=%s\n' \
+			"interrupted (exit $rc)" >> "$WORK/results/$c.env"
+	fi
+done
+
+# ---------------------------------------------------------------------------
+# report
+
+get() {			# config key
+	local v
+	v=$(grep -m1 "^$2=" "$WORK/results/$1.env" 2>/dev/null)
+	echo "${v#*=}"
+}
+
+report() {
+	local c s gen del wall base cpu ka lost rate drain
+	local tick_ms
+	tick_ms=$(awk -v t="$(getconf CLK_TCK)" 'BEGIN { print 1000 / t }')
+	echo "# nswatch benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	echo
+	echo "- machine: $(uname -r), $(nproc) cores," \
+		"$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
+	echo "- nswatch: $NSWATCH" \
+		"($(git -C "$srcdir" describe --always --dirty 2>/dev/null ||
+			echo unknown))"
+	echo "- versions: auditd $(dpkg-query -W -f='${Version}' auditd \
+		2>/dev/null), laurel $(dpkg-query -W -f='${Version}' laurel \
+		2>/dev/null), libbpf-tools $(dpkg-query -W -f='${Version}' \
+		libbpf-tools 2>/dev/null)"
+	echo "- storms: exec N=$N (fork+execve /bin/true; sequential and 2" \
+		"workers), setns N=$N (own UTS namespace), latency $LAT_N" \
+		"setns at $LAT_RATE/s, $PROCS sleeping processes"
+	echo
+	echo "| config | storm | wall s | x baseline | rate/s | drain s |" \
+		"consumer CPU ms | CPU us/event | kauditd ms |" \
+		"delivered/generated | audit lost |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	for c in "${CONFIG_LIST[@]}"; do
+		if [ "$(get "$c" status)" != ok ]; then
+			echo "| $c | - | failed: $(get "$c" reason) |" \
+				"| | | | | | | |"
+			continue
+		fi
+		for s in exec_seq exec_par setns; do
+			wall=$(get "$c" "${s}_wall_ns")
+			base=$(get baseline "${s}_wall_ns")
+			gen=$(get "$c" "${s}_generated")
+			del=$(get "$c" "${s}_delivered")
+			cpu=$(get "$c" "${s}_cpu_ticks")
+			ka=$(get "$c" "${s}_kauditd_ticks")
+			lost=$(get "$c" "${s}_lost")
+			rate=$(get "$c" "${s}_rate")
+			drain=$(get "$c" "${s}_drain_ms")
+			awk -v c="$c" -v s="$s" -v w="${wall:-0}" \
+			    -v b="${base:-0}" -v g="${gen:-0}" -v d="$del" \
+			    -v cpu="${cpu:-0}" -v ka="${ka:-0}" \
+			    -v l="${lost:-0}" -v r="${rate:-0}" \
+			    -v dr="${drain:-0}" -v t="$tick_ms" \
+			    -v cons="$(get "$c" consumers)" 'BEGIN {
+				ratio = b > 0 ? sprintf("%.2f", w / b) : "-"
+				cms = cpu * t
+				us = g > 0 && cons != "none" ? \
+					sprintf("%.1f", cms * 1000 / g) : "-"
+				dl = (d == "" || d == "na") ? "-" : d "/" g
+				printf "| %s | %s | %.2f | %s | %.0f | %.1f |" \
+				       " %s | %s | %s | %s | %d |\n", c, s,
+				       w / 1e9, ratio, r, dr / 1000,
+				       cons == "none" ? "-" : cms, us,
+				       ka * t, dl, l
+			}'
+		done
+	done
+	echo
+	echo "| config | consumers | RSS idle MB | RSS after storms MB |" \
+		"RSS with $PROCS procs MB | $PROCS procs start s |" \
+		"setns->line p50 us | p99 us | max us | matched |" \
+		"monitor-reported losses |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+	for c in "${CONFIG_LIST[@]}"; do
+		[ "$(get "$c" status)" = ok ] || continue
+		local losses="-"
+		if [ -n "$(get "$c" nsw_stats_lost_kernel)" ]; then
+			losses="kernel $(get "$c" nsw_stats_lost_kernel),"
+			losses="$losses ringbuf $(get "$c" nsw_stats_lost_ringbuf),"
+			losses="$losses seq_gaps $(get "$c" nsw_stats_seq_gaps),"
+			losses="$losses output $(get "$c" nsw_stats_output_errors)"
+		elif [ -n "$(get "$c" nsw_stats)" ]; then
+			losses=$(get "$c" nsw_stats)
+		elif [ -n "$(get "$c" execsnoop_lost)" ]; then
+			losses="lost $(get "$c" execsnoop_lost)"
+		fi
+		awk -v c="$c" -v cons="$(get "$c" consumers)" \
+		    -v ri="$(get "$c" rss_idle_kb)" \
+		    -v ra="$(get "$c" rss_after_storms_kb)" \
+		    -v rp="$(get "$c" rss_procs_kb)" \
+		    -v ps="$(get "$c" procs_start_ns)" \
+		    -v p50="$(get "$c" lat_p50_us)" \
+		    -v p99="$(get "$c" lat_p99_us)" \
+		    -v pmax="$(get "$c" lat_max_us)" \
+		    -v lm="$(get "$c" lat_matched)" \
+		    -v lg="$(get "$c" lat_generated)" \
+		    -v lo="$losses" 'BEGIN {
+			mb = cons == "none" ? "-" : ""
+			printf "| %s | %s | %s | %s | %s | %.2f | %s | %s |" \
+			       " %s | %s | %s |\n", c, cons,
+			       mb != "" ? mb : sprintf("%.1f", ri / 1024),
+			       mb != "" ? mb : sprintf("%.1f", ra / 1024),
+			       mb != "" ? mb : sprintf("%.1f", rp / 1024),
+			       ps / 1e9, p50 == "" ? "-" : p50,
+			       p99 == "" ? "-" : p99, pmax == "" ? "-" : pmax,
+			       lg == "" ? "-" : lm "/" lg, lo
+		}'
+	done
+	echo
+	echo "Load average (1 min) at the start of each configuration:" \
+		"$(for c in "${CONFIG_LIST[@]}"; do
+			printf '%s %s; ' "$c" "$(get "$c" loadavg_start |
+				cut -d' ' -f1)"; done)"
+	for c in "${CONFIG_LIST[@]}"; do
+		if [ "$(get "$c" status)" != ok ] &&
+		   [ -s "$WORK/$c/failure.txt" ]; then
+			echo
+			echo "$c failed: $(get "$c" reason)"
+			echo
+			echo '```'
+			cat "$WORK/$c/failure.txt"
+			echo '```'
+		fi
+		if [ -n "$(get "$c" rules_from)" ]; then
+			echo
+			echo "$c: audit rules from $(get "$c" rules_from)," \
+				"$(get "$c" rules_loaded) loaded," \
+				"backlog_limit $(get "$c" audit_backlog_limit)"
+		fi
+		if [ -n "$(get "$c" etc_audit)" ]; then
+			echo
+			echo "WARNING: /etc/audit changed during $c"
+		fi
+	done
+}
+
+report > "$WORK/report.md"
+cat "$WORK/report.md"
+if cp "$WORK/report.md" "$RESULTS" 2>/dev/null; then
+	log "results written to $RESULTS"
+else
+	log "could not write $RESULTS"
+fi
