@@ -1002,7 +1002,8 @@ static void build_argv(struct audit_map *m, struct span *argv, int64_t argc,
 	uint32_t arg, max_arg = 0;
 	int32_t want;
 
-	qsort(m->pieces, m->n_pieces, sizeof(*m->pieces), piece_cmp);
+	if (m->n_pieces)
+		qsort(m->pieces, m->n_pieces, sizeof(*m->pieces), piece_cmp);
 	while (i < m->n_pieces) {
 		arg = m->pieces[i].arg;
 		for (j = i; j < m->n_pieces && m->pieces[j].arg == arg; j++)
@@ -1144,6 +1145,13 @@ struct audit_map *audit_map_new(uint32_t default_arch)
 	if (!m)
 		return NULL;
 	m->default_arch = default_arch ? default_arch : host_arch();
+	/* never NULL: empty strings point into it */
+	m->arena_cap = 4096;
+	m->arena = malloc(m->arena_cap);
+	if (!m->arena) {
+		free(m);
+		return NULL;
+	}
 	return m;
 }
 

@@ -339,6 +339,18 @@ static int convert_fields(struct strbuf *out, const char *type, size_t tlen,
 	return strbuf_add(out, p, (size_t)(end - p));
 }
 
+/* More than one cwd= field start (after a space or the stamp's ':')? */
+static bool dup_cwd(const char *p, const char *end)
+{
+	int n = 0;
+
+	for (; p + 5 <= end; p++)
+		if ((*p == ' ' || *p == ':') && !memcmp(p + 1, "cwd=", 4) &&
+		    ++n > 1)
+			return true;
+	return false;
+}
+
 enum replay_line replay_normalize_line(const char *in, size_t len,
 				       struct strbuf *out, bool *interpreted,
 				       const char **why)
@@ -389,8 +401,15 @@ enum replay_line replay_normalize_line(const char *in, size_t len,
 	p = start;
 	if (has_prefix(p, end, "node=")) {
 		p += 5;
-		while (p < end && *p != ' ')
+		while (p < end && *p != ' ') {
+			/* printable only: libauparse 3.0.9 leaks a whole
+			 * event on a 0x1D (ENRICHED separator) here */
+			if (*p < 0x21 || *p > 0x7e) {
+				*why = "bad node= name";
+				return REPLAY_LINE_BAD;
+			}
 			p++;
+		}
 		if (p == start + 5 || !take_char(&p, end, ' ')) {
 			*why = "empty node= name";
 			return REPLAY_LINE_BAD;
@@ -420,6 +439,13 @@ enum replay_line replay_normalize_line(const char *in, size_t len,
 	}
 	p += 10;
 	stamp = p;
+	if (dup_cwd(p, end)) {
+		/* libauparse 3.0.9 leaks the first of two cwd= values (type
+		 * names are case-insensitive and numeric there, so check
+		 * every record; none legitimately has two) */
+		*why = "CWD record with two cwd= fields";
+		return REPLAY_LINE_BAD;
+	}
 	if (check_raw_stamp(&p, end)) {
 		if (!take_char(&p, end, ')') || !take_char(&p, end, ':')) {
 			*why = "bad msg=audit( stamp";

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Fuzz target: bytes -> replay (line splitting, `ausearch -i`
+ * normalisation, libauparse feed) -> audit_map_event -> raw events.  Every
+ * byte of every raw event is read so that AddressSanitizer sees a bad
+ * pointer or length.  The input is fed in two pieces split at a place
+ * chosen by its first byte, to cover lines cut across reads.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "replay.h"
+
+static unsigned int sink;
+
+static void touch(const struct nsw_bytes *b)
+{
+	size_t i;
+
+	if (!b->p)
+		return;
+	for (i = 0; i < b->len; i++)
+		sink += (unsigned char)b->p[i];
+}
+
+static int on_raw(const struct nsw_raw *r, void *arg)
+{
+	int i;
+
+	(void)arg;
+	touch(&r->comm);
+	touch(&r->binary);
+	touch(&r->cwd);
+	if (r->argc < 0 || r->argc > NSW_RAW_MAX_ARGS)
+		abort();
+	for (i = 0; i < r->argc; i++) {
+		if (!r->argv[i].p)
+			abort();
+		touch(&r->argv[i]);
+	}
+	return 0;
+}
+
+static void on_diag(const char *source, uint64_t line, const char *why,
+		    void *arg)
+{
+	(void)arg;
+	sink += (unsigned int)line + (unsigned int)strlen(source) +
+		(unsigned int)strlen(why);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	setenv("TZ", "UTC", 1);
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct replay *rp = replay_new(0, on_raw, NULL, on_diag, NULL);
+	size_t cut = size ? data[0] % (size + 1) : 0;
+
+	if (!rp)
+		return 0;
+	replay_begin(rp, "fuzz");
+	replay_feed(rp, (const char *)data, cut);
+	replay_feed(rp, (const char *)data + cut, size - cut);
+	replay_end(rp);
+	replay_finish(rp);
+	replay_free(rp);
+	return 0;
+}
