@@ -64,7 +64,8 @@
 #define NSW_NLGRP_READLOG 1
 /* how long the start-up self-test waits for its own record */
 #define SELFTEST_MS 2000
-/* rule/status checks */
+/* rule/status checks; NSWATCH_AUDIT_CHECK_INTERVAL (1..3600 s) overrides,
+ * for tests */
 #define CHECK_INTERVAL_S 10
 /* backlog limit when nswatch is the audit daemon */
 #define NETLINK_BACKLOG 8192u
@@ -111,6 +112,7 @@ struct backend {
 	bool pid_ok;
 	bool locked;
 	uint64_t next_check;	/* monotonic seconds */
+	unsigned int check_interval;
 
 	/* losses not yet handed to the pipeline */
 	struct nsw_stats pend;
@@ -467,8 +469,7 @@ static void tamper(struct backend *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	log_warn("tamper: %s", msg);
-	pipeline_tamper(b->p, msg);
+	pipeline_tamper(b->p, msg);	/* logs it too */
 }
 
 static void check_status(struct backend *b)
@@ -562,7 +563,7 @@ static void periodic(struct backend *b)
 
 	if (t < b->next_check)
 		return;
-	b->next_check = t + CHECK_INTERVAL_S;
+	b->next_check = t + b->check_interval;
 	if (b->ctl >= 0) {
 		check_status(b);
 		check_rules(b);
@@ -570,6 +571,20 @@ static void periodic(struct backend *b)
 	if (b->test_pid && t >= b->test_forget)
 		b->test_pid = 0;
 	push_stats(b);
+}
+
+static unsigned int check_interval(void)
+{
+	const char *env = getenv("NSWATCH_AUDIT_CHECK_INTERVAL");
+	unsigned long v;
+	char *end;
+
+	if (!env || !*env)
+		return CHECK_INTERVAL_S;
+	v = strtoul(env, &end, 10);
+	if (*end || v < 1 || v > 3600)
+		return CHECK_INTERVAL_S;
+	return (unsigned int)v;
 }
 
 /* ---- start ------------------------------------------------------------------ */
@@ -856,6 +871,7 @@ static int audit_start(struct backend **out, const struct nsw_options *o,
 	b->ctl = -1;
 	b->evfd = -1;
 	b->mode = audit_rules_mode(o);
+	b->check_interval = check_interval();
 	r = choose_source(o, &pr, &b->src, reason, sizeof(reason));
 	if (r < 0) {
 		snprintf(why, whylen, "%s", reason);
@@ -979,7 +995,7 @@ static int audit_start(struct backend **out, const struct nsw_options *o,
 			goto fail;
 	}
 	drop_privileges(b);
-	b->next_check = now_s() + CHECK_INTERVAL_S;
+	b->next_check = now_s() + b->check_interval;
 	b->last_data = now_s();
 	log_info("audit backend in place: source %s, exec rules %s, %zu rules"
 		 " (%u added by nswatch)%s", src_names[b->src],
