@@ -18,6 +18,7 @@
 #include "output.h"
 #include "pipeline.h"
 #include "policy.h"
+#include "privdrop.h"
 #include "strbuf.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -221,6 +222,22 @@ int cmd_monitor(int argc, char **argv)
 		output_close(out);
 		policy_free(&pol);
 		return NSW_EXIT_FAIL;
+	}
+	/* everything privileged is set up: keep only what running needs
+	 * (the audit backend keeps its own, larger set in its start()) */
+	if (strcmp(ops->name, "audit")) {
+		static const int keep[] = {
+			1,	/* CAP_DAC_OVERRIDE: reopen the output */
+			2,	/* CAP_DAC_READ_SEARCH: runtime state */
+			19,	/* CAP_SYS_PTRACE: /proc/<pid>/{ns,exe} */
+		};
+
+		r = privdrop_keep(keep, sizeof(keep) / sizeof(keep[0]), NULL);
+		if (r < 0)
+			log_warn("cannot drop capabilities: %s", strerror(-r));
+		else
+			log_info("capabilities reduced to DAC_OVERRIDE, "
+				 "DAC_READ_SEARCH, SYS_PTRACE");
 	}
 	log_info("ready: backend %s, node %s, %s", ops->name, o.node_name,
 		 o.output_path ? o.output_path : "stdout");
