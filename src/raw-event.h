@@ -71,6 +71,9 @@ struct nsw_raw {
 	/* setns: what the fd referred to, if the backend resolved it */
 	uint32_t target_ns_type; /* CLONE_NEW* of the target; 0 unknown */
 	uint32_t target_ns_inum;
+	/* setns on a pidfd: every namespace of the pidfd's task (bpf) */
+	bool target_ns_known;
+	struct nsw_ns_set target_ns;
 
 	/* namespaces held before/after the call (bpf knows both) */
 	bool ns_before_known;

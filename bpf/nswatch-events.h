@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The ABI between bpf/nswatch.bpf.c and user space (src/bpf-decode.c):
+ * every record that crosses the ring buffer, the knobs' meaning and the
+ * drop counter layout.  Fixed-width fields, explicit padding, sizes pinned
+ * by _Static_assert so a change on one side cannot go unnoticed.
+ *
+ * A record is one ring-buffer sample: a struct nsw_bpf_hdr first, whose
+ * `size` is the length of the whole sample, then the type's fixed part,
+ * then (exec only) variable data.
+ */
+#ifndef NSWATCH_BPF_EVENTS_H
+#define NSWATCH_BPF_EVENTS_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define NSW_BPF_ABI_VERSION	1
+
+#define NSW_BPF_COMM_LEN	16
+#define NSW_BPF_CGNAME_LEN	128	/* cgroup leaf name, NUL padded */
+#define NSW_BPF_PATH_MAX	4096	/* binary and cwd: < this many bytes */
+#define NSW_BPF_ARGS_MAX	4096	/* argv bytes: < this many bytes */
+
+/* Record types; also the index of the per-CPU drop counter array. */
+enum nsw_bpf_rec {
+	NSW_BPF_REC_EXEC = 1,
+	NSW_BPF_REC_FORK = 2,
+	NSW_BPF_REC_EXIT = 3,
+	NSW_BPF_REC_NSCALL = 4,
+	NSW_BPF_REC_MAX = 5,	/* drop counter array size */
+};
+
+/* Namespace slots: the order of enum nsw_ns in src/event.h. */
+enum nsw_bpf_ns {
+	NSW_BPF_NS_UTS,
+	NSW_BPF_NS_IPC,
+	NSW_BPF_NS_MNT,
+	NSW_BPF_NS_PID,
+	NSW_BPF_NS_PID_FOR_CHILDREN,
+	NSW_BPF_NS_NET,
+	NSW_BPF_NS_TIME,
+	NSW_BPF_NS_TIME_FOR_CHILDREN,
+	NSW_BPF_NS_CGROUP,
+	NSW_BPF_NS_USER,
+	NSW_BPF_NS_COUNT
+};
+
+/* Syscalls named in records. */
+enum nsw_bpf_sc {
+	NSW_BPF_SC_NONE,
+	NSW_BPF_SC_SETNS,
+	NSW_BPF_SC_UNSHARE,
+	NSW_BPF_SC_CLONE,
+	NSW_BPF_SC_CLONE3,
+	NSW_BPF_SC_EXECVE,
+	NSW_BPF_SC_EXECVEAT,
+};
+
+/* nsw_bpf_hdr.hflags */
+#define NSW_BPF_HF_CREDS	(1u << 0)	/* uid/euid valid */
+#define NSW_BPF_HF_AUID		(1u << 1)	/* auid valid (CONFIG_AUDIT) */
+#define NSW_BPF_HF_CGROUP	(1u << 2)	/* cgroup_id/name valid */
+#define NSW_BPF_HF_CGROUP_V1	(1u << 3)	/* ...taken from a v1 hierarchy */
+
+struct nsw_bpf_hdr {
+	__u16 type;		/* enum nsw_bpf_rec */
+	__u16 version;		/* NSW_BPF_ABI_VERSION */
+	__u32 size;		/* bytes in the whole record */
+	__u64 ktime_ns;		/* bpf_ktime_get_boot_ns() */
+	__u32 pid;		/* tgid, host pid namespace */
+	__u32 tid;
+	__u32 ppid;		/* real parent's tgid */
+	__u32 uid;		/* real uid */
+	__u32 euid;
+	__u32 auid;		/* loginuid; (u32)-1 unset */
+	__u32 cpu;
+	__u32 hflags;		/* NSW_BPF_HF_* */
+	__u64 cgroup_id;	/* kernfs id of the cgroup (v2 = cgroup fs inode) */
+	char comm[NSW_BPF_COMM_LEN];
+	char cgroup_name[NSW_BPF_CGNAME_LEN];
+};
+
+/* nsw_bpf_exec.eflags */
+#define NSW_BPF_EF_ARGS_TRUNC	(1u << 0)	/* argv longer than args_len */
+#define NSW_BPF_EF_ARGS_ERR	(1u << 1)	/* argv unreadable */
+#define NSW_BPF_EF_CWD_ERR	(1u << 2)	/* cwd not resolved: cwd_len 0 */
+#define NSW_BPF_EF_BIN_TRUNC	(1u << 3)	/* binary path cut at PATH_MAX */
+#define NSW_BPF_EF_BIN_RELATIVE	(1u << 4)	/* relative name, cwd unknown */
+#define NSW_BPF_EF_CAPS		(1u << 5)	/* cap_* valid */
+#define NSW_BPF_EF_NS		(1u << 6)	/* ns[] valid */
+
+/*
+ * Successful execve/execveat (sched_process_exec).  data[] holds, packed
+ * and without NULs between them: the binary path (binary_len bytes), the
+ * argv area as the new process sees it (args_len bytes, NUL separated, a
+ * final NUL unless truncated), the cwd (cwd_len bytes).
+ */
+struct nsw_bpf_exec {
+	struct nsw_bpf_hdr hdr;
+	__u64 cap_permitted;
+	__u64 cap_effective;
+	__u32 ns[NSW_BPF_NS_COUNT];
+	__u32 eflags;		/* NSW_BPF_EF_* */
+	__u32 syscall;		/* NSW_BPF_SC_EXECVE/EXECVEAT; NONE unknown */
+	__u32 argc;		/* bprm->argc, counted before truncation */
+	__u16 binary_len;
+	__u16 args_len;
+	__u16 cwd_len;
+	__u16 __pad0;
+	__u32 __pad1;
+	char data[];
+};
+
+/* nsw_bpf_fork.fflags */
+#define NSW_BPF_FF_NS		(1u << 0)	/* ns[] valid */
+
+/* A new thread group (sched_process_fork, child is a group leader). */
+struct nsw_bpf_fork {
+	struct nsw_bpf_hdr hdr;	/* the child; hdr.ppid is its real parent */
+	__u32 parent_pid;	/* tgid of the forking process */
+	__u32 parent_tid;	/* thread that called fork/clone */
+	__u32 ns[NSW_BPF_NS_COUNT];
+	__u32 fflags;		/* NSW_BPF_FF_* */
+	__u32 __pad0;
+};
+
+/* The last thread of a thread group exited (sched_process_exit). */
+struct nsw_bpf_exit {
+	struct nsw_bpf_hdr hdr;
+	__u32 exit_code;	/* task->exit_code: status << 8 | signal */
+	__u32 __pad0;
+};
+
+/* nsw_bpf_nscall.nflags */
+#define NSW_BPF_NF_BEFORE	(1u << 0)	/* ns_before valid */
+#define NSW_BPF_NF_AFTER	(1u << 1)	/* ns_after valid */
+#define NSW_BPF_NF_KILLED	(1u << 2)	/* enforce sent SIGKILL at entry */
+#define NSW_BPF_NF_COMPAT	(1u << 3)	/* 32-bit (ia32) syscall */
+#define NSW_BPF_NF_FLAGS_ERR	(1u << 4)	/* clone3 flags unreadable */
+#define NSW_BPF_NF_TARGET_NS	(1u << 5)	/* target_ns[] valid (pidfd) */
+
+/* What the setns fd referred to at syscall entry. */
+enum nsw_bpf_target {
+	NSW_BPF_TGT_NONE,	/* not setns */
+	NSW_BPF_TGT_NSFS,	/* namespace file: target_ns_type/inum */
+	NSW_BPF_TGT_PIDFD,	/* pidfd: target_ns[] of its task */
+	NSW_BPF_TGT_OTHER,	/* some other file (setns fails) */
+	NSW_BPF_TGT_BADFD,	/* no such fd / task gone */
+};
+
+/*
+ * setns, unshare, and clone/clone3 that carry CLONE_NEW* flags; one record
+ * per call at syscall exit, failed calls included.  ns_before/ns_after
+ * are the caller's namespaces at entry and at exit.  For clone/clone3 the
+ * new namespaces are the child's: child_pid is its host tgid, and its fork
+ * record (sent before this one) carries its namespaces.
+ */
+struct nsw_bpf_nscall {
+	struct nsw_bpf_hdr hdr;
+	__u32 syscall;		/* enum nsw_bpf_sc */
+	__u32 nflags;		/* NSW_BPF_NF_* */
+	__s64 arg0;		/* setns fd, unshare/clone flags, clone3 uargs */
+	__s64 arg1;		/* setns nstype, clone3 size */
+	__u64 clone_flags;	/* clone/unshare flags; clone3 clone_args.flags */
+	__s64 ret;
+	__u64 enter_ktime_ns;
+	__u32 target_kind;	/* enum nsw_bpf_target */
+	__u32 target_ns_type;	/* nsfs: CLONE_NEW* of the ns; pidfd: nstype */
+	__u32 target_ns_inum;	/* nsfs: inode; pidfd with one type: its inode */
+	__u32 child_pid;
+	__u32 ns_before[NSW_BPF_NS_COUNT];
+	__u32 ns_after[NSW_BPF_NS_COUNT];
+	__u32 target_ns[NSW_BPF_NS_COUNT];
+};
+
+/*
+ * Knobs (const volatile in .rodata, set by user space before load):
+ *   self_tgid   records of this tgid are not sent (nswatch itself)
+ *   enforce     non-zero: at setns entry, SIGKILL a caller whose mnt or pid
+ *               namespace is not the host's when the fd names a host
+ *               namespace (nsfs inode, or any requested type of a pidfd
+ *               task, equal to host_ns[slot])
+ *   host_ns[]   host namespace inodes by enum nsw_bpf_ns; 0 unknown
+ */
+
+_Static_assert(sizeof(struct nsw_bpf_hdr) == 200, "nsw_bpf_hdr ABI");
+_Static_assert(sizeof(struct nsw_bpf_exec) == 280, "nsw_bpf_exec ABI");
+_Static_assert(sizeof(struct nsw_bpf_fork) == 256, "nsw_bpf_fork ABI");
+_Static_assert(sizeof(struct nsw_bpf_exit) == 208, "nsw_bpf_exit ABI");
+_Static_assert(sizeof(struct nsw_bpf_nscall) == 384, "nsw_bpf_nscall ABI");
+_Static_assert(NSW_BPF_NS_COUNT == 10, "namespace slots");
+
+#endif /* NSWATCH_BPF_EVENTS_H */

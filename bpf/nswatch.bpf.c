@@ -1,0 +1,895 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nswatch kernel side: process lifecycle and namespace syscalls, filtered
+ * in the kernel and sent over one ring buffer (records: nswatch-events.h).
+ *
+ * Hooks, all present on every BTF kernel with ring buffers (>= 5.8) and
+ * none needing kprobes, fentry/fexit or BPF LSM:
+ *   tp_btf/sched_process_exec   exec record (typed bprm: filename, argc)
+ *   tp_btf/sched_process_fork   fork record; child namespaces of clone*
+ *   tp_btf/sched_process_exit   exit record when the thread group is dead
+ *   tp_btf/sys_enter, sys_exit  setns/unshare/clone/clone3, filtered by
+ *                               syscall number first; covers ia32 too
+ *   tracepoint/syscalls/...     the same four syscalls through the
+ *                               per-syscall tracepoints, used when the
+ *                               raw hooks cannot be attached (user space
+ *                               picks one set with autoload)
+ */
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "nswatch-events.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Knobs: see nswatch-events.h. */
+const volatile __u32 self_tgid = 0;
+const volatile __u32 enforce = 0;
+const volatile __u32 host_ns[NSW_BPF_NS_COUNT] = {};
+
+#define SIGKILL			9
+#define NSFS_MAGIC		0x6e736673
+#define PID_FS_MAGIC		0x50494446
+#define ANON_INODE_FS_MAGIC	0x09041934
+#define CLONE_NEWTIME		0x00000080
+#define CLONE_NEWNS		0x00020000
+#define CLONE_NEWCGROUP		0x02000000
+#define CLONE_NEWUTS		0x04000000
+#define CLONE_NEWIPC		0x08000000
+#define CLONE_NEWUSER		0x10000000
+#define CLONE_NEWPID		0x20000000
+#define CLONE_NEWNET		0x40000000
+#define NS_FLAGS		(CLONE_NEWTIME | CLONE_NEWNS | CLONE_NEWCGROUP | \
+				 CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | \
+				 CLONE_NEWPID | CLONE_NEWNET)
+/* clone(2) keeps the exit signal in the low byte: no CLONE_NEWTIME there */
+#define CLONE_NS_FLAGS		(NS_FLAGS & ~CLONE_NEWTIME)
+
+/* v & mask, kept in the code: the compiler may otherwise drop a mask it
+ * knows is a no-op, and the verifier then loses the bound */
+#define MASKED(v, mask)	({ typeof(v) m_ = (v); barrier_var(m_); m_ & (mask); })
+
+#define PATH_STEPS		96	/* dentries + mount crossings walked */
+#define NAME_MAX_B		256
+
+/* Syscall numbers for the raw sys_enter/sys_exit hooks. */
+#if defined(__TARGET_ARCH_x86)
+#define NR_CLONE	56
+#define NR_UNSHARE	272
+#define NR_SETNS	308
+#define NR_CLONE3	435
+#define NR_EXECVEAT	322
+#define NR32_CLONE	120
+#define NR32_UNSHARE	310
+#define NR32_SETNS	346
+#define NR32_CLONE3	435
+#define X32_SYSCALL_BIT	0x40000000
+#define TS_COMPAT	0x0002
+#elif defined(__TARGET_ARCH_arm64)
+/* asm-generic numbers; aarch32 compat tasks are not classified */
+#define NR_CLONE	220
+#define NR_UNSHARE	97
+#define NR_SETNS	268
+#define NR_CLONE3	435
+#define NR_EXECVEAT	281
+#endif
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);	/* user space may resize before load */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NSW_BPF_REC_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+/* Entry state of a namespace syscall, keyed by pid_tgid.  LRU: a thread
+ * killed inside the syscall never reaches sys_exit. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u64);
+	__type(value, struct nsw_bpf_nscall);
+} pending SEC(".maps");
+
+struct nscall_scratch {
+	struct nsw_bpf_nscall rec;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct nscall_scratch);
+} nscall_heap SEC(".maps");
+
+/*
+ * Exec assembly area.  out[] is sized so that each packed piece can be
+ * written at a masked offset: binary at 0 (< 4096), args after it
+ * (offset < 4096, < 4096 bytes), cwd after both (offset < 8192).
+ */
+#define OUT_SIZE	(NSW_BPF_PATH_MAX + NSW_BPF_ARGS_MAX + NSW_BPF_PATH_MAX)
+
+#define REC_BUF		16384	/* >= sizeof(exec) + OUT_SIZE, power of 2 */
+_Static_assert(REC_BUF >= sizeof(struct nsw_bpf_exec) + OUT_SIZE, "REC_BUF");
+
+struct exec_scratch {
+	char rec[REC_BUF];
+	char cwd[NSW_BPF_PATH_MAX + NAME_MAX_B];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct exec_scratch);
+} exec_heap SEC(".maps");
+
+/* Kernels before 6.18 keep the namespace type in ns_common->ops->type. */
+struct proc_ns_operations___old {
+	int type;
+} __attribute__((preserve_access_index));
+
+struct ns_common___old {
+	const struct proc_ns_operations___old *ops;
+} __attribute__((preserve_access_index));
+
+static __always_inline void count_drop(__u32 type)
+{
+	__u64 *c = bpf_map_lookup_elem(&drops, &type);
+
+	if (c)
+		(*c)++;
+}
+
+static __always_inline bool is_self(__u32 tgid)
+{
+	return self_tgid && tgid == self_tgid;
+}
+
+static __always_inline __u32 ns_slot_of(__u32 flag)
+{
+	switch (flag) {
+	case CLONE_NEWUTS: return NSW_BPF_NS_UTS;
+	case CLONE_NEWIPC: return NSW_BPF_NS_IPC;
+	case CLONE_NEWNS: return NSW_BPF_NS_MNT;
+	case CLONE_NEWPID: return NSW_BPF_NS_PID;
+	case CLONE_NEWNET: return NSW_BPF_NS_NET;
+	case CLONE_NEWTIME: return NSW_BPF_NS_TIME;
+	case CLONE_NEWCGROUP: return NSW_BPF_NS_CGROUP;
+	case CLONE_NEWUSER: return NSW_BPF_NS_USER;
+	default: return NSW_BPF_NS_COUNT;
+	}
+}
+
+/* Inode numbers of every namespace of t, in enum nsw_bpf_ns order. */
+static __always_inline bool read_ns(struct task_struct *t, __u32 *ns)
+{
+	struct nsproxy *np = BPF_CORE_READ(t, nsproxy);
+	struct pid *pid;
+	struct upid up = {};
+	unsigned int level;
+
+	if (!np)
+		return false;	/* exiting task */
+	ns[NSW_BPF_NS_UTS] = BPF_CORE_READ(np, uts_ns, ns.inum);
+	ns[NSW_BPF_NS_IPC] = BPF_CORE_READ(np, ipc_ns, ns.inum);
+	ns[NSW_BPF_NS_MNT] = BPF_CORE_READ(np, mnt_ns, ns.inum);
+	ns[NSW_BPF_NS_PID_FOR_CHILDREN] =
+		BPF_CORE_READ(np, pid_ns_for_children, ns.inum);
+	ns[NSW_BPF_NS_NET] = BPF_CORE_READ(np, net_ns, ns.inum);
+	if (bpf_core_field_exists(np->time_ns)) {
+		ns[NSW_BPF_NS_TIME] = BPF_CORE_READ(np, time_ns, ns.inum);
+		ns[NSW_BPF_NS_TIME_FOR_CHILDREN] =
+			BPF_CORE_READ(np, time_ns_for_children, ns.inum);
+	}
+	ns[NSW_BPF_NS_CGROUP] = BPF_CORE_READ(np, cgroup_ns, ns.inum);
+	ns[NSW_BPF_NS_USER] = BPF_CORE_READ(t, real_cred, user_ns, ns.inum);
+
+	/* task_active_pid_ns(): the pid's namespace at its own level */
+	pid = BPF_CORE_READ(t, thread_pid);
+	if (pid) {
+		level = BPF_CORE_READ(pid, level);
+		if (level < 64 &&
+		    !bpf_core_read(&up, sizeof(up), &pid->numbers[level]))
+			ns[NSW_BPF_NS_PID] = BPF_CORE_READ(up.ns, ns.inum);
+	}
+	return true;
+}
+
+static __always_inline void read_cgroup(struct task_struct *t,
+					struct nsw_bpf_hdr *h)
+{
+	struct css_set *cs = BPF_CORE_READ(t, cgroups);
+	struct cgroup *cg = BPF_CORE_READ(cs, dfl_cgrp);
+	struct kernfs_node *kn;
+	int id;
+
+	if (cg && BPF_CORE_READ(cg, level) == 0 &&
+	    bpf_core_enum_value_exists(enum cgroup_subsys_id, memory_cgrp_id)) {
+		/* unified root: on a v1/hybrid host the container cgroup
+		 * lives in the controller hierarchies */
+		id = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
+		if (id >= 0 && id < 16) {
+			struct cgroup_subsys_state *css;
+
+			bpf_core_read(&css, sizeof(css), &cs->subsys[id]);
+			if (css && BPF_CORE_READ(css, cgroup, level) > 0) {
+				cg = BPF_CORE_READ(css, cgroup);
+				h->hflags |= NSW_BPF_HF_CGROUP_V1;
+			}
+		}
+	}
+	if (!cg)
+		return;
+	kn = BPF_CORE_READ(cg, kn);
+	if (!kn)
+		return;
+	h->cgroup_id = BPF_CORE_READ(kn, id);
+	bpf_probe_read_kernel_str(h->cgroup_name, sizeof(h->cgroup_name),
+				  BPF_CORE_READ(kn, name));
+	h->hflags |= NSW_BPF_HF_CGROUP;
+}
+
+/* Fill the common header from task t (zeroed by the caller). */
+static __always_inline void fill_hdr(struct nsw_bpf_hdr *h,
+				     struct task_struct *t, __u16 type,
+				     __u32 size)
+{
+	const struct cred *cred = BPF_CORE_READ(t, real_cred);
+
+	h->type = type;
+	h->version = NSW_BPF_ABI_VERSION;
+	h->size = size;
+	h->ktime_ns = bpf_ktime_get_boot_ns();
+	h->pid = BPF_CORE_READ(t, tgid);
+	h->tid = BPF_CORE_READ(t, pid);
+	h->ppid = BPF_CORE_READ(t, real_parent, tgid);
+	if (cred) {
+		h->uid = BPF_CORE_READ(cred, uid.val);
+		h->euid = BPF_CORE_READ(cred, euid.val);
+		h->hflags |= NSW_BPF_HF_CREDS;
+	}
+	h->auid = (__u32)-1;
+	if (bpf_core_field_exists(t->loginuid)) {
+		h->auid = BPF_CORE_READ(t, loginuid.val);
+		h->hflags |= NSW_BPF_HF_AUID;
+	}
+	h->cpu = bpf_get_smp_processor_id();
+	BPF_CORE_READ_STR_INTO(&h->comm, t, comm);
+	read_cgroup(t, h);
+}
+
+/*
+ * Resolve path p relative to the task's root into s->cwd, like d_path()
+ * but bounded (PATH_STEPS dentries and mount crossings), building the
+ * name backwards so it ends at s->cwd[PATH_END].  Returns the length and
+ * the start in *start, or -1 when the walk did not reach a root or the
+ * name does not fit.
+ *
+ * Verifier cost: every loop-carried value is either an unknown kernel
+ * pointer or the masked offset `pos`, so from the second iteration on the
+ * states are equal and the verifier prunes the remaining iterations.
+ */
+#define PATH_END	(NSW_BPF_PATH_MAX - 1)
+
+static __always_inline int resolve_path(struct exec_scratch *s,
+					struct path *p, struct path *root,
+					__u32 *start)
+{
+	struct dentry *dentry = BPF_CORE_READ(p, dentry);
+	struct vfsmount *vmnt = BPF_CORE_READ(p, mnt);
+	struct dentry *root_dentry = BPF_CORE_READ(root, dentry);
+	struct vfsmount *root_mnt = BPF_CORE_READ(root, mnt);
+	__u64 mnt_off = bpf_core_field_offset(struct mount, mnt);
+	struct mount *mnt = (void *)vmnt - mnt_off;
+	__u32 pos = PATH_END, len;
+	int i;
+
+	for (i = 0; i < PATH_STEPS; i++) {
+		struct dentry *parent, *mnt_root;
+		const unsigned char *name;
+		struct mount *mp;
+
+		if (dentry == root_dentry && vmnt == root_mnt)
+			goto done;
+		mnt_root = BPF_CORE_READ(vmnt, mnt_root);
+		parent = BPF_CORE_READ(dentry, d_parent);
+		if (dentry == mnt_root || dentry == parent) {
+			mp = BPF_CORE_READ(mnt, mnt_parent);
+			/* root of the namespace or of a detached tree: as
+			 * far as a path goes */
+			if (dentry != mnt_root || mp == mnt)
+				goto done;
+			dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+			mnt = mp;
+			vmnt = (void *)mp + mnt_off;
+			continue;
+		}
+		name = BPF_CORE_READ(dentry, d_name.name);
+		len = BPF_CORE_READ(dentry, d_name.len);
+		if (len >= NAME_MAX_B || len + 1 >= pos)
+			return -1;
+		pos = MASKED(pos - len, NSW_BPF_PATH_MAX - 1);
+		if (bpf_probe_read_kernel(&s->cwd[pos],
+					  MASKED(len, NAME_MAX_B - 1), name))
+			return -1;
+		pos = MASKED(pos - 1, NSW_BPF_PATH_MAX - 1);
+		s->cwd[pos] = '/';
+		dentry = parent;
+	}
+	return -1;	/* deeper than PATH_STEPS */
+done:
+	if (pos == PATH_END) {
+		pos = PATH_END - 1;
+		s->cwd[pos] = '/';
+	}
+	*start = pos;
+	return PATH_END - pos;
+}
+
+/* Which exec syscall is running, from the task's saved registers. */
+static __always_inline __u32 exec_syscall(struct task_struct *t)
+{
+#ifdef NR_EXECVEAT
+	struct pt_regs *regs;
+	long nr;
+
+	if (!bpf_core_enum_value_exists(enum bpf_func_id,
+					BPF_FUNC_task_pt_regs))
+		return NSW_BPF_SC_NONE;
+	regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	if (!regs)
+		return NSW_BPF_SC_NONE;
+#if defined(__TARGET_ARCH_x86)
+	nr = BPF_CORE_READ(regs, orig_ax);
+	if (nr == 358 && (BPF_CORE_READ(t, thread_info.status) & TS_COMPAT))
+		return NSW_BPF_SC_EXECVEAT;	/* ia32 execveat */
+	nr &= ~(long)X32_SYSCALL_BIT;
+	if (nr == 545)
+		return NSW_BPF_SC_EXECVEAT;	/* x32 execveat */
+#else
+	nr = BPF_CORE_READ(regs, syscallno);
+#endif
+	return nr == NR_EXECVEAT ? NSW_BPF_SC_EXECVEAT : NSW_BPF_SC_EXECVE;
+#else
+	return NSW_BPF_SC_NONE;
+#endif
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(nsw_exec, struct task_struct *task, pid_t old_pid,
+	     struct linux_binprm *bprm)
+{
+	__u32 zero = 0, tgid = BPF_CORE_READ(task, tgid);
+	struct exec_scratch *s;
+	struct nsw_bpf_exec *rec;
+	char *out;
+	const char *fname;
+	struct fs_struct *fs;
+	struct mm_struct *mm;
+	const struct cred *cred;
+	__u32 bin_len = 0, args_len = 0, cwd_len = 0, cwd_start = 0, off, size;
+	unsigned long arg_start, arg_end;
+	long n;
+	int cwd;
+
+	if (is_self(tgid))
+		return 0;
+	s = bpf_map_lookup_elem(&exec_heap, &zero);
+	if (!s)
+		return 0;
+	rec = (struct nsw_bpf_exec *)s->rec;
+	out = s->rec + sizeof(struct nsw_bpf_exec);
+	__builtin_memset(rec, 0, sizeof(*rec));
+	fill_hdr(&rec->hdr, task, NSW_BPF_REC_EXEC, 0);
+
+	cred = BPF_CORE_READ(task, real_cred);
+	if (cred) {
+		/* kernel_cap_t is u32[2] before 6.3 and u64 since: the same
+		 * 8 little-endian bytes either way */
+		bpf_core_read(&rec->cap_permitted, 8, &cred->cap_permitted);
+		bpf_core_read(&rec->cap_effective, 8, &cred->cap_effective);
+		rec->eflags |= NSW_BPF_EF_CAPS;
+	}
+	if (read_ns(task, rec->ns))
+		rec->eflags |= NSW_BPF_EF_NS;
+	rec->syscall = exec_syscall(task);
+	rec->argc = BPF_CORE_READ(bprm, argc);
+
+	/* cwd first: a relative binary name is joined to it */
+	fs = BPF_CORE_READ(task, fs);
+	cwd = -1;
+	if (fs)
+		cwd = resolve_path(s, &fs->pwd, &fs->root, &cwd_start);
+	if (cwd > 0 && cwd < NSW_BPF_PATH_MAX)
+		cwd_len = cwd;
+	else
+		rec->eflags |= NSW_BPF_EF_CWD_ERR;
+
+	/* binary: the name given to exec, made absolute */
+	fname = BPF_CORE_READ(bprm, filename);
+	n = bpf_probe_read_kernel_str(out, NSW_BPF_PATH_MAX, fname);
+	if (n > 0 && out[0] != '/' && cwd_len) {
+		__u32 pos = cwd_len;
+		const char *rel = fname;
+		char c0 = out[0], c1 = out[1];
+
+		if (c0 == '.' && c1 == '/')
+			rel += 2;
+		bpf_probe_read_kernel(out, MASKED(cwd_len, NSW_BPF_PATH_MAX - 1),
+				      &s->cwd[MASKED(cwd_start, PATH_END)]);
+		if (pos > 1) {
+			out[pos & (NSW_BPF_PATH_MAX - 1)] = '/';
+			pos++;
+		}
+		pos = MASKED(pos, NSW_BPF_PATH_MAX - 1);
+		n = bpf_probe_read_kernel_str(&out[pos],
+					      NSW_BPF_PATH_MAX - pos, rel);
+		if (n > 0)
+			n += pos;
+	} else if (n > 0 && out[0] != '/') {
+		rec->eflags |= NSW_BPF_EF_BIN_RELATIVE;
+	}
+	if (n > 0) {
+		bin_len = n - 1;
+		if (bin_len >= NSW_BPF_PATH_MAX - 1) {
+			bin_len = NSW_BPF_PATH_MAX - 1;
+			rec->eflags |= NSW_BPF_EF_BIN_TRUNC;
+		}
+	}
+
+	/* argv, as laid out in the new process's memory */
+	mm = BPF_CORE_READ(task, mm);
+	arg_start = BPF_CORE_READ(mm, arg_start);
+	arg_end = BPF_CORE_READ(mm, arg_end);
+	if (arg_end > arg_start) {
+		unsigned long want = arg_end - arg_start;
+
+		if (want > NSW_BPF_ARGS_MAX - 1) {
+			want = NSW_BPF_ARGS_MAX - 1;
+			rec->eflags |= NSW_BPF_EF_ARGS_TRUNC;
+		}
+		off = MASKED(bin_len, NSW_BPF_PATH_MAX - 1);
+		args_len = MASKED(want, NSW_BPF_ARGS_MAX - 1);
+		if (bpf_probe_read_user(&out[off], args_len,
+					(const void *)arg_start)) {
+			args_len = 0;
+			rec->eflags |= NSW_BPF_EF_ARGS_ERR;
+		}
+	} else {
+		rec->eflags |= NSW_BPF_EF_ARGS_ERR;
+	}
+
+	if (cwd_len) {
+		off = MASKED(bin_len + args_len, 2 * NSW_BPF_PATH_MAX - 1);
+		bpf_probe_read_kernel(&out[off],
+				      MASKED(cwd_len, NSW_BPF_PATH_MAX - 1),
+				      &s->cwd[MASKED(cwd_start, PATH_END)]);
+	}
+
+	rec->binary_len = bin_len;
+	rec->args_len = args_len;
+	rec->cwd_len = cwd_len;
+	size = sizeof(*rec) + bin_len + args_len + cwd_len;
+	rec->hdr.size = size;
+	if (size > sizeof(struct nsw_bpf_exec) + OUT_SIZE)
+		return 0;
+	if (bpf_ringbuf_output(&events, s->rec, MASKED(size, REC_BUF - 1), 0))
+		count_drop(NSW_BPF_REC_EXEC);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(nsw_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct nsw_bpf_nscall *pend;
+	struct nsw_bpf_fork *rec;
+	__u32 child_tgid = BPF_CORE_READ(child, tgid);
+
+	/* clone/clone3 creating namespaces: name the child in its record
+	 * (the child's namespaces travel in its fork record) */
+	pend = bpf_map_lookup_elem(&pending, &pid_tgid);
+	if (pend && !pend->child_pid &&
+	    (pend->syscall == NSW_BPF_SC_CLONE ||
+	     pend->syscall == NSW_BPF_SC_CLONE3))
+		pend->child_pid = child_tgid;
+
+	if (BPF_CORE_READ(child, pid) != child_tgid)
+		return 0;	/* a thread, not a process */
+	if (is_self(child_tgid))
+		return 0;
+	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
+	if (!rec) {
+		count_drop(NSW_BPF_REC_FORK);
+		return 0;
+	}
+	__builtin_memset(rec, 0, sizeof(*rec));
+	fill_hdr(&rec->hdr, child, NSW_BPF_REC_FORK, sizeof(*rec));
+	rec->parent_pid = pid_tgid >> 32;
+	rec->parent_tid = (__u32)pid_tgid;
+	if (read_ns(child, rec->ns))
+		rec->fflags |= NSW_BPF_FF_NS;
+	bpf_ringbuf_submit(rec, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(nsw_exit, struct task_struct *task)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct nsw_bpf_exit *rec;
+
+	bpf_map_delete_elem(&pending, &pid_tgid);
+	/* do_exit() drops signal->live before this tracepoint: zero means
+	 * this is the last thread of the group */
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0;
+	if (is_self(pid_tgid >> 32))
+		return 0;
+	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
+	if (!rec) {
+		count_drop(NSW_BPF_REC_EXIT);
+		return 0;
+	}
+	__builtin_memset(rec, 0, sizeof(*rec));
+	fill_hdr(&rec->hdr, task, NSW_BPF_REC_EXIT, sizeof(*rec));
+	rec->exit_code = BPF_CORE_READ(task, exit_code);
+	bpf_ringbuf_submit(rec, 0);
+	return 0;
+}
+
+/* The task a struct pid names (pid_task(pid, PIDTYPE_PID)), or NULL. */
+static __always_inline struct task_struct *pid_task_of(struct pid *pid)
+{
+	struct hlist_node *first = BPF_CORE_READ(pid, tasks[0].first);
+
+	if (!first)
+		return NULL;
+	return (void *)first - bpf_core_field_offset(struct task_struct,
+						     pid_links);
+}
+
+static __always_inline __u32 ns_common_type(struct ns_common *ns)
+{
+	if (bpf_core_field_exists(ns->ns_type))
+		return BPF_CORE_READ(ns, ns_type);
+	return BPF_CORE_READ((struct ns_common___old *)ns, ops, type);
+}
+
+/* What the setns fd refers to, read from the caller's fd table. */
+static __always_inline void resolve_setns_target(struct task_struct *t,
+						 long fd, __u32 nstype,
+						 struct nsw_bpf_nscall *e)
+{
+	struct files_struct *files = BPF_CORE_READ(t, files);
+	struct fdtable *fdt = BPF_CORE_READ(files, fdt);
+	struct file **fdarr;
+	struct file *f = NULL;
+	struct inode *inode;
+	struct pid *pid = NULL;
+	struct task_struct *target;
+	unsigned long magic;
+	__u32 slot;
+
+	e->target_kind = NSW_BPF_TGT_BADFD;
+	if (fd < 0 || !fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return;
+	fdarr = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fdarr[fd]) || !f)
+		return;
+	inode = BPF_CORE_READ(f, f_inode);
+	magic = BPF_CORE_READ(inode, i_sb, s_magic);
+	if (magic == NSFS_MAGIC) {
+		e->target_kind = NSW_BPF_TGT_NSFS;
+		e->target_ns_inum = BPF_CORE_READ(inode, i_ino);
+		e->target_ns_type =
+			ns_common_type(BPF_CORE_READ(inode, i_private));
+		return;
+	}
+	if (magic == PID_FS_MAGIC) {
+		pid = BPF_CORE_READ(inode, i_private);
+	} else if (magic == ANON_INODE_FS_MAGIC) {
+		/* pidfds before pidfs (6.9) are anon inodes named [pidfd] */
+		char name[8] = {};
+
+		bpf_probe_read_kernel_str(name, sizeof(name),
+					  BPF_CORE_READ(f, f_path.dentry,
+							d_name.name));
+		if (name[0] == '[' && name[1] == 'p' && name[2] == 'i' &&
+		    name[3] == 'd' && name[4] == 'f' && name[5] == 'd' &&
+		    name[6] == ']')
+			pid = BPF_CORE_READ(f, private_data);
+	}
+	if (!pid) {
+		e->target_kind = NSW_BPF_TGT_OTHER;
+		return;
+	}
+	e->target_kind = NSW_BPF_TGT_PIDFD;
+	e->target_ns_type = nstype;
+	target = pid_task_of(pid);
+	if (!target || !read_ns(target, e->target_ns)) {
+		e->target_kind = NSW_BPF_TGT_BADFD;
+		return;
+	}
+	e->nflags |= NSW_BPF_NF_TARGET_NS;
+	/* exactly one type asked: name its inode like an nsfs target */
+	if (nstype && !(nstype & (nstype - 1))) {
+		slot = ns_slot_of(nstype);
+		if (slot < NSW_BPF_NS_COUNT)
+			e->target_ns_inum = e->target_ns[slot];
+	}
+}
+
+static __always_inline bool is_host_ns(__u32 slot, __u32 inum)
+{
+	if (slot >= NSW_BPF_NS_COUNT)
+		return false;
+	return host_ns[slot] && inum == host_ns[slot];
+}
+
+/* Enforcement at setns entry (knob `enforce`, off by default). */
+static __always_inline void maybe_enforce(struct nsw_bpf_nscall *e)
+{
+	bool contained, hit = false;
+	__u32 m = e->target_ns_type;
+
+	if (!enforce || !(e->nflags & NSW_BPF_NF_BEFORE))
+		return;
+	contained = (host_ns[NSW_BPF_NS_MNT] &&
+		     e->ns_before[NSW_BPF_NS_MNT] != host_ns[NSW_BPF_NS_MNT]) ||
+		    (host_ns[NSW_BPF_NS_PID] &&
+		     e->ns_before[NSW_BPF_NS_PID] != host_ns[NSW_BPF_NS_PID]);
+	if (!contained)
+		return;
+	if (e->target_kind == NSW_BPF_TGT_NSFS) {
+		hit = is_host_ns(ns_slot_of(m), e->target_ns_inum);
+	} else if (e->target_kind == NSW_BPF_TGT_PIDFD &&
+		   (e->nflags & NSW_BPF_NF_TARGET_NS)) {
+#define HOST_IF(flag, slot) \
+	if ((m & (flag)) && is_host_ns(slot, e->target_ns[slot])) \
+		hit = true
+		HOST_IF(CLONE_NEWUTS, NSW_BPF_NS_UTS);
+		HOST_IF(CLONE_NEWIPC, NSW_BPF_NS_IPC);
+		HOST_IF(CLONE_NEWNS, NSW_BPF_NS_MNT);
+		HOST_IF(CLONE_NEWPID, NSW_BPF_NS_PID);
+		HOST_IF(CLONE_NEWNET, NSW_BPF_NS_NET);
+		HOST_IF(CLONE_NEWTIME, NSW_BPF_NS_TIME);
+		HOST_IF(CLONE_NEWCGROUP, NSW_BPF_NS_CGROUP);
+		HOST_IF(CLONE_NEWUSER, NSW_BPF_NS_USER);
+#undef HOST_IF
+	}
+	if (hit && !bpf_send_signal(SIGKILL))
+		e->nflags |= NSW_BPF_NF_KILLED;
+}
+
+/* Syscall entry: keep state for the exit when the call is one we report. */
+static __always_inline int on_enter(__u32 sc, __u64 a0, __u64 a1,
+				    bool compat)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct task_struct *t;
+	struct nscall_scratch *s;
+	struct nsw_bpf_nscall *e;
+	__u64 flags = 0;
+	__u32 zero = 0;
+	bool flags_err = false;
+
+	if (is_self(pid_tgid >> 32))
+		return 0;
+	switch (sc) {
+	case NSW_BPF_SC_UNSHARE:
+		flags = a0;
+		if (!(flags & NS_FLAGS))
+			return 0;
+		break;
+	case NSW_BPF_SC_CLONE:
+		flags = a0;
+		if (!(flags & CLONE_NS_FLAGS))
+			return 0;
+		break;
+	case NSW_BPF_SC_CLONE3:
+		/* struct clone_args starts with the u64 flags */
+		if (a1 < sizeof(__u64) ||
+		    bpf_probe_read_user(&flags, sizeof(flags), (void *)a0))
+			flags_err = true;
+		else if (!(flags & NS_FLAGS))
+			return 0;
+		break;
+	default:
+		break;
+	}
+
+	s = bpf_map_lookup_elem(&nscall_heap, &zero);
+	if (!s)
+		return 0;
+	e = &s->rec;
+	__builtin_memset(e, 0, sizeof(*e));
+	t = (struct task_struct *)bpf_get_current_task();
+	e->syscall = sc;
+	e->arg0 = a0;
+	e->arg1 = a1;
+	if (sc == NSW_BPF_SC_SETNS) {
+		/* setns(int fd, int nstype): upper register bits are noise */
+		e->arg0 = (int)a0;
+		e->arg1 = (int)a1;
+	} else if (sc != NSW_BPF_SC_CLONE3) {
+		e->arg1 = 0;	/* unshare/clone: flags are all we report */
+	}
+	e->clone_flags = flags;
+	e->enter_ktime_ns = bpf_ktime_get_boot_ns();
+	if (compat)
+		e->nflags |= NSW_BPF_NF_COMPAT;
+	if (flags_err)
+		e->nflags |= NSW_BPF_NF_FLAGS_ERR;
+	if (read_ns(t, e->ns_before))
+		e->nflags |= NSW_BPF_NF_BEFORE;
+	if (sc == NSW_BPF_SC_SETNS) {
+		resolve_setns_target(t, (int)a0, (__u32)a1, e);
+		maybe_enforce(e);
+	}
+	bpf_map_update_elem(&pending, &pid_tgid, e, BPF_ANY);
+	return 0;
+}
+
+/* Syscall exit: complete the pending state into a record. */
+static __always_inline int on_exit(long ret)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct nsw_bpf_nscall *e, *rec;
+	struct task_struct *t;
+
+	e = bpf_map_lookup_elem(&pending, &pid_tgid);
+	if (!e)
+		return 0;
+	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
+	if (!rec) {
+		count_drop(NSW_BPF_REC_NSCALL);
+		bpf_map_delete_elem(&pending, &pid_tgid);
+		return 0;
+	}
+	__builtin_memcpy(rec, e, sizeof(*rec));
+	bpf_map_delete_elem(&pending, &pid_tgid);
+	t = (struct task_struct *)bpf_get_current_task();
+	__builtin_memset(&rec->hdr, 0, sizeof(rec->hdr));
+	fill_hdr(&rec->hdr, t, NSW_BPF_REC_NSCALL, sizeof(*rec));
+	rec->ret = ret;
+	if (read_ns(t, rec->ns_after))
+		rec->nflags |= NSW_BPF_NF_AFTER;
+	bpf_ringbuf_submit(rec, 0);
+	return 0;
+}
+
+/* --- raw syscall hooks (default) ----------------------------------- */
+
+#if defined(__TARGET_ARCH_x86)
+static __always_inline bool task_compat(void)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+
+	return BPF_CORE_READ(t, thread_info.status) & TS_COMPAT;
+}
+
+/* Our syscall for a number, or NONE; *compat set for ia32 calls. */
+static __always_inline __u32 classify(long id, bool *compat)
+{
+	long nat = id & ~(long)X32_SYSCALL_BIT;
+
+	*compat = false;
+	if (nat != NR_SETNS && nat != NR_UNSHARE && nat != NR_CLONE &&
+	    nat != NR_CLONE3 && id != NR32_SETNS && id != NR32_UNSHARE &&
+	    id != NR32_CLONE)
+		return NSW_BPF_SC_NONE;
+	if (task_compat()) {
+		*compat = true;
+		switch (id) {
+		case NR32_SETNS: return NSW_BPF_SC_SETNS;
+		case NR32_UNSHARE: return NSW_BPF_SC_UNSHARE;
+		case NR32_CLONE: return NSW_BPF_SC_CLONE;
+		case NR32_CLONE3: return NSW_BPF_SC_CLONE3;
+		default: return NSW_BPF_SC_NONE;
+		}
+	}
+	switch (nat) {
+	case NR_SETNS: return NSW_BPF_SC_SETNS;
+	case NR_UNSHARE: return NSW_BPF_SC_UNSHARE;
+	case NR_CLONE: return NSW_BPF_SC_CLONE;
+	case NR_CLONE3: return NSW_BPF_SC_CLONE3;
+	default: return NSW_BPF_SC_NONE;
+	}
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(nsw_sys_enter, struct pt_regs *regs, long id)
+{
+	bool compat;
+	__u32 sc = classify(id, &compat);
+
+	__u64 a0, a1;
+
+	if (sc == NSW_BPF_SC_NONE)
+		return 0;
+	if (compat) {	/* ia32 ABI: ebx, ecx, 32-bit values */
+		a0 = (__u32)BPF_CORE_READ(regs, bx);
+		a1 = (__u32)BPF_CORE_READ(regs, cx);
+	} else {
+		a0 = BPF_CORE_READ(regs, di);
+		a1 = BPF_CORE_READ(regs, si);
+	}
+	return on_enter(sc, a0, a1, compat);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(nsw_sys_exit, struct pt_regs *regs, long ret)
+{
+	bool compat;
+
+	if (classify(BPF_CORE_READ(regs, orig_ax), &compat) ==
+	    NSW_BPF_SC_NONE)
+		return 0;
+	if (compat)	/* the 32-bit return value, sign extended */
+		ret = (int)ret;
+	return on_exit(ret);
+}
+#elif defined(__TARGET_ARCH_arm64)
+static __always_inline __u32 classify(long id)
+{
+	switch (id) {
+	case NR_SETNS: return NSW_BPF_SC_SETNS;
+	case NR_UNSHARE: return NSW_BPF_SC_UNSHARE;
+	case NR_CLONE: return NSW_BPF_SC_CLONE;
+	case NR_CLONE3: return NSW_BPF_SC_CLONE3;
+	default: return NSW_BPF_SC_NONE;
+	}
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(nsw_sys_enter, struct pt_regs *regs, long id)
+{
+	__u32 sc = classify(id);
+
+	if (sc == NSW_BPF_SC_NONE)
+		return 0;
+	return on_enter(sc, BPF_CORE_READ(regs, regs[0]),
+			BPF_CORE_READ(regs, regs[1]), false);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(nsw_sys_exit, struct pt_regs *regs, long ret)
+{
+	if (classify(BPF_CORE_READ(regs, syscallno)) == NSW_BPF_SC_NONE)
+		return 0;
+	return on_exit(ret);
+}
+#endif
+
+/* --- per-syscall tracepoints (fallback; need tracefs) --------------- */
+
+/*
+ * A tracepoint program may only read the fields its event has: reading
+ * args[1] of sys_enter_unshare (one argument) makes the attach fail with
+ * EACCES.  ARG1 is the second argument's expression for each syscall.
+ */
+#define TP_PAIR(name, sc, ARG1)						\
+SEC("tracepoint/syscalls/sys_enter_" #name)				\
+int nsw_tp_enter_##name(struct trace_event_raw_sys_enter *ctx)		\
+{									\
+	return on_enter(sc, ctx->args[0], ARG1, false);			\
+}									\
+SEC("tracepoint/syscalls/sys_exit_" #name)				\
+int nsw_tp_exit_##name(struct trace_event_raw_sys_exit *ctx)		\
+{									\
+	return on_exit(ctx->ret);					\
+}
+
+TP_PAIR(setns, NSW_BPF_SC_SETNS, ctx->args[1])
+TP_PAIR(unshare, NSW_BPF_SC_UNSHARE, 0)
+TP_PAIR(clone, NSW_BPF_SC_CLONE, 0)
+TP_PAIR(clone3, NSW_BPF_SC_CLONE3, ctx->args[1])

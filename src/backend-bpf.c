@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The eBPF backend: loads bpf/nswatch.bpf.c through its generated
+ * skeleton (open -> knobs -> load -> attach -> ring buffer), and feeds
+ * every decoded record to the pipeline.
+ *
+ * Syscall hooks come in two sets in the same object and exactly one is
+ * loaded: the raw sys_enter/sys_exit tp_btf hooks (default: no tracefs
+ * needed, ia32 syscalls seen), else the per-syscall tracepoints
+ * syscalls:sys_{enter,exit}_{setns,unshare,clone,clone3}.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "backend.h"
+#include "bpf-decode.h"
+#include "bpf-probe.h"
+#include "log.h"
+#include "nsinfo.h"
+#include "nswatch-events.h"
+#include "nswatch.skel.h"
+#include "pipeline.h"
+
+#define DEFAULT_BTF	"/sys/kernel/btf/vmlinux"
+#define POLL_MS		200
+
+enum hooks { HOOKS_RAW, HOOKS_TRACEPOINT, HOOKS_COUNT };
+
+struct backend {
+	struct nswatch_bpf *skel;
+	struct ring_buffer *rb;
+	struct pipeline *p;
+	enum hooks hooks;
+	int ncpu;
+	__u64 *drop_vals;	/* ncpu values of one drops entry */
+	uint64_t drops_reported;
+	struct nsw_raw raw;	/* one decoded record at a time */
+};
+
+static const char *hooks_name(enum hooks h)
+{
+	return h == HOOKS_RAW ? "raw syscall" : "syscall tracepoint";
+}
+
+/* btf_custom_path only when the user named a file other than the
+ * kernel's own. */
+static const char *btf_custom(const struct nsw_options *o)
+{
+	if (!o->btf_path || !*o->btf_path || !strcmp(o->btf_path, DEFAULT_BTF))
+		return NULL;
+	return o->btf_path;
+}
+
+static void select_hooks(struct nswatch_bpf *skel, enum hooks h)
+{
+	struct bpf_program *tp[] = {
+		skel->progs.nsw_tp_enter_setns, skel->progs.nsw_tp_exit_setns,
+		skel->progs.nsw_tp_enter_unshare,
+		skel->progs.nsw_tp_exit_unshare,
+		skel->progs.nsw_tp_enter_clone, skel->progs.nsw_tp_exit_clone,
+		skel->progs.nsw_tp_enter_clone3,
+		skel->progs.nsw_tp_exit_clone3,
+	};
+	size_t i;
+
+	bpf_program__set_autoload(skel->progs.nsw_sys_enter, h == HOOKS_RAW);
+	bpf_program__set_autoload(skel->progs.nsw_sys_exit, h == HOOKS_RAW);
+	for (i = 0; i < sizeof(tp) / sizeof(tp[0]); i++)
+		bpf_program__set_autoload(tp[i], h == HOOKS_TRACEPOINT);
+}
+
+static void reason(char *why, size_t whylen, const char *what, int err)
+{
+	const char *w = bpf_libbpf_first_warning();
+
+	snprintf(why, whylen, "%s: %s%s%s%s", what, strerror(-err),
+		 *w ? " (" : "", w, *w ? ")" : "");
+}
+
+/*
+ * Open the object and load one hook set.  host is NULL for a probe (the
+ * knobs keep their defaults: nothing filtered, no enforcement).
+ */
+static int open_load(const struct nsw_options *o, enum hooks h,
+		     const struct nsw_ns_set *host, struct nswatch_bpf **out,
+		     char *why, size_t whylen)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = btf_custom(o));
+	struct nswatch_bpf *skel;
+	char what[96];
+	int i, r;
+
+	bpf_libbpf_log_reset();
+	skel = nswatch_bpf__open_opts(&oo);
+	if (!skel) {
+		r = errno ? -errno : -EINVAL;
+		reason(why, whylen, "cannot open the BPF object", r);
+		return r;
+	}
+	select_hooks(skel, h);
+	if (host) {
+		skel->rodata->self_tgid = (__u32)getpid();
+		skel->rodata->enforce = o->enforce ? 1 : 0;
+		for (i = 0; i < NSW_NS_COUNT; i++)
+			skel->rodata->host_ns[i] = host->inum[i];
+	}
+	r = nswatch_bpf__load(skel);
+	if (r) {
+		r = r < 0 ? r : -EINVAL;
+		snprintf(what, sizeof(what), "cannot load BPF programs (%s hooks)",
+			 hooks_name(h));
+		reason(why, whylen, what, r);
+		nswatch_bpf__destroy(skel);
+		return r;
+	}
+	*out = skel;
+	return 0;
+}
+
+static int bpf_probe(const struct nsw_options *o, char *why, size_t whylen)
+{
+	const char *btf = o->btf_path && *o->btf_path ? o->btf_path :
+			  DEFAULT_BTF;
+	char first[256];
+	struct nswatch_bpf *skel = NULL;
+	enum hooks h;
+	int r;
+
+	if (access(btf, R_OK) < 0) {
+		r = -errno;
+		snprintf(why, whylen, "no kernel BTF at %s: %s", btf,
+			 strerror(errno));
+		return r;
+	}
+	bpf_libbpf_log_init();
+	h = HOOKS_RAW;
+	r = open_load(o, h, NULL, &skel, first, sizeof(first));
+	if (r < 0) {
+		h = HOOKS_TRACEPOINT;
+		r = open_load(o, h, NULL, &skel, why, whylen);
+		if (r < 0) {
+			/* the raw hooks' failure says more */
+			snprintf(why, whylen, "%s", first);
+			return r;
+		}
+	}
+	nswatch_bpf__destroy(skel);
+	snprintf(why, whylen, "programs load with BTF %s (%s hooks)", btf,
+		 hooks_name(h));
+	return 0;
+}
+
+/* ---- event delivery -------------------------------------------------- */
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct backend *b = ctx;
+	struct nsw_stats bad;
+	int r;
+
+	r = bpf_decode(data, size, &b->raw);
+	if (r < 0) {
+		memset(&bad, 0, sizeof(bad));
+		bad.parse_errors = 1;
+		pipeline_add_stats(b->p, &bad);
+		log_ratelimited(LOG_LVL_WARN, "bpf-decode",
+				"malformed eBPF record of %zu bytes dropped",
+				size);
+		return 0;
+	}
+	r = pipeline_handle(b->p, &b->raw);
+	if (r < 0)
+		log_ratelimited(LOG_LVL_DEBUG, "bpf-handle",
+				"event of pid %u not handled: %s", b->raw.pid,
+				strerror(-r));
+	return 0;	/* never stop the poll for one event */
+}
+
+/* Records the kernel could not queue (ring buffer full), all CPUs. */
+static int read_drops(struct backend *b, uint64_t *total)
+{
+	__u32 key;
+	int cpu, r;
+
+	*total = 0;
+	for (key = 0; key < NSW_BPF_REC_MAX; key++) {
+		r = bpf_map__lookup_elem(b->skel->maps.drops, &key, sizeof(key),
+					 b->drop_vals,
+					 sizeof(__u64) * (size_t)b->ncpu, 0);
+		if (r < 0)
+			return r;
+		for (cpu = 0; cpu < b->ncpu; cpu++)
+			*total += b->drop_vals[cpu];
+	}
+	return 0;
+}
+
+/* The drops not yet reported; advances the reported mark. */
+static uint64_t take_drops(struct backend *b)
+{
+	uint64_t total, delta;
+
+	if (read_drops(b, &total) < 0 || total <= b->drops_reported)
+		return 0;
+	delta = total - b->drops_reported;
+	b->drops_reported = total;
+	return delta;
+}
+
+static int bpf_run(struct backend *b, volatile sig_atomic_t *stop)
+{
+	struct nsw_stats d;
+	int r;
+
+	while (!*stop) {
+		r = ring_buffer__poll(b->rb, POLL_MS);
+		if (r < 0 && r != -EINTR) {
+			log_err("eBPF ring buffer poll: %s", strerror(-r));
+			return r;
+		}
+		memset(&d, 0, sizeof(d));
+		d.ringbuf_drops = take_drops(b);
+		if (d.ringbuf_drops) {
+			pipeline_add_stats(b->p, &d);
+			log_ratelimited(LOG_LVL_WARN, "bpf-drops",
+					"eBPF ring buffer full: %llu records "
+					"lost", (unsigned long long)
+					d.ringbuf_drops);
+		}
+		pipeline_tick(b->p);
+	}
+	/* what is already queued still counts */
+	r = ring_buffer__consume(b->rb);
+	return r < 0 ? r : 0;
+}
+
+static void bpf_stats(struct backend *b, struct nsw_stats *st)
+{
+	st->ringbuf_drops += take_drops(b);
+}
+
+/* The one cleanup path: detach, unload, free. */
+static void backend_free(struct backend *b)
+{
+	if (!b)
+		return;
+	ring_buffer__free(b->rb);
+	nswatch_bpf__destroy(b->skel);
+	free(b->drop_vals);
+	free(b);
+}
+
+static int try_hooks(struct backend *b, const struct nsw_options *o,
+		     enum hooks h, const struct nsw_ns_set *host, char *why,
+		     size_t whylen)
+{
+	int r;
+
+	r = open_load(o, h, host, &b->skel, why, whylen);
+	if (r < 0)
+		return r;
+	bpf_libbpf_log_reset();
+	r = nswatch_bpf__attach(b->skel);
+	if (r) {
+		r = r < 0 ? r : -EINVAL;
+		reason(why, whylen, h == HOOKS_RAW ?
+		       "cannot attach raw syscall hooks" :
+		       "cannot attach syscall tracepoints (tracefs mounted?)",
+		       r);
+		goto err_destroy;
+	}
+	b->rb = ring_buffer__new(bpf_map__fd(b->skel->maps.events), on_sample,
+				 b, NULL);
+	if (!b->rb) {
+		r = errno ? -errno : -ENOMEM;
+		reason(why, whylen, "cannot map the ring buffer", r);
+		goto err_destroy;
+	}
+	b->hooks = h;
+	return 0;
+
+err_destroy:
+	nswatch_bpf__destroy(b->skel);
+	b->skel = NULL;
+	return r;
+}
+
+static int bpf_start(struct backend **out, const struct nsw_options *o,
+		     struct pipeline *p, char *why, size_t whylen)
+{
+	char why_h[HOOKS_COUNT][192];
+	struct host_ns host;
+	struct backend *b;
+	enum hooks h;
+	int r;
+
+	*out = NULL;
+	memset(&host, 0, sizeof(host));
+	r = nsinfo_host(o->procfs, &host);
+	if (r < 0 && o->enforce) {
+		snprintf(why, whylen, "enforcement needs the host namespace "
+			 "inodes: %s", strerror(-r));
+		return r;
+	}
+	if (r < 0)
+		log_warn("host namespaces unknown (%s): the kernel side "
+			 "cannot recognise host namespaces", strerror(-r));
+	b = calloc(1, sizeof(*b));
+	if (!b) {
+		snprintf(why, whylen, "out of memory");
+		return -ENOMEM;
+	}
+	b->p = p;
+	b->ncpu = libbpf_num_possible_cpus();
+	if (b->ncpu <= 0) {
+		r = b->ncpu < 0 ? b->ncpu : -EINVAL;
+		snprintf(why, whylen, "cannot count CPUs: %s", strerror(-r));
+		goto err;
+	}
+	b->drop_vals = calloc((size_t)b->ncpu, sizeof(__u64));
+	if (!b->drop_vals) {
+		r = -ENOMEM;
+		snprintf(why, whylen, "out of memory");
+		goto err;
+	}
+	bpf_libbpf_log_init();
+	for (h = HOOKS_RAW; h < HOOKS_COUNT; h++) {
+		r = try_hooks(b, o, h, &host.ns, why_h[h], sizeof(why_h[h]));
+		if (r == 0)
+			break;
+		log_debug("eBPF %s hooks unusable: %s", hooks_name(h),
+			  why_h[h]);
+	}
+	if (r < 0) {
+		snprintf(why, whylen, "%s; %s", why_h[HOOKS_RAW],
+			 why_h[HOOKS_TRACEPOINT]);
+		goto err;
+	}
+	log_info("eBPF backend: %s hooks attached%s", hooks_name(b->hooks),
+		 o->enforce ? ", enforcing (SIGKILL on setns to the host)" :
+			      "");
+	*out = b;
+	return 0;
+
+err:
+	backend_free(b);
+	return r;
+}
+
+static void bpf_stop(struct backend *b)
+{
+	backend_free(b);
+}
+
+const struct backend_ops backend_bpf_ops = {
+	.name = "bpf",
+	.probe = bpf_probe,
+	.start = bpf_start,
+	.run = bpf_run,
+	.stats = bpf_stats,
+	.stop = bpf_stop,
+};
