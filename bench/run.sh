@@ -103,10 +103,10 @@ R=""			# results file of this configuration
 put() { printf '%s=%s\n' "$1" "$2" >> "$R"; }
 
 stop_pid() {		# pid [signal]
-	local p=$1 sig=${2:-TERM} i
+	local p=$1 sig=${2:-TERM}
 	kill -0 "$p" 2>/dev/null || return 0
 	kill -"$sig" "$p" 2>/dev/null
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		kill -0 "$p" 2>/dev/null || return 0
 		# a zombie child of ours counts as gone once reaped
 		if [ "$(awk '{ print $3 }' "/proc/$p/stat" 2>/dev/null)" = Z ]
@@ -167,12 +167,45 @@ one_cleanup() {
 	exit "$rc"
 }
 
-# Wait until the file stops growing for 2 s (120 s at most); prints how
-# long it grew after the call, in ms.  One storm process does the waiting,
-# so that monitors that log every exec see no stream of helper processes.
-drain() {
-	timeout --foreground -k 5 150 "$STORM" drain -f "$1" -q 2000 -t 120 |
+# Wait for the consumer to catch up with a storm: until COUNT lines of
+# FILE after OFFSET contain every needle, or none came for 2 s (120 s at
+# most).  Prints the ms after the call at which the last one arrived.  One
+# storm process does the waiting (needles in its environment), so monitors
+# that log every exec see no stream of helper processes.
+drain() {		# file offset count needle...
+	local f=$1 off=$2 cnt=$3 spec
+	shift 3
+	spec=$(printf '%s\t' "$@")
+	STORM_MATCH=${spec%$'\t'} timeout --foreground -k 5 150 \
+		"$STORM" drain -f "$f" -s "$off" -n "$cnt" -q 2000 -t 120 |
 		sed -n 's/^grew_ms=//p'
+}
+
+# The needles that mark a storm's lines in a consumer's output.
+needles() {		# exec MARKER | setns PID | procs
+	case $KIND:$1 in
+	nswatch:exec)	printf '%s\n' process_exec "$2-c" ;;
+	laurel:exec)	printf '%s\n' '"syscall":59' "$2-c" ;;
+	execsnoop:exec)	printf '%s\n' " $2-c" ;;
+	nswatch:setns)	printf '%s\n' __x64_sys_setns "\"pid\":$2," ;;
+	laurel:setns)	printf '%s\n' '"syscall":308' "\"pid\":$2," ;;
+	nswatch:procs)	printf '%s\n' process_exec '"arguments":"pause"' ;;
+	laurel:procs)	printf '%s\n' '"ARGV":["storm","pause"]' ;;
+	execsnoop:procs) printf '%s\n' 'storm pause' ;;
+	esac
+}
+
+drain_for() {		# offset count exec MARKER | setns PID | procs
+	local off=$1 cnt=$2 nd=()
+	shift 2
+	[ -n "$OUT" ] || { echo 0; return; }
+	mapfile -t nd < <(needles "$@")
+	if [ ${#nd[@]} -eq 0 ]; then
+		# the consumer does not see this storm: 2 s of quiet
+		drain "$OUT" "$off" "$cnt"
+	else
+		drain "$OUT" "$off" "$cnt" "${nd[@]}"
+	fi
 }
 
 # Count the events in $OUT that belong to a storm.
@@ -218,8 +251,9 @@ count_setns() {		# pid
 
 # One storm with measurements: name, events it generates, storm args...
 run_storm() {
-	local name=$1 gen=$2 out c0 c1 k0 k1 l0 l1 rc spid del drain_ms
+	local name=$1 gen=$2 out c0 c1 k0 k1 l0 l1 rc spid del drain_ms off
 	shift 2
+	off=$(file_size "$OUT")
 	c0=$(cpu_ticks $CONSUMERS)
 	k0=$(cpu_ticks $KAUDITD)
 	l0=$(audit_field lost)
@@ -227,15 +261,14 @@ run_storm() {
 	timeout --foreground -k 10 "$STORM_TIMEOUT" "$STORM" "$@" \
 		> "$out" 2> "$W/storm-$name.err"
 	rc=$?
-	if [ -n "$OUT" ]; then
-		drain_ms=$(drain "$OUT")
-	else
-		drain_ms=0
-	fi
+	spid=$(sed -n 's/^pid=//p' "$out")
+	case $name in
+	exec_*)	drain_ms=$(drain_for "$off" "$gen" exec "$MARK-$name") ;;
+	*)	drain_ms=$(drain_for "$off" "$gen" setns "${spid:-0}") ;;
+	esac
 	c1=$(cpu_ticks $CONSUMERS)
 	k1=$(cpu_ticks $KAUDITD)
 	l1=$(audit_field lost)
-	spid=$(sed -n 's/^pid=//p' "$out")
 	put "${name}_rc" "$rc"
 	put "${name}_wall_ns" "$(sed -n 's/^wall_ns=//p' "$out")"
 	put "${name}_rate" "$(sed -n 's/^rate=//p' "$out")"
@@ -256,7 +289,7 @@ run_storm() {
 
 latency_probe() {
 	local st="$W/stamped.txt" marks="$W/marks.txt" out="$W/storm-lat.out"
-	local spid sp arrivals="$W/arrivals.txt" filter
+	local spid sp arrivals="$W/arrivals.txt" filter off
 	case $KIND in
 	nswatch) filter='select(.process_kprobe.function_name ==
 			"__x64_sys_setns" and .process_kprobe.process.pid == $p)' ;;
@@ -272,12 +305,13 @@ latency_probe() {
 		grep -q '^ready' "$W/stamp.out" 2>/dev/null && break
 		sleep 0.1
 	done
+	off=$(file_size "$OUT")
 	timeout --foreground -k 10 "$STORM_TIMEOUT" "$STORM" latency \
 		-n "$LAT_N" -r "$LAT_RATE" -o "$marks" > "$out" \
 		2> "$W/storm-lat.err"
-	drain "$OUT" > /dev/null
-	stop_pid "$sp" TERM
 	spid=$(sed -n 's/^pid=//p' "$out")
+	drain_for "$off" "$LAT_N" setns "${spid:-0}" > /dev/null
+	stop_pid "$sp" TERM
 	[ -n "$spid" ] && [ -s "$marks" ] || { put lat_status failed; return; }
 	jq -R -r --argjson p "$spid" '
 		(index("\t")) as $i | .[0:$i] as $t |
@@ -307,18 +341,19 @@ latency_probe() {
 }
 
 procs_probe() {
-	local out="$W/procs.out" pp i
+	local out="$W/procs.out" pp off
 	put rss_before_procs_kb "$(rss_kb $CONSUMERS)"
+	off=$(file_size "$OUT")
 	"$STORM" procs -n "$PROCS" -x -t "$STORM_TIMEOUT" > "$out" \
 		2> "$W/procs.err" &
 	pp=$!
 	BG_PIDS="$BG_PIDS $pp"
-	for i in $(seq $((STORM_TIMEOUT * 5))); do
+	for _ in $(seq $((STORM_TIMEOUT * 5))); do
 		grep -q '^ready' "$out" 2>/dev/null && break
 		kill -0 "$pp" 2>/dev/null || break
 		sleep 0.2
 	done
-	[ -n "$OUT" ] && drain "$OUT" > /dev/null
+	put procs_catchup_ms "$(drain_for "$off" "$PROCS" procs)"
 	sleep 2
 	put procs_started "$(sed -n 's/^started=//p' "$out")"
 	put procs_start_ns "$(sed -n 's/^start_ns=//p' "$out")"
@@ -328,7 +363,7 @@ procs_probe() {
 			"$(rss_kb "$p")"; done)"
 	stop_pid "$pp" TERM
 	put procs_stop_ns "$(sed -n 's/^stop_ns=//p' "$out")"
-	[ -n "$OUT" ] && drain "$OUT" > /dev/null
+	[ -n "$OUT" ] && drain "$OUT" "$(file_size "$OUT")" 1 > /dev/null
 	put rss_after_procs_kb "$(rss_kb $CONSUMERS)"
 	log "$CONFIG procs: $(grep -E '^(procs|rss)_' "$R" | tr '\n' ' ')"
 }
@@ -349,9 +384,9 @@ fail_config() {
 }
 
 wait_for() {		# seconds, command...
-	local s=$1 i
+	local s=$1
 	shift
-	for i in $(seq $((s * 10))); do
+	for _ in $(seq $((s * 10))); do
 		"$@" && return 0
 		sleep 0.1
 	done

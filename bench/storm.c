@@ -22,9 +22,14 @@
  *	program in "pause" mode, so monitors see an exec each), print "ready",
  *	and hold them until SIGTERM/SIGINT or SECONDS (default
  *	900); then SIGKILL and reap them all.
- *   storm drain   -f FILE [-q QUIET_MS] [-t SECONDS]
- *	Wait until FILE has not grown for QUIET_MS (default 2000) or SECONDS
- *	(default 120) have passed; print how long it kept growing (grew_ms).
+ *   storm drain   -f FILE [-s OFFSET] [-n COUNT] [-q QUIET_MS] [-t SECONDS]
+ *	Read FILE from OFFSET on and wait for a consumer to catch up: with
+ *	the environment variable STORM_MATCH set (strings separated by tabs),
+ *	until COUNT lines containing all of them are there, or no new such
+ *	line came for QUIET_MS (default 2000); without it, until the file
+ *	has not grown for QUIET_MS.  SECONDS (at most 120) bounds the wait.
+ *	Prints matched= and grew_ms=, the time after the start at which the
+ *	last matching line (or growth) was seen (0: all there already).
  *	One process for the whole wait, so a monitor that logs every exec
  *	does not see the waiting as a stream of new events.
  *   storm pause
@@ -64,6 +69,7 @@ struct opts {
 	long rate;
 	long hold_s;
 	long quiet_ms;
+	long offset;
 	bool exec_children;
 	const char *marker;
 	const char *binary;
@@ -468,35 +474,108 @@ static int mode_procs(const struct opts *o, const char *self)
 
 /* ---- wait for a consumer to catch up ---------------------------------- */
 
+#define NEEDLES_MAX 4
+
+/* Split STORM_MATCH (tab-separated strings) into needles; returns count. */
+static int drain_needles(char *spec, const char *needle[NEEDLES_MAX])
+{
+	int n = 0;
+	char *save = NULL, *tok;
+
+	for (tok = strtok_r(spec, "\t", &save); tok && n < NEEDLES_MAX;
+	     tok = strtok_r(NULL, "\t", &save))
+		needle[n++] = tok;
+	return n;
+}
+
+static bool line_matches(char *line, size_t len, const char *needle[],
+			 int n)
+{
+	int i;
+
+	if (n == 0)
+		return false;
+	line[len] = '\0';
+	for (i = 0; i < n; i++)
+		if (!strstr(line, needle[i]))
+			return false;
+	return true;
+}
+
 static int mode_drain(const struct opts *o)
 {
-	struct timespec tick = { .tv_nsec = 50 * 1000000L };
-	int64_t t0, last_change, deadline, now;
-	off_t size = -1;
-	struct stat st;
+	static char buf[(1 << 20) + 1];
+	struct timespec tick = { .tv_nsec = 20 * 1000000L };
+	const char *needle[NEEDLES_MAX];
+	int64_t t0, last_match = 0, last_growth, deadline, now;
+	long matched = 0;
+	bool any_match = false;
+	size_t len = 0;
+	char *spec;
+	int n = 0, fd;
 
 	if (!o->follow) {
 		fprintf(stderr, "storm drain: -f FILE is required\n");
 		return 2;
 	}
+	/* The needles come from the environment, not argv, so that this
+	 * process's own exec event does not match them. */
+	spec = getenv("STORM_MATCH");
+	if (spec && *spec)
+		n = drain_needles(strdup(spec), needle);
+	fd = open(o->follow, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die(o->follow);
+	if (lseek(fd, o->offset, SEEK_SET) < 0)
+		die("lseek");
+
 	t0 = now_ns(CLOCK_MONOTONIC);
-	last_change = t0;
+	last_growth = t0;
 	deadline = t0 + (o->hold_s > 120 ? 120 : o->hold_s) * 1000000000LL;
 	for (;;) {
+		ssize_t r;
+		size_t start = 0, i;
+
+		r = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (r < 0 && errno != EINTR)
+			die("read");
 		now = now_ns(CLOCK_MONOTONIC);
-		if (stat(o->follow, &st) == 0 && st.st_size != size) {
-			if (size >= 0)
-				last_change = now;
-			size = st.st_size;
+		if (r > 0) {
+			len += (size_t)r;
+			last_growth = now;
+			for (i = 0; i < len; i++) {
+				if (buf[i] != '\n')
+					continue;
+				if (line_matches(buf + start, i - start,
+						 needle, n)) {
+					matched++;
+					last_match = now;
+					any_match = true;
+				}
+				start = i + 1;
+			}
+			if (start == 0 && len == sizeof(buf) - 1)
+				start = len;	/* over-long line: drop it */
+			memmove(buf, buf + start, len - start);
+			len -= start;
+			if (r > 0 && len < sizeof(buf) - 1)
+				continue;	/* read until EOF first */
 		}
-		if (now - last_change >= o->quiet_ms * 1000000LL ||
-		    now > deadline)
+		if (n > 0 && matched >= o->n)
+			break;
+		/* Quiet: no new matching line (or, without needles, no
+		 * growth at all) for QUIET_MS. */
+		if (now - (n > 0 ? (any_match ? last_match : t0) :
+			   last_growth) >= o->quiet_ms * 1000000LL)
+			break;
+		if (now > deadline)
 			break;
 		nanosleep(&tick, NULL);
 	}
-	printf("grew_ms=%lld\nsize=%lld\n",
-	       (long long)((last_change - t0) / 1000000),
-	       (long long)(size < 0 ? 0 : size));
+	printf("matched=%ld\n", matched);
+	printf("grew_ms=%lld\n", n > 0 ?
+	       (long long)(any_match ? (last_match - t0) / 1000000 : 0) :
+	       (long long)((last_growth - t0) / 1000000));
 	return 0;
 }
 
@@ -509,7 +588,8 @@ static void usage(FILE *f)
 	      "       storm latency -n N -r RATE -o MARKS\n"
 	      "       storm stamp -f FILE -o OUT [-t SECONDS]\n"
 	      "       storm procs -n N [-x] [-t SECONDS]\n"
-	      "       storm drain -f FILE [-q QUIET_MS] [-t SECONDS]\n"
+	      "       storm drain -f FILE [-s OFFSET] [-n COUNT] "
+	      "[-q QUIET_MS] [-t SECONDS]\n"
 	      "       storm pause\n", f);
 }
 
@@ -553,7 +633,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	optind = 2;
-	while ((c = getopt(argc, argv, "n:j:m:b:r:o:f:t:q:xh")) != -1) {
+	while ((c = getopt(argc, argv, "n:j:m:b:r:o:f:t:q:s:xh")) != -1) {
 		switch (c) {
 		case 'n': o.n = parse_long(optarg, "count"); break;
 		case 'j': o.workers = parse_long(optarg, "workers"); break;
@@ -564,6 +644,7 @@ int main(int argc, char **argv)
 		case 'f': o.follow = optarg; break;
 		case 't': o.hold_s = parse_long(optarg, "seconds"); break;
 		case 'q': o.quiet_ms = parse_long(optarg, "quiet ms"); break;
+		case 's': o.offset = parse_long(optarg, "offset"); break;
 		case 'x': o.exec_children = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
