@@ -202,6 +202,7 @@ struct seq_track {
 	char node[64];
 	uint32_t hi;		/* highest serial seen */
 	uint64_t seen[SEQ_WINDOW / 64]; /* bit (serial % WINDOW) */
+	uint64_t suspect[SEQ_WINDOW / 64]; /* missing at the last tick */
 };
 
 struct audit_map {
@@ -669,10 +670,13 @@ static void seq_set(struct seq_track *t, uint32_t s, bool on)
 {
 	uint32_t i = s % SEQ_WINDOW;
 
-	if (on)
+	if (on) {
 		t->seen[i / 64] |= 1ull << (i % 64);
-	else
+	} else {
+		/* the slot now stands for a new serial */
 		t->seen[i / 64] &= ~(1ull << (i % 64));
+		t->suspect[i / 64] &= ~(1ull << (i % 64));
+	}
 }
 
 static unsigned int seq_unseen(const struct seq_track *t)
@@ -688,6 +692,7 @@ static unsigned int seq_unseen(const struct seq_track *t)
 static void seq_restart(struct seq_track *t, uint32_t s)
 {
 	memset(t->seen, 0xff, sizeof(t->seen));
+	memset(t->suspect, 0, sizeof(t->suspect));
 	t->hi = s;
 }
 
@@ -759,6 +764,7 @@ static void seq_account(struct audit_map *m, const char *node, uint32_t s)
 			pass--;
 		m->st.seq_gaps += pass;
 		memset(t->seen, 0, sizeof(t->seen));
+		memset(t->suspect, 0, sizeof(t->suspect));
 		if (s < SEQ_WINDOW)
 			seq_set(t, 0, true);
 	} else {
@@ -777,6 +783,28 @@ restart:
 	seq_restart(t, s);
 }
 
+void audit_map_tick(struct audit_map *m)
+{
+	uint64_t lost;
+	size_t i, k;
+
+	if (!m)
+		return;
+	for (i = 0; i < SEQ_NODES; i++) {
+		struct seq_track *t = &m->seq[i];
+
+		if (!t->used)
+			continue;
+		for (k = 0; k < SEQ_WINDOW / 64; k++) {
+			/* missing now and at the last tick: lost */
+			lost = ~t->seen[k] & t->suspect[k];
+			m->st.seq_gaps += (uint64_t)__builtin_popcountll(lost);
+			t->seen[k] |= lost;
+			t->suspect[k] = ~t->seen[k];
+		}
+	}
+}
+
 void audit_map_flush(struct audit_map *m)
 {
 	size_t i;
@@ -788,6 +816,7 @@ void audit_map_flush(struct audit_map *m)
 			continue;
 		m->st.seq_gaps += seq_unseen(&m->seq[i]);
 		memset(m->seq[i].seen, 0xff, sizeof(m->seq[i].seen));
+		memset(m->seq[i].suspect, 0, sizeof(m->seq[i].suspect));
 	}
 }
 

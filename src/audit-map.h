@@ -36,9 +36,15 @@ struct audit_map *audit_map_new(uint32_t default_arch);
 int audit_map_event(struct audit_map *m, auparse_state_t *au,
 		    audit_emit_fn emit, void *arg);
 const struct audit_map_stats *audit_map_stats(const struct audit_map *m);
-/* End of input: serials still missing from the reordering window are
- * counted as gaps now (call at the end of a replay or at shutdown). */
+/* End of input: serials still missing from the reordering window (the
+ * last 1024 serials of each node) are counted as gaps now. */
 void audit_map_flush(struct audit_map *m);
+/* For live readers, every 5-10 s: serials that were already missing at
+ * the previous tick are counted as gaps.  Without it a loss on a quiet
+ * host is only counted once 1024 newer serials have arrived; two ticks
+ * apart leave libauparse (which holds events up to 2 s) time to deliver
+ * late ones. */
+void audit_map_tick(struct audit_map *m);
 void audit_map_free(struct audit_map *m);
 
 /* Syscall number -> enum nsw_syscall for an AUDIT_ARCH_* value. */

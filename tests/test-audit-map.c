@@ -494,6 +494,56 @@ static void test_seq(void)
 	seq_case(dup, 3, 0, 0, "duplicate serial");
 }
 
+/* audit_map_tick: two ticks before a missing serial counts. */
+static void tick_cb(auparse_state_t *au, auparse_cb_event_t t, void *arg)
+{
+	if (t == AUPARSE_CB_EVENT_READY)
+		audit_map_event(arg, au, NULL, NULL);
+}
+
+static void feed_serial(auparse_state_t *au, unsigned long serial)
+{
+	char line[256];
+	int n = snprintf(line, sizeof(line),
+			 "type=SYSCALL msg=audit(1700000000.000:%lu): "
+			 "arch=c000003e syscall=308 success=yes exit=0 a0=3 "
+			 "a1=0 pid=10 comm=\"x\"\n", serial);
+
+	auparse_feed(au, line, (size_t)n);
+}
+
+static void test_tick(void)
+{
+	struct audit_map *m = audit_map_new(0);
+	auparse_state_t *au = auparse_init(AUSOURCE_FEED, NULL);
+
+	if (!ok(m && au, "audit_map and auparse for the tick test"))
+		return;
+	auparse_add_callback(au, tick_cb, m, NULL);
+	feed_serial(au, 1);
+	feed_serial(au, 2);
+	feed_serial(au, 4);
+	feed_serial(au, 6);
+	auparse_flush_feed(au);
+	audit_map_tick(m);
+	is_int(audit_map_stats(m)->seq_gaps, 0, "first tick only suspects");
+	feed_serial(au, 3);		/* late, before the second tick */
+	auparse_flush_feed(au);
+	audit_map_tick(m);
+	is_int(audit_map_stats(m)->seq_gaps, 1,
+	       "second tick counts 5, not the late 3");
+	audit_map_tick(m);
+	audit_map_flush(m);
+	is_int(audit_map_stats(m)->seq_gaps, 1, "no double counting");
+	feed_serial(au, 5);		/* far too late: already counted */
+	auparse_flush_feed(au);
+	audit_map_flush(m);
+	is_int(audit_map_stats(m)->seq_gaps, 1, "late arrival not counted twice");
+	is_int(audit_map_stats(m)->mapped, 6, "every event mapped");
+	auparse_destroy(au);
+	audit_map_free(m);
+}
+
 static void test_chunks_and_limits(const char *dir)
 {
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, big = STRBUF_INIT;
@@ -573,6 +623,7 @@ int main(int argc, char **argv)
 	test_tables();
 	test_normalize();
 	test_seq();
+	test_tick();
 	test_chunks_and_limits(dir);
 	return done_testing();
 }
