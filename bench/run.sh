@@ -750,8 +750,13 @@ for c in "${CONFIG_LIST[@]}"; do
 			"no result (exit $rc; lock wait or timeout)" \
 			> "$WORK/results/$c.env"
 	elif ! grep -q '^status=' "$WORK/results/$c.env"; then
-		printf 'status=failed\nreason=%s\n' \
-			"interrupted (exit $rc)" >> "$WORK/results/$c.env"
+		if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+			why="timed out after $((CONFIG_TIMEOUT + LOCK_WAIT)) s"
+		else
+			why="interrupted (exit $rc)"
+		fi
+		printf 'status=failed\nreason=%s\n' "$why" \
+			>> "$WORK/results/$c.env"
 	fi
 done
 
