@@ -45,6 +45,7 @@
 #include <libaudit.h>
 
 #include "audit-map.h"
+#include "audit-nl.h"
 #include "audit-probe.h"
 #include "audit-rules.h"
 #include "backend.h"
@@ -53,9 +54,6 @@
 #include "privdrop.h"
 #include "strbuf.h"
 
-#ifndef AUDIT_REPLACE
-#define AUDIT_REPLACE 1329
-#endif
 #ifndef CAP_AUDIT_READ
 #define CAP_AUDIT_READ 37
 #endif
@@ -334,51 +332,18 @@ static void selftest_match(struct backend *b, int type, const char *text,
 /* One netlink datagram -> "type=NAME msg=audit(...): ...\n" for auparse. */
 static void feed_netlink(struct backend *b, const char *buf, size_t n)
 {
-	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
-	const char *payload, *name, *nul;
-	char unknown[24];
-	size_t len, i;
-	int type;
+	int r, type = 0;
 
-	if (n < NLMSG_HDRLEN)
+	r = audit_nl_record(buf, n, &b->line, &type);
+	if (r < 0) {
+		b->pend.parse_errors++;
+		log_ratelimited(LOG_LVL_WARN, "audit-nl", "malformed audit "
+				"netlink message (%zu bytes) skipped", n);
 		return;
-	type = nlh->nlmsg_type;
-	if (type == NLMSG_ERROR || type == NLMSG_DONE || type == NLMSG_NOOP)
-		return;
-	/* kernel records only; AUDIT_REPLACE pings a daemon and is no event */
-	if (type < AUDIT_FIRST_USER_MSG || type > AUDIT_LAST_USER_MSG2 ||
-	    type == AUDIT_REPLACE)
-		return;
-	/* one record per datagram.  Unicast nlmsg_len leaves out the header
-	 * (a kernel quirk kept for auditd), multicast's includes it: the
-	 * datagram length is right for both. */
-	payload = buf + NLMSG_HDRLEN;
-	len = n - NLMSG_HDRLEN;
-	nul = memchr(payload, '\0', len);
-	if (nul)
-		len = (size_t)(nul - payload);
-	while (len && (payload[len - 1] == '\n' || payload[len - 1] == ' '))
-		len--;
-	if (!len)
-		return;
-	name = audit_msg_type_to_name(type);
-	if (!name) {
-		snprintf(unknown, sizeof(unknown), "UNKNOWN[%d]", type);
-		name = unknown;
 	}
-	strbuf_reset(&b->line);
-	strbuf_addf(&b->line, "type=%s msg=", name);
-	i = b->line.len;
-	strbuf_add(&b->line, payload, len);
-	/* a record is one line; the kernel escapes untrusted values, but a
-	 * stray newline must not split it */
-	for (; i < b->line.len; i++)
-		if (b->line.buf[i] == '\n' || b->line.buf[i] == '\r')
-			b->line.buf[i] = ' ';
-	strbuf_addc(&b->line, '\n');
-	if (b->line.overflow)
+	if (r == 0)
 		return;
-	selftest_match(b, type, payload, len);
+	selftest_match(b, type, b->line.buf, b->line.len);
 	auparse_feed(b->au, b->line.buf, b->line.len);
 }
 

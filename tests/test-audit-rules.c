@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* audit-rules: the rule table, its text, and rule data compared without
+ * the kernel (the kernel side is tests/integration/audit-rules.sh). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libaudit.h>
+
+#include "audit-rules.h"
+#include "strbuf.h"
+#include "tap.h"
+
+#define ELF_X86_64 0xc000003eu
+#define ELF_I386 0x40000003u
+
+static const char *key_of(const struct audit_rule_data *r, char *buf,
+			  size_t len)
+{
+	uint32_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < r->field_count; i++) {
+		switch (r->fields[i]) {
+		case AUDIT_SUBJ_TYPE:
+			off += r->values[i];
+			break;
+		case AUDIT_FILTERKEY:
+			if (r->values[i] < len) {
+				memcpy(buf, r->buf + off, r->values[i]);
+				buf[r->values[i]] = '\0';
+			}
+			off += r->values[i];
+			break;
+		default:
+			break;
+		}
+	}
+	return buf;
+}
+
+static int field_index(const struct audit_rule_data *r, uint32_t field)
+{
+	uint32_t i;
+
+	for (i = 0; i < r->field_count; i++)
+		if (r->fields[i] == field)
+			return (int)i;
+	return -1;
+}
+
+static bool has_syscall(const struct audit_rule_data *r, int nr)
+{
+	return r->mask[AUDIT_WORD(nr)] & AUDIT_BIT(nr);
+}
+
+/* A rule with a raw key buffer (several keys, \001-joined). */
+static struct audit_rule_data *rule_with_key(const char *key, size_t klen)
+{
+	struct audit_rule_data *r = calloc(1, sizeof(*r) + klen);
+
+	if (!r)
+		abort();
+	r->flags = AUDIT_FILTER_EXIT;
+	r->action = AUDIT_ALWAYS;
+	r->fields[0] = AUDIT_FILTERKEY;
+	r->fieldflags[0] = AUDIT_EQUAL;
+	r->values[0] = (uint32_t)klen;
+	r->field_count = 1;
+	r->buflen = (uint32_t)klen;
+	memcpy(r->buf, key, klen);
+	return r;
+}
+
+static void test_modes(void)
+{
+	struct nsw_options o;
+	enum nsw_exec_rules m = NSW_EXEC_RULES_NONE;
+
+	is_int(audit_rules_parse_mode("all", &m), 0, "parse all");
+	is_int(m, NSW_EXEC_RULES_ALL, "... is ALL");
+	is_int(audit_rules_parse_mode("containers", &m), 0, "parse containers");
+	is_int(m, NSW_EXEC_RULES_CONTAINERS, "... is CONTAINERS");
+	is_int(audit_rules_parse_mode("none", &m), 0, "parse none");
+	is_int(audit_rules_parse_mode("All", &m), -EINVAL, "mode names are exact");
+	is_str(audit_rules_mode_name(NSW_EXEC_RULES_CONTAINERS), "containers",
+	       "mode name");
+	memset(&o, 0, sizeof(o));
+	o.exec_rules = false;
+	o.exec_rules_mode = NSW_EXEC_RULES_ALL;
+	is_int(audit_rules_mode(&o), NSW_EXEC_RULES_NONE,
+	       "exec_rules false means none");
+	o.exec_rules = true;
+	o.exec_rules_mode = NSW_EXEC_RULES_CONTAINERS;
+	is_int(audit_rules_mode(&o), NSW_EXEC_RULES_CONTAINERS,
+	       "exec_rules true uses the mode");
+}
+
+static void test_table(void)
+{
+	struct audit_rule_spec s[AUDIT_RULES_MAX];
+	char line[256];
+	size_t n, i;
+	int b32 = 0;
+
+	is_int(audit_rules_build(NSW_EXEC_RULES_ALL, 0, s, AUDIT_RULES_MAX), 8,
+	       "all: 8 rules");
+	is_int(audit_rules_build(NSW_EXEC_RULES_CONTAINERS, 0, s,
+				 AUDIT_RULES_MAX), 12, "containers: 12 rules");
+	is_int(audit_rules_build(NSW_EXEC_RULES_NONE, 0, s, AUDIT_RULES_MAX), 6,
+	       "none: 6 rules");
+	is_int(audit_rules_build(NSW_EXEC_RULES_ALL, AUDIT_RULES_NO_CLONE3, s,
+				 AUDIT_RULES_MAX), 6, "all without clone3: 6");
+	is_int(audit_rules_build(NSW_EXEC_RULES_ALL, AUDIT_RULES_NO_B32, s,
+				 AUDIT_RULES_MAX), 4, "all without b32: 4");
+	is_int(audit_rules_build(NSW_EXEC_RULES_ALL, 0, s, 3), 3,
+	       "build stops at max");
+
+	n = audit_rules_build(NSW_EXEC_RULES_ALL, 0, s, AUDIT_RULES_MAX);
+	audit_rule_format(&s[0], line, sizeof(line));
+	is_str(line, "-a always,exit -F arch=b64 -S setns,unshare -F key=nswatch",
+	       "first rule: setns,unshare b64");
+	audit_rule_format(&s[3], line, sizeof(line));
+	is_str(line, "-a always,exit -F arch=b32 -S clone -F a0&0x7E020080 "
+	       "-F key=nswatch", "clone b32 with the CLONE_NEW* mask");
+	for (i = 0; i < n; i++)
+		b32 += s[i].b32;
+	is_int(b32, 4, "half of them for the 32-bit ABI");
+	is_int(audit_rule_format(&s[0], line, 10), -ENOSPC,
+	       "format reports a short buffer");
+
+	n = audit_rules_build(NSW_EXEC_RULES_CONTAINERS, 0, s, AUDIT_RULES_MAX);
+	audit_rule_format(&s[6], line, sizeof(line));
+	is_str(line, "-a always,exit -F arch=b64 -S execve,execveat -F auid=-1 "
+	       "-F key=nswatch", "containers: exec with auid unset");
+	audit_rule_format(&s[n - 1], line, sizeof(line));
+	is_str(line, "-a always,exit -F arch=b32 -S execve,execveat "
+	       "-F subj_type=spc_t -F key=nswatch",
+	       "containers: exec in spc_t");
+}
+
+static void test_text(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *srcdir = getenv("top_srcdir");
+	char path[4096], *file;
+
+	ok(audit_rules_text(NSW_EXEC_RULES_ALL, 0, &sb) == 0, "rules text");
+	snprintf(path, sizeof(path), "%s/rules/nswatch.rules",
+		 srcdir ? srcdir : ".");
+	file = tap_slurp(path, NULL);
+	ok(file && sb.buf && !strcmp(file, sb.buf),
+	   "text equals rules/nswatch.rules (regenerate with `nswatch rules`)");
+	ok(sb.buf && !strstr(sb.buf, "\n-a always,exit -F auid!="),
+	   "no auid!= rule");
+	free(file);
+	strbuf_reset(&sb);
+	audit_rules_text(NSW_EXEC_RULES_NONE, 0, &sb);
+	ok(sb.buf && !strstr(sb.buf, "-S execve"), "none: no exec rule");
+	strbuf_release(&sb);
+}
+
+static void test_data(void)
+{
+	struct audit_rule_spec s[AUDIT_RULES_MAX];
+	struct audit_rule_data *d, *d2;
+	char key[64];
+	size_t n;
+	int i;
+
+	if (audit_detect_machine() != MACH_86_64) {
+		ok(1, "rule data checks are written for x86_64 # SKIP other arch");
+		return;
+	}
+	n = audit_rules_build(NSW_EXEC_RULES_CONTAINERS, 0, s, AUDIT_RULES_MAX);
+	is_int(n, 12, "containers set");
+
+	d = audit_rule_spec_data(&s[2]);	/* clone b64 */
+	ok(d != NULL, "clone b64 data");
+	if (!d)
+		return;
+	is_int(d->flags, AUDIT_FILTER_EXIT, "exit list");
+	is_int(d->action, AUDIT_ALWAYS, "always");
+	is_int(d->field_count, 3, "arch, a0, key");
+	is_int(d->fields[0], AUDIT_ARCH, "arch first (before the syscalls matter)");
+	is_int(d->values[0], ELF_X86_64, "arch b64 = x86_64");
+	i = field_index(d, AUDIT_ARG0);
+	ok(i == 1 && d->fieldflags[i] == AUDIT_BIT_MASK &&
+	   d->values[i] == 0x7E020080u, "a0&0x7E020080 as a bit mask");
+	ok(has_syscall(d, 56) && !has_syscall(d, 57), "syscall clone (56) only");
+	is_str(key_of(d, key, sizeof(key)), "nswatch", "key nswatch");
+	ok(audit_rule_has_key(d, "nswatch"), "has_key");
+	ok(!audit_rule_has_key(d, "nswatc"), "has_key is exact");
+
+	d2 = audit_rule_spec_data(&s[2]);
+	ok(d2 && audit_rule_same(d, d2), "same spec, same data");
+	d2->mask[0] |= 1;
+	ok(!audit_rule_same(d, d2), "another syscall, another rule");
+	audit_rule_free_data(d2);
+	audit_rule_free_data(d);
+
+	d = audit_rule_spec_data(&s[1]);	/* setns,unshare b32 */
+	ok(d && d->values[0] == ELF_I386 && has_syscall(d, 346) &&
+	   has_syscall(d, 310), "b32: i386 arch, setns 346 and unshare 310");
+	audit_rule_free_data(d);
+
+	d = audit_rule_spec_data(&s[6]);	/* exec auid=-1 b64 */
+	i = d ? field_index(d, AUDIT_LOGINUID) : -1;
+	ok(i >= 0 && d->values[i] == 4294967295u &&
+	   d->fieldflags[i] == AUDIT_EQUAL, "auid=-1 is loginuid 4294967295");
+	ok(d && has_syscall(d, 59) && has_syscall(d, 322),
+	   "execve and execveat");
+	audit_rule_free_data(d);
+
+	d = audit_rule_spec_data(&s[10]);	/* exec spc_t b64 */
+	i = d ? field_index(d, AUDIT_SUBJ_TYPE) : -1;
+	ok(i >= 0 && d->values[i] == 5 && !memcmp(d->buf, "spc_t", 5),
+	   "subj_type=spc_t as a string field");
+	is_str(d ? key_of(d, key, sizeof(key)) : "", "nswatch",
+	       "key after the string field");
+	audit_rule_free_data(d);
+}
+
+static void test_keys_and_survey(void)
+{
+	struct audit_rule_data *r[4];
+	struct audit_rule_list l;
+	struct audit_rules_survey sv;
+
+	r[0] = rule_with_key("other\001nswatch", 13);
+	ok(audit_rule_has_key(r[0], "nswatch"), "second of two keys");
+	ok(audit_rule_has_key(r[0], "other"), "first of two keys");
+	r[1] = rule_with_key("nswatchx", 8);
+	ok(!audit_rule_has_key(r[1], "nswatch"), "prefix is no match");
+	r[1]->action = AUDIT_NEVER;
+	r[2] = rule_with_key("t", 1);
+	r[2]->flags = AUDIT_FILTER_TASK;
+	r[2]->action = AUDIT_NEVER;
+	r[3] = rule_with_key("", 0);
+	r[3]->flags = AUDIT_FILTER_EXCLUDE;
+	r[3]->fields[0] = AUDIT_MSGTYPE;
+	r[3]->values[0] = AUDIT_EOE;
+	r[3]->buflen = 0;
+	l.rules = r;
+	l.n = 4;
+	audit_rules_survey(&l, &sv);
+	is_int(sv.total, 4, "survey: total");
+	is_int(sv.ours, 1, "survey: ours");
+	is_int(sv.never_exit, 1, "survey: never on exit");
+	is_int(sv.never_task, 1, "survey: never on task");
+	ok(sv.eoe_excluded, "survey: EOE excluded");
+	free(r[0]);
+	free(r[1]);
+	free(r[2]);
+	free(r[3]);
+}
+
+static void test_missing(void)
+{
+	struct audit_rule_spec s[AUDIT_RULES_MAX];
+	struct audit_rule_data *d[AUDIT_RULES_MAX], *all;
+	struct audit_ruleset *rs;
+	struct audit_rule_list l;
+	char missing[256];
+	size_t n, i;
+
+	rs = audit_ruleset_new(NSW_EXEC_RULES_ALL, 0);
+	ok(rs != NULL, "ruleset");
+	if (!rs)
+		return;
+	n = audit_rules_build(NSW_EXEC_RULES_ALL, 0, s, AUDIT_RULES_MAX);
+	if (audit_ruleset_count(rs) != n) {
+		ok(1, "libaudit lacks clone3 or b32 here # SKIP %s",
+		   audit_ruleset_notes(rs));
+		audit_ruleset_free(rs);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		d[i] = audit_rule_spec_data(&s[i]);
+	l.rules = d;
+	l.n = n;
+	is_int(audit_ruleset_missing(rs, &l, missing, sizeof(missing)), 0,
+	       "the same rules: nothing missing");
+	l.n = n - 1;
+	is_int(audit_ruleset_missing(rs, &l, missing, sizeof(missing)), 1,
+	       "one rule fewer: one missing");
+	is_str(missing, "b32 execve,execveat", "... named");
+	is_int(audit_ruleset_owned(rs), 0, "nothing owned without install");
+
+	/* one hand-written rule with key nswatch and every syscall, no arch:
+	 * it does the job of all of ours */
+	all = rule_with_key("nswatch", 7);
+	memset(all->mask, 0xff, sizeof(all->mask));
+	l.rules = &all;
+	l.n = 1;
+	is_int(audit_ruleset_missing(rs, &l, NULL, 0), 0,
+	       "a covering rule counts");
+	all->action = AUDIT_NEVER;
+	is_int(audit_ruleset_missing(rs, &l, NULL, 0), (int)n,
+	       "a never rule does not");
+	free(all);
+	for (i = 0; i < n; i++)
+		audit_rule_free_data(d[i]);
+	audit_ruleset_free(rs);
+}
+
+int main(void)
+{
+	set_aumessage_mode(MSG_QUIET, DBG_NO);
+	test_modes();
+	test_table();
+	test_text();
+	test_data();
+	test_keys_and_survey();
+	test_missing();
+	return done_testing();
+}
