@@ -917,10 +917,11 @@ static int parse_syscall(struct audit_map *m, auparse_state_t *au,
 	return r;
 }
 
-/* Signed view of a register for the syscall's ABI width. */
+/* Signed view of a register for the syscall's ABI width (AUDIT_ARCH_*
+ * without __AUDIT_ARCH_64BIT is a 32-bit ABI: i386, arm). */
 static int64_t reg_signed(const struct sc_info *si, uint64_t v)
 {
-	if (si->arch == ARCH_I386)
+	if (!(si->arch & 0x80000000u))
 		return (int64_t)(int32_t)(uint32_t)v;
 	return (int64_t)v;
 }
