@@ -65,6 +65,8 @@
 /* rule/status checks; NSWATCH_AUDIT_CHECK_INTERVAL (1..3600 s) overrides,
  * for tests */
 #define CHECK_INTERVAL_S 10
+/* audit_map_tick() period (audit-map.h asks for 5-10 s) */
+#define MAP_TICK_S 5
 /* backlog limit when nswatch is the audit daemon */
 #define NETLINK_BACKLOG 8192u
 /* socket receive buffer asked for (SO_RCVBUFFORCE, else SO_RCVBUF) */
@@ -110,6 +112,7 @@ struct backend {
 	bool pid_ok;
 	bool locked;
 	uint64_t next_check;	/* monotonic seconds */
+	uint64_t next_tick;	/* audit_map_tick() */
 	unsigned int check_interval;
 
 	/* losses not yet handed to the pipeline */
@@ -526,6 +529,11 @@ static void periodic(struct backend *b)
 {
 	uint64_t t = now_s();
 
+	if (t >= b->next_tick) {
+		/* serials missing since the last tick become gaps */
+		b->next_tick = t + MAP_TICK_S;
+		audit_map_tick(b->map);
+	}
 	if (t < b->next_check)
 		return;
 	b->next_check = t + b->check_interval;
@@ -783,6 +791,7 @@ static void teardown(struct backend *b)
 static void drop_privileges(struct backend *b)
 {
 	static const int keep[] = {
+		CAP_DAC_OVERRIDE,	/* reopen the output after SIGHUP */
 		CAP_AUDIT_CONTROL,	/* rule checks, status, restore */
 		CAP_AUDIT_READ,		/* multicast (checked at bind) */
 		CAP_SYS_PTRACE,		/* /proc/PID/{ns,exe,cwd} of anyone */
@@ -961,6 +970,7 @@ static int audit_start(struct backend **out, const struct nsw_options *o,
 	}
 	drop_privileges(b);
 	b->next_check = now_s() + b->check_interval;
+	b->next_tick = now_s() + MAP_TICK_S;
 	b->last_data = now_s();
 	log_info("audit backend in place: source %s, exec rules %s, %zu rules"
 		 " (%u added by nswatch)%s", src_names[b->src],

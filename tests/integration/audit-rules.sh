@@ -133,6 +133,16 @@ is "$(cat "$AL_DIR/cleanup.out")" "removed 6 stale rules" "... removes the dead 
 is "$(al_rules_ours)" 0 "... none left"
 is "$(ls "$NSWATCH_RUNTIME_DIR" | wc -l)" 0 "... nor its state file"
 
+# --- --exec-rules=containers ----------------------------------------------
+al_monitor containers --audit-source=netlink --exec-rules=containers
+ok $? "nswatch --exec-rules=containers started"
+is "$(al_rules_ours)" 12 "--exec-rules=containers installs 12 rules"
+is "$(auditctl -l | grep -c -- '-S execve,execveat -F auid=-1 -F key=nswatch$')" 2 \
+	"... exec rules for processes without a login uid (b64, b32)"
+al_monitor_stop
+is $? 0 "nswatch exits 0"
+is "$(al_rules_ours)" 0 "... and removes all 12"
+
 # --- tamper: rules removed, audit disabled --------------------------------
 export NSWATCH_AUDIT_CHECK_INTERVAL=1
 al_monitor tamper --audit-source=netlink
