@@ -10,7 +10,9 @@
 #   bench/run.sh [options] NSWATCH          (make bench does this)
 #
 # Options (environment variable in brackets):
-#   -n N              exec and setns storm size (BENCH_N, 20000)
+#   -n N              exec storm size (BENCH_N, 20000)
+#   -s N              setns storm size (BENCH_SETNS_N, same as -n)
+#   -R N              runs of each storm; medians are reported (BENCH_REPS, 3)
 #   -p N              sleeping processes for the RSS probe (BENCH_PROCS, 10000)
 #   -l N              setns calls of the latency probe (BENCH_LAT_N, 2000)
 #   -r RATE           their rate per second (BENCH_LAT_RATE, 200)
@@ -249,42 +251,106 @@ count_setns() {		# pid
 	esac
 }
 
-# One storm with measurements: name, events it generates, storm args...
+# CPU ticks the whole machine spent busy (not idle, not iowait); bash
+# builtins only, so that it starts no process.
+busy_ticks() {
+	local u n sy irq sirq st
+	read -r _ u n sy _ _ irq sirq st _ < /proc/stat
+	echo $((u + n + sy + irq + sirq + st))
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# One storm, REPS times, with measurements.  name: exec_seq, exec_par or
+# setns; gen: events one run generates; the rest: storm arguments (exec
+# storms get a marker per run).
 run_storm() {
-	local name=$1 gen=$2 out c0 c1 k0 k1 l0 l1 rc spid del drain_ms off
+	local name=$1 gen=$2 r out rc spid del drain_ms off args
+	local c0 cm c1 k0 km k1 l0 l1 b0 b1 wall cpu other
+	local walls="" cpus="" others="" drains=""
+	local t_cpu=0 t_ka=0 t_lost=0 t_del=0 t_gen=0 t_fail=0 rcs=""
 	shift 2
-	off=$(file_size "$OUT")
-	c0=$(cpu_ticks $CONSUMERS)
-	k0=$(cpu_ticks $KAUDITD)
-	l0=$(audit_field lost)
-	out="$W/storm-$name.out"
-	timeout --foreground -k 10 "$STORM_TIMEOUT" "$STORM" "$@" \
-		> "$out" 2> "$W/storm-$name.err"
-	rc=$?
-	spid=$(sed -n 's/^pid=//p' "$out")
-	case $name in
-	exec_*)	drain_ms=$(drain_for "$off" "$gen" exec "$MARK-$name") ;;
-	*)	drain_ms=$(drain_for "$off" "$gen" setns "${spid:-0}") ;;
-	esac
-	c1=$(cpu_ticks $CONSUMERS)
-	k1=$(cpu_ticks $KAUDITD)
-	l1=$(audit_field lost)
-	put "${name}_rc" "$rc"
-	put "${name}_wall_ns" "$(sed -n 's/^wall_ns=//p' "$out")"
-	put "${name}_rate" "$(sed -n 's/^rate=//p' "$out")"
-	put "${name}_failures" "$(sed -n 's/^failures=//p' "$out")"
-	put "${name}_generated" "$gen"
-	put "${name}_drain_ms" "$drain_ms"
-	put "${name}_cpu_ticks" $((c1 - c0))
-	put "${name}_kauditd_ticks" $((k1 - k0))
-	put "${name}_lost" $(( ${l1:-0} - ${l0:-0} ))
-	put "${name}_pid" "$spid"
-	case $name in
-	exec_*)	del=$(count_exec "$MARK-$name") ;;
-	setns)	del=$(count_setns "${spid:-0}") ;;
-	esac
-	put "${name}_delivered" "$del"
-	log "$CONFIG $name: rc=$rc $(tr '\n' ' ' < "$out")delivered=$del"
+	for r in $(seq "$REPS"); do
+		args=("$@")
+		case $name in
+		exec_*) args+=(-m "$MARK-$name-r$r") ;;
+		esac
+		off=$(file_size "$OUT")
+		out="$W/storm-$name-r$r.out"
+		c0=$(cpu_ticks $CONSUMERS)
+		k0=$(cpu_ticks $KAUDITD)
+		l0=$(audit_field lost)
+		b0=$(busy_ticks)
+		timeout --foreground -k 10 "$STORM_TIMEOUT" "$STORM" \
+			"${args[@]}" > "$out" 2> "$W/storm-$name-r$r.err"
+		rc=$?
+		b1=$(busy_ticks)
+		cm=$(cpu_ticks $CONSUMERS)
+		km=$(cpu_ticks $KAUDITD)
+		spid=$(sed -n 's/^pid=//p' "$out")
+		case $name in
+		exec_*)	drain_ms=$(drain_for "$off" "$gen" exec \
+				"$MARK-$name-r$r") ;;
+		*)	drain_ms=$(drain_for "$off" "$gen" setns \
+				"${spid:-0}") ;;
+		esac
+		c1=$(cpu_ticks $CONSUMERS)
+		k1=$(cpu_ticks $KAUDITD)
+		l1=$(audit_field lost)
+		case $name in
+		exec_*)	del=$(count_exec "$MARK-$name-r$r") ;;
+		*)	del=$(count_setns "${spid:-0}") ;;
+		esac
+		wall=$(sed -n 's/^wall_ns=//p' "$out")
+		cpu=$(sed -n 's/^cpu_ns=//p' "$out")
+		# Share of the machine that neither the storm nor the
+		# consumers nor kauditd used while the storm ran: noise from
+		# whatever else runs here.
+		other=$(awk -v b=$((b1 - b0)) -v c=$((cm - c0 + km - k0)) \
+			-v s="${cpu:-0}" -v w="${wall:-0}" \
+			-v hz="$CLK_TCK" -v ncpu="$NCPU" 'BEGIN {
+				o = (b - c) / hz - s / 1e9
+				if (o < 0) o = 0
+				# tick granularity: no figure for short runs
+				if (w < 0.5e9) { printf "-"; exit }
+				p = 100 * o / (w / 1e9 * ncpu)
+				printf "%.0f", (p > 100 ? 100 : p)
+			}')
+		walls="$walls ${wall:-0}"
+		cpus="$cpus ${cpu:-0}"
+		others="$others $other"
+		drains="$drains ${drain_ms:-0}"
+		rcs="$rcs$rc"
+		t_cpu=$((t_cpu + c1 - c0))
+		t_ka=$((t_ka + k1 - k0))
+		t_lost=$((t_lost + ${l1:-0} - ${l0:-0}))
+		t_gen=$((t_gen + gen))
+		t_fail=$((t_fail + $(sed -n 's/^failures=//p' "$out")))
+		if [ "$del" = na ] || [ "$t_del" = na ]; then
+			t_del=na
+		else
+			t_del=$((t_del + del))
+		fi
+		log "$CONFIG $name run $r: rc=$rc wall_ns=$wall cpu_ns=$cpu" \
+			"drain_ms=$drain_ms delivered=$del/$gen others=$other%"
+	done
+	wall=$(echo $walls | tr ' ' '\n' | median)
+	put "${name}_rc" "$rcs"
+	put "${name}_reps" "$REPS"
+	put "${name}_walls_ns" "${walls# }"
+	put "${name}_wall_ns" "$wall"
+	put "${name}_storm_cpu_ns" "$(echo $cpus | tr ' ' '\n' | median)"
+	put "${name}_rate" "$(awk -v g="$gen" -v w="$wall" \
+		'BEGIN { printf "%.1f", (w > 0 ? g * 1e9 / w : 0) }')"
+	put "${name}_failures" "$t_fail"
+	put "${name}_generated" "$t_gen"
+	put "${name}_drain_ms" "$(echo $drains | tr ' ' '\n' | sort -n |
+		tail -1)"
+	put "${name}_others_pct" "$(echo $others | tr ' ' '\n' | median)"
+	put "${name}_cpu_ticks" "$t_cpu"
+	put "${name}_kauditd_ticks" "$t_ka"
+	put "${name}_lost" "$t_lost"
+	put "${name}_delivered" "$t_del"
 }
 
 latency_probe() {
@@ -543,6 +609,7 @@ one_config() {
 	W="$WORK/$CONFIG"
 	R="$WORK/results/$CONFIG.env"
 	mkdir -p "$W" "$WORK/results"
+	cd "$W" || exit 1
 	: > "$R"
 	trap one_cleanup EXIT
 	trap 'exit 130' INT
@@ -616,9 +683,9 @@ one_config() {
 	put cpu_idle_ticks "$(cpu_ticks $CONSUMERS)"
 	sleep 1
 
-	run_storm exec_seq "$N" exec -n "$N" -j 1 -m "$MARK-exec_seq"
-	run_storm exec_par "$N" exec -n "$N" -j 2 -m "$MARK-exec_par"
-	run_storm setns "$N" setns -n "$N"
+	run_storm exec_seq "$N" exec -n "$N" -j 1
+	run_storm exec_par "$N" exec -n "$N" -j 2
+	run_storm setns "$SETNS_N" setns -n "$SETNS_N"
 	put rss_after_storms_kb "$(rss_kb $CONSUMERS)"
 	latency_probe
 	procs_probe
@@ -651,6 +718,8 @@ usage() {
 }
 
 N=${BENCH_N:-20000}
+SETNS_N=${BENCH_SETNS_N:-}
+REPS=${BENCH_REPS:-3}
 PROCS=${BENCH_PROCS:-10000}
 LAT_N=${BENCH_LAT_N:-2000}
 LAT_RATE=${BENCH_LAT_RATE:-200}
@@ -658,9 +727,11 @@ CONFIGS=${BENCH_CONFIGS:-$ALL_CONFIGS}
 RESULTS=${BENCH_RESULTS:-}
 KEEP=${BENCH_KEEP:-0}
 
-while getopts 'n:p:l:r:c:o:kh' opt; do
+while getopts 'n:s:R:p:l:r:c:o:kh' opt; do
 	case $opt in
 	n) N=$OPTARG ;;
+	s) SETNS_N=$OPTARG ;;
+	R) REPS=$OPTARG ;;
 	p) PROCS=$OPTARG ;;
 	l) LAT_N=$OPTARG ;;
 	r) LAT_RATE=$OPTARG ;;
@@ -677,6 +748,7 @@ if [ $# -ne 1 ]; then
 	exit 2
 fi
 NSWATCH=$(readlink -f "$1")
+[ -n "$SETNS_N" ] || SETNS_N=$N
 [ -n "$RESULTS" ] || RESULTS="$srcdir/results-$(date +%Y-%m-%d).md"
 
 if [ "$(id -u)" != 0 ]; then
@@ -701,11 +773,13 @@ chmod 711 "$WORK"		# laurel drops to _laurel and writes below
 RUN_ID=$(date +%s)-$$
 STORM="$WORK/storm"
 STORM_TIMEOUT=${BENCH_STORM_TIMEOUT:-300}
-CONFIG_TIMEOUT=${BENCH_CONFIG_TIMEOUT:-1800}
+CONFIG_TIMEOUT=${BENCH_CONFIG_TIMEOUT:-3600}
 LOCK_WAIT=${BENCH_LOCK_WAIT:-1800}
 ETC_AUDIT_SUM=$(etc_audit_sum)
-export N PROCS LAT_N LAT_RATE NSWATCH WORK RUN_ID STORM STORM_TIMEOUT \
-	ETC_AUDIT_SUM
+CLK_TCK=$(getconf CLK_TCK)
+NCPU=$(nproc)
+export N SETNS_N REPS PROCS LAT_N LAT_RATE NSWATCH WORK RUN_ID STORM \
+	STORM_TIMEOUT ETC_AUDIT_SUM CLK_TCK NCPU
 
 CHILD=""
 top_cleanup() {
@@ -770,8 +844,7 @@ get() {			# config key
 }
 
 report() {
-	local c s gen del wall base cpu ka lost rate drain
-	local tick_ms
+	local c s tick_ms
 	tick_ms=$(awk -v t="$(getconf CLK_TCK)" 'BEGIN { print 1000 / t }')
 	echo "# nswatch benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo
@@ -785,45 +858,49 @@ report() {
 		2>/dev/null), libbpf-tools $(dpkg-query -W -f='${Version}' \
 		libbpf-tools 2>/dev/null)"
 	echo "- storms: exec N=$N (fork+execve /bin/true; sequential and 2" \
-		"workers), setns N=$N (own UTS namespace), latency $LAT_N" \
-		"setns at $LAT_RATE/s, $PROCS sleeping processes"
+		"workers), setns N=$SETNS_N (own UTS namespace), each run" \
+		"$REPS times (medians of wall and storm CPU; sums of" \
+		"events, consumer CPU and losses); latency $LAT_N setns at" \
+		"$LAT_RATE/s; $PROCS sleeping processes"
 	echo
-	echo "| config | storm | wall s | x baseline | rate/s | drain s |" \
-		"consumer CPU ms | CPU us/event | kauditd ms |" \
-		"delivered/generated | audit lost |"
-	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	echo "| config | storm | wall s | x base | rate/s | storm CPU s |" \
+		"x base | drain s | consumer CPU s | us/event | kauditd s |" \
+		"delivered/generated | audit lost | others % |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 	for c in "${CONFIG_LIST[@]}"; do
 		if [ "$(get "$c" status)" != ok ]; then
 			echo "| $c | - | failed: $(get "$c" reason) |" \
-				"| | | | | | | |"
+				"| | | | | | | | | | | |"
 			continue
 		fi
 		for s in exec_seq exec_par setns; do
-			wall=$(get "$c" "${s}_wall_ns")
-			base=$(get baseline "${s}_wall_ns")
-			gen=$(get "$c" "${s}_generated")
-			del=$(get "$c" "${s}_delivered")
-			cpu=$(get "$c" "${s}_cpu_ticks")
-			ka=$(get "$c" "${s}_kauditd_ticks")
-			lost=$(get "$c" "${s}_lost")
-			rate=$(get "$c" "${s}_rate")
-			drain=$(get "$c" "${s}_drain_ms")
-			awk -v c="$c" -v s="$s" -v w="${wall:-0}" \
-			    -v b="${base:-0}" -v g="${gen:-0}" -v d="$del" \
-			    -v cpu="${cpu:-0}" -v ka="${ka:-0}" \
-			    -v l="${lost:-0}" -v r="${rate:-0}" \
-			    -v dr="${drain:-0}" -v t="$tick_ms" \
+			awk -v c="$c" -v s="$s" \
+			    -v w="$(get "$c" "${s}_wall_ns")" \
+			    -v b="$(get baseline "${s}_wall_ns")" \
+			    -v sc="$(get "$c" "${s}_storm_cpu_ns")" \
+			    -v bc="$(get baseline "${s}_storm_cpu_ns")" \
+			    -v g="$(get "$c" "${s}_generated")" \
+			    -v d="$(get "$c" "${s}_delivered")" \
+			    -v cpu="$(get "$c" "${s}_cpu_ticks")" \
+			    -v ka="$(get "$c" "${s}_kauditd_ticks")" \
+			    -v l="$(get "$c" "${s}_lost")" \
+			    -v r="$(get "$c" "${s}_rate")" \
+			    -v dr="$(get "$c" "${s}_drain_ms")" \
+			    -v ot="$(get "$c" "${s}_others_pct")" \
+			    -v t="$tick_ms" \
 			    -v cons="$(get "$c" consumers)" 'BEGIN {
 				ratio = b > 0 ? sprintf("%.2f", w / b) : "-"
-				cms = cpu * t
+				cratio = bc > 0 ? sprintf("%.2f", sc / bc) : "-"
+				cs = cpu * t / 1000
 				us = g > 0 && cons != "none" ? \
-					sprintf("%.1f", cms * 1000 / g) : "-"
+					sprintf("%.1f", cs * 1e6 / g) : "-"
 				dl = (d == "" || d == "na") ? "-" : d "/" g
-				printf "| %s | %s | %.2f | %s | %.0f | %.1f |" \
-				       " %s | %s | %s | %s | %d |\n", c, s,
-				       w / 1e9, ratio, r, dr / 1000,
-				       cons == "none" ? "-" : cms, us,
-				       ka * t, dl, l
+				printf "| %s | %s | %.3f | %s | %.0f | %.3f | %s |" \
+				       " %.1f | %s | %s | %.2f | %s | %d | %s |\n",
+				       c, s, w / 1e9, ratio, r, sc / 1e9,
+				       cratio, dr / 1000,
+				       cons == "none" ? "-" : sprintf("%.2f", cs),
+				       us, ka * t / 1000, dl, l, ot
 			}'
 		done
 	done
