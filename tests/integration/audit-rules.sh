@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck disable=SC2012
 #
 # nswatch's audit rules against the real kernel: the shipped rules file,
 # adding and removing only our own rules (a foreign rule and rules loaded
