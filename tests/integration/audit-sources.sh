@@ -99,7 +99,7 @@ key_host_nsenter() { kp setns "$1"; }
 chk_host_nsenter() {
 	check_event "$1" "$(kp setns "$3")" '.process_kprobe.args[1] == {"int_arg": '$CLONE_NEWUTS'} and
 		.nswatch.backend == "audit" and .nswatch.syscall == "setns" and
-		.nswatch.success == true and .process_kprobe.process.binary == "'"$(command -v nsenter)"'"' \
+		.nswatch.success == true' \
 		"$2: nsenter -u: setns process_kprobe with nstype, backend audit, success"
 	check_event "$1" ".process_exec.process.pid == $3 and
 		(.process_exec.process.binary | endswith(\"/nsenter\"))" \

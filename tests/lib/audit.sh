@@ -73,6 +73,7 @@ al_cleanup() {
 
 al_lock() {
 	nsw_lock
+	# shellcheck disable=SC2154
 	trap 'al_rc=$?; al_cleanup; (exit $al_rc); ct_cleanup_all' EXIT
 	mkdir -p "$AL_DIR"
 	if [ "$(al_rules_ours)" != 0 ]; then
