@@ -203,8 +203,7 @@ drain_for() {		# offset count exec MARKER | setns PID | procs
 	[ -n "$OUT" ] || { echo 0; return; }
 	mapfile -t nd < <(needles "$@")
 	if [ ${#nd[@]} -eq 0 ]; then
-		# the consumer does not see this storm: 2 s of quiet
-		drain "$OUT" "$off" "$cnt"
+		echo na		# the consumer does not see this storm
 	else
 		drain "$OUT" "$off" "$cnt" "${nd[@]}"
 	fi
@@ -345,7 +344,7 @@ run_storm() {
 	put "${name}_failures" "$t_fail"
 	put "${name}_generated" "$t_gen"
 	put "${name}_drain_ms" "$(echo $drains | tr ' ' '\n' | sort -n |
-		tail -1)"
+		tail -1)"	# the longest; na when the consumer misses it
 	put "${name}_others_pct" "$(echo $others | tr ' ' '\n' | median)"
 	put "${name}_cpu_ticks" "$t_cpu"
 	put "${name}_kauditd_ticks" "$t_ka"
@@ -895,10 +894,12 @@ report() {
 				us = g > 0 && cons != "none" ? \
 					sprintf("%.1f", cs * 1e6 / g) : "-"
 				dl = (d == "" || d == "na") ? "-" : d "/" g
+				dd = (dr == "" || dr == "na") ? "-" : \
+					sprintf("%.1f", dr / 1000)
 				printf "| %s | %s | %.3f | %s | %.0f | %.3f | %s |" \
-				       " %.1f | %s | %s | %.2f | %s | %d | %s |\n",
+				       " %s | %s | %s | %.2f | %s | %d | %s |\n",
 				       c, s, w / 1e9, ratio, r, sc / 1e9,
-				       cratio, dr / 1000,
+				       cratio, dd,
 				       cons == "none" ? "-" : sprintf("%.2f", cs),
 				       us, ka * t / 1000, dl, l, ot
 			}'
@@ -965,6 +966,11 @@ report() {
 			echo "$c: audit rules from $(get "$c" rules_from)," \
 				"$(get "$c" rules_loaded) loaded," \
 				"backlog_limit $(get "$c" audit_backlog_limit)"
+		elif [ "$(get "$c" audit_enabled)" = 1 ]; then
+			echo
+			echo "$c: $(get "$c" audit_rules) audit rules with" \
+				"key nswatch, backlog_limit" \
+				"$(get "$c" audit_backlog_limit)"
 		fi
 		if [ -n "$(get "$c" etc_audit)" ]; then
 			echo
