@@ -9,11 +9,13 @@
  *   tp_btf/sched_process_fork   fork record; child namespaces of clone*
  *   tp_btf/sched_process_exit   exit record when the thread group is dead
  *   tp_btf/sys_enter, sys_exit  setns/unshare/clone/clone3, filtered by
- *                               syscall number first; covers ia32 too
+ *                               syscall number first; covers ia32 too and
+ *                               needs no tracefs, but runs on every syscall
  *   tracepoint/syscalls/...     the same four syscalls through the
- *                               per-syscall tracepoints, used when the
- *                               raw hooks cannot be attached (user space
- *                               picks one set with autoload)
+ *                               per-syscall tracepoints: cheap for other
+ *                               syscalls, needs tracefs, blind to ia32
+ * User space loads exactly one of the two syscall sets (autoload); see
+ * src/backend-bpf.c.
  */
 #include "vmlinux.h"
 
@@ -831,8 +833,8 @@ int BPF_PROG(nsw_sys_exit, struct pt_regs *regs, long ret)
 {
 	bool compat;
 
-	if (classify(BPF_CORE_READ(regs, orig_ax), &compat) ==
-	    NSW_BPF_SC_NONE)
+	/* runs for every syscall: a direct (BTF pointer) load, no helper */
+	if (classify(regs->orig_ax, &compat) == NSW_BPF_SC_NONE)
 		return 0;
 	if (compat)	/* the 32-bit return value, sign extended */
 		ret = (int)ret;
@@ -864,7 +866,7 @@ int BPF_PROG(nsw_sys_enter, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(nsw_sys_exit, struct pt_regs *regs, long ret)
 {
-	if (classify(BPF_CORE_READ(regs, syscallno)) == NSW_BPF_SC_NONE)
+	if (classify(regs->syscallno) == NSW_BPF_SC_NONE)
 		return 0;
 	return on_exit(ret);
 }

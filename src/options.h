@@ -24,6 +24,9 @@ struct nsw_options {
 	const char *backend;		/* auto, bpf, audit */
 	const char *audit_source;	/* auto, plugin, multicast, netlink */
 	const char *btf_path;		/* default /sys/kernel/btf/vmlinux */
+	const char *bpf_hooks;		/* eBPF syscall hooks: NULL or "auto"
+					 * (raw, else tracepoint), "raw",
+					 * "tracepoint" */
 	const char *ready_file;
 	const char *output_path;	/* NULL: stdout */
 	const char *policy_path;

@@ -12,6 +12,10 @@
  * tests/integration/bpf-load.sh asserts on the output.
  *
  * usage: nsw-bpf-smoke [--hooks=raw|tracepoint] [--enforce] [--btf=PATH]
+ *                      [--only=SCENARIO] [--hold=SECONDS] [--verbose]
+ *
+ * --hold keeps the programs attached (draining the ring buffer) for that
+ * long after the scenarios, e.g. to measure their cost on other work.
  *
  * --enforce loads with the enforce knob on, after moving this process to
  * a private UTS namespace that stands in for "the host" (host_ns[] has
@@ -420,12 +424,13 @@ int main(int argc, char **argv)
 		{ "enforce", no_argument, NULL, 'e' },
 		{ "btf", required_argument, NULL, 'b' },
 		{ "only", required_argument, NULL, 'o' },
+		{ "hold", required_argument, NULL, 'h' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
 	LIBBPF_OPTS(bpf_object_open_opts, oo);
 	bool raw = true, enforce = false;
-	int c, r;
+	int c, r, hold = 0;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -446,13 +451,17 @@ int main(int argc, char **argv)
 		case 'o':
 			scenario_only = optarg;
 			break;
+		case 'h':
+			hold = atoi(optarg);
+			break;
 		case 'v':
 			log_set_level(LOG_LVL_DEBUG);
 			break;
 		default:
 			fprintf(stderr, "usage: nsw-bpf-smoke [--hooks=raw|"
 				"tracepoint] [--enforce] [--btf=PATH] "
-				"[--only=SCENARIO] [--verbose]\n");
+				"[--only=SCENARIO] [--hold=SECONDS] "
+				"[--verbose]\n");
 			return 2;
 		}
 	}
@@ -528,6 +537,10 @@ int main(int argc, char **argv)
 		scenario("unshare_ia32", sc_unshare_ia32);
 	}
 	poll_for(300);
+	if (hold > 0) {
+		printf("info holding=%d\n", hold);
+		poll_for(hold * 1000);
+	}
 	printf("done\n");
 	r = 0;
 out:
