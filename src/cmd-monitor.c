@@ -255,6 +255,7 @@ int cmd_monitor(int argc, char **argv)
 	ops->stats(b, &bst);
 	pipeline_add_stats(p, &bst);
 	ops->stop(b);
+	pipeline_flush(p);
 	pipeline_emit_stats(p);
 	{
 		const struct nsw_stats *st = pipeline_stats(p);

@@ -28,6 +28,23 @@
 #include "verdict.h"
 
 #define MAX_ANCESTORS 64
+#define MAX_PENDING 4096
+#define PENDING_MS 1000
+
+/*
+ * A setns/unshare whose process was gone before its namespaces could be
+ * read (audit reports after the fact; runc's init child lives for a few
+ * milliseconds).  It waits for evidence: the namespaces of a child that
+ * the process forked right after the call (seen at the child's exec) or of
+ * the process itself after an exec.  Without evidence within PENDING_MS
+ * the verdict is `unknown`.
+ */
+struct pending_ns {
+	struct nsw_raw raw;	/* byte pointers point into buf */
+	char buf[512];
+	uint64_t deadline_ms;
+	struct pending_ns *next;
+};
 
 struct pipeline {
 	struct nsw_options opts;
@@ -42,7 +59,11 @@ struct pipeline {
 	struct strbuf sb;
 	struct encode_ctx ectx;
 	bool color;
+	bool settling;		/* handling a pending event: never re-queue */
 	const struct policy *policy;	/* NULL: built-in defaults */
+	struct pending_ns *pending;	/* oldest first */
+	struct pending_ns **pending_tail;
+	size_t n_pending;
 	uint64_t next_stats;	/* monotonic s */
 	uint64_t next_sweep;
 };
@@ -88,6 +109,7 @@ void pipeline_free(struct pipeline *p)
 {
 	if (!p)
 		return;
+	pipeline_flush(p);
 	proc_cache_free(p->pc);
 	container_cache_free(p->cc);
 	strbuf_release(&p->sb);
@@ -362,9 +384,19 @@ static struct nsw_process *synthesize(struct pipeline *p,
 	np.ktime = ktime;
 	np.start_time_ns = wall;
 	np.flags = NSW_PF_MISS;
-	np.binary = r->binary.p ? bytes_dup(&r->binary) :
-		    r->comm.p ? bytes_dup(&r->comm) : NULL;
+	/* audit's exe= of a child that joined another mount namespace reads
+	 * "/" (runc's init): a forked child runs its parent's image */
+	if (r->binary.p && r->binary.len > 1 && r->binary.p[0] == '/')
+		np.binary = bytes_dup(&r->binary);
+	else if (par && par->binary) {
+		np.binary = strdup(par->binary);
+		np.arguments = par->arguments ? strdup(par->arguments) : NULL;
+		np.cwd = par->cwd ? strdup(par->cwd) : NULL;
+		np.flags |= NSW_PF_CLONE;
+	} else if (r->comm.p)
+		np.binary = bytes_dup(&r->comm);
 	if (par) {
+		np.parent_ktime = par->ktime;
 		np.ctr = par->ctr;
 		if (np.ctr)
 			container_get(np.ctr);
@@ -614,6 +646,122 @@ static uint32_t ns_types_of(const struct nsw_raw *r, bool *known)
 	}
 }
 
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void copy_bytes(struct nsw_bytes *dst, const struct nsw_bytes *src,
+		       char *buf, size_t *off, size_t cap)
+{
+	size_t n = src->p ? src->len : 0;
+
+	if (!src->p || *off + n + 1 > cap) {
+		dst->p = NULL;
+		dst->len = 0;
+		return;
+	}
+	memcpy(buf + *off, src->p, n);
+	buf[*off + n] = '\0';
+	dst->p = buf + *off;
+	dst->len = n;
+	*off += n + 1;
+}
+
+static int handle_nscall(struct pipeline *p, const struct nsw_raw *r);
+
+/* Queue r; false when the queue is full (then it is handled now). */
+static bool defer_nscall(struct pipeline *p, const struct nsw_raw *r)
+{
+	struct pending_ns *pn;
+	size_t off = 0;
+
+	if (p->n_pending >= MAX_PENDING)
+		return false;
+	pn = calloc(1, sizeof(*pn));
+	if (!pn)
+		return false;
+	pn->raw = *r;
+	copy_bytes(&pn->raw.binary, &r->binary, pn->buf, &off, sizeof(pn->buf));
+	copy_bytes(&pn->raw.comm, &r->comm, pn->buf, &off, sizeof(pn->buf));
+	copy_bytes(&pn->raw.cgroup_name, &r->cgroup_name, pn->buf, &off,
+		   sizeof(pn->buf));
+	pn->raw.argc = 0;
+	pn->raw.cwd.p = NULL;
+	pn->deadline_ms = mono_ms() + PENDING_MS;
+	if (!p->pending_tail)
+		p->pending_tail = &p->pending;
+	*p->pending_tail = pn;
+	p->pending_tail = &pn->next;
+	p->n_pending++;
+	return true;
+}
+
+/* Resolve (evidence != NULL) or expire the pending events of pid (0: all
+ * expired ones), in arrival order. */
+static void settle_pending(struct pipeline *p, uint32_t pid,
+			   const struct nsw_ns_set *evidence, bool all)
+{
+	struct pending_ns **pp = &p->pending, *pn;
+	uint64_t now = mono_ms();
+
+	while ((pn = *pp)) {
+		bool take = all || (pid ? pn->raw.pid == pid :
+				    pn->deadline_ms <= now);
+
+		if (!take) {
+			pp = &pn->next;
+			continue;
+		}
+		*pp = pn->next;
+		p->n_pending--;
+		if (evidence) {
+			pn->raw.ns_after = *evidence;
+			pn->raw.ns_after_known = true;
+		} else {
+			pn->raw.ns_after_known = false;
+		}
+		pn->raw.type = NSW_RAW_NSCALL;
+		p->settling = true;
+		handle_nscall(p, &pn->raw);
+		p->settling = false;
+		free(pn);
+	}
+	p->pending_tail = &p->pending;
+	for (pn = p->pending; pn; pn = pn->next)
+		p->pending_tail = &pn->next;
+}
+
+/* A process appeared or exec'd: evidence for pending events of itself or
+ * of its parent. */
+static void pending_evidence(struct pipeline *p, uint32_t pid, uint32_t ppid)
+{
+	struct nsw_ns_set ns;
+	struct pending_ns *pn;
+	bool self = false, parent = false;
+
+	for (pn = p->pending; pn; pn = pn->next) {
+		self |= pn->raw.pid == pid;
+		parent |= ppid && pn->raw.pid == ppid;
+	}
+	if (!self && !parent)
+		return;
+	if (nsinfo_read_pid(p->opts.procfs, pid, &ns) < 0)
+		return;
+	if (self)
+		settle_pending(p, pid, &ns, false);
+	if (parent)
+		settle_pending(p, ppid, &ns, false);
+}
+
+void pipeline_flush(struct pipeline *p)
+{
+	settle_pending(p, 0, NULL, true);
+}
+
 static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
 {
 	const struct nsw_process *anc[MAX_ANCESTORS];
@@ -677,6 +825,9 @@ static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
 		   nsinfo_read_pid(p->opts.procfs, r->pid, &live_ns) == 0) {
 		vi.after = live_ns;
 		vi.after_known = true;
+	} else if (p->live && !p->settling && ev.success &&
+		   r->syscall == NSW_SC_SETNS && defer_nscall(p, r)) {
+		return 0;	/* gone: wait for evidence (pending_ns) */
 	}
 	if (!vi.before_known && vi.parent_ns) {
 		vi.before = *vi.parent_ns;
@@ -697,6 +848,9 @@ static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
 int pipeline_handle(struct pipeline *p, const struct nsw_raw *raw)
 {
 	p->stats.raw_events++;
+	if (p->n_pending && (raw->type == NSW_RAW_EXEC ||
+			     raw->type == NSW_RAW_FORK))
+		pending_evidence(p, raw->pid, raw->ppid);
 	switch (raw->type) {
 	case NSW_RAW_EXEC:
 		return handle_exec(p, raw);
@@ -705,6 +859,12 @@ int pipeline_handle(struct pipeline *p, const struct nsw_raw *raw)
 	case NSW_RAW_EXIT:
 		return handle_exit(p, raw);
 	case NSW_RAW_NSCALL:
+		/* audit sees clone3 but not its flags (a user-space struct):
+		 * nothing says it made a namespace, and most are threads */
+		if (raw->syscall == NSW_SC_CLONE3 && !raw->clone_flags) {
+			p->stats.filtered++;
+			return 0;
+		}
 		return handle_nscall(p, raw);
 	}
 	p->stats.parse_errors++;
@@ -861,6 +1021,8 @@ void pipeline_tick(struct pipeline *p)
 		p->next_stats = now + p->opts.stats_interval;
 		pipeline_emit_stats(p);
 	}
+	if (p->n_pending)
+		settle_pending(p, 0, NULL, false);
 	if (now >= p->next_sweep) {
 		p->next_sweep = now + 30;
 		container_cache_sweep(p->cc);

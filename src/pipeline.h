@@ -41,6 +41,9 @@ void pipeline_set_policy(struct pipeline *p, const struct policy *pol);
 int pipeline_emit_stats(struct pipeline *p);
 /* Emit a monitor-tamper alert (audit disabled, rules removed, ...). */
 int pipeline_tamper(struct pipeline *p, const char *message);
+/* Emit events still waiting for namespace evidence (verdict unknown).
+ * Call before the final stats; pipeline_free does it too. */
+void pipeline_flush(struct pipeline *p);
 void pipeline_free(struct pipeline *p);
 
 /* Set from a SIGHUP handler: the output is reopened at the next tick. */
