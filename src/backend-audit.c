@@ -93,6 +93,7 @@ struct backend {
 	char *buf;
 	size_t bufsz;
 	struct strbuf line;	/* one netlink record as text */
+	unsigned long open_serial; /* SYSCALL event awaiting its EOE */
 
 	auparse_state_t *au;
 	struct audit_map *map;
@@ -167,11 +168,6 @@ static bool stdin_is_stream(void)
 	return S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode);
 }
 
-static bool multicast_kernel(const struct audit_probe *pr)
-{
-	return pr->multicast;
-}
-
 /*
  * Pick the source for o->audit_source.  auto: plugin when auditd/audispd
  * started us with a stream on stdin (or NSWATCH_AUDIT_PLUGIN=1 says so),
@@ -214,7 +210,7 @@ static int choose_source(const struct nsw_options *o,
 		return pr->status_err;
 	}
 	if (!strcmp(want, "multicast")) {
-		if (!multicast_kernel(pr)) {
+		if (!pr->multicast) {
 			snprintf(why, whylen, "--audit-source=multicast needs "
 				 "kernel >= 3.16 (this is %d.%d: the group "
 				 "binds but never delivers); run nswatch as an "
@@ -244,7 +240,7 @@ static int choose_source(const struct nsw_options *o,
 		return -EINVAL;
 	}
 	if (pr->daemon_alive) {
-		if (!multicast_kernel(pr)) {
+		if (!pr->multicast) {
 			snprintf(why, whylen, "%s (pid %u) holds the audit "
 				 "socket and kernel %d.%d has no multicast "
 				 "(< 3.16): install contrib/nswatch-plugin.conf "
@@ -332,6 +328,44 @@ static void selftest_match(struct backend *b, int type, const char *text,
 		b->test_seen = true;
 }
 
+/*
+ * Only syscall events end with an EOE record.  A record logged outside an
+ * audited syscall (BPF prog loads, CONFIG_CHANGE, NETFILTER_CFG, AVC,
+ * USER_*) stands alone, and libauparse holds every later event behind it
+ * until it ages out (seconds): namespace events would then be read after
+ * their process has gone.  Such a record gets an EOE of its own here.
+ */
+static void complete_standalone(struct backend *b, int type)
+{
+	const char *open, *colon, *close;
+	unsigned long serial;
+	char eoe[96];
+	int n;
+
+	open = memchr(b->line.buf, '(', b->line.len);
+	close = open ? memchr(open, ')', b->line.len -
+				    (size_t)(open - b->line.buf)) : NULL;
+	colon = open && close ? memchr(open, ':', (size_t)(close - open)) : NULL;
+	if (!colon)
+		return;
+	serial = strtoul(colon + 1, NULL, 10);
+	if (type == AUDIT_SYSCALL) {
+		b->open_serial = serial;
+		return;
+	}
+	if (type == AUDIT_EOE) {
+		if (serial == b->open_serial)
+			b->open_serial = 0;
+		return;
+	}
+	if (serial == b->open_serial)
+		return;		/* an auxiliary record of the open event */
+	n = snprintf(eoe, sizeof(eoe), "type=EOE msg=audit(%.*s):\n",
+		     (int)(close - open - 1), open + 1);
+	if (n > 0 && (size_t)n < sizeof(eoe))
+		auparse_feed(b->au, eoe, (size_t)n);
+}
+
 /* One netlink datagram -> "type=NAME msg=audit(...): ...\n" for auparse. */
 static void feed_netlink(struct backend *b, const char *buf, size_t n)
 {
@@ -348,6 +382,7 @@ static void feed_netlink(struct backend *b, const char *buf, size_t n)
 		return;
 	selftest_match(b, type, b->line.buf, b->line.len);
 	auparse_feed(b->au, b->line.buf, b->line.len);
+	complete_standalone(b, type);
 }
 
 /* Read what is there, at most budget messages/chunks.  0, or -errno on a
@@ -788,7 +823,7 @@ static void teardown(struct backend *b)
 	free(b);
 }
 
-static void drop_privileges(struct backend *b)
+static void drop_privileges(void)
 {
 	static const int keep[] = {
 		CAP_DAC_OVERRIDE,	/* reopen the output after SIGHUP */
@@ -801,7 +836,6 @@ static void drop_privileges(struct backend *b)
 	uint64_t kept = 0;
 	int r;
 
-	(void)b;
 	if (env && !strcmp(env, "1"))
 		return;
 	r = privdrop_keep(keep, sizeof(keep) / sizeof(keep[0]), &kept);
@@ -968,7 +1002,7 @@ static int audit_start(struct backend **out, const struct nsw_options *o,
 		if (r < 0)
 			goto fail;
 	}
-	drop_privileges(b);
+	drop_privileges();
 	b->next_check = now_s() + b->check_interval;
 	b->next_tick = now_s() + MAP_TICK_S;
 	b->last_data = now_s();
