@@ -156,6 +156,18 @@ static struct nsw_process *load_live(struct pipeline *p, uint32_t pid)
 		return NULL;
 	if (procfs_read_process(p->opts.procfs, pid, &np, &cg) < 0)
 		return NULL;
+	if (np.binary && !strcmp(np.binary, "/") && np.ppid) {
+		/* the exe of a task that joined another mount namespace
+		 * (runc's init) reads "/": a forked child runs its parent's
+		 * image */
+		struct nsw_process *par = proc_cache_lookup(p->pc, np.ppid);
+
+		if (par && par->binary) {
+			free(np.binary);
+			np.binary = strdup(par->binary);
+			np.flags |= NSW_PF_CLONE;
+		}
+	}
 	np.ctr = container_for(p, &cg);
 	return proc_cache_insert(p->pc, &np);
 }
@@ -835,8 +847,14 @@ static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
 	}
 	ev.verdict = verdict_nscall(&vi, ev.ns_change);
 	if (vi.after_known && ev.success) {
-		/* the process now holds the new namespaces */
-		pr->ns = vi.after;
+		/* the process now holds the new namespaces of this call's
+		 * types; a later read may show later calls too, so only the
+		 * slots this call can change are taken */
+		int i;
+
+		for (i = 0; i < NSW_NS_COUNT; i++)
+			if (!pr->ns_known || verdict_slot_in_scope(i, vi.ns_mask))
+				pr->ns.inum[i] = vi.after.inum[i];
 		pr->ns_known = true;
 	}
 	family(p, &ev, anc);

@@ -23,8 +23,7 @@ int verdict_slot_of_flag(uint32_t flag)
 	}
 }
 
-/* Slots a call can change for its caller. */
-static bool slot_in_scope(int slot, uint32_t mask)
+bool verdict_slot_in_scope(int slot, uint32_t mask)
 {
 	uint32_t bit;
 
@@ -51,11 +50,14 @@ enum nsw_verdict verdict_nscall(const struct verdict_input *in,
 	if (!in->success)
 		return NSW_VERDICT_NONE;
 	if (in->syscall != NSW_SC_SETNS) {
-		/* unshare/clone that succeeded made new namespaces */
+		/* unshare/clone that succeeded made new namespaces, if it
+		 * asked for any (unshare(0) and plain clones make none) */
+		if (!in->ns_mask)
+			return NSW_VERDICT_NONE;
 		if (in->before_known && in->after_known &&
 		    in->syscall == NSW_SC_UNSHARE) {
 			for (i = 0; i < NSW_NS_COUNT; i++) {
-				if (!slot_in_scope(i, in->ns_mask) ||
+				if (!verdict_slot_in_scope(i, in->ns_mask) ||
 				    in->before.inum[i] == in->after.inum[i])
 					continue;
 				ch[i].changed = true;
@@ -72,11 +74,18 @@ enum nsw_verdict verdict_nscall(const struct verdict_input *in,
 		uint32_t from = in->before.inum[i], to = in->after.inum[i];
 		bool from_is_host, to_is_host;
 
-		if (!slot_in_scope(i, in->ns_mask) || !to)
+		if (!verdict_slot_in_scope(i, in->ns_mask) || !to)
 			continue;
-		if (from == to && !in->before_exact && in->parent_ns &&
-		    in->parent_ns->inum[i])
-			from = in->parent_ns->inum[i];
+		/* audit: the state read after the fact may already be the
+		 * new one.  What the process held before is then its
+		 * container's namespace (it was in the container) or, for
+		 * one joining a container, its parent's. */
+		if (from == to && !in->before_exact) {
+			if (in->own && in->own->inum[i] && in->own->inum[i] != to)
+				from = in->own->inum[i];
+			else if (in->parent_ns && in->parent_ns->inum[i])
+				from = in->parent_ns->inum[i];
+		}
 		if (!from || from == to)
 			continue;
 		from_is_host = in->host && in->host->inum[i] == from;

@@ -33,6 +33,10 @@ struct verdict_input {
  * (CLONE_NEWPID -> pid_for_children).  -1 for other bits. */
 int verdict_slot_of_flag(uint32_t flag);
 
+/* Can a call with CLONE_NEW* mask (0 = any) change slot for its caller?
+ * Never pid/time themselves, only their *_for_children. */
+bool verdict_slot_in_scope(int slot, uint32_t mask);
+
 /* Compute the verdict of a setns/unshare/clone and fill ch[] with the
  * changed slots. */
 enum nsw_verdict verdict_nscall(const struct verdict_input *in,
