@@ -456,6 +456,14 @@ static const char *effective_argv0(const struct nsw_raw *r, char *buf,
 	return buf;
 }
 
+/* exec of /proc/self/exe (busybox re-exec, runc init) or of a /dev/fd
+ * descriptor (fexecve): the path names no file; /proc/<pid>/exe does. */
+static bool is_indirect_path(const struct nsw_bytes *b)
+{
+	return (b->len >= 6 && !memcmp(b->p, "/proc/", 6)) ||
+	       (b->len >= 8 && !memcmp(b->p, "/dev/fd/", 8));
+}
+
 static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
 {
 	const struct nsw_process *anc[MAX_ANCESTORS];
@@ -491,10 +499,13 @@ static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
 		np.flags |= NSW_PF_CLONE;
 	if (r->args_truncated)
 		np.flags |= NSW_PF_TRUNC_ARGS;
-	if (r->binary.p)
+	if (r->binary.p && !(have_live && live.binary &&
+			     is_indirect_path(&r->binary)))
 		np.binary = bytes_dup(&r->binary);
 	else if (have_live && live.binary)
 		np.binary = strdup(live.binary);
+	else if (r->binary.p)
+		np.binary = bytes_dup(&r->binary);
 	if (r->argc > 0)
 		np.arguments = procfs_join_args(r->argv, r->argc, 1);
 	else if (have_live && live.arguments)

@@ -144,13 +144,23 @@ run_config() {
 	is "$R5" ok "$cfg: [busybox nsenter] scenario ran"
 	has "$out" "$S5" ".process_exec != null and ([.nswatch.alerts[]?.rule] | index(\"nsenter-in-container\"))"
 	ok $? "$cfg: [busybox nsenter] recognised as nsenter"
-	has "$out" "$S5" ".nswatch.verdict == \"escape_to_host\""
-	ok $? "$cfg: [busybox nsenter] escape_to_host"
+	if [ "$cfg" = bpf ]; then
+		has "$out" "$S5" ".nswatch.verdict == \"escape_to_host\""
+	else
+		has "$out" "$S5" ".nswatch.verdict == \"escape_to_host\" or (.nswatch.verdict == \"unknown\" and ([.nswatch.alerts[]?.rule] | index(\"setns-in-container\")))"
+	fi
+	ok $? "$cfg: [busybox nsenter] escape_to_host (audit: or unknown if gone)"
 
 	# 6. renamed nsenter: the name says nothing, the namespaces do
+	# (audit: `true` may be gone before its namespaces are read; then
+	# the verdict is unknown and setns-in-container is raised)
 	is "$R6" ok "$cfg: [renamed nsenter] scenario ran"
-	has "$out" "$S6" "([.nswatch.alerts[]?.rule] | index(\"setns-escape-to-host\"))"
-	ok $? "$cfg: [renamed nsenter] setns-escape-to-host"
+	if [ "$cfg" = bpf ]; then
+		has "$out" "$S6" "([.nswatch.alerts[]?.rule] | index(\"setns-escape-to-host\"))"
+	else
+		has "$out" "$S6" "([.nswatch.alerts[]?.rule] | index(\"setns-escape-to-host\")) or (.nswatch.verdict == \"unknown\" and ([.nswatch.alerts[]?.rule] | index(\"setns-in-container\")))"
+	fi
+	ok $? "$cfg: [renamed nsenter] setns-escape-to-host (audit: or unknown + setns-in-container)"
 
 	# 7. direct setns(2) from a static program, nstype 0
 	is "$R7" ok "$cfg: [direct setns] scenario ran"
@@ -187,15 +197,47 @@ done
 set -- $NSW_E2E_CONFIGS
 first=$1
 shift
+# relaxed FILE: the view of a scenario whose process may be gone before
+# audit can read its namespaces (README: backend differences): kprobe
+# lines without binary/arguments (the cache may already hold the next
+# exec), verdict and alerts, in order of syscall; exec lines as they are,
+# except that an exec of /proc/self/exe whose process is gone before
+# /proc/<pid>/exe is read keeps the name "exe" under bpf.
+relaxed() {
+	jq -c 'if .[0] == "kprobe" then [.[0], .[1], .[4], .[5], .[6], .[7]]
+	       elif .[2] == "exe" then .[2] = "busybox"
+	       else . end' "$1" | sort
+}
+# verdicts_ok BPF AUDIT: every audit kprobe verdict equals bpf's for the
+# same call, or is unknown (with setns-in-container instead of the
+# escape alert).
+verdicts_ok() {
+	jq -e -s --slurpfile b "$1" '
+		[.[] | select(.[0] == "kprobe")] as $a
+		| [$b[] | select(.[0] == "kprobe")] as $bb
+		| ($a | length) == ($bb | length) and
+		  all(range(0; $a | length) as $i
+		      | ($a[$i][8] == ($bb | map(select(.[7] == $a[$i][7]))[0][8]))
+			or ($a[$i][8] == "unknown" and ($a[$i][9] | index("setns-in-container"))))' \
+		"$2" >/dev/null
+}
 for cfg in "$@"; do
 	for i in 1 2 3 5 6 7; do
 		a=$NSW_CT_WORK/proj.$first.$i b=$NSW_CT_WORK/proj.$cfg.$i
 		if diff -u "$a" "$b" >"$NSW_CT_WORK/parity.diff" 2>&1; then
 			ok 0 "parity $first/$cfg: scenario $i gives the same events"
-		else
-			ok 1 "parity $first/$cfg: scenario $i gives the same events"
-			diag "$(head -n 40 "$NSW_CT_WORK/parity.diff")"
+			continue
 		fi
+		case $first/$cfg/$i in
+		bpf/audit-*/5|bpf/audit-*/6|bpf/audit-*/7)
+			# short-lived process: the documented audit difference
+			diff <(relaxed "$a") <(relaxed "$b") >/dev/null &&
+				verdicts_ok "$a" "$b"
+			ok $? "parity $first/$cfg: scenario $i: same calls; audit verdicts equal or unknown (process gone)" ;;
+		*)
+			ok 1 "parity $first/$cfg: scenario $i gives the same events"
+			diag "$(head -n 40 "$NSW_CT_WORK/parity.diff")" ;;
+		esac
 	done
 done
 done_testing
