@@ -63,7 +63,6 @@ const volatile __u32 host_ns[NSW_BPF_NS_COUNT] = {};
 #define NR_UNSHARE	272
 #define NR_SETNS	308
 #define NR_CLONE3	435
-#define NR_EXECVEAT	322
 #define NR32_CLONE	120
 #define NR32_UNSHARE	310
 #define NR32_SETNS	346
@@ -76,7 +75,6 @@ const volatile __u32 host_ns[NSW_BPF_NS_COUNT] = {};
 #define NR_UNSHARE	97
 #define NR_SETNS	268
 #define NR_CLONE3	435
-#define NR_EXECVEAT	281
 #endif
 
 struct {
@@ -336,33 +334,27 @@ done:
 	return PATH_END - pos;
 }
 
-/* Which exec syscall is running, from the task's saved registers. */
-static __always_inline __u32 exec_syscall(struct task_struct *t)
+/*
+ * execve or execveat?  The saved registers cannot tell any more at this
+ * tracepoint (the new program's start state is already in place), but an
+ * execveat with a directory fd leaves its mark: bprm->fdpath (5.9+), or
+ * before that a filename the kernel made up as "/dev/fd/N[/name]".
+ * execveat(AT_FDCWD, ...) is the same operation as execve and is reported
+ * as execve.
+ */
+static __always_inline __u32 exec_syscall(struct linux_binprm *bprm,
+					  const char *fname)
 {
-#ifdef NR_EXECVEAT
-	struct pt_regs *regs;
-	long nr;
+	char pfx[8] = {};
 
-	if (!bpf_core_enum_value_exists(enum bpf_func_id,
-					BPF_FUNC_task_pt_regs))
-		return NSW_BPF_SC_NONE;
-	regs = (struct pt_regs *)bpf_task_pt_regs(t);
-	if (!regs)
-		return NSW_BPF_SC_NONE;
-#if defined(__TARGET_ARCH_x86)
-	nr = BPF_CORE_READ(regs, orig_ax);
-	if (nr == 358 && (BPF_CORE_READ(t, thread_info.status) & TS_COMPAT))
-		return NSW_BPF_SC_EXECVEAT;	/* ia32 execveat */
-	nr &= ~(long)X32_SYSCALL_BIT;
-	if (nr == 545)
-		return NSW_BPF_SC_EXECVEAT;	/* x32 execveat */
-#else
-	nr = BPF_CORE_READ(regs, syscallno);
-#endif
-	return nr == NR_EXECVEAT ? NSW_BPF_SC_EXECVEAT : NSW_BPF_SC_EXECVE;
-#else
-	return NSW_BPF_SC_NONE;
-#endif
+	if (bpf_core_field_exists(bprm->fdpath))
+		return BPF_CORE_READ(bprm, fdpath) ? NSW_BPF_SC_EXECVEAT :
+						     NSW_BPF_SC_EXECVE;
+	bpf_probe_read_kernel(pfx, sizeof(pfx), fname);
+	if (pfx[0] == '/' && pfx[1] == 'd' && pfx[2] == 'e' && pfx[3] == 'v' &&
+	    pfx[4] == '/' && pfx[5] == 'f' && pfx[6] == 'd' && pfx[7] == '/')
+		return NSW_BPF_SC_EXECVEAT;
+	return NSW_BPF_SC_EXECVE;
 }
 
 SEC("tp_btf/sched_process_exec")
@@ -402,7 +394,8 @@ int BPF_PROG(nsw_exec, struct task_struct *task, pid_t old_pid,
 	}
 	if (read_ns(task, rec->ns))
 		rec->eflags |= NSW_BPF_EF_NS;
-	rec->syscall = exec_syscall(task);
+	fname = BPF_CORE_READ(bprm, filename);
+	rec->syscall = exec_syscall(bprm, fname);
 	rec->argc = BPF_CORE_READ(bprm, argc);
 
 	/* cwd first: a relative binary name is joined to it */
@@ -416,7 +409,6 @@ int BPF_PROG(nsw_exec, struct task_struct *task, pid_t old_pid,
 		rec->eflags |= NSW_BPF_EF_CWD_ERR;
 
 	/* binary: the name given to exec, made absolute */
-	fname = BPF_CORE_READ(bprm, filename);
 	n = bpf_probe_read_kernel_str(out, NSW_BPF_PATH_MAX, fname);
 	if (n > 0 && out[0] != '/' && cwd_len) {
 		__u32 pos = cwd_len;

@@ -186,7 +186,7 @@ static int probe_tracefs(struct bpf_features *f)
 		if (access(ids[i], R_OK) == 0)
 			return 0;
 	note(f, BPF_FEAT_TRACEFS, "tracefs not mounted or no syscall events "
-	     "(the eBPF backend then uses raw syscall hooks)");
+	     "(only the raw syscall hooks can attach)");
 	return -ENOENT;
 }
 

@@ -16,6 +16,10 @@
  *
  * --hold keeps the programs attached (draining the ring buffer) for that
  * long after the scenarios, e.g. to measure their cost on other work.
+ * --features prints bpf_probe_features() and exits.
+ * --drops shrinks the ring buffer to one page, lets 200 children fork and
+ * exit without draining it, and prints what arrived and what the per-CPU
+ * drop counters say.
  *
  * --enforce loads with the enforce knob on, after moving this process to
  * a private UTS namespace that stands in for "the host" (host_ns[] has
@@ -341,6 +345,18 @@ static int sc_unshare_files(void)
 	return unshare(CLONE_FILES) == 0 ? 0 : 10;
 }
 
+static int sc_execveat(void)
+{
+	int fd = open("/usr/bin/true", O_PATH | O_CLOEXEC);
+	char *const argv[] = { "true-at", NULL };
+	char *const envp[] = { NULL };
+
+	if (fd < 0)
+		return 10;
+	syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+	return 11;
+}
+
 static int sc_unshare_ia32(void)
 {
 #if defined(__x86_64__)
@@ -399,6 +415,79 @@ static uint32_t ns_inum(const char *name)
 	return stat(path, &st) == 0 ? (uint32_t)st.st_ino : 0;
 }
 
+static int print_features(void)
+{
+	struct bpf_features f;
+	int i, r;
+
+	bpf_libbpf_log_init();
+	r = bpf_probe_features(&f);
+	printf("features built=%d r=%d\n", f.built, r);
+	for (i = 0; i < BPF_FEAT_COUNT; i++) {
+		printf("feature %s=%d", bpf_feature_name((enum bpf_feat)i),
+		       f.result[i]);
+		if (f.note[i][0])
+			put_bytes("note", f.note[i], strlen(f.note[i]));
+		putchar('\n');
+	}
+	return r < 0 ? 1 : 0;
+}
+
+static unsigned long long n_samples;
+
+static int count_sample(void *ctx, void *data, size_t size)
+{
+	n_samples++;
+	return 0;
+}
+
+/* Overflow a one-page ring buffer and compare with the drop counters. */
+static int drop_storm(void)
+{
+	unsigned long long dropped = 0;
+	int ncpu = libbpf_num_possible_cpus(), i, cpu, status;
+	__u64 *vals;
+	__u32 key;
+
+	if (ncpu <= 0)
+		return -EINVAL;
+	vals = calloc((size_t)ncpu, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	ring_buffer__free(rb);
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), count_sample,
+			      NULL, NULL);
+	if (!rb) {
+		free(vals);
+		return -errno;
+	}
+	for (i = 0; i < 200; i++) {
+		pid_t pid = fork();
+
+		if (pid == 0)
+			_exit(0);
+		if (pid > 0)
+			waitpid(pid, &status, 0);
+	}
+	poll_for(200);
+	for (key = 0; key < NSW_BPF_REC_MAX; key++) {
+		if (bpf_map__lookup_elem(skel->maps.drops, &key, sizeof(key),
+					 vals, sizeof(*vals) * (size_t)ncpu,
+					 0) < 0)
+			continue;
+		for (cpu = 0; cpu < ncpu; cpu++) {
+			dropped += vals[cpu];
+			if (vals[cpu])
+				printf("info drops type=%u cpu=%d n=%llu\n",
+				       key, cpu,
+				       (unsigned long long)vals[cpu]);
+		}
+	}
+	printf("drops received=%llu dropped=%llu\n", n_samples, dropped);
+	free(vals);
+	return 0;
+}
+
 static void select_hooks(bool raw)
 {
 	struct bpf_program *tp[] = {
@@ -425,11 +514,13 @@ int main(int argc, char **argv)
 		{ "btf", required_argument, NULL, 'b' },
 		{ "only", required_argument, NULL, 'o' },
 		{ "hold", required_argument, NULL, 'h' },
+		{ "features", no_argument, NULL, 'f' },
+		{ "drops", no_argument, NULL, 'd' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
 	LIBBPF_OPTS(bpf_object_open_opts, oo);
-	bool raw = true, enforce = false;
+	bool raw = true, enforce = false, drops = false;
 	int c, r, hold = 0;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -454,6 +545,11 @@ int main(int argc, char **argv)
 		case 'h':
 			hold = atoi(optarg);
 			break;
+		case 'f':
+			return print_features();
+		case 'd':
+			drops = true;
+			break;
 		case 'v':
 			log_set_level(LOG_LVL_DEBUG);
 			break;
@@ -461,7 +557,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "usage: nsw-bpf-smoke [--hooks=raw|"
 				"tracepoint] [--enforce] [--btf=PATH] "
 				"[--only=SCENARIO] [--hold=SECONDS] "
-				"[--verbose]\n");
+				"[--features] [--drops] [--verbose]\n");
 			return 2;
 		}
 	}
@@ -486,6 +582,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	select_hooks(raw);
+	if (drops &&
+	    bpf_map__set_max_entries(skel->maps.events,
+				     (__u32)sysconf(_SC_PAGESIZE)) < 0) {
+		fprintf(stderr, "cannot shrink the ring buffer\n");
+		r = -EINVAL;
+		goto out;
+	}
 	skel->rodata->self_tgid = 0;	/* we want our own tree */
 	if (enforce) {
 		skel->rodata->enforce = 1;
@@ -517,6 +620,10 @@ int main(int argc, char **argv)
 	printf("info self=%d hooks=%s\n", (int)getpid(),
 	       raw ? "raw" : "tracepoint");
 
+	if (drops) {
+		r = drop_storm();
+		goto out;
+	}
 	if (enforce) {
 		scenario("enforce_contained", sc_enforce_contained);
 		scenario("enforce_pidfd", sc_enforce_pidfd);
@@ -535,6 +642,7 @@ int main(int argc, char **argv)
 		scenario("clone3_newuts", sc_clone3_newuts);
 		scenario("unshare_files", sc_unshare_files);
 		scenario("unshare_ia32", sc_unshare_ia32);
+		scenario("execveat", sc_execveat);
 	}
 	poll_for(300);
 	if (hold > 0) {

@@ -204,6 +204,36 @@ else
 	isnt "$(fld "$L" after.uts)" "$UTS" "ia32 unshare: new uts namespace"
 fi
 
+P=$(spid "$OUT" execveat)
+L=$(rec "$OUT" ev=exec "pid=$P")
+is "$(fld "$L" sc)" execveat "execveat(fd, \"\", AT_EMPTY_PATH) told from execve"
+is "$(fld "$L" argv)" true-at "execveat: argv"
+case $(fld "$L" bin) in
+/dev/fd/*) ok 0 "execveat: binary named by the kernel (/dev/fd/N)" ;;
+*) ok 1 "execveat: binary named by the kernel (/dev/fd/N)" ;;
+esac
+
+# ---- feature probe ----------------------------------------------------------
+OUT=$WORK/features.out
+"$SMOKE" --features >"$OUT" 2>&1
+ok $? "bpf_probe_features ran"
+for f in btf prog_tracepoint prog_socket_filter ringbuf tp_btf send_signal; do
+	is "$(sed -n "s/^feature $f=\([-0-9]*\).*/\1/p" "$OUT")" 0 \
+		"feature $f available (the programs above needed it)"
+done
+diag "$(grep -E '^feature (lsm|tracefs)=' "$OUT")"
+
+# ---- ring buffer overflow: drop counters -----------------------------------
+OUT=$WORK/drops.out
+"$SMOKE" --drops >"$OUT" 2>&1
+ok $? "smoke --drops ran"
+L=$(grep "^drops " "$OUT")
+D=$(fld "$L" dropped) R=$(fld "$L" received)
+[ -n "$D" ] && [ "$D" -gt 0 ]
+ok $? "one-page ring buffer: drops counted ($D)"
+[ -n "$R" ] && [ $((R + D)) -ge 400 ]
+ok $? "received + dropped ($R + $D) covers 200 forks and 200 exits"
+
 # ---- 2. per-syscall tracepoints --------------------------------------------
 OUT=$WORK/tp.out
 unshare -m --propagation private sh -c \
