@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "backend-choose.h"
+#include "bpf-probe.h"
 #include "commands.h"
 #include "nsinfo.h"
 #include "strbuf.h"
@@ -30,6 +31,7 @@ struct probe_report {
 	char bpf_error[64];
 	bool lsm_bpf_listed;
 	char lsm[256];
+	struct bpf_features feat;
 	bool audit_status_ok;
 	char audit_error[64];
 	int audit_enabled;	/* 0 off, 1 on, 2 locked */
@@ -150,6 +152,7 @@ static void probe_all(const struct nsw_options *o, struct probe_report *r)
 		close(fd);
 		r->lsm_bpf_listed = strstr(r->lsm, "bpf") != NULL;
 	}
+	bpf_probe_features(&r->feat);
 	rc = probe_audit(r);
 	r->audit_status_ok = rc == 0;
 	if (rc < 0)
@@ -175,8 +178,25 @@ static void print_text(const struct probe_report *r)
 	printf("BPF program load:  %s%s%s\n", r->bpf_loads ? "yes" : "no",
 	       r->bpf_loads ? "" : ": ", r->bpf_error);
 	printf("BPF LSM:           %s (lsm=%s)\n",
-	       r->lsm_bpf_listed ? "listed" : "not active",
-	       r->lsm[0] ? r->lsm : "unknown");
+	       r->lsm_bpf_listed ? "listed" : "not listed",
+	       r->lsm[0] ? r->lsm : "unknown: securityfs not mounted");
+	if (!r->feat.built) {
+		printf("eBPF features:     not built (--disable-bpf)\n");
+	} else {
+		int i;
+
+		for (i = 0; i < BPF_FEAT_COUNT; i++)
+			printf("  %-16s %s%s%s\n", bpf_feature_name(i),
+			       r->feat.result[i] ? "no" : "yes",
+			       r->feat.result[i] && r->feat.note[i][0] ? ": " : "",
+			       r->feat.result[i] ? r->feat.note[i] : "");
+		printf("enforcement:       %s\n",
+		       !r->feat.result[BPF_FEAT_LSM] ?
+		       "BPF LSM: nsenter in a container can be denied" :
+		       !r->feat.result[BPF_FEAT_SEND_SIGNAL] ?
+		       "SIGKILL from the setns/exec hooks (BPF LSM cannot be "
+		       "loaded here)" : "unavailable");
+	}
 	if (r->audit_status_ok) {
 		printf("audit:             %s, backlog limit %u, lost %u\n",
 		       r->audit_enabled == 2 ? "enabled, locked (-e 2)" :
@@ -223,6 +243,17 @@ static void print_json(const struct probe_report *r)
 	strbuf_addf(&sb, ",\"bpf_lsm_listed\":%s",
 		    r->lsm_bpf_listed ? "true" : "false");
 	json_str(&sb, "lsm", r->lsm, true);
+	strbuf_addf(&sb, ",\"bpf_built\":%s", r->feat.built ? "true" : "false");
+	if (r->feat.built) {
+		int i;
+
+		strbuf_adds(&sb, ",\"bpf_features\":{");
+		for (i = 0; i < BPF_FEAT_COUNT; i++)
+			strbuf_addf(&sb, "%s\"%s\":%s", i ? "," : "",
+				    bpf_feature_name(i),
+				    r->feat.result[i] ? "false" : "true");
+		strbuf_addc(&sb, '}');
+	}
 	if (r->audit_status_ok) {
 		strbuf_addf(&sb, ",\"audit_enabled\":%s,\"audit_locked\":%s,"
 			    "\"audit_pid\":%d,\"audit_pid_alive\":%s,"
