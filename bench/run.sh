@@ -250,6 +250,27 @@ count_setns() {		# pid
 	esac
 }
 
+# Exec events of the sleeping processes of procs_probe ("storm pause").
+count_procs() {
+	[ -n "$OUT" ] && [ -e "$OUT" ] || { echo na; return; }
+	case $KIND in
+	nswatch)
+		grep -F -- '"arguments":"pause"' "$OUT" | jq -c --arg b "$STORM" '
+			select(.process_exec.process.binary == $b and
+			       .process_exec.process.arguments == "pause")' \
+			2>/dev/null | wc -l ;;
+	laurel)
+		grep -F -- '"ARGV":["storm","pause"]' "$OUT" | jq -c '
+			select(.SYSCALL.syscall == 59 and
+			       .EXECVE.ARGV == ["storm", "pause"])' \
+			2>/dev/null | wc -l ;;
+	execsnoop)
+		awk -v b="$STORM pause" '$1 == "storm" && index($0, b) { n++ }
+			END { print n + 0 }' "$OUT" ;;
+	*)	echo na ;;
+	esac
+}
+
 # CPU ticks the whole machine spent busy (not idle, not iowait); bash
 # builtins only, so that it starts no process.
 busy_ticks() {
@@ -427,6 +448,7 @@ procs_probe() {
 		printf '%s:%s ' "$(cat /proc/$p/comm 2>/dev/null)" \
 			"$(rss_kb "$p")"; done)"
 	stop_pid "$pp" TERM
+	put procs_delivered "$(count_procs)"
 	put procs_stop_ns "$(sed -n 's/^stop_ns=//p' "$out")"
 	[ -n "$OUT" ] && drain "$OUT" "$(file_size "$OUT")" 1 > /dev/null
 	put rss_after_procs_kb "$(rss_kb $CONSUMERS)"
@@ -506,6 +528,10 @@ start_auditd() {
 		fail_config "auditd -n -c $conf did not register" \
 			"$W/auditd.stderr"
 	AUDITD_PID=$apid
+	# What augenrules loads from Debian's /etc/audit/audit.rules
+	# before any rule: -b 8192, --backlog_wait_time 60000, -f 1.
+	timeout 30 auditctl -b 8192 --backlog_wait_time 60000 -f 1 \
+		> /dev/null
 	if [ "$1" = with_laurel ]; then
 		wait_for 30 pgrep -P "$apid" -x laurel > /dev/null ||
 			fail_config "laurel was not started by auditd" \
@@ -628,8 +654,6 @@ one_config() {
 		put consumers "none" ;;
 	laurel)
 		start_auditd with_laurel
-		timeout 30 auditctl -b 8192 --backlog_wait_time 60000 -f 1 \
-			> /dev/null
 		load_nswatch_rules
 		OUT="$W/laurel/audit.log"
 		KIND=laurel
@@ -908,9 +932,10 @@ report() {
 	echo
 	echo "| config | consumers | RSS idle MB | RSS after storms MB |" \
 		"RSS with $PROCS procs MB | $PROCS procs start s |" \
+		"their execs delivered |" \
 		"setns->line p50 us | p99 us | max us | matched |" \
 		"monitor-reported losses |"
-	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 	for c in "${CONFIG_LIST[@]}"; do
 		[ "$(get "$c" status)" = ok ] || continue
 		local losses="-"
@@ -929,6 +954,8 @@ report() {
 		    -v ra="$(get "$c" rss_after_storms_kb)" \
 		    -v rp="$(get "$c" rss_procs_kb)" \
 		    -v ps="$(get "$c" procs_start_ns)" \
+		    -v pd="$(get "$c" procs_delivered)" \
+		    -v pg="$(get "$c" procs_started)" \
 		    -v p50="$(get "$c" lat_p50_us)" \
 		    -v p99="$(get "$c" lat_p99_us)" \
 		    -v pmax="$(get "$c" lat_max_us)" \
@@ -936,21 +963,22 @@ report() {
 		    -v lg="$(get "$c" lat_generated)" \
 		    -v lo="$losses" 'BEGIN {
 			mb = cons == "none" ? "-" : ""
+			pdl = (pd == "" || pd == "na") ? "-" : pd "/" pg
 			printf "| %s | %s | %s | %s | %s | %.2f | %s | %s |" \
-			       " %s | %s | %s |\n", c, cons,
+			       " %s | %s | %s | %s |\n", c, cons,
 			       mb != "" ? mb : sprintf("%.1f", ri / 1024),
 			       mb != "" ? mb : sprintf("%.1f", ra / 1024),
 			       mb != "" ? mb : sprintf("%.1f", rp / 1024),
-			       ps / 1e9, p50 == "" ? "-" : p50,
+			       ps / 1e9, pdl, p50 == "" ? "-" : p50,
 			       p99 == "" ? "-" : p99, pmax == "" ? "-" : pmax,
 			       lg == "" ? "-" : lm "/" lg, lo
 		}'
 	done
 	echo
-	echo "Load average (1 min) at the start of each configuration:" \
-		"$(for c in "${CONFIG_LIST[@]}"; do
-			printf '%s %s; ' "$c" "$(get "$c" loadavg_start |
-				cut -d' ' -f1)"; done)"
+	echo "others %: share of the machine's CPU (both cores) used by" \
+		"processes other than the storm, the consumers and kauditd" \
+		"while the storm ran (median over the runs; '-' for runs" \
+		"under 0.5 s): noise from whatever else runs here."
 	for c in "${CONFIG_LIST[@]}"; do
 		if [ "$(get "$c" status)" != ok ] &&
 		   [ -s "$WORK/$c/failure.txt" ]; then
