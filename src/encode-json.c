@@ -540,7 +540,7 @@ static void jw_pod(struct jw *w, const struct nsw_process *p)
 }
 
 static void jw_process(struct jw *w, const struct encode_ctx *ctx,
-		       const struct nsw_process *p)
+		       const struct nsw_process *p, bool acting)
 {
 	const char *node = ctx->node_name ? ctx->node_name : "";
 
@@ -572,7 +572,10 @@ static void jw_process(struct jw *w, const struct encode_ctx *ctx,
 	else if (!p->ppid && (p->pid == 1 || p->pid == 2) && p->ktime)
 		/* init and kthreadd: Tetragon's kernel pseudo-process */
 		jw_exec_id(w, "parent_exec_id", node, 1, 0);
-	if (p->caps_known) {
+	/* capabilities describe the acting process; repeating them for
+	 * every ancestor only multiplies the line size (Tetragon writes
+	 * them only with --enable-process-cred) */
+	if (p->caps_known && (acting || ctx->ancestor_caps)) {
 		jw_key(w, "cap");
 		jw_obj(w);
 		jw_cap_list(w, "permitted", p->cap_permitted);
@@ -597,7 +600,7 @@ static void jw_parent_ancestors(struct jw *w, const struct encode_ctx *ctx,
 	if (!ancestors) {
 		if (ev->parent) {
 			jw_key(w, "parent");
-			jw_process(w, ctx, ev->parent);
+			jw_process(w, ctx, ev->parent, false);
 		}
 		return;
 	}
@@ -614,7 +617,7 @@ static void jw_parent_ancestors(struct jw *w, const struct encode_ctx *ctx,
 			jw_arr(w);
 			any = true;
 		}
-		jw_process(w, ctx, a);
+		jw_process(w, ctx, a, false);
 	}
 	if (any)
 		jw_arr_end(w);
@@ -828,7 +831,7 @@ int encode_json_event(struct strbuf *sb, const struct encode_ctx *ctx,
 	jw_key(&w, key);
 	jw_obj(&w);
 	jw_key(&w, "process");
-	jw_process(&w, ctx, ev->proc);
+	jw_process(&w, ctx, ev->proc, true);
 	jw_parent_ancestors(&w, ctx, ev, false);
 	switch (ev->type) {
 	case NSW_EV_EXEC:

@@ -19,6 +19,9 @@ struct encode_ctx {
 	/* Prefix of kprobe function names ("__x64_sys_", "__arm64_sys_");
 	 * NULL = the build architecture's (encode_syscall_prefix()). */
 	const char *syscall_prefix;
+	/* Also write `cap` for parent and ancestors (default: only for the
+	 * acting process). */
+	bool ancestor_caps;
 };
 
 /* Append one event as a single JSON line (with trailing '\n').
