@@ -90,6 +90,7 @@ struct nsw_bpf_hdr {
 #define NSW_BPF_EF_BIN_RELATIVE	(1u << 4)	/* relative name, cwd unknown */
 #define NSW_BPF_EF_CAPS		(1u << 5)	/* cap_* valid */
 #define NSW_BPF_EF_NS		(1u << 6)	/* ns[] valid */
+#define NSW_BPF_EF_KILLED	(1u << 7)	/* enforce_nsenter sent SIGKILL */
 
 /*
  * Successful execve/execveat (sched_process_exec).  data[] holds, packed
@@ -182,6 +183,16 @@ struct nsw_bpf_nscall {
  *               namespace is not the host's when the fd names a host
  *               namespace (nsfs inode, or any requested type of a pidfd
  *               task, equal to host_ns[slot])
+ *   enforce_nsenter
+ *               non-zero: at exec (sched_process_exec, the new image in
+ *               place, none of it run yet), SIGKILL a process whose mnt or
+ *               pid namespace is not the host's when the binary's last
+ *               path component or argv[0]'s is "nsenter", or argv[0]'s is
+ *               "busybox"/"toybox" and argv[1]'s is "nsenter"; the exec
+ *               record then carries NSW_BPF_EF_KILLED.  The optional BPF
+ *               LSM program (lsm/bprm_check_security, not autoloaded)
+ *               denies such an exec with EPERM by the file name alone when
+ *               user space can load it.
  *   host_ns[]   host namespace inodes by enum nsw_bpf_ns; 0 unknown
  */
 

@@ -14,8 +14,11 @@
  *   tracepoint/syscalls/...     the same four syscalls through the
  *                               per-syscall tracepoints: cheap for other
  *                               syscalls, needs tracefs, blind to ia32
- * User space loads exactly one of the two syscall sets (autoload); see
- * src/backend-bpf.c.
+ *   lsm/bprm_check_security     optional (not autoloaded): deny an
+ *                               exec of nsenter in a container with EPERM
+ *                               where BPF LSM programs can be loaded
+ * User space loads exactly one of the two syscall sets (autoload), and the
+ * LSM program only when asked to and able; see src/backend-bpf.c.
  */
 #include "vmlinux.h"
 
@@ -30,9 +33,11 @@ char LICENSE[] SEC("license") = "GPL";
 /* Knobs: see nswatch-events.h. */
 const volatile __u32 self_tgid = 0;
 const volatile __u32 enforce = 0;
+const volatile __u32 enforce_nsenter = 0;
 const volatile __u32 host_ns[NSW_BPF_NS_COUNT] = {};
 
 #define SIGKILL			9
+#define EPERM			1
 #define NSFS_MAGIC		0x6e736673
 #define PID_FS_MAGIC		0x50494446
 #define ANON_INODE_FS_MAGIC	0x09041934
@@ -122,6 +127,7 @@ _Static_assert(REC_BUF >= sizeof(struct nsw_bpf_exec) + OUT_SIZE, "REC_BUF");
 struct exec_scratch {
 	char rec[REC_BUF];
 	char cwd[NSW_BPF_PATH_MAX + NAME_MAX_B];
+	char arg[NAME_MAX_B];	/* argv[0], then argv[1] (enforce_nsenter) */
 };
 
 struct {
@@ -130,6 +136,18 @@ struct {
 	__type(key, __u32);
 	__type(value, struct exec_scratch);
 } exec_heap SEC(".maps");
+
+/* File name the LSM program checks (bprm->filename). */
+struct lsm_scratch {
+	char path[NSW_BPF_PATH_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct lsm_scratch);
+} lsm_heap SEC(".maps");
 
 /* Kernels before 6.18 keep the namespace type in ns_common->ops->type. */
 struct proc_ns_operations___old {
@@ -202,6 +220,38 @@ static __always_inline bool read_ns(struct task_struct *t, __u32 *ns)
 	}
 	return true;
 }
+
+/* A process outside the host's mnt or pid namespace: in a container. */
+static __always_inline bool ns_contained(const __u32 *ns)
+{
+	return (host_ns[NSW_BPF_NS_MNT] &&
+		ns[NSW_BPF_NS_MNT] != host_ns[NSW_BPF_NS_MNT]) ||
+	       (host_ns[NSW_BPF_NS_PID] &&
+		ns[NSW_BPF_NS_PID] != host_ns[NSW_BPF_NS_PID]);
+}
+
+/*
+ * Is the last path component of s[0, len) the name w (wlen bytes, a
+ * constant)?  s is a map-value buffer of mask + 1 bytes, mask + 1 a power
+ * of two.
+ */
+static __always_inline bool base_is(const char *s, __u32 len, __u32 mask,
+				    const char *w, __u32 wlen)
+{
+	__u32 i, off;
+
+	if (len < wlen || len > mask)
+		return false;
+	off = len - wlen;
+	if (off && s[MASKED(off - 1, mask)] != '/')
+		return false;
+	for (i = 0; i < wlen; i++)
+		if (s[MASKED(off + i, mask)] != w[i])
+			return false;
+	return true;
+}
+
+#define BASE_IS(s, len, mask, lit) base_is(s, len, mask, lit, sizeof(lit) - 1)
 
 static __always_inline void read_cgroup(struct task_struct *t,
 					struct nsw_bpf_hdr *h)
@@ -357,6 +407,42 @@ static __always_inline __u32 exec_syscall(struct linux_binprm *bprm,
 	return NSW_BPF_SC_EXECVE;
 }
 
+/*
+ * Knob enforce_nsenter: is this exec nsenter?  The binary's name (out[0,
+ * bin_len)), argv[0], or argv[1] after a busybox/toybox argv[0] (applets
+ * dispatch on the name's last component, as the verdict code does).
+ */
+static __always_inline bool exec_is_nsenter(struct exec_scratch *s,
+					    const char *out, __u32 bin_len,
+					    unsigned long arg_start,
+					    unsigned long arg_end)
+{
+	long n;
+
+	if (BASE_IS(out, bin_len, NSW_BPF_PATH_MAX - 1, "nsenter"))
+		return true;
+	if (arg_end <= arg_start)
+		return false;
+	n = bpf_probe_read_user_str(s->arg, sizeof(s->arg),
+				    (const void *)arg_start);
+	/* n == sizeof: cut, its last component unknown */
+	if (n <= 1 || n >= (long)sizeof(s->arg))
+		return false;
+	if (BASE_IS(s->arg, n - 1, NAME_MAX_B - 1, "nsenter"))
+		return true;
+	if (!BASE_IS(s->arg, n - 1, NAME_MAX_B - 1, "busybox") &&
+	    !BASE_IS(s->arg, n - 1, NAME_MAX_B - 1, "toybox"))
+		return false;
+	arg_start += n;
+	if (arg_end <= arg_start)
+		return false;
+	n = bpf_probe_read_user_str(s->arg, sizeof(s->arg),
+				    (const void *)arg_start);
+	if (n <= 1 || n >= (long)sizeof(s->arg))
+		return false;
+	return BASE_IS(s->arg, n - 1, NAME_MAX_B - 1, "nsenter");
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(nsw_exec, struct task_struct *task, pid_t old_pid,
 	     struct linux_binprm *bprm)
@@ -467,6 +553,14 @@ int BPF_PROG(nsw_exec, struct task_struct *task, pid_t old_pid,
 				      MASKED(cwd_len, NSW_BPF_PATH_MAX - 1),
 				      &s->cwd[MASKED(cwd_start, PATH_END)]);
 	}
+
+	/* nothing of the new image has run yet: a SIGKILL now is delivered
+	 * on the way back to user space */
+	if (enforce_nsenter && (rec->eflags & NSW_BPF_EF_NS) &&
+	    ns_contained(rec->ns) &&
+	    exec_is_nsenter(s, out, bin_len, arg_start, arg_end) &&
+	    !bpf_send_signal(SIGKILL))
+		rec->eflags |= NSW_BPF_EF_KILLED;
 
 	rec->binary_len = bin_len;
 	rec->args_len = args_len;
@@ -632,16 +726,12 @@ static __always_inline bool is_host_ns(__u32 slot, __u32 inum)
 /* Enforcement at setns entry (knob `enforce`, off by default). */
 static __always_inline void maybe_enforce(struct nsw_bpf_nscall *e)
 {
-	bool contained, hit = false;
+	bool hit = false;
 	__u32 m = e->target_ns_type;
 
 	if (!enforce || !(e->nflags & NSW_BPF_NF_BEFORE))
 		return;
-	contained = (host_ns[NSW_BPF_NS_MNT] &&
-		     e->ns_before[NSW_BPF_NS_MNT] != host_ns[NSW_BPF_NS_MNT]) ||
-		    (host_ns[NSW_BPF_NS_PID] &&
-		     e->ns_before[NSW_BPF_NS_PID] != host_ns[NSW_BPF_NS_PID]);
-	if (!contained)
+	if (!ns_contained(e->ns_before))
 		return;
 	if (e->target_kind == NSW_BPF_TGT_NSFS) {
 		hit = is_host_ns(ns_slot_of(m), e->target_ns_inum);
@@ -887,3 +977,38 @@ TP_PAIR(setns, NSW_BPF_SC_SETNS, ctx->args[1])
 TP_PAIR(unshare, NSW_BPF_SC_UNSHARE, 0)
 TP_PAIR(clone, NSW_BPF_SC_CLONE, 0)
 TP_PAIR(clone3, NSW_BPF_SC_CLONE3, ctx->args[1])
+
+/* --- BPF LSM (optional; knob enforce_nsenter) ----------------------- */
+
+/*
+ * Deny an exec of nsenter by a process in a container before it happens.
+ * Only the file name is known here (the new argv lives in the new mm), so
+ * `busybox nsenter` passes and is killed by nsw_exec instead.  Not
+ * autoloaded ("?"): user space turns it on when enforce_nsenter is set
+ * and falls back to nsw_exec's SIGKILL when the kernel refuses it.
+ */
+SEC("?lsm/bprm_check_security")
+int BPF_PROG(nsw_lsm_bprm, struct linux_binprm *bprm, int ret)
+{
+	__u32 ns[NSW_BPF_NS_COUNT] = {};
+	struct task_struct *t;
+	struct lsm_scratch *s;
+	__u32 zero = 0;
+	long n;
+
+	if (ret || !enforce_nsenter)
+		return ret;
+	t = (struct task_struct *)bpf_get_current_task();
+	if (!read_ns(t, ns) || !ns_contained(ns))
+		return 0;
+	s = bpf_map_lookup_elem(&lsm_heap, &zero);
+	if (!s)
+		return 0;
+	n = bpf_probe_read_kernel_str(s->path, sizeof(s->path),
+				      BPF_CORE_READ(bprm, filename));
+	if (n <= 1)
+		return 0;
+	if (BASE_IS(s->path, n - 1, NSW_BPF_PATH_MAX - 1, "nsenter"))
+		return -EPERM;
+	return 0;
+}

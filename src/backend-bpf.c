@@ -14,10 +14,18 @@
  *               nearly free for other syscalls (+10 ns), needs tracefs,
  *               and the kernel does not trace compat syscalls there
  *   auto        raw, else tracepoint (default)
+ *
+ * Enforcement knobs (o->enforce, o->enforce_nsenter) are set in .rodata
+ * before load.  For enforce_nsenter the optional BPF LSM program
+ * (lsm/bprm_check_security: exec of nsenter in a container fails with
+ * EPERM) is tried first; where the kernel refuses it, the exec hook's
+ * SIGKILL is the enforcement and the log says so once.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +44,7 @@
 #include "pipeline.h"
 
 #define DEFAULT_BTF	"/sys/kernel/btf/vmlinux"
+#define LSM_LIST	"/sys/kernel/security/lsm"
 #define POLL_MS		200
 
 enum hooks { HOOKS_RAW, HOOKS_TRACEPOINT, HOOKS_COUNT };
@@ -113,12 +122,13 @@ static void reason(char *why, size_t whylen, const char *what, int err)
 }
 
 /*
- * Open the object and load one hook set.  host is NULL for a probe (the
- * knobs keep their defaults: nothing filtered, no enforcement).
+ * Open the object and load one hook set, with the LSM program when lsm is
+ * true.  host is NULL for a probe (the knobs keep their defaults: nothing
+ * filtered, no enforcement).
  */
 static int open_load(const struct nsw_options *o, enum hooks h,
-		     const struct nsw_ns_set *host, struct nswatch_bpf **out,
-		     char *why, size_t whylen)
+		     const struct nsw_ns_set *host, bool lsm,
+		     struct nswatch_bpf **out, char *why, size_t whylen)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = btf_custom(o));
 	struct nswatch_bpf *skel;
@@ -136,14 +146,16 @@ static int open_load(const struct nsw_options *o, enum hooks h,
 	if (host) {
 		skel->rodata->self_tgid = (__u32)getpid();
 		skel->rodata->enforce = o->enforce ? 1 : 0;
+		skel->rodata->enforce_nsenter = o->enforce_nsenter ? 1 : 0;
+		bpf_program__set_autoload(skel->progs.nsw_lsm_bprm, lsm);
 		for (i = 0; i < NSW_NS_COUNT; i++)
 			skel->rodata->host_ns[i] = host->inum[i];
 	}
 	r = nswatch_bpf__load(skel);
 	if (r) {
 		r = r < 0 ? r : -EINVAL;
-		snprintf(what, sizeof(what), "cannot load BPF programs (%s hooks)",
-			 hooks_name(h));
+		snprintf(what, sizeof(what), "cannot load BPF programs (%s "
+			 "hooks%s)", hooks_name(h), lsm ? ", BPF LSM" : "");
 		reason(why, whylen, what, r);
 		nswatch_bpf__destroy(skel);
 		return r;
@@ -172,7 +184,8 @@ static int bpf_probe(const struct nsw_options *o, char *why, size_t whylen)
 	}
 	bpf_libbpf_log_init();
 	for (h = h_first; h <= h_last; h++) {
-		r = open_load(o, h, NULL, &skel, h == h_first ? first : why,
+		r = open_load(o, h, NULL, false, &skel,
+			      h == h_first ? first : why,
 			      h == h_first ? sizeof(first) : whylen);
 		if (r == 0)
 			break;
@@ -289,12 +302,12 @@ static void backend_free(struct backend *b)
 }
 
 static int try_hooks(struct backend *b, const struct nsw_options *o,
-		     enum hooks h, const struct nsw_ns_set *host, char *why,
-		     size_t whylen)
+		     enum hooks h, const struct nsw_ns_set *host, bool lsm,
+		     char *why, size_t whylen)
 {
 	int r;
 
-	r = open_load(o, h, host, &b->skel, why, whylen);
+	r = open_load(o, h, host, lsm, &b->skel, why, whylen);
 	if (r < 0)
 		return r;
 	bpf_libbpf_log_reset();
@@ -323,13 +336,74 @@ err_destroy:
 	return r;
 }
 
+/*
+ * Whether BPF LSM programs can take effect: an LSM program loads and
+ * attaches even when "bpf" is not among the active LSMs, and then never
+ * runs.  false with the reason when the list says so; true when it lists
+ * bpf or cannot be read (securityfs not mounted: loading will tell).
+ */
+static bool lsm_listed(char *why, size_t whylen)
+{
+	char buf[512], *tok, *save = NULL;
+	ssize_t n;
+	int fd;
+
+	fd = open(LSM_LIST, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return true;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	snprintf(why, whylen, "\"bpf\" is not in the active LSMs: %.200s",
+		 buf);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save))
+		if (!strcmp(tok, "bpf"))
+			return true;
+	return false;
+}
+
+/*
+ * Load and attach hook set h; with enforce_nsenter, first together with
+ * the LSM program.  *lsm says whether it is in (on entry: whether to try
+ * it); when only the set without it works, lsm_why gets the reason.
+ */
+static int try_enforce(struct backend *b, const struct nsw_options *o,
+		       enum hooks h, const struct nsw_ns_set *host, bool *lsm,
+		       char *lsm_why, size_t lsm_whylen, char *why,
+		       size_t whylen)
+{
+	char why_lsm[192] = "";
+	int r, r_lsm;
+
+	if (!*lsm)
+		return try_hooks(b, o, h, host, false, why, whylen);
+	r_lsm = try_hooks(b, o, h, host, true, why_lsm, sizeof(why_lsm));
+	if (r_lsm == 0)
+		return 0;
+	r = try_hooks(b, o, h, host, false, why, whylen);
+	if (r == 0) {
+		/* the hooks are fine: the LSM program was the problem */
+		log_debug("BPF LSM program: %s", why_lsm);
+		snprintf(lsm_why, lsm_whylen, "lsm/bprm_check_security: %s",
+			 strerror(-r_lsm));
+		*lsm = false;
+	}
+	return r;
+}
+
 static int bpf_start(struct backend **out, const struct nsw_options *o,
 		     struct pipeline *p, char *why, size_t whylen)
 {
 	char why_h[HOOKS_COUNT][192] = { "", "" };
+	char lsm_why[256] = "";
 	enum hooks h, h_first, h_last;
 	struct host_ns host;
 	struct backend *b;
+	bool lsm = o->enforce_nsenter;
 	int r;
 
 	*out = NULL;
@@ -338,7 +412,7 @@ static int bpf_start(struct backend **out, const struct nsw_options *o,
 		return r;
 	memset(&host, 0, sizeof(host));
 	r = nsinfo_host(o->procfs, &host);
-	if (r < 0 && o->enforce) {
+	if (r < 0 && (o->enforce || o->enforce_nsenter)) {
 		snprintf(why, whylen, "enforcement needs the host namespace "
 			 "inodes: %s", strerror(-r));
 		return r;
@@ -365,8 +439,11 @@ static int bpf_start(struct backend **out, const struct nsw_options *o,
 		goto err;
 	}
 	bpf_libbpf_log_init();
+	if (lsm && !lsm_listed(lsm_why, sizeof(lsm_why)))
+		lsm = false;
 	for (h = h_first; h <= h_last; h++) {
-		r = try_hooks(b, o, h, &host.ns, why_h[h], sizeof(why_h[h]));
+		r = try_enforce(b, o, h, &host.ns, &lsm, lsm_why,
+				sizeof(lsm_why), why_h[h], sizeof(why_h[h]));
 		if (r == 0)
 			break;
 		log_debug("eBPF %s hooks unusable: %s", hooks_name(h),
@@ -383,6 +460,13 @@ static int bpf_start(struct backend **out, const struct nsw_options *o,
 	log_info("eBPF backend: %s hooks attached%s", hooks_name(b->hooks),
 		 o->enforce ? ", enforcing (SIGKILL on setns to the host)" :
 			      "");
+	if (o->enforce_nsenter && lsm)
+		log_info("BPF LSM loaded: exec of nsenter in containers is "
+			 "denied (EPERM); nsenter as a busybox/toybox argument "
+			 "is killed at exec");
+	else if (o->enforce_nsenter)
+		log_warn("BPF LSM unavailable (%s): nsenter in containers is "
+			 "killed at exec instead of denied", lsm_why);
 	*out = b;
 	return 0;
 

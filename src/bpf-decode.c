@@ -137,6 +137,8 @@ static int decode_exec(const unsigned char *data, size_t len,
 		raw->ns_after_known = true;
 		set_ns(&raw->ns_after, e.ns);
 	}
+	/* enforce_nsenter: SIGKILL sent before the new image ran */
+	raw->killed = e.eflags & NSW_BPF_EF_KILLED;
 	return 0;
 }
 

@@ -73,11 +73,15 @@ static int start_backend(struct nsw_options *o, struct output *out,
 	}
 	log_info("backend: %s", why);
 	for (;;) {
-		if (o->enforce && !strcmp((*ops)->name, "audit")) {
-			log_err("--enforce needs the eBPF backend: the audit "
-				"subsystem reports a setns only after it has "
+		if ((o->enforce || o->enforce_nsenter) &&
+		    !strcmp((*ops)->name, "audit")) {
+			log_err("%s needs the eBPF backend: the audit "
+				"subsystem reports a %s only after it has "
 				"returned, so a kill would always come too "
-				"late to be a guarantee");
+				"late to be a guarantee",
+				o->enforce ? "--enforce" :
+				"action=kill on nsenter-in-container",
+				o->enforce ? "setns" : "exec");
 			return -ENOTSUP;
 		}
 		*pp = pipeline_new(o, (*ops)->name, true, out);
@@ -199,8 +203,13 @@ int cmd_monitor(int argc, char **argv)
 
 	if (cli_load_policy(&o, &pol, "monitor") < 0)
 		return NSW_EXIT_USAGE;
-	if (pol.rules[NSW_RULE_SETNS_ESCAPE_TO_HOST].action == POLICY_ACTION_KILL)
+	/* action=kill of an enabled rule is enforced in the kernel (eBPF) */
+	if (pol.rules[NSW_RULE_SETNS_ESCAPE_TO_HOST].enabled &&
+	    pol.rules[NSW_RULE_SETNS_ESCAPE_TO_HOST].action == POLICY_ACTION_KILL)
 		o.enforce = true;
+	if (pol.rules[NSW_RULE_NSENTER_IN_CONTAINER].enabled &&
+	    pol.rules[NSW_RULE_NSENTER_IN_CONTAINER].action == POLICY_ACTION_KILL)
+		o.enforce_nsenter = true;
 	out = output_open(o.output_path);
 	if (!out) {
 		policy_free(&pol);

@@ -34,6 +34,8 @@ struct nsw_options {
 	bool exec_rules;		/* install execve rules (audit) */
 	enum nsw_exec_rules exec_rules_mode; /* which ones; default ALL */
 	bool enforce;
+	bool enforce_nsenter;		/* eBPF: nsenter exec in a container
+					 * is denied (BPF LSM) or killed */
 	unsigned int stats_interval;	/* seconds, 0 = only at exit */
 	/* filters */
 	const char *f_pod;

@@ -564,6 +564,10 @@ static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
 
 	event_init(p, &ev, NSW_EV_EXEC, pr, wall);
 	ev.syscall = r->syscall ? r->syscall : NSW_SC_EXECVE;
+	/* killed in the kernel at exec (enforce_nsenter); the action fields
+	 * are kprobe-only, an exec event says so in nswatch.enforced */
+	if (r->killed)
+		ev.enforced = "sigkill";
 	family(p, &ev, anc);
 	verdict_alerts_exec(&ev, p->host_known ? &p->host.ns : NULL,
 			    effective_argv0(r, argv0, sizeof(argv0)),

@@ -209,6 +209,7 @@ static void test_exec(void)
 	ok(raw.success_known && raw.success && raw.ret_known && raw.ret == 0,
 	   "exec: success");
 	ok(!raw.ns_before_known, "exec: no ns_before");
+	ok(!raw.killed, "exec: not killed without the flag");
 
 	/* each prefix of a valid record is rejected */
 	for (i = 0, j = 0; i < len; i++) {
@@ -258,6 +259,15 @@ static void test_exec(void)
 	set_exec_field(buf, offsetof(struct nsw_bpf_exec, syscall), &v32, 4);
 	is_int(bpf_decode(buf, len, &raw), -EINVAL,
 	       "exec: a non-exec syscall is garbage");
+	free(buf);
+
+	/* enforce_nsenter killed it at exec: still a successful exec */
+	buf = make_exec("/bin/nsenter", "nsenter\0--version", 18, "/",
+			NSW_BPF_EF_NS | NSW_BPF_EF_KILLED, &len);
+	is_int(bpf_decode(buf, len, &raw), 0, "exec: killed record");
+	ok(raw.killed, "exec: killed flag");
+	ok(raw.success_known && raw.success, "exec: killed exec did succeed");
+	ok(bytes_is(&raw.argv[1], "--version"), "exec: killed: argv kept");
 	free(buf);
 
 	/* truncated argv: last argument cut, flag set by the kernel */

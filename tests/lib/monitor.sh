@@ -11,6 +11,9 @@
 #
 # CONFIG is one of
 #   bpf              --backend=bpf
+#   bpf-enforce      --backend=bpf --enforce (SIGKILL on setns to the host)
+#   bpf-policy       --backend=bpf --policy "$MON_POLICY" (caller sets
+#                    MON_POLICY to a policy file, e.g. with action=kill)
 #   audit-netlink    --backend=audit --audit-source=netlink (no auditd)
 #   audit-multicast  --backend=audit --audit-source=multicast beside a real
 #                    auditd started here (and stopped by mon_stop)
@@ -56,7 +59,7 @@ _mon_auditd_start() {
 
 mon_config_ok() {
 	case $1 in
-	bpf)
+	bpf|bpf-enforce|bpf-policy)
 		[ -r /sys/kernel/btf/vmlinux ] || { echo "no BTF"; return 1; }
 		"$NSWATCH" probe --backend=bpf >/dev/null 2>&1 ||
 			{ echo "eBPF backend unusable: $("$NSWATCH" probe --backend=bpf 2>&1 | tail -n 1)"; return 1; }
@@ -84,6 +87,8 @@ mon_start() {
 	rm -f "$out" "$ready"
 	case $cfg in
 	bpf) args=(--backend=bpf) ;;
+	bpf-enforce) args=(--backend=bpf --enforce) ;;
+	bpf-policy) args=(--backend=bpf --policy "$MON_POLICY") ;;
 	audit-netlink) args=(--backend=audit --audit-source=netlink) ;;
 	audit-multicast)
 		_mon_auditd_start || { echo "cannot start auditd" >&2; return 1; }
