@@ -29,6 +29,15 @@
 
 #define MAX_ANCESTORS 64
 #define MAX_PENDING 4096
+#define CGID_SLOTS 4096
+
+struct cgid_slot {
+	uint64_t id;		/* 0: empty */
+	struct nsw_container *ctr;	/* NULL: host */
+};
+
+struct pipeline;
+static void cgid_clear(struct pipeline *p);
 #define PENDING_MS 1000
 
 /*
@@ -64,6 +73,8 @@ struct pipeline {
 	struct pending_ns *pending;	/* oldest first */
 	struct pending_ns **pending_tail;
 	size_t n_pending;
+	struct cgid_slot cgid[CGID_SLOTS];
+	size_t n_cgid;
 	uint64_t next_stats;	/* monotonic s */
 	uint64_t next_sweep;
 };
@@ -110,6 +121,7 @@ void pipeline_free(struct pipeline *p)
 	if (!p)
 		return;
 	pipeline_flush(p);
+	cgid_clear(p);
 	proc_cache_free(p->pc);
 	container_cache_free(p->cc);
 	strbuf_release(&p->sb);
@@ -144,6 +156,102 @@ static struct nsw_container *container_for(struct pipeline *p,
 	    nsinfo_read_pid(p->opts.procfs, c->init_pid, &c->init_ns) == 0)
 		c->has_ns = true;
 	return c;
+}
+
+/*
+ * cgroup id -> container, so that a process whose facts all came from the
+ * kernel costs one /proc read per cgroup, not one per exec.  Entries hold
+ * a container reference; a full table is simply cleared.
+ */
+
+static struct cgid_slot *cgid_find(struct pipeline *p, uint64_t id, bool *hit)
+{
+	size_t i, n;
+
+	for (n = 0, i = (id * 0x9e3779b97f4a7c15ull) % CGID_SLOTS;
+	     n < CGID_SLOTS; n++, i = (i + 1) % CGID_SLOTS) {
+		if (p->cgid[i].id == id) {
+			*hit = true;
+			return &p->cgid[i];
+		}
+		if (!p->cgid[i].id) {
+			*hit = false;
+			return &p->cgid[i];
+		}
+	}
+	return NULL;
+}
+
+static void cgid_clear(struct pipeline *p)
+{
+	size_t i;
+
+	for (i = 0; i < CGID_SLOTS; i++) {
+		if (p->cgid[i].ctr)
+			container_put(p->cgid[i].ctr);
+		p->cgid[i].id = 0;
+		p->cgid[i].ctr = NULL;
+	}
+	p->n_cgid = 0;
+}
+
+static struct nsw_container *container_for(struct pipeline *p,
+					   const struct cgroup_attr *cg);
+
+/* Referenced container of the cgroup `id` (pid is a member, for the first
+ * lookup), or NULL for host cgroups. */
+static struct nsw_container *container_by_cgid(struct pipeline *p, uint64_t id,
+					       uint32_t pid, bool *gone)
+{
+	struct cgroup_attr cg;
+	struct cgid_slot *slot;
+	struct nsw_container *c;
+	size_t len;
+	char *text;
+	bool hit = false;
+
+	*gone = false;
+	slot = cgid_find(p, id, &hit);
+	if (hit) {
+		if (slot->ctr)
+			container_get(slot->ctr);
+		return slot->ctr;
+	}
+	text = procfs_read_file(p->opts.procfs, pid, "cgroup", &len);
+	if (!text) {
+		*gone = true;	/* not cached: a later member decides */
+		return NULL;
+	}
+	if (container_parse_cgroup(text, len, &cg) < 0)
+		cg.kind = CGROUP_HOST;
+	free(text);
+	c = container_for(p, &cg);
+	if (p->n_cgid >= CGID_SLOTS / 2) {
+		cgid_clear(p);
+		slot = cgid_find(p, id, &hit);
+	}
+	if (slot) {
+		slot->id = id;
+		slot->ctr = c;
+		if (c)
+			container_get(c);
+		p->n_cgid++;
+	}
+	return c;
+}
+
+/* The pid inside the container's pid namespace (last NSpid field). */
+static uint32_t container_pid_of(struct pipeline *p, uint32_t pid)
+{
+	struct procfs_status st;
+	size_t len;
+	char *text = procfs_read_file(p->opts.procfs, pid, "status", &len);
+	uint32_t v = 0;
+
+	if (text && procfs_parse_status(text, len, &st) == 0)
+		v = st.nspid_inner;
+	free(text);
+	return v;
 }
 
 /* Load a live process from /proc into the cache.  NULL when gone. */
@@ -469,7 +577,7 @@ static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
 	const struct nsw_process *anc[MAX_ANCESTORS];
 	struct nsw_process np, live, *prev, *pr;
 	struct cgroup_attr cg;
-	bool have_live = false;
+	bool have_live = false, complete;
 	uint64_t ktime, wall;
 	char argv0[256];
 	struct nsw_event ev;
@@ -479,7 +587,12 @@ static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
 	times_of(p, r, &ktime, &wall);
 	prev = proc_cache_lookup(p->pc, r->pid);
 	memset(&cg, 0, sizeof(cg));
-	if (p->live &&
+	/* the eBPF backend captures everything in the kernel: /proc is then
+	 * only needed for the container, once per cgroup */
+	complete = r->binary.p && !is_indirect_path(&r->binary) &&
+		   r->argc > 0 && r->cwd.p && r->caps_known &&
+		   r->ns_after_known && r->creds_known && r->cgroup_id;
+	if (p->live && !complete &&
 	    procfs_read_process(p->opts.procfs, r->pid, &live, &cg) == 0)
 		have_live = true;
 
@@ -541,7 +654,23 @@ static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
 	}
 	np.container_pid = have_live ? live.container_pid :
 			   prev ? prev->container_pid : 0;
-	if (have_live && cg.kind != CGROUP_HOST)
+	if (complete && p->live) {
+		bool gone;
+
+		np.ctr = container_by_cgid(p, r->cgroup_id, r->pid, &gone);
+		if (np.ctr) {
+			np.container_pid = container_pid_of(p, r->pid);
+		} else if (gone) {
+			/* exited already: it was where it came from */
+			struct nsw_process *from = prev ? prev :
+				np.ppid ? lookup(p, np.ppid) : NULL;
+
+			if (from && from->ctr) {
+				np.ctr = from->ctr;
+				container_get(np.ctr);
+			}
+		}
+	} else if (have_live && cg.kind != CGROUP_HOST)
 		np.ctr = container_for(p, &cg);
 	else if (!have_live && prev && prev->ctr) {
 		np.ctr = prev->ctr;
