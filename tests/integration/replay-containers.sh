@@ -19,7 +19,8 @@
 #        container_process true; replay has no pod, no docker and
 #        container_process false;
 #      - what needs /proc or the container: live's process namespaces
-#        (process.ns), ns_change and alerts (container rules); replay has
+#        (process.ns; absent when the process was gone before nswatch
+#        read /proc), ns_change and alerts (container rules); replay has
 #        none of them, and its verdict is the live verdict or "unknown"
 #        (escape_to_host and enter_container need the namespaces);
 #      - capabilities of an exec whose log has no BPRM_FCAPS record (the
@@ -233,8 +234,7 @@ while read -r name pid ctr pod target result kids; do
 	# /proc and container-dependent analysis
 	jq -e -s "$JQLIB"'
 		all(.[]; .[0] as $l | .[1] as $r
-		    | ($l | body.process.ns | type) == "object"
-		      and ($r | body.process.ns) == null
+		    | ($r | body.process.ns) == null
 		      and $r.nswatch.ns_change == null
 		      and ($r.nswatch.alerts // []) == []
 		      and (if $l.process_kprobe then
