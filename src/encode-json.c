@@ -151,27 +151,60 @@ static void jw_num(struct jw *w, const char *num, int n)
 		jw_check(w, -EOVERFLOW);
 }
 
+/* Decimal digits of v into buf (at least 20 bytes); returns the length.
+ * printf is the encoder's hottest path otherwise. */
+static int fmt_u64(char *buf, uint64_t v)
+{
+	char tmp[20];
+	int n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	return n;
+}
+
+/* v as exactly `width` digits, zero padded. */
+static void fmt_fixed(char *buf, uint32_t v, int width)
+{
+	while (width-- > 0) {
+		buf[width] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 static void jw_u32(struct jw *w, uint32_t v)
 {
-	char num[16];
+	char num[24];
 
-	jw_num(w, num, snprintf(num, sizeof(num), "%u", v));
+	jw_num(w, num, fmt_u64(num, v));
 }
 
 static void jw_i32(struct jw *w, int32_t v)
 {
-	char num[16];
+	char num[24];
 
-	jw_num(w, num, snprintf(num, sizeof(num), "%d", v));
+	if (v < 0) {
+		num[0] = '-';
+		jw_num(w, num, 1 + fmt_u64(num + 1, (uint64_t)-(int64_t)v));
+	} else {
+		jw_num(w, num, fmt_u64(num, (uint64_t)v));
+	}
 }
 
 /* 64-bit integers are strings in protojson. */
 static void jw_u64(struct jw *w, uint64_t v)
 {
 	char num[32];
+	int n;
 
-	jw_num(w, num, snprintf(num, sizeof(num), "\"%llu\"",
-				(unsigned long long)v));
+	num[0] = '"';
+	n = 1 + fmt_u64(num + 1, v);
+	num[n++] = '"';
+	jw_num(w, num, n);
 }
 
 static void jw_bool(struct jw *w, bool v)
@@ -249,10 +282,10 @@ int encode_exec_id(char *buf, size_t len, const char *node, uint64_t ktime,
 	int n;
 
 	node = node ? node : "";
-	n = snprintf(tail, sizeof(tail), ":%llu:%u", (unsigned long long)ktime,
-		     pid);
-	if (n < 0 || (size_t)n >= sizeof(tail))
-		return -ENOSPC;
+	tail[0] = ':';
+	n = 1 + fmt_u64(tail + 1, ktime);
+	tail[n++] = ':';
+	n += fmt_u64(tail + n, pid);
 	return base64_std2(buf, len, node, strlen(node), tail, (size_t)n);
 }
 
@@ -261,25 +294,38 @@ int encode_time(char *buf, size_t len, uint64_t wall_ns)
 	time_t sec = (time_t)(wall_ns / 1000000000ull);
 	uint32_t ns = (uint32_t)(wall_ns % 1000000000ull);
 	struct tm tm;
-	char frac[11] = "";
-	int n;
+	char out[40];
+	int n, digits;
 
-	if (!gmtime_r(&sec, &tm))
+	if (!gmtime_r(&sec, &tm) || tm.tm_year + 1900 > 9999 ||
+	    tm.tm_year + 1900 < 0)
 		return -EOVERFLOW;
+	/* YYYY-MM-DDTHH:MM:SS */
+	fmt_fixed(out, (uint32_t)(tm.tm_year + 1900), 4);
+	out[4] = '-';
+	fmt_fixed(out + 5, (uint32_t)tm.tm_mon + 1, 2);
+	out[7] = '-';
+	fmt_fixed(out + 8, (uint32_t)tm.tm_mday, 2);
+	out[10] = 'T';
+	fmt_fixed(out + 11, (uint32_t)tm.tm_hour, 2);
+	out[13] = ':';
+	fmt_fixed(out + 14, (uint32_t)tm.tm_min, 2);
+	out[16] = ':';
+	fmt_fixed(out + 17, (uint32_t)tm.tm_sec, 2);
+	n = 19;
 	/* protojson: drop groups of three trailing zeros, keep 0/3/6/9. */
-	if (ns == 0)
-		frac[0] = '\0';
-	else if (ns % 1000000 == 0)
-		snprintf(frac, sizeof(frac), ".%03u", ns / 1000000);
-	else if (ns % 1000 == 0)
-		snprintf(frac, sizeof(frac), ".%06u", ns / 1000);
-	else
-		snprintf(frac, sizeof(frac), ".%09u", ns);
-	n = snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%sZ",
-		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		     tm.tm_min, tm.tm_sec, frac);
-	if (n < 0 || (size_t)n >= len)
+	digits = ns == 0 ? 0 : ns % 1000000 == 0 ? 3 : ns % 1000 == 0 ? 6 : 9;
+	if (digits) {
+		out[n++] = '.';
+		fmt_fixed(out + n, digits == 3 ? ns / 1000000 :
+			  digits == 6 ? ns / 1000 : ns, digits);
+		n += digits;
+	}
+	out[n++] = 'Z';
+	if ((size_t)n >= len)
 		return -ENOSPC;
+	memcpy(buf, out, (size_t)n);
+	buf[n] = '\0';
 	return 0;
 }
 
