@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck disable=SC2016,SC2034,SC2154  # jq programs in single quotes; MON_POLICY is read by monitor.sh; trap variable
 #
 # Enforcement end to end with real runc containers (tests/lib/*.sh), eBPF
 # backend:
