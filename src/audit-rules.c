@@ -36,6 +36,9 @@ static const struct {
 	{ AUDIT_GRP_CLONE, "clone", "a0&" AUDIT_RULES_CLONE_MASK, M_ANY },
 	{ AUDIT_GRP_CLONE3, "clone3", NULL, M_ANY },
 	{ AUDIT_GRP_EXEC, "execve,execveat", NULL, M_ALL },
+	/* process exits: process_exit events and a process cache that
+	 * forgets the dead (one record per exit, like exec's volume) */
+	{ AUDIT_GRP_EXEC, "exit_group", NULL, M_ALL },
 	/* auid -1 is "unset"; spelled -1 because audit 2.8's auditctl may
 	 * not know the word */
 	{ AUDIT_GRP_EXEC, "execve,execveat", "auid=-1", M_CTR },

@@ -33,7 +33,7 @@ else
 	diag "$(diff -u "$RULES" "$AL_DIR/printed.rules")"
 fi
 n_all=$(grep -c '^-a ' "$RULES")
-is "$n_all" 8 "default rule set: setns/unshare, clone, clone3, exec for b64 and b32"
+is "$n_all" 10 "default rule set: setns/unshare, clone, clone3, exec, exit_group for b64 and b32"
 is "$(grep -c -- '-F key=nswatch$' "$RULES")" "$n_all" "every rule carries key=nswatch"
 is "$(grep -c '^-a .*auid!=' "$RULES")" 0 "no auid!= filter (it would drop container processes)"
 grep -q -- '-S clone -F a0&0x7E020080' "$RULES"
