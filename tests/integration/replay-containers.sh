@@ -122,10 +122,50 @@ def pathdiff($a; $b): [$a | paths] as $pa | [$b | paths] as $pb
 	| if . == [] then ["(equal?)"] else . end;
 '
 
-# pairs LIVEFILE REPLAYFILE: [live, replay] per line (same length)
-pairs() {
-	jq -n -c --slurpfile l "$1" --slurpfile r "$2" \
-		'range(0; $l | length) as $i | [$l[$i], $r[$i]]'
+# match LIVEFILE REPLAYFILE: pair each replay event with the first unused
+# live event of the same identity (the view without binary/arguments);
+# prints {unmatched, pairs: [[live, replay, held]...], bad: [...]} where a
+# pair is bad when live wrote it after an event that happened after it
+# ("late") or with another image, and held when bad in the known way: a
+# namespace call live held (process gone: verdict unknown) and wrote after
+# that process's next exec, possibly with that exec's image.
+match() {
+	jq -n -c --slurpfile l "$1" --slurpfile r "$2" "$JQLIB"'
+	def ident: view | del(.[2], .[3]);
+	def image: [body.process.binary, body.process.arguments];
+	($l | map(ident)) as $li
+	| (reduce range(0; $r | length) as $j ({used: {}, m: []};
+		. as $s
+		| ($r[$j] | ident) as $id
+		| ([range(0; $li | length)
+		    | select($li[.] == $id and ($s.used[tostring] | not))]
+		   | .[0]) as $i
+		| if $i == null then .m += [[null, $j]]
+		  else .used[$i | tostring] = true | .m += [[$i, $j]] end)
+	   | .m) as $m
+	| [$m[] | select(.[0] != null)] as $mm
+	| [$mm[] | . as [$i, $j]
+	   | select(any($mm[]; .[1] > $j and .[0] < $i)
+		    or ($l[$i] | image) != ($r[$j] | image))
+	   | {i: $i, j: $j, late: any($mm[]; .[1] > $j and .[0] < $i),
+	      known: ($l[$i].process_kprobe != null
+		      and $l[$i].nswatch.verdict == "unknown"
+		      and (($l[$i] | image) == ($r[$j] | image)
+			   or any($mm[]; .[1] > $j and .[0] < $i
+				  and $l[.[0]].process_exec != null
+				  and ($l[.[0]] | image) == ($l[$i] | image))))}]
+	  as $bad
+	| {unmatched: (($m | map(select(.[0] == null)) | length)
+		       + ($l | length) - ($mm | length)),
+	   bad: $bad,
+	   pairs: [$mm[] | . as [$i, $j]
+		   | [$l[$i], $r[$j], any($bad[]; .i == $i)]]}'
+}
+
+# todo DESCRIPTION REASON: a TAP failure expected for a known reason
+todo() {
+	NSW_TAP_N=$((NSW_TAP_N + 1))
+	echo "not ok $NSW_TAP_N - $1 # TODO $2"
 }
 
 all_pids=
@@ -164,23 +204,33 @@ while read -r name pid ctr pod target result kids; do
 	# 1. syscall-level sequence
 	jq -c "$JQLIB view" "$WORK/$name.live" >"$WORK/$name.live.view"
 	jq -c "$JQLIB view" "$WORK/$name.replay" >"$WORK/$name.replay.view"
+	match "$WORK/$name.live" "$WORK/$name.replay" >"$WORK/$name.match"
+	jq -c '.pairs[]' "$WORK/$name.match" >"$WORK/$name.pairs"
+	desc="$name: replay gives the same $n syscall-level events"
 	if diff -u "$WORK/$name.live.view" "$WORK/$name.replay.view" \
 		>"$WORK/$name.diff"; then
-		ok 0 "$name: replay gives the same $n syscall-level events"
-	else
-		ok 1 "$name: replay gives the same $n syscall-level events"
+		ok 0 "$desc"
+	elif jq -e '.unmatched == 0 and (.bad | length) > 0 and
+		    all(.bad[]; .known)' "$WORK/$name.match" >/dev/null; then
+		# the same calls; live wrote held ones late (pipeline)
+		todo "$desc" "live writes a held setns (process gone, verdict unknown) after the process's next exec, with that exec's image"
 		diag "$(head -n 30 "$WORK/$name.diff")"
-		continue	# the pairwise checks need aligned events
+	else
+		ok 1 "$desc"
+		diag "$(head -n 30 "$WORK/$name.diff")"
+		continue	# the pairwise checks need matched events
 	fi
-
-	pairs "$WORK/$name.live" "$WORK/$name.replay" >"$WORK/$name.pairs"
 
 	# 2. nothing else differs (the capabilities of an exec only when
 	# the replay has them: see below)
 	other=$(jq -c "$JQLIB"'
-		(if (.[1] | body.process.cap) == null then
+		.[2] as $held
+		| .[0:2]
+		| (if (.[1] | body.process.cap) == null then
 			map(kind as $k | .[$k].process |= del(.cap))
-		 else . end) as $p
+		   else . end)
+		| (if $held then map(kind as $k | .[$k].process |= {pid})
+		   else . end) as $p
 		| ($p[0] | core) as $l | ($p[1] | core) as $r
 		| select($l != $r) | [(.[0] | body.process.pid), pathdiff($l; $r)]' \
 		"$WORK/$name.pairs")
@@ -213,7 +263,7 @@ while read -r name pid ctr pod target result kids; do
 			print n
 		}' "$FX/escape.log")
 	jq -e -s --argjson n "$nofcaps" "$JQLIB"'
-		map(select(.[0].process_exec)) as $x
+		map(select(.[0].process_exec and (.[2] | not))) as $x
 		| all($x[]; (.[0] | body.process.cap) != null)
 		  and ($x | map(select((.[1] | body.process.cap) == null))
 		       | length) == $n' "$WORK/$name.pairs" >/dev/null
@@ -265,8 +315,9 @@ while read -r name pid ctr pod target result kids; do
 
 	# exec ids: node:TIME:pid, TIME differs by one constant
 	jq -r "$JQLIB"'
-		(.[0] | body) as $l | (.[1] | body) as $r
-		| [$l.process.exec_id, $r.process.exec_id],
+		.[2] as $held | (.[0] | body) as $l | (.[1] | body) as $r
+		| (if $held then empty
+		   else [$l.process.exec_id, $r.process.exec_id] end),
 		  (if $r.parent then [$l.parent.exec_id, $r.parent.exec_id]
 		   else empty end),
 		  (if $r.process.parent_exec_id then
