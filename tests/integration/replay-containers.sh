@@ -100,6 +100,7 @@ events() {
 }
 
 # jq definitions shared by the checks below
+# shellcheck disable=SC2016
 JQLIB='
 def kind: if .process_exec then "process_exec"
 	  elif .process_kprobe then "process_kprobe" else "process_exit" end;
@@ -205,7 +206,7 @@ while read -r name pid ctr pod target result kids; do
 			| strings | endswith("_sys_setns"))] | length > 0' ;;
 	esac
 	jq -e -s "$want" "$WORK/$name.live" >/dev/null
-	ok $? "$name ($result, pid $pid): live recording has the scenario's calls ($n events, $nk namespace calls)"
+	ok $? "$name ($result, pid $pid, target $target): live recording has the scenario's calls ($n events, $nk namespace calls)"
 
 	# 1. syscall-level sequence
 	jq -c "$JQLIB view" "$WORK/$name.live" >"$WORK/$name.live.view"
