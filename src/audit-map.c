@@ -203,6 +203,8 @@ struct seq_track {
 	uint32_t hi;		/* highest serial seen */
 	uint64_t seen[SEQ_WINDOW / 64]; /* bit (serial % WINDOW) */
 	uint64_t suspect[SEQ_WINDOW / 64]; /* missing at the last tick */
+	uint64_t counted[SEQ_WINDOW / 64]; /* counted lost by a tick, still in
+					    * the window: refunded if it comes */
 };
 
 struct audit_map {
@@ -676,6 +678,7 @@ static void seq_set(struct seq_track *t, uint32_t s, bool on)
 		/* the slot now stands for a new serial */
 		t->seen[i / 64] &= ~(1ull << (i % 64));
 		t->suspect[i / 64] &= ~(1ull << (i % 64));
+		t->counted[i / 64] &= ~(1ull << (i % 64));
 	}
 }
 
@@ -693,6 +696,7 @@ static void seq_restart(struct seq_track *t, uint32_t s)
 {
 	memset(t->seen, 0xff, sizeof(t->seen));
 	memset(t->suspect, 0, sizeof(t->suspect));
+	memset(t->counted, 0, sizeof(t->counted));
 	t->hi = s;
 }
 
@@ -748,7 +752,17 @@ static void seq_account(struct audit_map *m, const char *node, uint32_t s)
 		return;				/* duplicate */
 	if (d > 0x80000000u) {			/* behind hi */
 		if (t->hi - s < SEQ_WINDOW) {
-			seq_set(t, s, true);	/* late, inside the window */
+			uint32_t i = s % SEQ_WINDOW;
+			uint64_t bit = 1ull << (i % 64);
+
+			/* late, inside the window; a tick may have counted it
+			 * lost already (a reader lagging by seconds): refund */
+			if (t->counted[i / 64] & bit) {
+				t->counted[i / 64] &= ~bit;
+				if (m->st.seq_gaps)
+					m->st.seq_gaps--;
+			}
+			seq_set(t, s, true);
 			return;
 		}
 		goto restart;
@@ -765,6 +779,7 @@ static void seq_account(struct audit_map *m, const char *node, uint32_t s)
 		m->st.seq_gaps += pass;
 		memset(t->seen, 0, sizeof(t->seen));
 		memset(t->suspect, 0, sizeof(t->suspect));
+		memset(t->counted, 0, sizeof(t->counted));
 		if (s < SEQ_WINDOW)
 			seq_set(t, 0, true);
 	} else {
@@ -800,6 +815,7 @@ void audit_map_tick(struct audit_map *m)
 			lost = ~t->seen[k] & t->suspect[k];
 			m->st.seq_gaps += (uint64_t)__builtin_popcountll(lost);
 			t->seen[k] |= lost;
+			t->counted[k] |= lost;
 			t->suspect[k] = ~t->seen[k];
 		}
 	}
