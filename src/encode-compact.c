@@ -44,44 +44,6 @@
 #define CAP_SYS_ADMIN_BIT 21
 #define CAPS_PAD 120
 
-/* Decode one UTF-8 sequence; returns its length (1..4) and the code
- * point, or 0 for an invalid byte (Go: RuneError, width 1). */
-static size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	unsigned char c = p[0];
-	size_t len, i;
-	uint32_t v;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		v = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		v = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		v = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (p[i] & 0x3f);
-	}
-	if ((len == 3 && v < 0x800) || (len == 4 && v < 0x10000) ||
-	    (v >= 0xd800 && v <= 0xdfff) || v > 0x10ffff)
-		return 0;
-	*cp = v;
-	return len;
-}
-
 /*
  * Go's unicode.IsPrint without its tables: ASCII exactly, and for the
  * rest every code point except the classes that matter for display
@@ -126,7 +88,7 @@ static bool needs_quote(const char *s, size_t n, bool space)
 
 	while (i < n) {
 		uint32_t r;
-		size_t l = utf8_decode(p + i, n - i, &r);
+		size_t l = strbuf_utf8_decode(p + i, n - i, &r);
 
 		if (!l || !rune_is_print(r) || (space && r == ' '))
 			return true;
@@ -145,7 +107,7 @@ int encode_go_quote(struct strbuf *sb, const char *s, size_t n)
 	while (!r && i < n) {
 		char esc[12];
 		uint32_t cp;
-		size_t l = utf8_decode(p + i, n - i, &cp);
+		size_t l = strbuf_utf8_decode(p + i, n - i, &cp);
 
 		if (!l) {
 			esc[0] = '\\';

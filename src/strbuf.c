@@ -80,24 +80,25 @@ int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	return 0;
 }
 
-/* Length of a valid UTF-8 sequence at p (1..4), or 0 if invalid. */
-static size_t utf8_seq_len(const unsigned char *p, size_t n)
+size_t strbuf_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
 {
 	unsigned char c = p[0];
 	size_t len, i;
-	uint32_t cp;
+	uint32_t v;
 
-	if (c < 0x80)
+	if (c < 0x80) {
+		*cp = c;
 		return 1;
+	}
 	if (c >= 0xc2 && c <= 0xdf) {
 		len = 2;
-		cp = c & 0x1f;
+		v = c & 0x1f;
 	} else if (c >= 0xe0 && c <= 0xef) {
 		len = 3;
-		cp = c & 0x0f;
+		v = c & 0x0f;
 	} else if (c >= 0xf0 && c <= 0xf4) {
 		len = 4;
-		cp = c & 0x07;
+		v = c & 0x07;
 	} else {
 		return 0;
 	}
@@ -106,12 +107,13 @@ static size_t utf8_seq_len(const unsigned char *p, size_t n)
 	for (i = 1; i < len; i++) {
 		if ((p[i] & 0xc0) != 0x80)
 			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
+		v = (v << 6) | (p[i] & 0x3f);
 	}
 	/* overlong, surrogates, beyond U+10FFFF */
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+	if ((len == 3 && v < 0x800) || (len == 4 && v < 0x10000) ||
+	    (v >= 0xd800 && v <= 0xdfff) || v > 0x10ffff)
 		return 0;
+	*cp = v;
 	return len;
 }
 
@@ -132,7 +134,9 @@ int strbuf_add_json_str(struct strbuf *sb, const char *p, size_t n)
 			continue;
 		}
 		if (c >= 0x80) {
-			l = utf8_seq_len(s + i, n - i);
+			uint32_t cp;
+
+			l = strbuf_utf8_decode(s + i, n - i, &cp);
 			if (l) {
 				i += l;
 				run += l;

@@ -30,6 +30,10 @@ int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
  * backslashes, control bytes, and invalid UTF-8 (each bad byte becomes
  * U+FFFD) so that any input yields valid JSON. */
 int strbuf_add_json_str(struct strbuf *sb, const char *p, size_t n);
+/* Decode one UTF-8 sequence at p (n bytes available): its length (1..4)
+ * with the code point in *cp, or 0 for an invalid, overlong or surrogate
+ * sequence. */
+size_t strbuf_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
 /* Append a quoted JSON string (with the surrounding quotes). */
 int strbuf_add_json_quoted(struct strbuf *sb, const char *p, size_t n);
 void strbuf_reset(struct strbuf *sb);
