@@ -1013,6 +1013,11 @@ int pipeline_handle(struct pipeline *p, const struct nsw_raw *raw)
 	if (p->n_pending && (raw->type == NSW_RAW_EXEC ||
 			     raw->type == NSW_RAW_FORK))
 		pending_evidence(p, raw->pid, raw->ppid);
+	/* a held call of this process is written before its next exec or
+	 * exit, with the image it had at the call: per-process order holds
+	 * (only further namespace calls may queue behind it) */
+	if (p->n_pending && raw->type != NSW_RAW_NSCALL)
+		settle_pending(p, raw->pid, NULL, false);
 	switch (raw->type) {
 	case NSW_RAW_EXEC:
 		return handle_exec(p, raw);
