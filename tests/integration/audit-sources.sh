@@ -142,6 +142,32 @@ chk_unpriv_nsenter() {
 		"$2: unprivileged pod nsenter: failed setns by a container process"
 }
 
+# unshare -U in an unprivileged pod: unshare-in-container
+NCHK_unshare_user=1
+key_unshare_user() { kp unshare "$1"; }
+chk_unshare_user() {
+	check_any "$1" "$(kp unshare "$3") and .nswatch.container_process == true and
+		(.nswatch.ns_types | index(\"user\")) and
+		(.nswatch.alerts // [] | map(.rule) | index(\"unshare-in-container\"))" \
+		"$2: unshare -U in a pod: unshare-in-container"
+}
+# runc exec from the host (kubectl exec): runc's setns calls enter the
+# container, and no runtime event raises an alert
+NCHK_host_exec=2
+key_host_exec() { echo ".process_exec.process.pid == $1"; }
+chk_host_exec() {
+	# runc's init child lives for milliseconds: when it is gone before
+	# its namespaces are read the verdict is unknown (README: backend
+	# differences), never an escape
+	check_any "$1" ".process_kprobe.function_name == \"${AL_FN}setns\" and
+		(.process_kprobe.process.binary | test(\"runc$\")) and
+		(.nswatch.verdict == \"enter_container\" or .nswatch.verdict == \"unknown\")" \
+		"$2: runc exec from the host: enter_container (or unknown if gone)"
+	is "$(al_count "$1" "(.process_kprobe.process.binary // \"\" | test(\"runc$\"))
+		and ((.nswatch.alerts // []) | length > 0)")" 0 \
+		"$2: runc exec from the host: no alert"
+}
+
 CT_REASON=
 if [ "$(id -u)" != 0 ] || ! command -v "$NSW_RUNTIME" >/dev/null ||
    ! [ -x /bin/busybox ]; then
@@ -152,9 +178,11 @@ else
 	# the library's runners, renamed so ours can wrap them
 	eval "scn_priv_host_nsenter_lib() $(declare -f scn_priv_host_nsenter | tail -n +2)"
 	eval "scn_unpriv_nsenter_lib() $(declare -f scn_unpriv_nsenter | tail -n +2)"
+	eval "scn_unshare_user_lib() $(declare -f scn_unshare_user | tail -n +2)"
+	eval "scn_host_exec_lib() $(declare -f scn_host_exec | tail -n +2)"
 	# shellcheck disable=SC2119
 	if ct_rootfs_build && scn_setup_pods >>"$AL_DIR/scenarios.log" 2>&1; then
-		AL_SCENARIOS+=(priv_host_nsenter unpriv_nsenter)
+		AL_SCENARIOS+=(priv_host_nsenter unpriv_nsenter unshare_user host_exec)
 	else
 		CT_REASON="container harness failed: $(tail -n 3 "$AL_DIR/scenarios.log")"
 	fi
@@ -165,6 +193,12 @@ scn_priv_host_nsenter() {
 }
 scn_unpriv_nsenter() {
 	scn_unpriv_nsenter_lib "$SCN_APP_ID" >>"$AL_DIR/scenarios.log"
+}
+scn_unshare_user() {
+	scn_unshare_user_lib "$SCN_APP_ID" >>"$AL_DIR/scenarios.log"
+}
+scn_host_exec() {
+	scn_host_exec_lib "$SCN_APP_ID" >>"$AL_DIR/scenarios.log"
 }
 
 # run_scenarios SRC FILE: run all, then wait for each one's key event
@@ -186,7 +220,8 @@ check_scenarios() {
 		"chk_$s" "$1" "$2" "${SCN_PIDS[$s]}"
 	done
 	if [ -n "$CT_REASON" ]; then
-		n=$((NCHK_priv_host_nsenter + NCHK_unpriv_nsenter))
+		n=$((NCHK_priv_host_nsenter + NCHK_unpriv_nsenter +
+		     NCHK_unshare_user + NCHK_host_exec))
 		while [ "$n" -gt 0 ]; do
 			al_skip "$CT_REASON"
 			n=$((n - 1))
@@ -195,7 +230,8 @@ check_scenarios() {
 }
 
 N_CHECKS=0	# checks per source from all scenarios
-for s in host_unshare host_nsenter host_unshare_eperm priv_host_nsenter unpriv_nsenter; do
+for s in host_unshare host_nsenter host_unshare_eperm priv_host_nsenter \
+	 unpriv_nsenter unshare_user host_exec; do
 	v=NCHK_$s
 	N_CHECKS=$((N_CHECKS + ${!v}))
 done

@@ -132,10 +132,16 @@ run_config() {
 
 	# 4. runc exec from the host: enter_container, no alert
 	is "$R4" ok "$cfg: [runc exec] scenario ran"
-	jq -e -s '[.[] | select(.process_kprobe.function_name == "__x64_sys_setns"
-		and (.process_kprobe.process.binary | test("runc$"))
-		and .nswatch.verdict == "enter_container")] | length > 0' "$out" >/dev/null
-	ok $? "$cfg: [runc exec] runc's setns: verdict enter_container"
+	if [ "$cfg" = bpf ]; then
+		want='.nswatch.verdict == "enter_container"'
+	else
+		# audit: runc's init child may be gone before it is read
+		want='(.nswatch.verdict == "enter_container" or .nswatch.verdict == "unknown")'
+	fi
+	jq -e -s "[.[] | select(.process_kprobe.function_name == \"__x64_sys_setns\"
+		and (.process_kprobe.process.binary | test(\"runc\$\"))
+		and $want)] | length > 0" "$out" >/dev/null
+	ok $? "$cfg: [runc exec] runc's setns: verdict enter_container (audit: or unknown)"
 	jq -e -s '[.[] | select((.process_kprobe.process.binary // "" | test("runc$"))
 		and (.nswatch.alerts | length) > 0)] | length == 0' "$out" >/dev/null
 	ok $? "$cfg: [runc exec] no alert for the runtime"

@@ -4,7 +4,7 @@
 # The operator's view on a live monitor: --format compact, the filters
 # (--pod, --namespace, --container, --event-types, --alerts-only,
 # --host-only, --containers-only), --output reopened on SIGHUP (logrotate),
-# and the final nswatch_stats line.  Runs the eBPF backend (audit when
+# the final nswatch_stats line, and READY=1 to $NOTIFY_SOCKET (Type=notify).  Runs the eBPF backend (audit when
 # there is no BTF).
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -53,7 +53,20 @@ stop() {
 	wait "${MPID[$1]}"
 }
 
-start all || bail_out "monitor 'all' not ready"
+# Type=notify: READY=1 on $NOTIFY_SOCKET once monitoring is in place
+LISTEN=$top_builddir/tests/helpers/nsw-notify-listen
+[ -x "$LISTEN" ] || bail_out "missing $LISTEN (make check builds it)"
+"$LISTEN" "$W/notify.sock" 30 >"$W/notify.out" &
+LPID=$!
+NSW_CT_BGPIDS+=("$LPID")
+n=100
+while ! grep -q bound "$W/notify.out" 2>/dev/null && [ "$n" -gt 0 ]; do
+	ct_sleep 0.05
+	n=$((n - 1))
+done
+NOTIFY_SOCKET=$W/notify.sock start all || bail_out "monitor 'all' not ready"
+wait "$LPID"
+ok $? "systemd notification: READY=1 received"
 start pod --pod "$SCN_APP_POD" || bail_out "monitor 'pod' not ready"
 start ns --namespace "$SCN_PRIV_NS" --event-types kprobe ||
 	bail_out "monitor 'ns' not ready"
