@@ -82,6 +82,8 @@ enum audit_source { SRC_PLUGIN, SRC_MULTICAST, SRC_NETLINK };
 
 static const char *const src_names[] = { "plugin", "multicast", "netlink" };
 
+#define OPEN_EVENTS 64
+
 struct backend {
 	const struct nsw_options *o;
 	struct pipeline *p;
@@ -93,7 +95,10 @@ struct backend {
 	char *buf;
 	size_t bufsz;
 	struct strbuf line;	/* one netlink record as text */
-	unsigned long open_serial; /* SYSCALL event awaiting its EOE */
+	/* SYSCALL events awaiting their EOE: records of events from several
+	 * CPUs interleave on the socket */
+	unsigned long open_serial[OPEN_EVENTS];
+	unsigned int open_next;
 
 	auparse_state_t *au;
 	struct audit_map *map;
@@ -335,6 +340,16 @@ static void selftest_match(struct backend *b, int type, const char *text,
  * until it ages out (seconds): namespace events would then be read after
  * their process has gone.  Such a record gets an EOE of its own here.
  */
+static bool open_has(const struct backend *b, unsigned long serial)
+{
+	unsigned int i;
+
+	for (i = 0; i < OPEN_EVENTS; i++)
+		if (b->open_serial[i] == serial)
+			return true;
+	return false;
+}
+
 static void complete_standalone(struct backend *b, int type)
 {
 	const char *open, *colon, *close;
@@ -349,17 +364,26 @@ static void complete_standalone(struct backend *b, int type)
 	if (!colon)
 		return;
 	serial = strtoul(colon + 1, NULL, 10);
+	if (!serial)
+		return;
 	if (type == AUDIT_SYSCALL) {
-		b->open_serial = serial;
+		/* ring: the oldest open event is forgotten (its EOE lost) */
+		if (!open_has(b, serial)) {
+			b->open_serial[b->open_next] = serial;
+			b->open_next = (b->open_next + 1) % OPEN_EVENTS;
+		}
 		return;
 	}
 	if (type == AUDIT_EOE) {
-		if (serial == b->open_serial)
-			b->open_serial = 0;
+		unsigned int i;
+
+		for (i = 0; i < OPEN_EVENTS; i++)
+			if (b->open_serial[i] == serial)
+				b->open_serial[i] = 0;
 		return;
 	}
-	if (serial == b->open_serial)
-		return;		/* an auxiliary record of the open event */
+	if (open_has(b, serial))
+		return;		/* an auxiliary record of an open event */
 	n = snprintf(eoe, sizeof(eoe), "type=EOE msg=audit(%.*s):\n",
 		     (int)(close - open - 1), open + 1);
 	if (n > 0 && (size_t)n < sizeof(eoe))
