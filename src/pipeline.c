@@ -577,7 +577,7 @@ static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
 	const struct nsw_process *anc[MAX_ANCESTORS];
 	struct nsw_process np, live, *prev, *pr;
 	struct cgroup_attr cg;
-	bool have_live = false, complete;
+	bool have_live = false, complete, partial;
 	uint64_t ktime, wall;
 	char argv0[256];
 	struct nsw_event ev;
@@ -592,8 +592,14 @@ static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
 	complete = r->binary.p && !is_indirect_path(&r->binary) &&
 		   r->argc > 0 && r->cwd.p && r->caps_known &&
 		   r->ns_after_known && r->creds_known && r->cgroup_id;
+	/* audit's exec records carry the image, arguments, cwd and
+	 * credentials: only the rest comes from /proc */
+	partial = !complete && r->binary.p && !is_indirect_path(&r->binary) &&
+		  r->argc > 0 && r->cwd.p && r->creds_known;
 	if (p->live && !complete &&
-	    procfs_read_process(p->opts.procfs, r->pid, &live, &cg) == 0)
+	    (partial ? procfs_read_state(p->opts.procfs, r->pid, &live, &cg) :
+		       procfs_read_process(p->opts.procfs, r->pid, &live,
+					   &cg)) == 0)
 		have_live = true;
 
 	memset(&np, 0, sizeof(np));

@@ -342,3 +342,36 @@ void procfs_process_clear(struct nsw_process *p)
 	free(p->cwd);
 	p->binary = p->arguments = p->cwd = NULL;
 }
+
+int procfs_read_state(const char *procfs, uint32_t pid, struct nsw_process *p,
+		      struct cgroup_attr *cg)
+{
+	struct procfs_status st;
+	size_t len;
+	char *text;
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	text = procfs_read_file(procfs, pid, "status", &len);
+	if (!text)
+		return -errno;
+	err = procfs_parse_status(text, len, &st);
+	free(text);
+	if (err < 0)
+		return err;
+	p->pid = p->tid = pid;
+	p->uid = st.euid;
+	p->auid = 4294967295u;
+	p->caps_known = st.caps_known;
+	p->cap_permitted = st.cap_prm;
+	p->cap_effective = st.cap_eff;
+	p->container_pid = st.nspid_inner;
+	p->ns_known = nsinfo_read_pid(procfs, pid, &p->ns) == 0;
+	text = procfs_read_file(procfs, pid, "cgroup", &len);
+	if (!text || container_parse_cgroup(text, len, cg) < 0) {
+		memset(cg, 0, sizeof(*cg));
+		cg->kind = CGROUP_HOST;
+	}
+	free(text);
+	return 0;
+}

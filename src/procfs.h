@@ -59,6 +59,13 @@ uint64_t procfs_boot_wall_ns(void);
 int procfs_read_process(const char *procfs, uint32_t pid,
 			struct nsw_process *p, struct cgroup_attr *cg);
 
+/* The part of procfs_read_process that an exec record does not carry
+ * (audit: capabilities, namespaces, container pid, cgroup): 3 files and
+ * the namespace links instead of 8 files.  Strings are left NULL.
+ * 0 or -errno. */
+int procfs_read_state(const char *procfs, uint32_t pid, struct nsw_process *p,
+		      struct cgroup_attr *cg);
+
 /* Free the strings a process owns (not the container ref). */
 void procfs_process_clear(struct nsw_process *p);
 
