@@ -244,8 +244,8 @@ static char *read_link_dup(const char *procfs, uint32_t pid, const char *name)
 int procfs_read_process(const char *procfs, uint32_t pid,
 			struct nsw_process *p, struct cgroup_attr *cg)
 {
-	struct procfs_status st;
 	struct procfs_stat s;
+	struct cgroup_attr cg_unused;
 	struct nsw_bytes argv[NSW_RAW_MAX_ARGS] = { { NULL, 0 } };
 	char *text;
 	size_t len;
@@ -259,19 +259,11 @@ int procfs_read_process(const char *procfs, uint32_t pid,
 	free(text);
 	if (err < 0)
 		return err;
-	text = procfs_read_file(procfs, pid, "status", &len);
-	if (!text)
-		return -errno;
-	err = procfs_parse_status(text, len, &st);
-	free(text);
+	/* credentials, capabilities, container pid, namespaces, cgroup */
+	err = procfs_read_state(procfs, pid, p, cg ? cg : &cg_unused);
 	if (err < 0)
 		return err;
-
-	p->pid = pid;
-	p->tid = pid;
 	p->ppid = s.ppid;
-	p->uid = st.euid;
-	p->auid = 4294967295u;
 	text = procfs_read_file(procfs, pid, "loginuid", NULL);
 	if (text) {
 		p->auid = (uint32_t)strtoul(text, NULL, 10);
@@ -280,10 +272,6 @@ int procfs_read_process(const char *procfs, uint32_t pid,
 	p->ktime = procfs_ticks_to_ns(s.starttime_ticks);
 	p->start_time_ns = procfs_boot_wall_ns() + p->ktime;
 	p->flags = NSW_PF_PROCFS;
-	p->caps_known = st.caps_known;
-	p->cap_permitted = st.cap_prm;
-	p->cap_effective = st.cap_eff;
-	p->container_pid = st.nspid_inner;
 
 	p->binary = read_link_dup(procfs, pid, "exe");
 	if (p->binary) {
@@ -321,16 +309,6 @@ int procfs_read_process(const char *procfs, uint32_t pid,
 	if (!p->binary) {
 		/* kernel threads: Tetragon shows the comm */
 		p->binary = strdup(s.comm);
-	}
-	p->ns_known = nsinfo_read_pid(procfs, pid, &p->ns) == 0;
-
-	if (cg) {
-		text = procfs_read_file(procfs, pid, "cgroup", &len);
-		if (!text || container_parse_cgroup(text, len, cg) < 0) {
-			memset(cg, 0, sizeof(*cg));
-			cg->kind = CGROUP_HOST;
-		}
-		free(text);
 	}
 	return 0;
 }
