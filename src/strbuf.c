@@ -8,7 +8,7 @@
 
 #include "strbuf.h"
 
-static int strbuf_grow(struct strbuf *sb, size_t extra)
+int strbuf_reserve(struct strbuf *sb, size_t extra)
 {
 	size_t need, ncap;
 	char *nbuf;
@@ -37,29 +37,6 @@ static int strbuf_grow(struct strbuf *sb, size_t extra)
 	return 0;
 }
 
-int strbuf_add(struct strbuf *sb, const void *p, size_t n)
-{
-	int r = strbuf_grow(sb, n);
-
-	if (r < 0)
-		return r;
-	if (n)
-		memcpy(sb->buf + sb->len, p, n);
-	sb->len += n;
-	sb->buf[sb->len] = '\0';
-	return 0;
-}
-
-int strbuf_addc(struct strbuf *sb, char c)
-{
-	return strbuf_add(sb, &c, 1);
-}
-
-int strbuf_adds(struct strbuf *sb, const char *s)
-{
-	return strbuf_add(sb, s, strlen(s));
-}
-
 int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 {
 	va_list ap;
@@ -70,7 +47,7 @@ int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return -EINVAL;
-	r = strbuf_grow(sb, (size_t)n);
+	r = strbuf_reserve(sb, (size_t)n);
 	if (r < 0)
 		return r;
 	va_start(ap, fmt);
@@ -117,10 +94,31 @@ size_t strbuf_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
 	return len;
 }
 
+/* Bytes copied as they are inside a JSON string: printable ASCII but the
+ * quote and the backslash. */
+static const unsigned char json_plain[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x00 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x10 */
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x20 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x30 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x40 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,	/* 0x50 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x60 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,	/* 0x70 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x80 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x90 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0xa0 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0xb0 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0xc0 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0xd0 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0xe0 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0xf0 */
+};
+
 int strbuf_add_json_str(struct strbuf *sb, const char *p, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)p;
-	size_t i = 0, run = 0;
+	size_t i = 0, start = 0;	/* s[start, i): copied as is */
 	char esc[8];
 	int r;
 
@@ -128,9 +126,11 @@ int strbuf_add_json_str(struct strbuf *sb, const char *p, size_t n)
 		unsigned char c = s[i];
 		size_t l;
 
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x7f) {
-			i++;
-			run++;
+		if (json_plain[c]) {
+			/* the common case: a run of plain ASCII */
+			do
+				i++;
+			while (i < n && json_plain[s[i]]);
 			continue;
 		}
 		if (c >= 0x80) {
@@ -139,13 +139,11 @@ int strbuf_add_json_str(struct strbuf *sb, const char *p, size_t n)
 			l = strbuf_utf8_decode(s + i, n - i, &cp);
 			if (l) {
 				i += l;
-				run += l;
 				continue;
 			}
 		}
-		if (run && (r = strbuf_add(sb, s + i - run, run)) < 0)
+		if (i > start && (r = strbuf_add(sb, s + start, i - start)) < 0)
 			return r;
-		run = 0;
 		switch (c) {
 		case '"': r = strbuf_add(sb, "\\\"", 2); break;
 		case '\\': r = strbuf_add(sb, "\\\\", 2); break;
@@ -164,9 +162,10 @@ int strbuf_add_json_str(struct strbuf *sb, const char *p, size_t n)
 		if (r < 0)
 			return r;
 		i++;
+		start = i;
 	}
-	if (run)
-		return strbuf_add(sb, s + n - run, run);
+	if (i > start)
+		return strbuf_add(sb, s + start, i - start);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Hard cap on one buffer (one output line): 4 MiB. */
 #define STRBUF_MAX (4u << 20)
@@ -20,10 +21,36 @@ struct strbuf {
 
 #define STRBUF_INIT { NULL, 0, 0, false }
 
-/* Append bytes; on failure sets ->overflow and returns -ENOMEM/-E2BIG. */
-int strbuf_add(struct strbuf *sb, const void *p, size_t n);
-int strbuf_addc(struct strbuf *sb, char c);
-int strbuf_adds(struct strbuf *sb, const char *s);
+/* Make room for `extra` more bytes (plus the NUL); on failure sets
+ * ->overflow and returns -ENOMEM/-E2BIG. */
+int strbuf_reserve(struct strbuf *sb, size_t extra);
+
+/* Append bytes; on failure sets ->overflow and returns -ENOMEM/-E2BIG.
+ * Inline: the encoders append many short pieces. */
+static inline int strbuf_add(struct strbuf *sb, const void *p, size_t n)
+{
+	if (sb->overflow || sb->cap - sb->len <= n) {
+		int r = strbuf_reserve(sb, n);
+
+		if (r < 0)
+			return r;
+	}
+	if (n)
+		memcpy(sb->buf + sb->len, p, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+	return 0;
+}
+
+static inline int strbuf_addc(struct strbuf *sb, char c)
+{
+	return strbuf_add(sb, &c, 1);
+}
+
+static inline int strbuf_adds(struct strbuf *sb, const char *s)
+{
+	return strbuf_add(sb, s, strlen(s));
+}
 int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Append bytes as the inside of a JSON string: escapes quotes,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "strbuf.h"
@@ -20,6 +21,7 @@ int main(void)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char small[4];
+	char *big;
 
 	check_json("plain", 5, "plain", "plain ascii passes");
 	check_json("a\"b\\c", 5, "a\\\"b\\\\c", "quote and backslash escaped");
@@ -37,8 +39,10 @@ int main(void)
 	strbuf_addf(&sb, "%d-%s", 42, "x");
 	is_str(sb.buf, "42-x", "addf formats");
 	strbuf_reset(&sb);
-	ok(strbuf_add(&sb, "x", STRBUF_MAX) < 0 && sb.overflow,
+	big = calloc(1, STRBUF_MAX);
+	ok(big && strbuf_add(&sb, big, STRBUF_MAX) < 0 && sb.overflow,
 	   "append past the cap is refused and flagged");
+	free(big);
 	strbuf_release(&sb);
 
 	ok(!nsw_strlcpy(small, "abcdef", sizeof(small)) &&
