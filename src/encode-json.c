@@ -53,11 +53,118 @@
 
 struct jw {
 	struct strbuf *sb;
+	struct encode_memo *memo;	/* NULL: nothing reused */
 	int err;			/* first error, sticky */
 	int depth;
 	bool need_comma[JW_MAX_DEPTH];
 	bool after_key;
 };
+
+/* ---- reused pieces (struct encode_memo) -------------------------------- */
+
+#define MEMO_SLOTS 8	/* per kind; replaced round robin */
+
+struct memo_caps {
+	bool used;
+	uint64_t permitted;
+	uint64_t effective;
+	struct strbuf frag;	/* "cap":{...} */
+};
+
+struct memo_ns {
+	bool used;
+	bool host_known;
+	struct nsw_ns_set ns;
+	struct nsw_ns_set host;
+	struct strbuf frag;	/* "ns":{...} */
+};
+
+/*
+ * A process written as parent or ancestor (the same bytes in every event
+ * of its descendants).  The slot is found by pid and exec ktime and used
+ * only when its key and texts, a copy of every fact the object is written
+ * from, are equal: no pointer is trusted to mean the same process twice.
+ */
+#define PROC_SLOTS 1024	/* direct mapped */
+
+struct memo_proc_key {
+	uint64_t ktime;
+	uint64_t parent_ktime;
+	uint64_t start_time_ns;
+	uint64_t cap_permitted;
+	uint64_t cap_effective;
+	uint64_t ctr_start_ns;
+	const void *node;	/* encode_ctx identity */
+	const void *host_ns;
+	uint32_t pid;
+	uint32_t tid;
+	uint32_t ppid;
+	uint32_t uid;
+	uint32_t auid;
+	uint32_t flags;
+	uint32_t container_pid;
+	struct nsw_ns_set ns;
+	struct nsw_ns_set host;	/* is_host is written against it */
+	uint8_t caps;		/* caps written */
+	uint8_t ns_known;
+	uint8_t in_init_tree;
+	uint8_t ctr;		/* 0 none, 1 container, 2 privileged */
+};
+
+struct memo_proc {
+	bool used;
+	struct memo_proc_key key;
+	struct strbuf text;	/* the strings, each tagged (proc_texts) */
+	struct strbuf frag;	/* {...} */
+};
+
+struct encode_memo {
+	struct memo_proc *procs;	/* PROC_SLOTS, allocated on first use */
+	struct memo_caps caps[MEMO_SLOTS];
+	unsigned int caps_next;
+	struct memo_ns ns[MEMO_SLOTS];
+	unsigned int ns_next;
+	bool sec_valid;
+	int64_t sec;		/* the second whose text is in sec_text */
+	char sec_text[20];	/* YYYY-MM-DDTHH:MM:SS */
+};
+
+struct encode_memo *encode_memo_new(void)
+{
+	return calloc(1, sizeof(struct encode_memo));
+}
+
+void encode_memo_free(struct encode_memo *m)
+{
+	int i;
+
+	if (!m)
+		return;
+	for (i = 0; i < MEMO_SLOTS; i++) {
+		strbuf_release(&m->caps[i].frag);
+		strbuf_release(&m->ns[i].frag);
+	}
+	if (m->procs)
+		for (i = 0; i < PROC_SLOTS; i++) {
+			strbuf_release(&m->procs[i].text);
+			strbuf_release(&m->procs[i].frag);
+		}
+	free(m->procs);
+	free(m);
+}
+
+/* Keep sb[from, len) in slot frag; a slot that cannot hold it is not
+ * used. */
+static bool memo_keep(struct strbuf *frag, const struct strbuf *sb,
+		      size_t from)
+{
+	strbuf_reset(frag);
+	if (strbuf_add(frag, sb->buf + from, sb->len - from) < 0) {
+		strbuf_release(frag);
+		return false;
+	}
+	return true;
+}
 
 static void jw_check(struct jw *w, int r)
 {
@@ -124,9 +231,48 @@ static void jw_keyn(struct jw *w, const char *k, size_t n)
 	w->after_key = true;
 }
 
+/* Key that is one of our own names (a literal or a static table entry):
+ * nothing in it needs escaping. */
 static void jw_key(struct jw *w, const char *k)
 {
-	jw_keyn(w, k, strlen(k));
+	size_t n = strlen(k);
+	char *o;
+
+	jw_sep(w);
+	w->after_key = true;
+	if (w->err)
+		return;
+	if (w->sb->overflow || w->sb->cap - w->sb->len <= n + 3) {
+		jw_check(w, strbuf_reserve(w->sb, n + 3));
+		if (w->err)
+			return;
+	}
+	o = w->sb->buf + w->sb->len;
+	o[0] = '"';
+	memcpy(o + 1, k, n);
+	o[n + 1] = '"';
+	o[n + 2] = ':';
+	o[n + 3] = '\0';
+	w->sb->len += n + 3;
+}
+
+/*
+ * A member ("key":value) of the current object whose bytes are kept for
+ * reuse: jw_member_begin() writes the separator and returns where the
+ * member's own bytes start; the member is then written as usual.
+ */
+static size_t jw_member_begin(struct jw *w)
+{
+	jw_sep(w);
+	w->after_key = true;	/* so the member's key writes none */
+	return w->sb->len;
+}
+
+/* A member kept earlier: its bytes as they were written. */
+static void jw_member_raw(struct jw *w, const struct strbuf *frag)
+{
+	jw_sep(w);
+	jw_raw(w, frag->buf, frag->len);
 }
 
 static void jw_strn(struct jw *w, const char *s, size_t n)
@@ -222,13 +368,16 @@ static void jw_kv_str(struct jw *w, const char *k, const char *v)
 	}
 }
 
+static int encode_time_memo(struct encode_memo *m, char *buf, size_t len,
+			    uint64_t wall_ns);
+
 static void jw_kv_time(struct jw *w, const char *k, uint64_t ns)
 {
 	char t[48];
 
 	if (!ns)
 		return;
-	if (encode_time(t, sizeof(t), ns) < 0) {
+	if (encode_time_memo(w->memo, t, sizeof(t), ns) < 0) {
 		jw_check(w, -EOVERFLOW);
 		return;
 	}
@@ -289,18 +438,14 @@ int encode_exec_id(char *buf, size_t len, const char *node, uint64_t ktime,
 	return base64_std2(buf, len, node, strlen(node), tail, (size_t)n);
 }
 
-int encode_time(char *buf, size_t len, uint64_t wall_ns)
+/* YYYY-MM-DDTHH:MM:SS of a second into out (19 bytes). */
+static int fmt_second(char *out, time_t sec)
 {
-	time_t sec = (time_t)(wall_ns / 1000000000ull);
-	uint32_t ns = (uint32_t)(wall_ns % 1000000000ull);
 	struct tm tm;
-	char out[40];
-	int n, digits;
 
 	if (!gmtime_r(&sec, &tm) || tm.tm_year + 1900 > 9999 ||
 	    tm.tm_year + 1900 < 0)
 		return -EOVERFLOW;
-	/* YYYY-MM-DDTHH:MM:SS */
 	fmt_fixed(out, (uint32_t)(tm.tm_year + 1900), 4);
 	out[4] = '-';
 	fmt_fixed(out + 5, (uint32_t)tm.tm_mon + 1, 2);
@@ -312,6 +457,28 @@ int encode_time(char *buf, size_t len, uint64_t wall_ns)
 	fmt_fixed(out + 14, (uint32_t)tm.tm_min, 2);
 	out[16] = ':';
 	fmt_fixed(out + 17, (uint32_t)tm.tm_sec, 2);
+	return 0;
+}
+
+static int encode_time_memo(struct encode_memo *m, char *buf, size_t len,
+			    uint64_t wall_ns)
+{
+	time_t sec = (time_t)(wall_ns / 1000000000ull);
+	uint32_t ns = (uint32_t)(wall_ns % 1000000000ull);
+	char out[40];
+	int n, digits;
+
+	if (m && m->sec_valid && m->sec == (int64_t)sec) {
+		memcpy(out, m->sec_text, 19);
+	} else {
+		if (fmt_second(out, sec) < 0)
+			return -EOVERFLOW;
+		if (m) {
+			memcpy(m->sec_text, out, 19);
+			m->sec = (int64_t)sec;
+			m->sec_valid = true;
+		}
+	}
 	n = 19;
 	/* protojson: drop groups of three trailing zeros, keep 0/3/6/9. */
 	digits = ns == 0 ? 0 : ns % 1000000 == 0 ? 3 : ns % 1000 == 0 ? 6 : 9;
@@ -327,6 +494,11 @@ int encode_time(char *buf, size_t len, uint64_t wall_ns)
 	memcpy(buf, out, (size_t)n);
 	buf[n] = '\0';
 	return 0;
+}
+
+int encode_time(char *buf, size_t len, uint64_t wall_ns)
+{
+	return encode_time_memo(NULL, buf, len, wall_ns);
 }
 
 /* api/v1/tetragon/capabilities.proto CapabilitiesType, including the
@@ -469,8 +641,78 @@ static void jw_cap_list(struct jw *w, const char *key, uint64_t set)
 	jw_arr_end(w);
 }
 
+static void jw_caps(struct jw *w, uint64_t permitted, uint64_t effective)
+{
+	struct encode_memo *m = w->memo;
+	struct memo_caps *slot = NULL;
+	size_t from;
+	unsigned int i;
+
+	if (m) {
+		for (i = 0; i < MEMO_SLOTS; i++) {
+			slot = &m->caps[i];
+			if (slot->used && slot->permitted == permitted &&
+			    slot->effective == effective) {
+				jw_member_raw(w, &slot->frag);
+				return;
+			}
+		}
+		slot = &m->caps[m->caps_next++ % MEMO_SLOTS];
+		slot->used = false;
+	}
+	from = jw_member_begin(w);
+	jw_key(w, "cap");
+	jw_obj(w);
+	jw_cap_list(w, "permitted", permitted);
+	jw_cap_list(w, "effective", effective);
+	jw_end(w);
+	if (slot && !w->err && memo_keep(&slot->frag, w->sb, from)) {
+		slot->permitted = permitted;
+		slot->effective = effective;
+		slot->used = true;
+	}
+}
+
+static void jw_ns_members(struct jw *w, const struct encode_ctx *ctx,
+			  const struct nsw_ns_set *ns);
+
+/* "ns":{...}, kept by value of the set and of the host's set. */
 static void jw_ns(struct jw *w, const struct encode_ctx *ctx,
 		  const struct nsw_ns_set *ns)
+{
+	struct encode_memo *m = w->memo;
+	struct memo_ns *slot = NULL;
+	bool host_known = ctx->host_ns != NULL;
+	size_t from;
+	unsigned int i;
+
+	if (m) {
+		for (i = 0; i < MEMO_SLOTS; i++) {
+			slot = &m->ns[i];
+			if (slot->used && slot->host_known == host_known &&
+			    !memcmp(&slot->ns, ns, sizeof(*ns)) &&
+			    (!host_known || !memcmp(&slot->host, ctx->host_ns,
+						    sizeof(slot->host)))) {
+				jw_member_raw(w, &slot->frag);
+				return;
+			}
+		}
+		slot = &m->ns[m->ns_next++ % MEMO_SLOTS];
+		slot->used = false;
+	}
+	from = jw_member_begin(w);
+	jw_ns_members(w, ctx, ns);
+	if (slot && !w->err && memo_keep(&slot->frag, w->sb, from)) {
+		slot->ns = *ns;
+		slot->host_known = host_known;
+		if (host_known)
+			slot->host = *ctx->host_ns;
+		slot->used = true;
+	}
+}
+
+static void jw_ns_members(struct jw *w, const struct encode_ctx *ctx,
+			  const struct nsw_ns_set *ns)
 {
 	int i;
 
@@ -521,7 +763,7 @@ static void jw_labels(struct jw *w, const struct nsw_label *l, size_t n)
 		if (!best)
 			break;
 		last = best->key ? best->key : "";
-		jw_key(w, last);
+		jw_keyn(w, last, strlen(last));
 		jw_str(w, best->value);
 	}
 	jw_end(w);
@@ -621,13 +863,8 @@ static void jw_process(struct jw *w, const struct encode_ctx *ctx,
 	/* capabilities describe the acting process; repeating them for
 	 * every ancestor only multiplies the line size (Tetragon writes
 	 * them only with --enable-process-cred) */
-	if (p->caps_known && (acting || ctx->ancestor_caps)) {
-		jw_key(w, "cap");
-		jw_obj(w);
-		jw_cap_list(w, "permitted", p->cap_permitted);
-		jw_cap_list(w, "effective", p->cap_effective);
-		jw_end(w);
-	}
+	if (p->caps_known && (acting || ctx->ancestor_caps))
+		jw_caps(w, p->cap_permitted, p->cap_effective);
 	if (p->ns_known)
 		jw_ns(w, ctx, &p->ns);
 	jw_key(w, "tid");
@@ -635,6 +872,160 @@ static void jw_process(struct jw *w, const struct encode_ctx *ctx,
 	jw_key(w, "in_init_tree");
 	jw_bool(w, p->in_init_tree);
 	jw_end(w);
+}
+
+/*
+ * The strings a process object is written from, kept in a slot as a
+ * sequence of 'N' (NULL) or 'S' + bytes + NUL, and compared against that
+ * copy (strlen and memcmp: cheaper than any hash of them).
+ */
+struct text_walk {
+	struct strbuf *sb;
+	size_t pos;
+	bool build;		/* append to sb, else compare with it */
+	bool same;
+};
+
+static void text_visit(struct text_walk *tw, const char *s)
+{
+	size_t n = s ? strlen(s) + 1 : 0;
+	char tag = s ? 'S' : 'N';
+
+	if (tw->build) {
+		if (strbuf_add(tw->sb, &tag, 1) < 0 ||
+		    (n && strbuf_add(tw->sb, s, n) < 0))
+			tw->same = false;
+		return;
+	}
+	if (!tw->same)
+		return;
+	if (tw->pos + 1 + n > tw->sb->len || tw->sb->buf[tw->pos] != tag ||
+	    (n && memcmp(tw->sb->buf + tw->pos + 1, s, n))) {
+		tw->same = false;
+		return;
+	}
+	tw->pos += 1 + n;
+}
+
+static void proc_texts(struct text_walk *tw, const struct encode_ctx *ctx,
+		       const struct nsw_process *p)
+{
+	const struct nsw_container *c = p->ctr;
+	size_t i;
+
+	text_visit(tw, ctx->node_name);
+	text_visit(tw, p->binary);
+	text_visit(tw, p->arguments);
+	text_visit(tw, p->cwd);
+	if (!c)
+		return;
+	text_visit(tw, c->id);
+	text_visit(tw, c->runtime);
+	text_visit(tw, c->name);
+	text_visit(tw, c->image);
+	text_visit(tw, c->image_id);
+	text_visit(tw, c->pod_name);
+	text_visit(tw, c->pod_namespace);
+	text_visit(tw, c->pod_uid);
+	text_visit(tw, c->workload);
+	text_visit(tw, c->workload_kind);
+	for (i = 0; c->labels && i < c->n_labels; i++) {
+		text_visit(tw, c->labels[i].key);
+		text_visit(tw, c->labels[i].value);
+	}
+}
+
+/* Do the slot's texts equal p's? */
+static bool texts_same(struct strbuf *text, const struct encode_ctx *ctx,
+		       const struct nsw_process *p)
+{
+	struct text_walk tw = { .sb = text, .same = true };
+
+	proc_texts(&tw, ctx, p);
+	return tw.same && tw.pos == text->len;
+}
+
+/* Keep p's texts in the slot; false when they do not fit in memory. */
+static bool texts_keep(struct strbuf *text, const struct encode_ctx *ctx,
+		       const struct nsw_process *p)
+{
+	struct text_walk tw = { .sb = text, .build = true, .same = true };
+
+	strbuf_reset(text);
+	proc_texts(&tw, ctx, p);
+	if (!tw.same)
+		strbuf_release(text);
+	return tw.same;
+}
+
+static void memo_proc_key(struct memo_proc_key *k,
+			  const struct encode_ctx *ctx,
+			  const struct nsw_process *p, bool caps)
+{
+	const struct nsw_container *c = p->ctr;
+
+	memset(k, 0, sizeof(*k));	/* padding too: compared by memcmp */
+	k->ktime = p->ktime;
+	k->parent_ktime = p->parent_ktime;
+	k->start_time_ns = p->start_time_ns;
+	if (caps) {
+		k->caps = 1;
+		k->cap_permitted = p->cap_permitted;
+		k->cap_effective = p->cap_effective;
+	}
+	k->node = ctx->node_name;
+	k->host_ns = ctx->host_ns;
+	if (ctx->host_ns)
+		k->host = *ctx->host_ns;
+	k->pid = p->pid;
+	k->tid = p->tid;
+	k->ppid = p->ppid;
+	k->uid = p->uid;
+	k->auid = p->auid;
+	k->flags = p->flags;
+	k->container_pid = p->container_pid;
+	k->ns_known = p->ns_known;
+	if (p->ns_known)
+		k->ns = p->ns;
+	k->in_init_tree = p->in_init_tree;
+	if (c) {
+		k->ctr = c->privileged ? 2 : 1;
+		k->ctr_start_ns = c->start_time_ns;
+	}
+}
+
+/* A parent or ancestor: written once, then copied while nothing it is
+ * written from has changed. */
+static void jw_process_kept(struct jw *w, const struct encode_ctx *ctx,
+			    const struct nsw_process *p)
+{
+	struct encode_memo *m = w->memo;
+	struct memo_proc_key key;
+	struct memo_proc *slot;
+	size_t from;
+
+	if (m && !m->procs)
+		m->procs = calloc(PROC_SLOTS, sizeof(*m->procs));
+	if (!m || !m->procs) {
+		jw_process(w, ctx, p, false);
+		return;
+	}
+	memo_proc_key(&key, ctx, p, p->caps_known && ctx->ancestor_caps);
+	slot = &m->procs[(p->pid ^ (p->ktime >> 10) ^ p->ktime) %
+			 PROC_SLOTS];
+	if (slot->used && !memcmp(&slot->key, &key, sizeof(key)) &&
+	    texts_same(&slot->text, ctx, p)) {
+		jw_member_raw(w, &slot->frag);
+		return;
+	}
+	slot->used = false;
+	from = jw_member_begin(w);
+	jw_process(w, ctx, p, false);
+	if (!w->err && memo_keep(&slot->frag, w->sb, from) &&
+	    texts_keep(&slot->text, ctx, p)) {
+		slot->key = key;
+		slot->used = true;
+	}
 }
 
 static void jw_parent_ancestors(struct jw *w, const struct encode_ctx *ctx,
@@ -646,7 +1037,7 @@ static void jw_parent_ancestors(struct jw *w, const struct encode_ctx *ctx,
 	if (!ancestors) {
 		if (ev->parent) {
 			jw_key(w, "parent");
-			jw_process(w, ctx, ev->parent, false);
+			jw_process_kept(w, ctx, ev->parent);
 		}
 		return;
 	}
@@ -663,7 +1054,7 @@ static void jw_parent_ancestors(struct jw *w, const struct encode_ctx *ctx,
 			jw_arr(w);
 			any = true;
 		}
-		jw_process(w, ctx, a, false);
+		jw_process_kept(w, ctx, a);
 	}
 	if (any)
 		jw_arr_end(w);
@@ -857,7 +1248,7 @@ static int jw_finish(struct jw *w, size_t start, bool overflow_before)
 int encode_json_event(struct strbuf *sb, const struct encode_ctx *ctx,
 		      const struct nsw_event *ev)
 {
-	struct jw w = { .sb = sb };
+	struct jw w = { .sb = sb, .memo = ctx ? ctx->memo : NULL };
 	size_t start = sb->len;
 	bool overflow_before = sb->overflow;
 	const char *key;

@@ -10,6 +10,18 @@
 #include "stats.h"
 #include "strbuf.h"
 
+/*
+ * Pieces the encoder reuses from one event to the next: capability
+ * lists and namespace objects by value, the date and time of day of the
+ * last second written.  Owned by the caller and optional (encode_ctx.memo
+ * NULL: everything is encoded each time); the output is the same either
+ * way.  Not thread safe: one memo per encoding thread.
+ */
+struct encode_memo;
+
+struct encode_memo *encode_memo_new(void);
+void encode_memo_free(struct encode_memo *m);
+
 struct encode_ctx {
 	const char *node_name;
 	const char *cluster_name;	/* "default" when unset */
@@ -22,6 +34,7 @@ struct encode_ctx {
 	/* Also write `cap` for parent and ancestors (default: only for the
 	 * acting process). */
 	bool ancestor_caps;
+	struct encode_memo *memo;	/* optional, see above */
 };
 
 /* Append one event as a single JSON line (with trailing '\n').

@@ -217,6 +217,34 @@ static void run_fixture(const char *dir, const char *base, bool regen)
 	}
 	is_int(ej, 0, "%s: every item encodes as JSON", base);
 	is_int(ec, 0, "%s: every event encodes as compact", base);
+	{
+		/* with the reuse memo: the same bytes, first use and reuse */
+		struct encode_ctx mctx = fx->ctx;
+		struct strbuf m1 = STRBUF_INIT, m2 = STRBUF_INIT;
+		struct strbuf *pass[2] = { &m1, &m2 };
+		int k;
+
+		mctx.memo = encode_memo_new();
+		for (k = 0; k < 2; k++)
+			for (i = 0; i < fx->n_item; i++) {
+				struct fx_item *it = &fx->item[i];
+
+				if (it->is_stats)
+					encode_json_stats(pass[k], &mctx,
+							  &it->st,
+							  it->stats_time);
+				else
+					encode_json_event(pass[k], &mctx,
+							  &it->ev);
+			}
+		ok(mctx.memo && m1.len == json.len && m2.len == json.len &&
+		   !memcmp(m1.buf, json.buf, json.len) &&
+		   !memcmp(m2.buf, json.buf, json.len),
+		   "%s: the memo changes no byte (first use and reuse)", base);
+		encode_memo_free(mctx.memo);
+		strbuf_release(&m1);
+		strbuf_release(&m2);
+	}
 	is_int(check_lines(json.buf ? json.buf : "", json.len, base), 0,
 	       "%s: every JSON line is valid and in envelope order", base);
 	snprintf(path, sizeof(path), "%s/%s.json", dir, base);
@@ -450,10 +478,11 @@ static void test_random(void)
 	char s[12][64];
 	const struct nsw_process *anc[1] = { &par };
 	struct nsw_ns_set host;
-	struct strbuf sb = STRBUF_INIT, cb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, cb = STRBUF_INIT, mb = STRBUF_INIT;
 	struct nsw_event ev;
-	struct encode_ctx ctx = { .host_ns = &host };
-	int i, j, bad = 0, bad_compact = 0;
+	struct encode_ctx ctx = { .host_ns = &host }, mctx;
+	struct encode_memo *memo = encode_memo_new();
+	int i, j, bad = 0, bad_compact = 0, memo_diff = 0;
 
 	memset(&host, 0, sizeof(host));
 	for (i = 0; i < 3000; i++) {
@@ -524,6 +553,20 @@ static void test_random(void)
 			if (bad < 3)
 				diag("bad line: %s", sb.buf ? sb.buf : "");
 		}
+		/* the same structs (same addresses) with new contents every
+		 * round: the memo must notice each change */
+		mctx = ctx;
+		mctx.memo = memo;
+		par.uid = rnd() % 2;
+		strbuf_reset(&sb);
+		strbuf_reset(&mb);
+		encode_json_event(&sb, &ctx, &ev);
+		encode_json_event(&mb, &mctx, &ev);
+		if (sb.len != mb.len || memcmp(sb.buf, mb.buf, sb.len)) {
+			memo_diff++;
+			if (memo_diff < 3)
+				diag_diff(mb.buf, sb.buf);
+		}
 		if (encode_compact_event(&cb, &ctx, &ev, rnd() & 1) < 0) {
 			bad_compact++;
 		} else {
@@ -538,10 +581,13 @@ static void test_random(void)
 		}
 	}
 	is_int(bad, 0, "3000 random hostile events give valid JSON lines");
+	is_int(memo_diff, 0, "random events: the memo changes no byte");
 	is_int(bad_compact, 0,
 	       "random compact output has exactly one line per event/alert");
 	strbuf_release(&sb);
 	strbuf_release(&cb);
+	strbuf_release(&mb);
+	encode_memo_free(memo);
 }
 
 static void test_errors(void)
@@ -582,6 +628,99 @@ static void test_errors(void)
 	strbuf_release(&sb);
 }
 
+/* One fact of a kept parent changed in place: the line must change as
+ * it does without the memo. */
+static int memo_same(struct encode_ctx *ctx, struct encode_memo *memo,
+		     const struct nsw_event *ev, const char *what)
+{
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	struct encode_ctx mctx = *ctx;
+	int same;
+
+	mctx.memo = memo;
+	encode_json_event(&a, ctx, ev);
+	encode_json_event(&b, &mctx, ev);
+	same = a.len == b.len && a.len && !memcmp(a.buf, b.buf, a.len);
+	if (!ok(same, "memo follows a change of the parent's %s", what))
+		diag_diff(b.buf, a.buf);
+	strbuf_release(&a);
+	strbuf_release(&b);
+	return same;
+}
+
+static void test_memo_changes(void)
+{
+	char bin[] = "/usr/bin/aa", node[] = "node-a", lval[] = "web";
+	char lkey[] = "app";
+	struct nsw_label lab = { lkey, lval };
+	struct nsw_container c;
+	struct nsw_process p, par;
+	const struct nsw_process *anc[1] = { &par };
+	struct nsw_ns_set host;
+	struct nsw_event ev;
+	struct encode_ctx ctx = { .node_name = node, .host_ns = &host };
+	struct encode_memo *memo = encode_memo_new();
+
+	memset(&c, 0, sizeof(c));
+	memset(&p, 0, sizeof(p));
+	memset(&par, 0, sizeof(par));
+	memset(&ev, 0, sizeof(ev));
+	memset(&host, 0, sizeof(host));
+	host.inum[NSW_NS_MNT] = 4026531840u;
+	snprintf(c.id, sizeof(c.id), "%s", "0123456789abcdef0123456789abcdef"
+		 "0123456789abcdef0123456789abcdef");
+	snprintf(c.runtime, sizeof(c.runtime), "containerd");
+	c.labels = &lab;
+	c.n_labels = 1;
+	p.pid = 300;
+	p.ppid = 200;
+	p.ktime = 3000;
+	p.parent_ktime = 2000;
+	p.binary = "/bin/true";
+	par.pid = 200;
+	par.ppid = 1;
+	par.ktime = 2000;
+	par.parent_ktime = 1000;
+	par.binary = bin;
+	par.ns_known = true;
+	par.ns.inum[NSW_NS_MNT] = 4026531840u;
+	par.caps_known = true;
+	par.cap_effective = 1;
+	ev.type = NSW_EV_EXEC;
+	ev.proc = &p;
+	ev.parent = &par;
+	ev.ancestors = anc;
+	ev.n_ancestors = 1;
+	ev.backend = "bpf";
+
+	memo_same(&ctx, memo, &ev, "first encoding");
+	par.uid = 1000;
+	memo_same(&ctx, memo, &ev, "uid");
+	bin[sizeof(bin) - 2] = 'b';	/* same pointer, same length */
+	memo_same(&ctx, memo, &ev, "binary bytes");
+	par.ns.inum[NSW_NS_MNT] = 4026532000u;
+	memo_same(&ctx, memo, &ev, "mnt namespace");
+	par.ctr = &c;
+	memo_same(&ctx, memo, &ev, "container");
+	par.in_init_tree = true;
+	memo_same(&ctx, memo, &ev, "in_init_tree");
+	lval[0] = 'd';
+	memo_same(&ctx, memo, &ev, "pod label value");
+	c.privileged = true;
+	memo_same(&ctx, memo, &ev, "privileged flag");
+	par.parent_ktime = 1001;
+	memo_same(&ctx, memo, &ev, "parent_exec_id");
+	node[5] = 'b';
+	memo_same(&ctx, memo, &ev, "node name bytes");
+	ctx.ancestor_caps = true;
+	memo_same(&ctx, memo, &ev, "ancestor caps setting");
+	par.cap_effective = 3;
+	memo_same(&ctx, memo, &ev, "capabilities");
+	host.inum[NSW_NS_MNT] = 4026532000u;
+	memo_same(&ctx, memo, &ev, "host namespaces");
+	encode_memo_free(memo);
+}
+
 int main(int argc, char **argv)
 {
 	const char *srcdir = getenv("top_srcdir");
@@ -597,6 +736,7 @@ int main(int argc, char **argv)
 	test_go_quote();
 	test_errors();
 	test_random();
+	test_memo_changes();
 	snprintf(dir, sizeof(dir), "%s/tests/fixtures/encode",
 		 srcdir ? srcdir : ".");
 	run_fixtures(dir, false);
