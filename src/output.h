@@ -11,15 +11,19 @@ struct output;
 
 /* path NULL or "-": stdout.  Returns NULL with errno set. */
 struct output *output_open(const char *path);
-/* Write one complete line; retries short writes and EINTR.  On failure
- * counts an output error and returns -errno (the line is lost, counted). */
+/* Queue one or more complete lines; they are written by output_flush()
+ * (or earlier, when the buffer fills).  Returns 0 or the -errno of a
+ * write that failed; every line lost is counted (output_errors). */
 int output_write(struct output *out, const char *buf, size_t len);
-/* Reopen the file (logrotate); no-op for stdout. */
+/* Reopen the file (logrotate), after writing what is queued; no-op for
+ * stdout. */
 int output_reopen(struct output *out);
+/* Write what is queued; retries short writes and EINTR. */
 int output_flush(struct output *out);
 uint64_t output_errors(const struct output *out);
 /* True when stdout is a terminal (for colours). */
 bool output_is_tty(const struct output *out);
+/* Writes what is queued, then closes. */
 void output_close(struct output *out);
 
 #endif
