@@ -101,7 +101,8 @@ struct pipeline *pipeline_new(const struct nsw_options *o,
 	p->out = out;
 	p->pc = proc_cache_new(live ? 262144 : 65536);
 	p->cc = container_cache_new(o->rootfs);
-	if (!p->pc || !p->cc) {
+	p->ectx.memo = encode_memo_new();
+	if (!p->pc || !p->cc || !p->ectx.memo) {
 		pipeline_free(p);
 		errno = ENOMEM;
 		return NULL;
@@ -124,6 +125,7 @@ void pipeline_free(struct pipeline *p)
 	cgid_clear(p);
 	proc_cache_free(p->pc);
 	container_cache_free(p->cc);
+	encode_memo_free(p->ectx.memo);
 	strbuf_release(&p->sb);
 	free(p);
 }
@@ -264,13 +266,17 @@ static struct nsw_process *load_live(struct pipeline *p, uint32_t pid)
 		return NULL;
 	if (procfs_read_process(p->opts.procfs, pid, &np, &cg) < 0)
 		return NULL;
-	if (np.binary && !strcmp(np.binary, "/") && np.ppid) {
+	if (np.binary && (!strcmp(np.binary, "/") || np.binary[0] != '/') &&
+	    np.ppid) {
 		/* the exe of a task that joined another mount namespace
-		 * (runc's init) reads "/": a forked child runs its parent's
-		 * image */
+		 * (runc's init) reads "/", or cannot be read at all in the
+		 * middle of it (argv[0] or the comm then, "runc:[1:CHILD]"):
+		 * a forked child runs its parent's image.  Kernel threads
+		 * keep their comm: kthreadd has no path either. */
 		struct nsw_process *par = proc_cache_lookup(p->pc, np.ppid);
 
-		if (par && par->binary) {
+		if (par && par->binary && par->binary[0] == '/' &&
+		    strcmp(par->binary, "/")) {
 			free(np.binary);
 			np.binary = strdup(par->binary);
 			np.flags |= NSW_PF_CLONE;
@@ -922,6 +928,8 @@ static void pending_evidence(struct pipeline *p, uint32_t pid, uint32_t ppid)
 void pipeline_flush(struct pipeline *p)
 {
 	settle_pending(p, 0, NULL, true);
+	if (p->out)
+		output_flush(p->out);
 }
 
 static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
@@ -1196,6 +1204,9 @@ void pipeline_tick(struct pipeline *p)
 	}
 	if (p->n_pending)
 		settle_pending(p, 0, NULL, false);
+	/* the lines of this batch: written together */
+	if (p->out)
+		output_flush(p->out);
 	if (now >= p->next_sweep) {
 		p->next_sweep = now + 30;
 		container_cache_sweep(p->cc);

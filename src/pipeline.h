@@ -49,7 +49,8 @@ void pipeline_free(struct pipeline *p);
 /* Set from a SIGHUP handler: the output is reopened at the next tick. */
 #include <signal.h>
 extern volatile sig_atomic_t pipeline_hup;
-/* Periodic work: output reopen after SIGHUP, the periodic stats line,
+/* Periodic work, called after each batch of records: output reopen after
+ * SIGHUP, the periodic stats line, writing the batch's queued lines,
  * cache sweeps.  Backends call it at least once a second from their
  * event loop (cheap when nothing is due). */
 void pipeline_tick(struct pipeline *p);
