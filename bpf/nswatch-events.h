@@ -91,6 +91,9 @@ struct nsw_bpf_hdr {
 #define NSW_BPF_EF_CAPS		(1u << 5)	/* cap_* valid */
 #define NSW_BPF_EF_NS		(1u << 6)	/* ns[] valid */
 #define NSW_BPF_EF_KILLED	(1u << 7)	/* enforce_nsenter sent SIGKILL */
+#define NSW_BPF_EF_BIN_FILE	(1u << 8)	/* binary: path of the file exec
+						 * opened (the name given was
+						 * /proc/... or /dev/fd/N) */
 
 /*
  * Successful execve/execveat (sched_process_exec).  data[] holds, packed

@@ -35,6 +35,13 @@ const volatile __u32 self_tgid = 0;
 const volatile __u32 enforce = 0;
 const volatile __u32 enforce_nsenter = 0;
 const volatile __u32 host_ns[NSW_BPF_NS_COUNT] = {};
+const volatile __u64 wake_delay_ns = 0;
+const volatile __u64 wake_bytes = 0;
+
+/* Wakeup batching state (see wake_flags); races between CPUs only cost
+ * an extra or an early wakeup, never a lost record. */
+__u64 last_wake_ns = 0;
+__u32 wake_owed = 0;
 
 #define SIGKILL			9
 #define EPERM			1
@@ -127,6 +134,7 @@ _Static_assert(REC_BUF >= sizeof(struct nsw_bpf_exec) + OUT_SIZE, "REC_BUF");
 struct exec_scratch {
 	char rec[REC_BUF];
 	char cwd[NSW_BPF_PATH_MAX + NAME_MAX_B];
+	char file[NSW_BPF_PATH_MAX + NAME_MAX_B];	/* bprm->file's path */
 	char arg[NAME_MAX_B];	/* argv[0], then argv[1] (enforce_nsenter) */
 };
 
@@ -164,6 +172,36 @@ static __always_inline void count_drop(__u32 type)
 
 	if (c)
 		(*c)++;
+}
+
+/*
+ * Ring-buffer submit flags for a record made at `now`.  Waking the reader
+ * costs the producing task more than the rest of a record (an irq_work,
+ * a cross-CPU wakeup: ~12 us per record on our VMs), so with the knob
+ * wake_delay_ns set, routine records (exec, fork, exit) are queued
+ * without a wakeup unless the last wakeup is older than wake_delay_ns or
+ * wake_bytes are waiting; urgent ones (namespace calls, kills, nsenter)
+ * always wake.  After records went out without one, a wakeup must be
+ * forced: the kernel's own rule (wake when the reader had caught up)
+ * would see a reader that is behind and stay silent.  The reader also
+ * polls with a timeout of about wake_delay_ns, which picks up the tail
+ * of a burst.
+ */
+static __always_inline __u64 wake_flags(__u64 now, bool urgent)
+{
+	if (!wake_delay_ns)
+		return 0;
+	if (urgent || now - last_wake_ns >= wake_delay_ns ||
+	    bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes) {
+		last_wake_ns = now;
+		if (wake_owed) {
+			wake_owed = 0;
+			return BPF_RB_FORCE_WAKEUP;
+		}
+		return 0;
+	}
+	wake_owed = 1;
+	return BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline bool is_self(__u32 tgid)
@@ -317,11 +355,11 @@ static __always_inline void fill_hdr(struct nsw_bpf_hdr *h,
 }
 
 /*
- * Resolve path p relative to the task's root into s->cwd, like d_path()
- * but bounded (PATH_STEPS dentries and mount crossings), building the
- * name backwards so it ends at s->cwd[PATH_END].  Returns the length and
- * the start in *start, or -1 when the walk did not reach a root or the
- * name does not fit.
+ * Resolve path p relative to the task's root into buf (s->cwd or
+ * s->file), like d_path() but bounded (PATH_STEPS dentries and mount
+ * crossings), building the name backwards so it ends at buf[PATH_END].
+ * Returns the length and the start in *start, or -1 when the walk did not
+ * reach a root or the name does not fit.
  *
  * Verifier cost: every loop-carried value is either an unknown kernel
  * pointer or the masked offset `pos`, so from the second iteration on the
@@ -329,9 +367,8 @@ static __always_inline void fill_hdr(struct nsw_bpf_hdr *h,
  */
 #define PATH_END	(NSW_BPF_PATH_MAX - 1)
 
-static __always_inline int resolve_path(struct exec_scratch *s,
-					struct path *p, struct path *root,
-					__u32 *start)
+static __always_inline int resolve_path(char *buf, struct path *p,
+					struct path *root, __u32 *start)
 {
 	struct dentry *dentry = BPF_CORE_READ(p, dentry);
 	struct vfsmount *vmnt = BPF_CORE_READ(p, mnt);
@@ -340,45 +377,64 @@ static __always_inline int resolve_path(struct exec_scratch *s,
 	__u64 mnt_off = bpf_core_field_offset(struct mount, mnt);
 	struct mount *mnt = (void *)vmnt - mnt_off;
 	__u32 pos = PATH_END, len;
+	bool detached = false;
 	int i;
 
 	for (i = 0; i < PATH_STEPS; i++) {
 		struct dentry *parent, *mnt_root;
 		const unsigned char *name;
 		struct mount *mp;
+		bool pseudo = false;
 
 		if (dentry == root_dentry && vmnt == root_mnt)
 			goto done;
 		mnt_root = BPF_CORE_READ(vmnt, mnt_root);
 		parent = BPF_CORE_READ(dentry, d_parent);
-		if (dentry == mnt_root || dentry == parent) {
+		if (detached) {
+			if (dentry == parent)
+				goto done;	/* its filesystem's root */
+		} else if (dentry == mnt_root) {
 			mp = BPF_CORE_READ(mnt, mnt_parent);
+			if (mp != mnt) {
+				/* cross to the mount point */
+				dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+				mnt = mp;
+				vmnt = (void *)mp + mnt_off;
+				continue;
+			}
 			/* root of the namespace or of a detached tree: as
-			 * far as a path goes */
-			if (dentry != mnt_root || mp == mnt)
+			 * far as a path goes, unless a file was mounted
+			 * there (runc's cloned binary, a file bind-mounted
+			 * on a detached mount): its path in its own
+			 * filesystem then */
+			if (vmnt == root_mnt || dentry == parent)
 				goto done;
-			dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
-			mnt = mp;
-			vmnt = (void *)mp + mnt_off;
-			continue;
+			detached = true;
+		} else {
+			/* its own parent but no mount's root: a pseudo file
+			 * (memfd, anon inode), which d_path() names
+			 * "/<name>" */
+			pseudo = dentry == parent;
 		}
 		name = BPF_CORE_READ(dentry, d_name.name);
 		len = BPF_CORE_READ(dentry, d_name.len);
 		if (len >= NAME_MAX_B || len + 1 >= pos)
 			return -1;
 		pos = MASKED(pos - len, NSW_BPF_PATH_MAX - 1);
-		if (bpf_probe_read_kernel(&s->cwd[pos],
+		if (bpf_probe_read_kernel(&buf[pos],
 					  MASKED(len, NAME_MAX_B - 1), name))
 			return -1;
 		pos = MASKED(pos - 1, NSW_BPF_PATH_MAX - 1);
-		s->cwd[pos] = '/';
+		buf[pos] = '/';
+		if (pseudo)
+			goto done;
 		dentry = parent;
 	}
 	return -1;	/* deeper than PATH_STEPS */
 done:
 	if (pos == PATH_END) {
 		pos = PATH_END - 1;
-		s->cwd[pos] = '/';
+		buf[pos] = '/';
 	}
 	*start = pos;
 	return PATH_END - pos;
@@ -443,6 +499,18 @@ static __always_inline bool exec_is_nsenter(struct exec_scratch *s,
 	return BASE_IS(s->arg, n - 1, NAME_MAX_B - 1, "nsenter");
 }
 
+/* "/proc/..." or "/dev/fd/...": exec by a name that is no file's path. */
+static __always_inline bool is_indirect(const char *s)
+{
+	if (s[0] != '/')
+		return false;
+	if (s[1] == 'p' && s[2] == 'r' && s[3] == 'o' && s[4] == 'c' &&
+	    s[5] == '/')
+		return true;
+	return s[1] == 'd' && s[2] == 'e' && s[3] == 'v' && s[4] == '/' &&
+	       s[5] == 'f' && s[6] == 'd' && s[7] == '/';
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(nsw_exec, struct task_struct *task, pid_t old_pid,
 	     struct linux_binprm *bprm)
@@ -459,6 +527,7 @@ int BPF_PROG(nsw_exec, struct task_struct *task, pid_t old_pid,
 	unsigned long arg_start, arg_end;
 	long n;
 	int cwd;
+	bool urgent;
 
 	if (is_self(tgid))
 		return 0;
@@ -488,14 +557,35 @@ int BPF_PROG(nsw_exec, struct task_struct *task, pid_t old_pid,
 	fs = BPF_CORE_READ(task, fs);
 	cwd = -1;
 	if (fs)
-		cwd = resolve_path(s, &fs->pwd, &fs->root, &cwd_start);
+		cwd = resolve_path(s->cwd, &fs->pwd, &fs->root, &cwd_start);
 	if (cwd > 0 && cwd < NSW_BPF_PATH_MAX)
 		cwd_len = cwd;
 	else
 		rec->eflags |= NSW_BPF_EF_CWD_ERR;
 
-	/* binary: the name given to exec, made absolute */
+	/* binary: the name given to exec, made absolute; a name that names
+	 * no file (/proc/self/exe, /dev/fd/N of fexecve: runc init, busybox
+	 * re-exec) is replaced by the path of the file exec opened, now:
+	 * /proc/<pid>/exe read later can already show another mount
+	 * namespace's view */
 	n = bpf_probe_read_kernel_str(out, NSW_BPF_PATH_MAX, fname);
+	if (n > 0 && is_indirect(out) && fs) {
+		struct file *file = BPF_CORE_READ(bprm, file);
+		__u32 fstart = 0;
+		int flen = file ? resolve_path(s->file,
+					       (struct path *)&file->f_path,
+					       &fs->root, &fstart) : -1;
+
+		if (flen > 0 && flen < NSW_BPF_PATH_MAX - 1) {
+			bpf_probe_read_kernel(out,
+					      MASKED(flen, NSW_BPF_PATH_MAX - 1),
+					      &s->file[MASKED(fstart,
+							      PATH_END)]);
+			out[MASKED(flen, NSW_BPF_PATH_MAX - 1)] = '\0';
+			n = flen + 1;
+			rec->eflags |= NSW_BPF_EF_BIN_FILE;
+		}
+	}
 	if (n > 0 && out[0] != '/' && cwd_len) {
 		__u32 pos = cwd_len;
 		const char *rel = fname;
@@ -569,7 +659,10 @@ int BPF_PROG(nsw_exec, struct task_struct *task, pid_t old_pid,
 	rec->hdr.size = size;
 	if (size > sizeof(struct nsw_bpf_exec) + OUT_SIZE)
 		return 0;
-	if (bpf_ringbuf_output(&events, s->rec, MASKED(size, REC_BUF - 1), 0))
+	urgent = (rec->eflags & NSW_BPF_EF_KILLED) ||
+		 BASE_IS(out, bin_len, NSW_BPF_PATH_MAX - 1, "nsenter");
+	if (bpf_ringbuf_output(&events, s->rec, MASKED(size, REC_BUF - 1),
+			       wake_flags(rec->hdr.ktime_ns, urgent)))
 		count_drop(NSW_BPF_REC_EXEC);
 	return 0;
 }
@@ -605,7 +698,7 @@ int BPF_PROG(nsw_fork, struct task_struct *parent, struct task_struct *child)
 	rec->parent_tid = (__u32)pid_tgid;
 	if (read_ns(child, rec->ns))
 		rec->fflags |= NSW_BPF_FF_NS;
-	bpf_ringbuf_submit(rec, 0);
+	bpf_ringbuf_submit(rec, wake_flags(rec->hdr.ktime_ns, false));
 	return 0;
 }
 
@@ -630,7 +723,7 @@ int BPF_PROG(nsw_exit, struct task_struct *task)
 	__builtin_memset(rec, 0, sizeof(*rec));
 	fill_hdr(&rec->hdr, task, NSW_BPF_REC_EXIT, sizeof(*rec));
 	rec->exit_code = BPF_CORE_READ(task, exit_code);
-	bpf_ringbuf_submit(rec, 0);
+	bpf_ringbuf_submit(rec, wake_flags(rec->hdr.ktime_ns, false));
 	return 0;
 }
 
@@ -847,7 +940,7 @@ static __always_inline int on_exit(long ret)
 	rec->ret = ret;
 	if (read_ns(t, rec->ns_after))
 		rec->nflags |= NSW_BPF_NF_AFTER;
-	bpf_ringbuf_submit(rec, 0);
+	bpf_ringbuf_submit(rec, wake_flags(rec->hdr.ktime_ns, true));
 	return 0;
 }
 
