@@ -345,6 +345,46 @@ static int sc_unshare_files(void)
 	return unshare(CLONE_FILES) == 0 ? 0 : 10;
 }
 
+/* fexecve of a sealed copy in a memfd, as runc clones its binary */
+static int sc_execveat_memfd(void)
+{
+	char *const argv[] = { "true-memfd", NULL };
+	char *const envp[] = { NULL };
+	char buf[65536];
+	ssize_t n;
+	int src = open("/usr/bin/true", O_RDONLY | O_CLOEXEC);
+	int fd = (int)syscall(SYS_memfd_create, "nsw-smoke-memfd", 0);
+
+	if (src < 0 || fd < 0)
+		return 10;
+	while ((n = read(src, buf, sizeof(buf))) > 0)
+		if (write(fd, buf, (size_t)n) != n)
+			return 10;
+	close(src);
+	syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+	return 11;
+}
+
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
+#define NSW_OPEN_TREE_CLONE	1
+
+/* fexecve of a file bind-mounted on a detached mount (open_tree), the
+ * other way runc hides its binary: the mount's root is the file */
+static int sc_execveat_detached(void)
+{
+	char *const argv[] = { "true-detached", NULL };
+	char *const envp[] = { NULL };
+	int fd = (int)syscall(SYS_open_tree, AT_FDCWD, "/usr/bin/true",
+			      NSW_OPEN_TREE_CLONE | O_CLOEXEC);
+
+	if (fd < 0)
+		return 20;	/* no open_tree (< 5.2): skipped */
+	syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+	return 11;
+}
+
 static int sc_execveat(void)
 {
 	int fd = open("/usr/bin/true", O_PATH | O_CLOEXEC);
@@ -643,6 +683,8 @@ int main(int argc, char **argv)
 		scenario("unshare_files", sc_unshare_files);
 		scenario("unshare_ia32", sc_unshare_ia32);
 		scenario("execveat", sc_execveat);
+		scenario("execveat_memfd", sc_execveat_memfd);
+		scenario("execveat_detached", sc_execveat_detached);
 	}
 	poll_for(300);
 	if (hold > 0) {

@@ -206,13 +206,13 @@ shift
 # relaxed FILE: the view of a scenario whose process may be gone before
 # audit can read it (README: backend differences): kprobe lines without
 # binary/arguments (the cache may already hold the next exec), verdict and
-# alerts; exec lines without the binary (busybox applets re-exec
-# /proc/self/exe: bpf reports the name given, audit the file behind it)
-# and without container-in-host-namespaces (needs the namespaces of a
-# process that may be gone); sorted.
+# alerts; exec lines without container-in-host-namespaces (needs the
+# namespaces of a process that may be gone); sorted.  Exec lines keep the
+# binary: busybox applets re-exec /proc/self/exe, and both backends name
+# the file behind it.
 relaxed() {
 	jq -c 'if .[0] == "kprobe" then [.[0], .[1], .[4], .[5], .[6], .[7]]
-	       else [.[0], .[1], .[3], .[4], .[5], .[6],
+	       else [.[0], .[1], .[2], .[3], .[4], .[5], .[6],
 		     (.[9] | map(select(. != "container-in-host-namespaces")))]
 	       end' "$1" | sort
 }
