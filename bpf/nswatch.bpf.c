@@ -356,7 +356,7 @@ static __always_inline void fill_hdr(struct nsw_bpf_hdr *h,
 
 /*
  * Resolve path p relative to the task's root into buf (s->cwd or
- * s->file), like d_path() but bounded (PATH_STEPS dentries and mount
+ * s->file of this CPU's scratch), like d_path() but bounded (PATH_STEPS dentries and mount
  * crossings), building the name backwards so it ends at buf[PATH_END].
  * Returns the length and the start in *start, or -1 when the walk did not
  * reach a root or the name does not fit.
@@ -367,9 +367,23 @@ static __always_inline void fill_hdr(struct nsw_bpf_hdr *h,
  */
 #define PATH_END	(NSW_BPF_PATH_MAX - 1)
 
-static __always_inline int resolve_path(char *buf, struct path *p,
-					struct path *root, __u32 *start)
+enum { RP_CWD, RP_FILE };	/* nsw_resolve_path's buffer */
+
+/*
+ * A global function: the verifier checks it once, on its own, however
+ * many call sites there are (an inlined copy per call made loading
+ * several times slower).  Hence scalar arguments only: the kernel
+ * pointers of the path and of the root as numbers, the buffer by name
+ * (RP_CWD or RP_FILE of this CPU's exec_scratch).  Returns start << 12 |
+ * length, or -1.
+ */
+__noinline int nsw_resolve_path(__u64 p_addr, __u64 root_addr, int which)
 {
+	struct path *p = (struct path *)p_addr;
+	struct path *root = (struct path *)root_addr;
+	struct exec_scratch *s;
+	char *buf;
+	__u32 zero = 0;
 	struct dentry *dentry = BPF_CORE_READ(p, dentry);
 	struct vfsmount *vmnt = BPF_CORE_READ(p, mnt);
 	struct dentry *root_dentry = BPF_CORE_READ(root, dentry);
@@ -379,6 +393,11 @@ static __always_inline int resolve_path(char *buf, struct path *p,
 	__u32 pos = PATH_END, len;
 	bool detached = false;
 	int i;
+
+	s = bpf_map_lookup_elem(&exec_heap, &zero);
+	if (!s)
+		return -1;
+	buf = which == RP_FILE ? s->file : s->cwd;
 
 	for (i = 0; i < PATH_STEPS; i++) {
 		struct dentry *parent, *mnt_root;
@@ -436,8 +455,19 @@ done:
 		pos = PATH_END - 1;
 		buf[pos] = '/';
 	}
-	*start = pos;
-	return PATH_END - pos;
+	return (int)(pos << 12 | (PATH_END - pos));
+}
+
+/* nsw_resolve_path into s->cwd or s->file: the length and *start. */
+static __always_inline int resolve_path(int which, struct path *p,
+					struct path *root, __u32 *start)
+{
+	int r = nsw_resolve_path((__u64)p, (__u64)root, which);
+
+	if (r < 0)
+		return -1;
+	*start = ((__u32)r >> 12) & (NSW_BPF_PATH_MAX - 1);
+	return r & (NSW_BPF_PATH_MAX - 1);
 }
 
 /*
@@ -557,7 +587,7 @@ int BPF_PROG(nsw_exec, struct task_struct *task, pid_t old_pid,
 	fs = BPF_CORE_READ(task, fs);
 	cwd = -1;
 	if (fs)
-		cwd = resolve_path(s->cwd, &fs->pwd, &fs->root, &cwd_start);
+		cwd = resolve_path(RP_CWD, &fs->pwd, &fs->root, &cwd_start);
 	if (cwd > 0 && cwd < NSW_BPF_PATH_MAX)
 		cwd_len = cwd;
 	else
@@ -572,7 +602,7 @@ int BPF_PROG(nsw_exec, struct task_struct *task, pid_t old_pid,
 	if (n > 0 && is_indirect(out) && fs) {
 		struct file *file = BPF_CORE_READ(bprm, file);
 		__u32 fstart = 0;
-		int flen = file ? resolve_path(s->file,
+		int flen = file ? resolve_path(RP_FILE,
 					       (struct path *)&file->f_path,
 					       &fs->root, &fstart) : -1;
 
