@@ -53,7 +53,9 @@
  * after a batch the reader polls again within WAKE_DELAY_MS + 1 so that
  * the tail of a burst, queued without a wakeup, is not left waiting.
  */
+#ifndef WAKE_DELAY_MS
 #define WAKE_DELAY_MS	4
+#endif
 #define WAKE_BYTES	(1u << 20)
 #define DROPS_MS	1000
 
@@ -286,11 +288,15 @@ static int bpf_run(struct backend *b, volatile sig_atomic_t *stop)
 
 	while (!*stop) {
 		r = ring_buffer__poll(b->rb, timeout);
-		timeout = r > 0 ? WAKE_DELAY_MS + 1 : POLL_MS;
+		/* a timeout consumes nothing: records queued without a
+		 * wakeup (the tail of a burst) are taken here */
+		if (r == 0)
+			r = ring_buffer__consume(b->rb);
 		if (r < 0 && r != -EINTR) {
 			log_err("eBPF ring buffer poll: %s", strerror(-r));
 			return r;
 		}
+		timeout = r > 0 ? WAKE_DELAY_MS + 1 : POLL_MS;
 		/* the drop counters cost a map read per record type and
 		 * CPU: at most every DROPS_MS (and at the end, bpf_stats) */
 		now = mono_ms();

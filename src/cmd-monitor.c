@@ -50,6 +50,12 @@ static void monitor_usage(FILE *f)
 "                             audit: which execs to audit (default all;\n"
 "                             containers: auid unset, i.e. daemon-spawned)\n"
 "  --btf FILE                 BTF for CO-RE (default /sys/kernel/btf/vmlinux)\n"
+"  --bpf-hooks=auto|raw|tracepoint\n"
+"                             eBPF syscall hooks: raw sees 32-bit (int 0x80)\n"
+"                             calls but costs every syscall ~100 ns;\n"
+"                             tracepoint is nearly free for other syscalls,\n"
+"                             blind to 32-bit calls, needs tracefs (default\n"
+"                             auto: raw, else tracepoint)\n"
 "  --enforce                  eBPF: kill container processes that setns into\n"
 "                             host namespaces (refused with audit)\n"
 "  --ready-file PATH          create PATH once monitoring is in place\n"
@@ -111,12 +117,13 @@ static int start_backend(struct nsw_options *o, struct output *out,
 int cmd_monitor(int argc, char **argv)
 {
 	enum { OPT_BACKEND = 300, OPT_SOURCE, OPT_EXEC, OPT_BTF, OPT_ENFORCE,
-	       OPT_READY, OPT_STATS };
+	       OPT_READY, OPT_STATS, OPT_HOOKS };
 	static const struct option own[] = {
 		{ "backend", required_argument, NULL, OPT_BACKEND },
 		{ "audit-source", required_argument, NULL, OPT_SOURCE },
 		{ "exec-rules", required_argument, NULL, OPT_EXEC },
 		{ "btf", required_argument, NULL, OPT_BTF },
+		{ "bpf-hooks", required_argument, NULL, OPT_HOOKS },
 		{ "enforce", no_argument, NULL, OPT_ENFORCE },
 		{ "ready-file", required_argument, NULL, OPT_READY },
 		{ "stats-interval", required_argument, NULL, OPT_STATS },
@@ -165,6 +172,15 @@ int cmd_monitor(int argc, char **argv)
 			o.exec_rules = o.exec_rules_mode != NSW_EXEC_RULES_NONE;
 			break;
 		case OPT_BTF: o.btf_path = optarg; break;
+		case OPT_HOOKS:
+			if (strcmp(optarg, "auto") && strcmp(optarg, "raw") &&
+			    strcmp(optarg, "tracepoint")) {
+				fprintf(stderr, "nswatch monitor: --bpf-hooks "
+					"must be auto, raw or tracepoint\n");
+				return NSW_EXIT_USAGE;
+			}
+			o.bpf_hooks = optarg;
+			break;
 		case OPT_ENFORCE: o.enforce = true; break;
 		case OPT_READY: o.ready_file = optarg; break;
 		case OPT_STATS:

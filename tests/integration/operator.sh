@@ -85,7 +85,22 @@ kill -HUP "${MPID[all]}"
 ct_sleep 0.5
 /bin/true host-after-rotate
 scn_direct_setns "$SCN_PRIV_ID" "/proc/$$/ns/uts" 0 >/dev/null
-ct_sleep 1.5
+# The tail of a burst: routine records wake the reader at most every few
+# ms, so the last execs of a burst are queued without a wakeup and must
+# still be written while nothing else happens.  No process is started
+# between the burst and reading the file (its exec would wake the reader):
+# the wait is a read from a fifo, the check a bash loop.
+mkfifo "$W/never" && exec 8<>"$W/never"
+ct_sleep 0.5
+/bin/true burst-1; /bin/true burst-2; /bin/true burst-last
+read -r -t 1.5 -u 8 _
+tail_seen=1
+while IFS= read -r line; do
+	[[ $line == *'"arguments":"burst-last"'* ]] && tail_seen=0
+done <"$W/all.out"
+exec 8>&-
+ok $tail_seen "the last exec of a burst is written with no later event"
+ct_sleep 1
 for m in all pod ns ctr host compact; do
 	stop "$m"
 	ok $? "monitor '$m' exits 0"

@@ -5,7 +5,9 @@
 # decision; `--backend=auto` falls back to audit when eBPF cannot be used
 # (forced here with --btf pointing at a missing file) and says why, audit
 # events then flow; `--backend=bpf` in the same situation fails with a
-# clear error instead of falling back.
+# clear error instead of falling back.  --bpf-hooks chooses the syscall
+# hooks: raw (tp_btf sys_enter/sys_exit) or the per-syscall tracepoints
+# (tracefs mounted here for the test when it is not).
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$PWD}"
@@ -65,4 +67,50 @@ jq -e -s '[.[] | select(.process_kprobe.function_name == "__x64_sys_unshare"
 	and .nswatch.backend == "audit"
 	and (.nswatch.ns_types | index("user")))] | length > 0' "$OUT" >/dev/null
 ok $? "audit events flow after the fallback"
+
+"$NSWATCH" monitor --bpf-hooks=kprobe --output /dev/null 2>"$NSW_CT_WORK/hooks.err"
+is "$?" 2 "--bpf-hooks with an unknown set is a usage error (exit 2)"
+grep -q 'bpf-hooks must be auto, raw or tracepoint' "$NSW_CT_WORK/hooks.err"
+ok $? "...and says which sets exist"
+
+if [ ! -r /sys/kernel/btf/vmlinux ]; then
+	skip "no BTF: eBPF hook sets not tried"
+	done_testing
+	exit 0
+fi
+TRACEFS=/sys/kernel/tracing
+mounted_tracefs=
+if [ ! -e "$TRACEFS/events/syscalls" ]; then
+	mount -t tracefs nodev "$TRACEFS" && mounted_tracefs=1
+fi
+trap '[ -n "$mounted_tracefs" ] && umount "$TRACEFS"; ct_cleanup_all' EXIT
+for hooks in tracepoint raw; do
+	out=$NSW_CT_WORK/hooks.$hooks.json err=$NSW_CT_WORK/hooks.$hooks.err
+	rm -f "$NSW_CT_WORK/hooks.ready"
+	"$NSWATCH" monitor --backend=bpf --bpf-hooks=$hooks --stats-interval 0 \
+		--ready-file "$NSW_CT_WORK/hooks.ready" --output "$out" \
+		2>"$err" &
+	pid=$!
+	n=400
+	while [ ! -e "$NSW_CT_WORK/hooks.ready" ] && [ "$n" -gt 0 ] &&
+	      kill -0 "$pid" 2>/dev/null; do
+		ct_sleep 0.05
+		n=$((n - 1))
+	done
+	case $hooks in
+	tracepoint) want='syscall tracepoint hooks attached' ;;
+	raw) want='raw syscall hooks attached' ;;
+	esac
+	grep -q "$want" "$err"
+	ok $? "--bpf-hooks=$hooks: $want"
+	unshare -u true
+	ct_sleep 0.5
+	kill -TERM "$pid"
+	wait "$pid"
+	is "$?" 0 "--bpf-hooks=$hooks: monitor exits 0"
+	jq -e -s '[.[] | select(.process_kprobe.function_name == "__x64_sys_unshare"
+		and .nswatch.backend == "bpf"
+		and .nswatch.verdict == "new_namespace")] | length > 0' "$out" >/dev/null
+	ok $? "--bpf-hooks=$hooks: the host unshare is reported"
+done
 done_testing
