@@ -876,8 +876,9 @@ static void jw_process(struct jw *w, const struct encode_ctx *ctx,
 
 /*
  * The strings a process object is written from, kept in a slot as a
- * sequence of 'N' (NULL) or 'S' + bytes + NUL, and compared against that
- * copy (strlen and memcmp: cheaper than any hash of them).
+ * sequence of 'N' (NULL) or 'S' + 32-bit length + bytes, and compared
+ * against that copy in one pass over each string (strncmp, then its
+ * terminator): cheaper than any hash of them.
  */
 struct text_walk {
 	struct strbuf *sb;
@@ -888,23 +889,42 @@ struct text_walk {
 
 static void text_visit(struct text_walk *tw, const char *s)
 {
-	size_t n = s ? strlen(s) + 1 : 0;
-	char tag = s ? 'S' : 'N';
+	uint32_t n;
 
 	if (tw->build) {
-		if (strbuf_add(tw->sb, &tag, 1) < 0 ||
-		    (n && strbuf_add(tw->sb, s, n) < 0))
+		size_t l = s ? strlen(s) : 0;
+
+		n = (uint32_t)l;
+		if (l > UINT32_MAX ||
+		    strbuf_add(tw->sb, s ? "S" : "N", 1) < 0 ||
+		    (s && (strbuf_add(tw->sb, &n, sizeof(n)) < 0 ||
+			   strbuf_add(tw->sb, s, l) < 0)))
 			tw->same = false;
 		return;
 	}
 	if (!tw->same)
 		return;
-	if (tw->pos + 1 + n > tw->sb->len || tw->sb->buf[tw->pos] != tag ||
-	    (n && memcmp(tw->sb->buf + tw->pos + 1, s, n))) {
+	if (tw->pos >= tw->sb->len ||
+	    tw->sb->buf[tw->pos] != (s ? 'S' : 'N')) {
 		tw->same = false;
 		return;
 	}
-	tw->pos += 1 + n;
+	tw->pos++;
+	if (!s)
+		return;
+	if (tw->sb->len - tw->pos < sizeof(n)) {
+		tw->same = false;
+		return;
+	}
+	memcpy(&n, tw->sb->buf + tw->pos, sizeof(n));
+	tw->pos += sizeof(n);
+	/* equal for n bytes means s has n bytes before its terminator */
+	if (tw->sb->len - tw->pos < n ||
+	    strncmp(s, tw->sb->buf + tw->pos, n) || s[n]) {
+		tw->same = false;
+		return;
+	}
+	tw->pos += n;
 }
 
 static void proc_texts(struct text_walk *tw, const struct encode_ctx *ctx,

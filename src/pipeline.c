@@ -548,6 +548,18 @@ static struct nsw_process *acting_process(struct pipeline *p,
 	return pr;
 }
 
+/* b as a C string in buf (cut to len - 1 bytes); every exec asks, so no
+ * printf. */
+static const char *copy_span(char *buf, size_t len, const struct nsw_bytes *b)
+{
+	size_t n = b->len < len - 1 ? b->len : len - 1;
+
+	if (n)
+		memcpy(buf, b->p, n);
+	buf[n] = '\0';
+	return buf;
+}
+
 static const char *effective_argv0(const struct nsw_raw *r, char *buf,
 				   size_t len)
 {
@@ -563,11 +575,9 @@ static const char *effective_argv0(const struct nsw_raw *r, char *buf,
 	bl = r->argv[0].len - (size_t)(b - r->argv[0].p);
 	if (r->argc > 1 && ((bl == 7 && !memcmp(b, "busybox", 7)) ||
 			    (bl == 6 && !memcmp(b, "toybox", 6)))) {
-		snprintf(buf, len, "%.*s", (int)r->argv[1].len, r->argv[1].p);
-		return buf;
+		return copy_span(buf, len, &r->argv[1]);
 	}
-	snprintf(buf, len, "%.*s", (int)r->argv[0].len, r->argv[0].p);
-	return buf;
+	return copy_span(buf, len, &r->argv[0]);
 }
 
 /* exec of /proc/self/exe (busybox re-exec, runc init) or of a /dev/fd
