@@ -157,7 +157,13 @@ struct {
 	__type(value, struct lsm_scratch);
 } lsm_heap SEC(".maps");
 
-/* Kernels before 6.18 keep the namespace type in ns_common->ops->type. */
+/* Kernels from 6.18 keep the namespace type in ns_common->ns_type,
+ * earlier ones in ns_common->ops->type.  Both as flavours, so the program
+ * builds against either kind of vmlinux header (x86: 6.18, arm64: 6.1). */
+struct ns_common___new {
+	unsigned int ns_type;
+} __attribute__((preserve_access_index));
+
 struct proc_ns_operations___old {
 	int type;
 } __attribute__((preserve_access_index));
@@ -770,8 +776,10 @@ static __always_inline struct task_struct *pid_task_of(struct pid *pid)
 
 static __always_inline __u32 ns_common_type(struct ns_common *ns)
 {
-	if (bpf_core_field_exists(ns->ns_type))
-		return BPF_CORE_READ(ns, ns_type);
+	struct ns_common___new *nn = (void *)ns;
+
+	if (bpf_core_field_exists(nn->ns_type))
+		return BPF_CORE_READ(nn, ns_type);
 	return BPF_CORE_READ((struct ns_common___old *)ns, ops, type);
 }
 
