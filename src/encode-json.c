@@ -64,19 +64,17 @@ struct jw {
 
 #define MEMO_SLOTS 8	/* per kind; replaced round robin */
 
-struct memo_caps {
+/* A member kept by the value of what it is written from (key). */
+struct memo_frag {
 	bool used;
-	uint64_t permitted;
-	uint64_t effective;
-	struct strbuf frag;	/* "cap":{...} */
+	size_t key_len;
+	unsigned char key[2 * sizeof(struct nsw_ns_set) + 8];
+	struct strbuf frag;	/* "key":value */
 };
 
-struct memo_ns {
-	bool used;
-	bool host_known;
-	struct nsw_ns_set ns;
-	struct nsw_ns_set host;
-	struct strbuf frag;	/* "ns":{...} */
+struct memo_table {
+	struct memo_frag slot[MEMO_SLOTS];
+	unsigned int next;
 };
 
 /*
@@ -120,10 +118,8 @@ struct memo_proc {
 
 struct encode_memo {
 	struct memo_proc *procs;	/* PROC_SLOTS, allocated on first use */
-	struct memo_caps caps[MEMO_SLOTS];
-	unsigned int caps_next;
-	struct memo_ns ns[MEMO_SLOTS];
-	unsigned int ns_next;
+	struct memo_table caps;	/* "cap":{...} by permitted, effective */
+	struct memo_table ns;	/* "ns":{...} by the set and the host's */
 	bool sec_valid;
 	int64_t sec;		/* the second whose text is in sec_text */
 	char sec_text[20];	/* YYYY-MM-DDTHH:MM:SS */
@@ -141,8 +137,8 @@ void encode_memo_free(struct encode_memo *m)
 	if (!m)
 		return;
 	for (i = 0; i < MEMO_SLOTS; i++) {
-		strbuf_release(&m->caps[i].frag);
-		strbuf_release(&m->ns[i].frag);
+		strbuf_release(&m->caps.slot[i].frag);
+		strbuf_release(&m->ns.slot[i].frag);
 	}
 	if (m->procs)
 		for (i = 0; i < PROC_SLOTS; i++) {
@@ -641,36 +637,63 @@ static void jw_cap_list(struct jw *w, const char *key, uint64_t set)
 	jw_arr_end(w);
 }
 
-static void jw_caps(struct jw *w, uint64_t permitted, uint64_t effective)
+/*
+ * Write a member from table t when its key is there; else return the
+ * slot to fill (NULL without a memo) and the offset the member starts at:
+ * the caller writes it, then memo_member_end() keeps it.
+ */
+static struct memo_frag *memo_member_begin(struct jw *w, struct memo_table *t,
+					   const void *key, size_t key_len,
+					   size_t *from, bool *done)
 {
-	struct encode_memo *m = w->memo;
-	struct memo_caps *slot = NULL;
-	size_t from;
+	struct memo_frag *f = NULL;
 	unsigned int i;
 
-	if (m) {
+	*done = false;
+	if (t && key_len <= sizeof(f->key)) {
 		for (i = 0; i < MEMO_SLOTS; i++) {
-			slot = &m->caps[i];
-			if (slot->used && slot->permitted == permitted &&
-			    slot->effective == effective) {
-				jw_member_raw(w, &slot->frag);
-				return;
+			f = &t->slot[i];
+			if (f->used && f->key_len == key_len &&
+			    !memcmp(f->key, key, key_len)) {
+				jw_member_raw(w, &f->frag);
+				*done = true;
+				return NULL;
 			}
 		}
-		slot = &m->caps[m->caps_next++ % MEMO_SLOTS];
-		slot->used = false;
+		f = &t->slot[t->next++ % MEMO_SLOTS];
+		f->used = false;
 	}
-	from = jw_member_begin(w);
+	*from = jw_member_begin(w);
+	return f;
+}
+
+static void memo_member_end(struct jw *w, struct memo_frag *f,
+			    const void *key, size_t key_len, size_t from)
+{
+	if (!f || w->err || !memo_keep(&f->frag, w->sb, from))
+		return;
+	memcpy(f->key, key, key_len);
+	f->key_len = key_len;
+	f->used = true;
+}
+
+static void jw_caps(struct jw *w, uint64_t permitted, uint64_t effective)
+{
+	uint64_t key[2] = { permitted, effective };
+	struct memo_frag *f;
+	size_t from = 0;
+	bool done;
+
+	f = memo_member_begin(w, w->memo ? &w->memo->caps : NULL, key,
+			      sizeof(key), &from, &done);
+	if (done)
+		return;
 	jw_key(w, "cap");
 	jw_obj(w);
 	jw_cap_list(w, "permitted", permitted);
 	jw_cap_list(w, "effective", effective);
 	jw_end(w);
-	if (slot && !w->err && memo_keep(&slot->frag, w->sb, from)) {
-		slot->permitted = permitted;
-		slot->effective = effective;
-		slot->used = true;
-	}
+	memo_member_end(w, f, key, sizeof(key), from);
 }
 
 static void jw_ns_members(struct jw *w, const struct encode_ctx *ctx,
@@ -680,35 +703,24 @@ static void jw_ns_members(struct jw *w, const struct encode_ctx *ctx,
 static void jw_ns(struct jw *w, const struct encode_ctx *ctx,
 		  const struct nsw_ns_set *ns)
 {
-	struct encode_memo *m = w->memo;
-	struct memo_ns *slot = NULL;
-	bool host_known = ctx->host_ns != NULL;
-	size_t from;
-	unsigned int i;
+	unsigned char key[2 * sizeof(struct nsw_ns_set) + 1];
+	size_t key_len = sizeof(*ns) + 1;
+	struct memo_frag *f;
+	size_t from = 0;
+	bool done;
 
-	if (m) {
-		for (i = 0; i < MEMO_SLOTS; i++) {
-			slot = &m->ns[i];
-			if (slot->used && slot->host_known == host_known &&
-			    !memcmp(&slot->ns, ns, sizeof(*ns)) &&
-			    (!host_known || !memcmp(&slot->host, ctx->host_ns,
-						    sizeof(slot->host)))) {
-				jw_member_raw(w, &slot->frag);
-				return;
-			}
-		}
-		slot = &m->ns[m->ns_next++ % MEMO_SLOTS];
-		slot->used = false;
+	memcpy(key, ns, sizeof(*ns));
+	key[sizeof(*ns)] = ctx->host_ns != NULL;
+	if (ctx->host_ns) {
+		memcpy(key + key_len, ctx->host_ns, sizeof(*ctx->host_ns));
+		key_len += sizeof(*ctx->host_ns);
 	}
-	from = jw_member_begin(w);
+	f = memo_member_begin(w, w->memo ? &w->memo->ns : NULL, key, key_len,
+			      &from, &done);
+	if (done)
+		return;
 	jw_ns_members(w, ctx, ns);
-	if (slot && !w->err && memo_keep(&slot->frag, w->sb, from)) {
-		slot->ns = *ns;
-		slot->host_known = host_known;
-		if (host_known)
-			slot->host = *ctx->host_ns;
-		slot->used = true;
-	}
+	memo_member_end(w, f, key, key_len, from);
 }
 
 static void jw_ns_members(struct jw *w, const struct encode_ctx *ctx,
