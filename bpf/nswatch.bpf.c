@@ -504,6 +504,23 @@ static __always_inline __u32 exec_syscall(struct linux_binprm *bprm,
  * bin_len)), argv[0], or argv[1] after a busybox/toybox argv[0] (applets
  * dispatch on the name's last component, as the verdict code does).
  */
+/* The argument string at user address start (< end) into s->arg: its
+ * length with the NUL, or 0 when absent, empty or cut (its last
+ * component then unknown). */
+static __always_inline long read_arg(struct exec_scratch *s,
+				     unsigned long start, unsigned long end)
+{
+	long n;
+
+	if (end <= start)
+		return 0;
+	n = bpf_probe_read_user_str(s->arg, sizeof(s->arg),
+				    (const void *)start);
+	if (n <= 1 || n >= (long)sizeof(s->arg))
+		return 0;
+	return n;
+}
+
 static __always_inline bool exec_is_nsenter(struct exec_scratch *s,
 					    const char *out, __u32 bin_len,
 					    unsigned long arg_start,
@@ -513,26 +530,16 @@ static __always_inline bool exec_is_nsenter(struct exec_scratch *s,
 
 	if (BASE_IS(out, bin_len, NSW_BPF_PATH_MAX - 1, "nsenter"))
 		return true;
-	if (arg_end <= arg_start)
-		return false;
-	n = bpf_probe_read_user_str(s->arg, sizeof(s->arg),
-				    (const void *)arg_start);
-	/* n == sizeof: cut, its last component unknown */
-	if (n <= 1 || n >= (long)sizeof(s->arg))
+	n = read_arg(s, arg_start, arg_end);
+	if (!n)
 		return false;
 	if (BASE_IS(s->arg, n - 1, NAME_MAX_B - 1, "nsenter"))
 		return true;
 	if (!BASE_IS(s->arg, n - 1, NAME_MAX_B - 1, "busybox") &&
 	    !BASE_IS(s->arg, n - 1, NAME_MAX_B - 1, "toybox"))
 		return false;
-	arg_start += n;
-	if (arg_end <= arg_start)
-		return false;
-	n = bpf_probe_read_user_str(s->arg, sizeof(s->arg),
-				    (const void *)arg_start);
-	if (n <= 1 || n >= (long)sizeof(s->arg))
-		return false;
-	return BASE_IS(s->arg, n - 1, NAME_MAX_B - 1, "nsenter");
+	n = read_arg(s, arg_start + n, arg_end);
+	return n && BASE_IS(s->arg, n - 1, NAME_MAX_B - 1, "nsenter");
 }
 
 /* "/proc/..." or "/dev/fd/...": exec by a name that is no file's path. */

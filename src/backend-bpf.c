@@ -53,9 +53,7 @@
  * after a batch the reader polls again within WAKE_DELAY_MS + 1 so that
  * the tail of a burst, queued without a wakeup, is not left waiting.
  */
-#ifndef WAKE_DELAY_MS
 #define WAKE_DELAY_MS	4
-#endif
 #define WAKE_BYTES	(1u << 20)
 #define DROPS_MS	1000
 
