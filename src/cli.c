@@ -3,12 +3,14 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "event.h"
 #include "log.h"
+#include "output.h"
 #include "policy.h"
 #include "strbuf.h"
 
@@ -16,7 +18,7 @@ enum {
 	OPT_NODE = CLI_COMMON_FIRST, OPT_CLUSTER, OPT_PROCFS, OPT_ROOT,
 	OPT_OUTPUT, OPT_FORMAT, OPT_POD, OPT_NAMESPACE, OPT_CONTAINER,
 	OPT_TYPES, OPT_ALERTS, OPT_HOST, OPT_CONTS, OPT_VERBOSE, OPT_QUIET,
-	OPT_POLICY,
+	OPT_POLICY, OPT_FLUSH_AFTER,
 };
 
 static const struct option common[] = {
@@ -36,6 +38,7 @@ static const struct option common[] = {
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "policy", required_argument, NULL, OPT_POLICY },
+	{ "output-flush-after", required_argument, NULL, OPT_FLUSH_AFTER },
 };
 
 void cli_build_longopts(struct option *dst, size_t max,
@@ -123,6 +126,21 @@ int cli_common_option(struct nsw_options *o, int c, const char *arg,
 	case OPT_VERBOSE: log_set_level(LOG_LVL_DEBUG); return 0;
 	case OPT_QUIET: log_set_level(LOG_LVL_WARN); return 0;
 	case OPT_POLICY: o->policy_path = arg; return 0;
+	case OPT_FLUSH_AFTER: {
+		char *end;
+		unsigned long v;
+
+		errno = 0;
+		v = strtoul(arg, &end, 10);
+		if (errno || *end || end == arg || *arg == '-' || v > 4096) {
+			fprintf(stderr, "nswatch %s: --output-flush-after takes "
+				"MiB from 0 (off) to 4096 (got '%s')\n", cmd,
+				arg);
+			return -EINVAL;
+		}
+		o->output_flush_after = (unsigned int)v;
+		return 0;
+	}
 	default:
 		return -ENOENT;
 	}
@@ -136,6 +154,9 @@ const char *cli_common_help(void)
 {
 	return
 "  --output FILE              append events to FILE (reopened on SIGHUP)\n"
+"  --output-flush-after MIB   when output is a file, start writeback every\n"
+"                             MIB written and drop what is on disk from the\n"
+"                             page cache (default 8, 0 off)\n"
 "  --format json|compact      JSON lines (default) or one human line each\n"
 "  --node-name NAME           node_name (default $NODE_NAME, else hostname)\n"
 "  --cluster-name NAME        cluster_name (default \"default\")\n"
@@ -150,6 +171,20 @@ const char *cli_common_help(void)
 "  --policy FILE              detection policy (default " POLICY_DEFAULT_PATH "\n"
 "                             when it exists; see nswatch-policy(5))\n"
 "  --verbose | --quiet        more / fewer diagnostics on stderr\n";
+}
+
+struct output *cli_open_output(const struct nsw_options *o, const char *cmd)
+{
+	struct output *out = output_open(o->output_path);
+
+	if (!out) {
+		log_err("%s: cannot open output %s: %s", cmd,
+			o->output_path ? o->output_path : "stdout",
+			strerror(errno));
+		return NULL;
+	}
+	output_set_flush_after(out, (uint64_t)o->output_flush_after << 20);
+	return out;
 }
 
 int cli_load_policy(const struct nsw_options *o, struct policy *pol,

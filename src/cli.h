@@ -24,6 +24,10 @@ int cli_common_option(struct nsw_options *o, int c, const char *arg,
 struct policy;
 int cli_load_policy(const struct nsw_options *o, struct policy *pol,
 		    const char *cmd);
+/* Open --output (stdout by default) with its write-behind; NULL after
+ * printing the reason. */
+struct output;
+struct output *cli_open_output(const struct nsw_options *o, const char *cmd);
 /* Help text of the common options. */
 const char *cli_common_help(void);
 

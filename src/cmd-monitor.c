@@ -226,12 +226,9 @@ int cmd_monitor(int argc, char **argv)
 	if (pol.rules[NSW_RULE_NSENTER_IN_CONTAINER].enabled &&
 	    pol.rules[NSW_RULE_NSENTER_IN_CONTAINER].action == POLICY_ACTION_KILL)
 		o.enforce_nsenter = true;
-	out = output_open(o.output_path);
+	out = cli_open_output(&o, "monitor");
 	if (!out) {
 		policy_free(&pol);
-		log_err("cannot open output %s: %s",
-			o.output_path ? o.output_path : "stdout",
-			strerror(errno));
 		return NSW_EXIT_FAIL;
 	}
 	memset(&sa, 0, sizeof(sa));

@@ -160,11 +160,8 @@ int cmd_replay(int argc, char **argv)
 		status = NSW_EXIT_USAGE;
 		goto close_inputs;
 	}
-	out = output_open(o.output_path);
+	out = cli_open_output(&o, "replay");
 	if (!out) {
-		log_err("cannot open output %s: %s",
-			o.output_path ? o.output_path : "stdout",
-			strerror(errno));
 		status = NSW_EXIT_FAIL;
 		goto free_policy;
 	}

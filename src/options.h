@@ -29,6 +29,7 @@ struct nsw_options {
 					 * "tracepoint" */
 	const char *ready_file;
 	const char *output_path;	/* NULL: stdout */
+	unsigned int output_flush_after;	/* MiB of write-behind, 0 off */
 	const char *policy_path;
 	enum nsw_format format;
 	bool exec_rules;		/* install execve rules (audit) */

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -19,14 +20,96 @@
  */
 #define OUT_BUF	(64 * 1024)
 
+/*
+ * Write-behind.  An exec storm makes tens of MB of JSON a second (every
+ * line carries the process's ancestors), and left alone the page cache
+ * keeps all of it dirty, then cached, until memory pressure: the log
+ * crowds out the host's own cache, up to dirty_ratio of memory waits
+ * for the flusher, and every page is fresh memory (on a VM whose balloon
+ * reports free pages, each one faults on the host first: writing cost
+ * the consumer 10x more per byte after the first few hundred MB).  So
+ * when the output is a regular file, every `flush_after' bytes the range
+ * just written is handed to writeback (sync_file_range, not waiting) and
+ * the ranges handed over before, written by now, are dropped from the
+ * cache; their pages are reused for the next lines.  Nothing waits for
+ * the disk: a slow disk means more dirty pages, as before, never a
+ * blocked consumer.
+ */
+#define FLUSH_AFTER_DEFAULT	(8u << 20)
+#define DROP_WINDOW		16
+
 struct output {
 	int fd;
 	char *path;		/* NULL: stdout */
 	uint64_t errors;	/* lines lost */
 	bool tty;
+	bool wb;		/* regular file: write-behind on */
+	uint64_t flush_after;	/* 0: off */
+	uint64_t since;		/* bytes written since the last handover */
+	off_t handed;		/* writeback started up to here */
+	off_t dropped;		/* dropping is tried from here on */
 	size_t len;		/* bytes in buf */
 	char buf[OUT_BUF];
 };
+
+/* Write-behind applies to regular files only (not pipes, terminals). */
+static void wb_reset(struct output *out)
+{
+	struct stat st;
+
+	out->wb = out->flush_after && fstat(out->fd, &st) == 0 &&
+		  S_ISREG(st.st_mode);
+	out->since = 0;
+	out->handed = out->dropped = out->wb ? st.st_size : 0;
+}
+
+static void write_behind(struct output *out)
+{
+	off_t pos = lseek(out->fd, 0, SEEK_CUR);
+
+	out->since = 0;
+	if (pos < 0) {
+		out->wb = false;
+		return;
+	}
+	if (pos < out->handed)		/* truncated under us (copytruncate) */
+		out->handed = out->dropped = 0;
+	if (sync_file_range(out->fd, out->handed, pos - out->handed,
+			    SYNC_FILE_RANGE_WRITE) < 0) {
+		int err = errno;
+
+		if (err == EINVAL || err == ESPIPE || err == ENOSYS) {
+			out->wb = false;	/* not for this file system */
+			return;
+		}
+		/* EIO & co.: lines already written may not reach the disk */
+		log_ratelimited(LOG_LVL_ERR, "output-wb",
+				"event output: writeback failed: %s",
+				strerror(err));
+	}
+	/* The kernel skips pages still under writeback; they are tried
+	 * again at the next handovers, as far back as DROP_WINDOW ranges,
+	 * beyond which ordinary reclaim takes them. */
+	if (out->handed > out->dropped) {
+		off_t from = out->dropped, win = (off_t)(DROP_WINDOW *
+						       out->flush_after);
+
+		posix_fadvise(out->fd, from, out->handed - from,
+			      POSIX_FADV_DONTNEED);
+		if (out->handed - out->dropped > win)
+			out->dropped = out->handed - win;
+	}
+	out->handed = pos;
+}
+
+static void wrote(struct output *out, size_t len)
+{
+	if (!out->wb)
+		return;
+	out->since += len;
+	if (out->since >= out->flush_after)
+		write_behind(out);
+}
 
 static int open_path(const char *path)
 {
@@ -41,9 +124,11 @@ struct output *output_open(const char *path)
 
 	if (!out)
 		return NULL;
+	out->flush_after = FLUSH_AFTER_DEFAULT;
 	if (!path || !strcmp(path, "-")) {
 		out->fd = STDOUT_FILENO;
 		out->tty = isatty(STDOUT_FILENO);
+		wb_reset(out);
 		return out;
 	}
 	out->path = strdup(path);
@@ -52,6 +137,7 @@ struct output *output_open(const char *path)
 	out->fd = open_path(path);
 	if (out->fd < 0)
 		goto fail;
+	wb_reset(out);
 	return out;
 fail:
 	saved = errno;
@@ -102,6 +188,7 @@ static int write_all(struct output *out, const char *buf, size_t len)
 		}
 		off += (size_t)n;
 	}
+	wrote(out, len);
 	return 0;
 }
 
@@ -133,7 +220,14 @@ int output_reopen(struct output *out)
 		return -errno;
 	close(out->fd);
 	out->fd = fd;
+	wb_reset(out);
 	return 0;
+}
+
+void output_set_flush_after(struct output *out, uint64_t bytes)
+{
+	out->flush_after = bytes;
+	wb_reset(out);
 }
 
 int output_flush(struct output *out)

@@ -4,10 +4,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "output.h"
@@ -28,6 +32,176 @@ static bool file_is(const char *path, const char *want, size_t wlen)
 
 	free(got);
 	return same;
+}
+
+/* Pages of path's [from, to) byte range in the page cache (whole pages
+ * only), or -1. */
+static long resident_pages(const char *path, off_t from, off_t to)
+{
+	long psz = sysconf(_SC_PAGESIZE), n = 0;
+	off_t first = (from + psz - 1) / psz, last = to / psz, i;
+	unsigned char *vec;
+	off_t size = file_size(path);
+	void *map;
+	int fd;
+
+	if (size <= 0 || last <= first)
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	map = mmap(NULL, (size_t)size, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return -1;
+	vec = calloc((size_t)(size / psz + 1), 1);
+	if (!vec || mincore(map, (size_t)size, vec) < 0) {
+		n = -1;
+	} else {
+		for (i = first; i < last; i++)
+			n += vec[i] & 1;
+	}
+	free(vec);
+	munmap(map, (size_t)size);
+	return n;
+}
+
+/* Write `bytes' of numbered lines and flush; appends them to want. */
+static void write_lines(struct output *out, size_t bytes, char *want,
+			size_t *wlen)
+{
+	char line[128];
+	size_t done = 0;
+	static unsigned long seq;
+
+	while (done < bytes) {
+		int n = snprintf(line, sizeof(line), "{\"line\":%lu,\"pad\":"
+				 "\"%060d\"}\n", seq++, 0);
+
+		output_write(out, line, (size_t)n);
+		memcpy(want + *wlen, line, (size_t)n);
+		*wlen += (size_t)n;
+		done += (size_t)n;
+	}
+	output_flush(out);
+}
+
+static void sync_file(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		fdatasync(fd);
+		close(fd);
+	}
+}
+
+/*
+ * Write-behind: every `flush_after' bytes the range just written goes to
+ * writeback and the range before it, on disk by then, leaves the page
+ * cache.  Here the test makes "on disk by then" certain with fdatasync,
+ * so the check does not depend on the disk's speed.  Needs a file system
+ * with a page cache that can be dropped (not tmpfs): the build tree.
+ */
+static void test_write_behind(void)
+{
+	const size_t chunk = 256 * 1024;
+	char dir[] = "nsw-test-wb.XXXXXX";
+	char path[64], path2[64];
+	size_t wlen = 0, wlen2 = 0;
+	char *want = malloc(8 * chunk), *want2 = malloc(8 * chunk);
+	struct statfs sf;
+	struct output *out;
+	off_t p1, p2;
+	long left;
+
+	if (!want || !want2 || !mkdtemp(dir)) {
+		ok(0, "write-behind: temporary directory in the build tree");
+		free(want);
+		free(want2);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/wb.json", dir);
+	snprintf(path2, sizeof(path2), "%s/keep.json", dir);
+	if (statfs(dir, &sf) == 0 && sf.f_type == TMPFS_MAGIC) {
+		skip("write-behind: the build tree is on tmpfs, whose pages "
+		     "cannot be dropped");
+		goto out;
+	}
+
+	out = output_open(path);
+	if (!out) {
+		ok(0, "write-behind: open %s: %s", path, strerror(errno));
+		goto out;
+	}
+	output_set_flush_after(out, chunk);
+	write_lines(out, chunk, want, &wlen);	/* hands [0, p1) over */
+	p1 = file_size(path);
+	sync_file(path);			/* ...and it is on disk */
+	ok(resident_pages(path, 0, p1) > 0,
+	   "the first range is still cached after its writeback started");
+	write_lines(out, chunk, want, &wlen);	/* drops [0, p1) */
+	p2 = file_size(path);
+	left = resident_pages(path, 0, p1);
+	is_int(left, 0, "once on disk, the range handed over before is "
+	       "dropped from the page cache at the next handover");
+	ok(resident_pages(path, p1 + 4096, p2 - 4096) > 0,
+	   "the newest lines stay cached");
+	sync_file(path);
+	write_lines(out, chunk / 2, want, &wlen);	/* below the threshold */
+	ok(resident_pages(path, p1 + 4096, p2 - 4096) > 0,
+	   "nothing is dropped before flush_after more bytes are written");
+
+	/* copytruncate: the file shrinks under the writer */
+	if (truncate(path, 0) == 0) {
+		wlen = 0;
+		write_lines(out, 2 * chunk, want, &wlen);
+		sync_file(path);
+		write_lines(out, chunk, want, &wlen);
+		is_int(resident_pages(path, 0, (off_t)chunk), 0,
+		       "after a truncation write-behind drops from the new "
+		       "start");
+		ok(file_is(path, want, wlen),
+		   "...and lines are appended from the start");
+	} else {
+		ok(0, "truncate: %s", strerror(errno));
+	}
+	is_int(output_errors(out), 0, "write-behind loses nothing");
+	output_close(out);
+	ok(file_is(path, want, wlen), "every line is in the file, in order");
+
+	/* the same writes with write-behind off keep everything cached */
+	out = output_open(path2);
+	if (out) {
+		output_set_flush_after(out, 0);
+		write_lines(out, chunk, want2, &wlen2);
+		p1 = file_size(path2);
+		sync_file(path2);
+		write_lines(out, chunk, want2, &wlen2);
+		ok(resident_pages(path2, 0, p1) > 0,
+		   "with --output-flush-after 0 written pages stay cached");
+		output_close(out);
+		ok(file_is(path2, want2, wlen2), "...and the file is whole");
+	} else {
+		ok(0, "open %s: %s", path2, strerror(errno));
+	}
+
+	/* not a regular file: no write-behind, no error */
+	out = output_open("/dev/null");
+	if (out) {
+		output_set_flush_after(out, 4096);
+		wlen2 = 0;
+		write_lines(out, 3 * 4096, want2, &wlen2);
+		is_int(output_errors(out), 0,
+		       "a character device takes lines without write-behind");
+		output_close(out);
+	}
+out:
+	unlink(path);
+	unlink(path2);
+	rmdir(dir);
+	free(want);
+	free(want2);
 }
 
 int main(void)
@@ -124,5 +298,7 @@ int main(void)
 	unlink(path);
 	unlink(old);
 	rmdir(dir);
+
+	test_write_behind();
 	return done_testing();
 }

@@ -165,6 +165,21 @@ ok $? "--help documents the filters"
 R --output "$WORK/out.json" "$FX/escape-nsenter.log" >"$WORK/stdout.json" 2>/dev/null
 ok "$(cmp -s "$WORK/raw.json" "$WORK/out.json"; echo $?)" "--output FILE"
 is "$(wc -c <"$WORK/stdout.json")" 0 "... and nothing on stdout"
+for v in 0 1 4096; do
+	R --output "$WORK/fa$v.json" --output-flush-after "$v" \
+		"$FX/escape-nsenter.log" 2>/dev/null
+	ok "$(cmp -s "$WORK/raw.json" "$WORK/fa$v.json"; echo $?)" \
+		"--output-flush-after $v writes the same lines"
+done
+for v in -1 abc 4097 ''; do
+	R --output "$WORK/bad.json" --output-flush-after "$v" \
+		"$FX/escape-nsenter.log" >/dev/null 2>"$WORK/fa.err"
+	is "$?" 2 "--output-flush-after '$v' is a usage error"
+	grep -q 'output-flush-after takes MiB' "$WORK/fa.err"
+	ok $? "... and says what it takes"
+done
+"$NSWATCH" replay --help | grep -q -- '--output-flush-after MIB'
+ok $? "--help documents --output-flush-after"
 R --event-types kprobe "$FX/escape-nsenter.log" >"$WORK/k.json" 2>/dev/null
 is "$(jq -s 'map(select(.process_kprobe)) | length' "$WORK/k.json")/$(wc -l <"$WORK/k.json")" \
 	5/5 "--event-types kprobe"
