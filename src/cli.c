@@ -156,7 +156,7 @@ const char *cli_common_help(void)
 "  --output FILE              append events to FILE (reopened on SIGHUP)\n"
 "  --output-flush-after MIB   when output is a file, start writeback every\n"
 "                             MIB written and drop what is on disk from the\n"
-"                             page cache (default 8, 0 off)\n"
+"                             page cache (default 2, 0 off)\n"
 "  --format json|compact      JSON lines (default) or one human line each\n"
 "  --node-name NAME           node_name (default $NODE_NAME, else hostname)\n"
 "  --cluster-name NAME        cluster_name (default \"default\")\n"

@@ -22,7 +22,7 @@ int output_reopen(struct output *out);
 int output_flush(struct output *out);
 /* Write-behind for a regular file: every `bytes' written, start writeback
  * of them and drop what was handed over before from the page cache
- * (default 8 MiB; 0 turns it off). */
+ * (default 2 MiB; 0 turns it off). */
 void output_set_flush_after(struct output *out, uint64_t bytes);
 uint64_t output_errors(const struct output *out);
 /* True when stdout is a terminal (for colours). */
