@@ -77,6 +77,7 @@ struct pipeline {
 	size_t n_cgid;
 	uint64_t next_stats;	/* monotonic s */
 	uint64_t next_sweep;
+	uint64_t encode_errors;	/* lines never made: count as output lost */
 };
 
 static uint64_t now_wall_ns(void)
@@ -132,7 +133,8 @@ void pipeline_free(struct pipeline *p)
 
 struct nsw_stats *pipeline_stats(struct pipeline *p)
 {
-	p->stats.output_errors = p->out ? output_errors(p->out) : 0;
+	p->stats.output_errors = p->encode_errors +
+				 (p->out ? output_errors(p->out) : 0);
 	return &p->stats;
 }
 
@@ -441,7 +443,7 @@ static int emit(struct pipeline *p, struct nsw_event *ev)
 	else
 		r = encode_json_event(&p->sb, &p->ectx, ev);
 	if (r < 0) {
-		p->stats.output_errors++;
+		p->encode_errors++;
 		log_ratelimited(LOG_LVL_ERR, "encode",
 				"cannot encode event of pid %u: %s",
 				ev->proc->pid, strerror(-r));
