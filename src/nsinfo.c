@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,18 +28,19 @@ int nsinfo_parse_link(const char *text, uint32_t *inum)
 	return 0;
 }
 
-int nsinfo_read_pid(const char *procfs, uint32_t pid, struct nsw_ns_set *out)
+int nsinfo_read_at(int pid_dir, struct nsw_ns_set *out)
 {
-	char path[PATH_MAX], link[128];
-	int i, err = -ENOENT;
+	char link[128];
+	int i, err = -ENOENT, ns_dir;
 
 	memset(out, 0, sizeof(*out));
+	ns_dir = openat(pid_dir, "ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (ns_dir < 0)
+		return -errno;
 	for (i = 0; i < NSW_NS_COUNT; i++) {
-		ssize_t n;
+		ssize_t n = readlinkat(ns_dir, nsw_ns_name(i), link,
+				       sizeof(link) - 1);
 
-		snprintf(path, sizeof(path), "%s/%u/ns/%s", procfs, pid,
-			 nsw_ns_name(i));
-		n = readlink(path, link, sizeof(link) - 1);
 		if (n < 0) {
 			if (i == NSW_NS_MNT)
 				err = -errno;
@@ -47,7 +49,23 @@ int nsinfo_read_pid(const char *procfs, uint32_t pid, struct nsw_ns_set *out)
 		link[n] = '\0';
 		nsinfo_parse_link(link, &out->inum[i]);
 	}
+	close(ns_dir);
 	return out->inum[NSW_NS_MNT] ? 0 : err;
+}
+
+int nsinfo_read_pid(const char *procfs, uint32_t pid, struct nsw_ns_set *out)
+{
+	char path[PATH_MAX];
+	int dir, r;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(path, sizeof(path), "%s/%u", procfs, pid);
+	dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return -errno;
+	r = nsinfo_read_at(dir, out);
+	close(dir);
+	return r;
 }
 
 int nsinfo_host(const char *procfs, struct host_ns *out)

@@ -20,6 +20,8 @@ int nsinfo_parse_link(const char *text, uint32_t *inum);
 /* Read every namespace link of pid under procfs.  0 when at least the
  * mnt namespace was read; -errno otherwise (ENOENT: gone). */
 int nsinfo_read_pid(const char *procfs, uint32_t pid, struct nsw_ns_set *out);
+/* The same through an open /proc/<pid> directory (procfs_open_pid). */
+int nsinfo_read_at(int pid_dir, struct nsw_ns_set *out);
 /* The host's namespaces: PID 1's under procfs, else kthreadd's (PID 2),
  * which holds the initial namespaces.  0 or -errno. */
 int nsinfo_host(const char *procfs, struct host_ns *out);

@@ -152,16 +152,13 @@ char *procfs_join_args(const struct nsw_bytes *argv, int argc, int first)
 	return sb.buf;
 }
 
-char *procfs_read_file(const char *procfs, uint32_t pid, const char *name,
-		       size_t *lenp)
+/* Read all of fd (bounded by PROCFS_MAX_FILE) and close it. */
+static char *read_fd(int fd, size_t *lenp)
 {
-	char path[PATH_MAX];
 	size_t cap = 4096, len = 0;
 	char *buf, *nb;
-	int fd, saved;
+	int saved;
 
-	snprintf(path, sizeof(path), "%s/%u/%s", procfs, pid, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
 	buf = malloc(cap);
@@ -202,6 +199,30 @@ fail:
 	return NULL;
 }
 
+char *procfs_read_file(const char *procfs, uint32_t pid, const char *name,
+		       size_t *lenp)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%u/%s", procfs, pid, name);
+	return read_fd(open(path, O_RDONLY | O_CLOEXEC), lenp);
+}
+
+int procfs_open_pid(const char *procfs, uint32_t pid)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%u", procfs, pid);
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+char *procfs_read_file_at(int pid_dir, const char *name, size_t *lenp)
+{
+	return read_fd(openat(pid_dir, name, O_RDONLY | O_CLOEXEC), lenp);
+}
+
 uint64_t procfs_ticks_to_ns(uint64_t ticks)
 {
 	static long hz;
@@ -228,21 +249,47 @@ uint64_t procfs_boot_wall_ns(void)
 	return boot;
 }
 
-static char *read_link_dup(const char *procfs, uint32_t pid, const char *name)
+static char *read_link_dup(int pid_dir, const char *name)
 {
-	char path[PATH_MAX], buf[PATH_MAX];
+	char buf[PATH_MAX];
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "%s/%u/%s", procfs, pid, name);
-	n = readlink(path, buf, sizeof(buf) - 1);
+	n = readlinkat(pid_dir, name, buf, sizeof(buf) - 1);
 	if (n < 0)
 		return NULL;
 	buf[n] = '\0';
 	return strdup(buf);
 }
 
+static int read_state_at(int dir, uint32_t pid, struct nsw_process *p,
+			 struct cgroup_attr *cg);
+
+typedef int (*read_at_fn)(int dir, uint32_t pid, struct nsw_process *p,
+			  struct cgroup_attr *cg);
+
+/* Open /proc/<pid> once and read every file of the process through it. */
+static int read_via_dir(const char *procfs, uint32_t pid,
+			struct nsw_process *p, struct cgroup_attr *cg,
+			read_at_fn fn)
+{
+	int dir = procfs_open_pid(procfs, pid), err;
+
+	memset(p, 0, sizeof(*p));
+	if (dir < 0)
+		return dir;
+	err = fn(dir, pid, p, cg);
+	close(dir);
+	return err;
+}
+
 int procfs_read_process(const char *procfs, uint32_t pid,
 			struct nsw_process *p, struct cgroup_attr *cg)
+{
+	return read_via_dir(procfs, pid, p, cg, procfs_read_process_at);
+}
+
+int procfs_read_process_at(int dir, uint32_t pid, struct nsw_process *p,
+			   struct cgroup_attr *cg)
 {
 	struct procfs_stat s;
 	struct cgroup_attr cg_unused;
@@ -252,7 +299,7 @@ int procfs_read_process(const char *procfs, uint32_t pid,
 	int argc = 0, err;
 
 	memset(p, 0, sizeof(*p));
-	text = procfs_read_file(procfs, pid, "stat", &len);
+	text = procfs_read_file_at(dir, "stat", &len);
 	if (!text)
 		return -errno;
 	err = procfs_parse_stat(text, len, &s);
@@ -260,11 +307,11 @@ int procfs_read_process(const char *procfs, uint32_t pid,
 	if (err < 0)
 		return err;
 	/* credentials, capabilities, container pid, namespaces, cgroup */
-	err = procfs_read_state(procfs, pid, p, cg ? cg : &cg_unused);
+	err = read_state_at(dir, pid, p, cg ? cg : &cg_unused);
 	if (err < 0)
 		return err;
 	p->ppid = s.ppid;
-	text = procfs_read_file(procfs, pid, "loginuid", NULL);
+	text = procfs_read_file_at(dir, "loginuid", NULL);
 	if (text) {
 		p->auid = (uint32_t)strtoul(text, NULL, 10);
 		free(text);
@@ -273,7 +320,7 @@ int procfs_read_process(const char *procfs, uint32_t pid,
 	p->start_time_ns = procfs_boot_wall_ns() + p->ktime;
 	p->flags = NSW_PF_PROCFS;
 
-	p->binary = read_link_dup(procfs, pid, "exe");
+	p->binary = read_link_dup(dir, "exe");
 	if (p->binary) {
 		/* a replaced binary reads "path (deleted)": keep the path */
 		size_t bl = strlen(p->binary);
@@ -281,13 +328,13 @@ int procfs_read_process(const char *procfs, uint32_t pid,
 		if (bl > 10 && !strcmp(p->binary + bl - 10, " (deleted)"))
 			p->binary[bl - 10] = '\0';
 	}
-	p->cwd = read_link_dup(procfs, pid, "cwd");
+	p->cwd = read_link_dup(dir, "cwd");
 	if (!p->cwd)
 		p->flags |= NSW_PF_NOCWD;
 	else if (!strcmp(p->cwd, "/"))
 		p->flags |= NSW_PF_ROOTCWD;
 
-	text = procfs_read_file(procfs, pid, "cmdline", &len);
+	text = procfs_read_file_at(dir, "cmdline", &len);
 	if (text) {
 		size_t off = 0;
 
@@ -324,13 +371,19 @@ void procfs_process_clear(struct nsw_process *p)
 int procfs_read_state(const char *procfs, uint32_t pid, struct nsw_process *p,
 		      struct cgroup_attr *cg)
 {
+	return read_via_dir(procfs, pid, p, cg, read_state_at);
+}
+
+static int read_state_at(int dir, uint32_t pid, struct nsw_process *p,
+			 struct cgroup_attr *cg)
+{
 	struct procfs_status st;
 	size_t len;
 	char *text;
 	int err;
 
 	memset(p, 0, sizeof(*p));
-	text = procfs_read_file(procfs, pid, "status", &len);
+	text = procfs_read_file_at(dir, "status", &len);
 	if (!text)
 		return -errno;
 	err = procfs_parse_status(text, len, &st);
@@ -344,8 +397,8 @@ int procfs_read_state(const char *procfs, uint32_t pid, struct nsw_process *p,
 	p->cap_permitted = st.cap_prm;
 	p->cap_effective = st.cap_eff;
 	p->container_pid = st.nspid_inner;
-	p->ns_known = nsinfo_read_pid(procfs, pid, &p->ns) == 0;
-	text = procfs_read_file(procfs, pid, "cgroup", &len);
+	p->ns_known = nsinfo_read_at(dir, &p->ns) == 0;
+	text = procfs_read_file_at(dir, "cgroup", &len);
 	if (!text || container_parse_cgroup(text, len, cg) < 0) {
 		memset(cg, 0, sizeof(*cg));
 		cg->kind = CGROUP_HOST;

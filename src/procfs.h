@@ -43,6 +43,12 @@ char *procfs_join_args(const struct nsw_bytes *argv, int argc, int first);
  * Returns a malloc'd NUL-terminated buffer or NULL with errno set. */
 char *procfs_read_file(const char *procfs, uint32_t pid, const char *name,
 		       size_t *lenp);
+/* Open /proc/<pid> itself (O_PATH): what is read through it belongs to
+ * that process or fails (ENOENT/ESRCH once it is gone), never to a later
+ * process that took its pid.  fd or -errno. */
+int procfs_open_pid(const char *procfs, uint32_t pid);
+/* procfs_read_file through procfs_open_pid's directory. */
+char *procfs_read_file_at(int pid_dir, const char *name, size_t *lenp);
 
 /* Boot-time ns per clock tick conversion of a stat starttime. */
 uint64_t procfs_ticks_to_ns(uint64_t ticks);
@@ -58,6 +64,10 @@ uint64_t procfs_boot_wall_ns(void);
  */
 int procfs_read_process(const char *procfs, uint32_t pid,
 			struct nsw_process *p, struct cgroup_attr *cg);
+/* The same through procfs_open_pid's directory: every file of one
+ * process, never a mix of two that shared its pid. */
+int procfs_read_process_at(int pid_dir, uint32_t pid, struct nsw_process *p,
+			   struct cgroup_attr *cg);
 
 /* The part of procfs_read_process that an exec record does not carry
  * (audit: capabilities, namespaces, container pid, cgroup): 3 files and

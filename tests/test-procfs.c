@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Live /proc reads: one process's files through its own directory, and
+ * never a later process's that took its pid (made with clone3 set_tid). */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <linux/sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "nsinfo.h"
+#include "procfs.h"
+#include "tap.h"
+
+/* A child that waits to be killed; argv-less, so its cmdline is ours. */
+static pid_t spawn(pid_t want)
+{
+	struct clone_args ca;
+	long r;
+
+	memset(&ca, 0, sizeof(ca));
+	ca.exit_signal = SIGCHLD;
+	if (want) {
+		ca.set_tid = (uint64_t)(uintptr_t)&want;
+		ca.set_tid_size = 1;
+	}
+	r = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (r == 0) {
+		for (;;)
+			pause();
+	}
+	return r < 0 ? -errno : (pid_t)r;
+}
+
+static void reap(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+static uint32_t ns_ino(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) ? 0 : (uint32_t)st.st_ino;
+}
+
+int main(void)
+{
+	struct nsw_process pr;
+	struct cgroup_attr cg;
+	struct nsw_ns_set ns;
+	char exe[PATH_MAX], cwd[PATH_MAX];
+	ssize_t n;
+	pid_t child, again;
+	int dir, r;
+	char *text;
+
+	/* ourselves, by path */
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	if (!getcwd(cwd, sizeof(cwd)))
+		cwd[0] = '\0';
+	r = procfs_read_process("/proc", (uint32_t)getpid(), &pr, &cg);
+	is_int(r, 0, "read this process from /proc");
+	is_str(pr.binary, exe, "binary is /proc/self/exe");
+	is_str(pr.cwd, cwd, "cwd");
+	is_int(pr.ppid, getppid(), "ppid from stat");
+	ok(pr.ns_known, "namespaces read");
+	is_int(pr.ns.inum[NSW_NS_MNT], ns_ino("/proc/self/ns/mnt"),
+	       "mnt namespace inode");
+	is_int(pr.ns.inum[NSW_NS_NET], ns_ino("/proc/self/ns/net"),
+	       "net namespace inode");
+	procfs_process_clear(&pr);
+	is_int(procfs_read_process("/proc", 0, &pr, &cg), -ENOENT,
+	       "pid 0 is not a process");
+
+	/* a child, through its own directory */
+	child = spawn(0);
+	if (child < 0) {
+		ok(0, "clone3: %s", strerror(-child));
+		return done_testing();
+	}
+	dir = procfs_open_pid("/proc", (uint32_t)child);
+	ok(dir >= 0, "open the child's /proc directory");
+	r = procfs_read_process_at(dir, (uint32_t)child, &pr, &cg);
+	is_int(r, 0, "read the child through it");
+	is_int(pr.pid, child, "its pid");
+	is_int(pr.ppid, getpid(), "its parent is this process");
+	is_int(nsinfo_read_at(dir, &ns), 0, "its namespaces through it");
+	is_int(ns.inum[NSW_NS_MNT], ns_ino("/proc/self/ns/mnt"),
+	       "...the same mnt namespace as ours");
+	procfs_process_clear(&pr);
+
+	/* gone: the directory reads nothing any more */
+	reap(child);
+	r = procfs_read_process_at(dir, (uint32_t)child, &pr, &cg);
+	ok(r == -ENOENT || r == -ESRCH,
+	   "after exit, reading through its directory fails (%d)", r);
+	procfs_process_clear(&pr);
+	ok(nsinfo_read_at(dir, &ns) < 0, "...and so do its namespaces");
+	text = procfs_read_file_at(dir, "status", NULL);
+	ok(text == NULL, "...and its status");
+	free(text);
+
+	/* a new process with the same pid (clone3 set_tid needs
+	 * CAP_SYS_ADMIN): the old directory still reads nothing, a new
+	 * lookup finds the new process */
+	if (geteuid() != 0) {
+		skip("pid reuse: clone3 set_tid needs root");
+	} else {
+		again = spawn(child);
+		if (again != child) {
+			ok(0, "clone3 set_tid %d: %s", (int)child,
+			   again < 0 ? strerror(-again) : "other pid");
+		} else {
+			r = procfs_read_process_at(dir, (uint32_t)child, &pr,
+						   &cg);
+			ok(r < 0, "pid %d taken again: the old process's "
+			   "directory does not read the new one (%d)",
+			   (int)child, r);
+			procfs_process_clear(&pr);
+			r = procfs_read_process("/proc", (uint32_t)child, &pr,
+						&cg);
+			is_int(r, 0, "a fresh lookup reads the new process");
+			is_int(pr.ppid, getpid(), "...whose parent is us");
+			procfs_process_clear(&pr);
+			reap(again);
+		}
+	}
+	close(dir);
+	return done_testing();
+}
