@@ -30,15 +30,15 @@
  * the consumer 10x more per byte after the first few hundred MB).  So
  * when the output is a regular file, every `flush_after' bytes the range
  * just written is handed to writeback (sync_file_range, not waiting) and
- * the ranges handed over before, written by now, are dropped from the
- * cache; their pages are reused for the next lines.  Nothing waits for
+ * the range handed over the time before that, written by now, is dropped
+ * from the cache; its pages are reused for the next lines.  Nothing waits for
  * the writes to finish: a slow disk means more dirty pages, as before.
  * Submitting them does take time in the consumer (2 MiB: ~0.2 ms, at most
  * ~0.4 ms here; 8 MiB: ~0.8 ms, up to 1.5 ms), and a line arriving then
  * waits for it, hence the small default.
  */
 #define FLUSH_AFTER_DEFAULT	(2u << 20)
-#define DROP_WINDOW		32
+#define FLUSH_AFTER_MAX		(4ull << 30)
 
 struct output {
 	int fd;
@@ -49,7 +49,8 @@ struct output {
 	uint64_t flush_after;	/* 0: off */
 	uint64_t since;		/* bytes written since the last handover */
 	off_t handed;		/* writeback started up to here */
-	off_t dropped;		/* dropping is tried from here on */
+	off_t settled;		/* ...and up to here one handover earlier */
+	off_t dropped;		/* dropped from the cache up to here */
 	size_t len;		/* bytes in buf */
 	char buf[OUT_BUF];
 };
@@ -62,20 +63,24 @@ static void wb_reset(struct output *out)
 	out->wb = out->flush_after && fstat(out->fd, &st) == 0 &&
 		  S_ISREG(st.st_mode);
 	out->since = 0;
-	out->handed = out->dropped = out->wb ? st.st_size : 0;
+	out->handed = out->settled = out->dropped = out->wb ? st.st_size : 0;
 }
 
 static void write_behind(struct output *out)
 {
 	off_t pos = lseek(out->fd, 0, SEEK_CUR);
+	uint64_t since = out->since;
 
 	out->since = 0;
 	if (pos < 0) {
 		out->wb = false;
 		return;
 	}
-	if (pos < out->handed)		/* truncated under us (copytruncate) */
-		out->handed = out->dropped = 0;
+	/* `since' bytes went in after `handed': a file shorter than that
+	 * was truncated under us (copytruncate), even if it has grown past
+	 * `handed' again */
+	if ((uint64_t)pos < (uint64_t)out->handed + since)
+		out->handed = out->settled = out->dropped = 0;
 	if (sync_file_range(out->fd, out->handed, pos - out->handed,
 			    SYNC_FILE_RANGE_WRITE) < 0) {
 		int err = errno;
@@ -89,18 +94,26 @@ static void write_behind(struct output *out)
 				"event output: writeback failed: %s",
 				strerror(err));
 	}
-	/* The kernel skips pages still under writeback; they are tried
-	 * again at the next handovers, as far back as DROP_WINDOW ranges,
-	 * beyond which ordinary reclaim takes them. */
-	if (out->handed > out->dropped) {
-		off_t from = out->dropped, win = (off_t)(DROP_WINDOW *
-						       out->flush_after);
+	/* Drop what was handed over two handovers ago, written by now.  Not
+	 * the last range: pages still under writeback cannot be dropped,
+	 * and when some cannot, the kernel drains the page lists of every
+	 * CPU (lru_add_drain_all) and tries again.  What is still busy is
+	 * left to ordinary reclaim. */
+	if (out->settled > out->dropped) {
+		/* the kernel keeps a page that the range only partly covers:
+		 * the one the last drop ended in is whole now */
+		static off_t page;
+		off_t from;
 
-		posix_fadvise(out->fd, from, out->handed - from,
+		if (!page)
+			page = sysconf(_SC_PAGESIZE) > 0 ?
+			       sysconf(_SC_PAGESIZE) : 4096;
+		from = out->dropped - out->dropped % page;
+		posix_fadvise(out->fd, from, out->settled - from,
 			      POSIX_FADV_DONTNEED);
-		if (out->handed - out->dropped > win)
-			out->dropped = out->handed - win;
 	}
+	out->dropped = out->settled;
+	out->settled = out->handed;
 	out->handed = pos;
 }
 
@@ -220,6 +233,8 @@ int output_reopen(struct output *out)
 	fd = open_path(out->path);
 	if (fd < 0)
 		return -errno;
+	if (out->wb)
+		write_behind(out);	/* the old file's tail */
 	close(out->fd);
 	out->fd = fd;
 	wb_reset(out);
@@ -228,7 +243,7 @@ int output_reopen(struct output *out)
 
 void output_set_flush_after(struct output *out, uint64_t bytes)
 {
-	out->flush_after = bytes;
+	out->flush_after = bytes < FLUSH_AFTER_MAX ? bytes : FLUSH_AFTER_MAX;
 	wb_reset(out);
 }
 

@@ -20,9 +20,9 @@ int output_write(struct output *out, const char *buf, size_t len);
 int output_reopen(struct output *out);
 /* Write what is queued; retries short writes and EINTR. */
 int output_flush(struct output *out);
-/* Write-behind for a regular file: every `bytes' written, start writeback
- * of them and drop what was handed over before from the page cache
- * (default 2 MiB; 0 turns it off). */
+/* Write-behind for a regular file: every `bytes' written (at most 4 GiB),
+ * start writeback of them and drop the range handed over two times before
+ * from the page cache (default 2 MiB; 0 turns it off). */
 void output_set_flush_after(struct output *out, uint64_t bytes);
 uint64_t output_errors(const struct output *out);
 /* True when stdout is a terminal (for colours). */

@@ -262,15 +262,43 @@ static char *read_link_dup(int pid_dir, const char *name)
 }
 
 static int read_state_at(int dir, uint32_t pid, struct nsw_process *p,
-			 struct cgroup_attr *cg);
+			 struct cgroup_attr *cg)
+{
+	struct procfs_status st;
+	size_t len;
+	char *text;
+	int err;
 
-typedef int (*read_at_fn)(int dir, uint32_t pid, struct nsw_process *p,
-			  struct cgroup_attr *cg);
+	memset(p, 0, sizeof(*p));
+	text = procfs_read_file_at(dir, "status", &len);
+	if (!text)
+		return -errno;
+	err = procfs_parse_status(text, len, &st);
+	free(text);
+	if (err < 0)
+		return err;
+	p->pid = p->tid = pid;
+	p->uid = st.euid;
+	p->auid = 4294967295u;
+	p->caps_known = st.caps_known;
+	p->cap_permitted = st.cap_prm;
+	p->cap_effective = st.cap_eff;
+	p->container_pid = st.nspid_inner;
+	p->ns_known = nsinfo_read_at(dir, &p->ns) == 0;
+	text = procfs_read_file_at(dir, "cgroup", &len);
+	if (!text || container_parse_cgroup(text, len, cg) < 0) {
+		memset(cg, 0, sizeof(*cg));
+		cg->kind = CGROUP_HOST;
+	}
+	free(text);
+	return 0;
+}
 
 /* Open /proc/<pid> once and read every file of the process through it. */
 static int read_via_dir(const char *procfs, uint32_t pid,
 			struct nsw_process *p, struct cgroup_attr *cg,
-			read_at_fn fn)
+			int (*fn)(int dir, uint32_t pid, struct nsw_process *p,
+				  struct cgroup_attr *cg))
 {
 	int dir = procfs_open_pid(procfs, pid), err;
 
@@ -372,37 +400,4 @@ int procfs_read_state(const char *procfs, uint32_t pid, struct nsw_process *p,
 		      struct cgroup_attr *cg)
 {
 	return read_via_dir(procfs, pid, p, cg, read_state_at);
-}
-
-static int read_state_at(int dir, uint32_t pid, struct nsw_process *p,
-			 struct cgroup_attr *cg)
-{
-	struct procfs_status st;
-	size_t len;
-	char *text;
-	int err;
-
-	memset(p, 0, sizeof(*p));
-	text = procfs_read_file_at(dir, "status", &len);
-	if (!text)
-		return -errno;
-	err = procfs_parse_status(text, len, &st);
-	free(text);
-	if (err < 0)
-		return err;
-	p->pid = p->tid = pid;
-	p->uid = st.euid;
-	p->auid = 4294967295u;
-	p->caps_known = st.caps_known;
-	p->cap_permitted = st.cap_prm;
-	p->cap_effective = st.cap_eff;
-	p->container_pid = st.nspid_inner;
-	p->ns_known = nsinfo_read_at(dir, &p->ns) == 0;
-	text = procfs_read_file_at(dir, "cgroup", &len);
-	if (!text || container_parse_cgroup(text, len, cg) < 0) {
-		memset(cg, 0, sizeof(*cg));
-		cg->kind = CGROUP_HOST;
-	}
-	free(text);
-	return 0;
 }

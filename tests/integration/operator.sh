@@ -4,7 +4,8 @@
 # The operator's view on a live monitor: --format compact, the filters
 # (--pod, --namespace, --container, --event-types, --alerts-only,
 # --host-only, --containers-only), --output reopened on SIGHUP (logrotate),
-# the final nswatch_stats line, and READY=1 to $NOTIFY_SOCKET (Type=notify).  Runs the eBPF backend (audit when
+# the final nswatch_stats line, READY=1 to $NOTIFY_SOCKET (Type=notify),
+# and write-behind of the output file.  Runs the eBPF backend (audit when
 # there is no BTF).
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -155,4 +156,49 @@ ok $? "compact: an alert line for the escape"
 ok $? "compact --containers-only: no host process"
 ! grep -q $'\e\[' "$W/compact.out"
 ok $? "compact: no colour when not on a terminal"
+
+# write-behind (--output-flush-after): what is on disk leaves the page cache
+# every MiB; never within these 10 MiB with 64, not at all with 0 (each
+# value must reach the writer: the default, 2, would drop).  fincore counts
+# a file's cached bytes.
+fstype=$(stat -f -c %T "$W")
+WB=(1 64 0)
+if ! command -v fincore >/dev/null; then
+	for v in "${WB[@]}"; do
+		skip "write-behind $v: no fincore (util-linux)"
+	done
+elif [ "$fstype" = tmpfs ] || [ "$fstype" = ramfs ]; then
+	for v in "${WB[@]}"; do
+		skip "write-behind $v: $W is on $fstype: no page to drop"
+	done
+else
+	for v in "${WB[@]}"; do
+		start "wb$v" --output-flush-after "$v" ||
+			bail_out "monitor 'wb$v' not ready"
+	done
+	# execs until MIB MiB are written (bounded)
+	grow_to() {
+		local i=0
+		while [ "$(stat -c %s "$W/wb1.out")" -lt $(($1 << 20)) ] &&
+		      [ $i -lt 400 ]; do
+			for _ in 1 2 3 4 5 6 7 8 9 10; do /bin/true wb; done
+			i=$((i + 1))
+		done
+	}
+	grow_to 6
+	sync "$W"/wb*.out	# on disk: droppable
+	grow_to 10		# four more handovers at 1 MiB
+	ct_sleep 0.5
+	for v in "${WB[@]}"; do
+		stop "wb$v"
+		read -r res size < <(fincore --bytes --noheadings -o RES,SIZE "$W/wb$v.out")
+		if [ "$v" = 1 ]; then
+			as_expected=$((res < size / 2))
+		else
+			as_expected=$((res > size - (1 << 20)))
+		fi
+		ok "$([ "$size" -ge $((9 << 20)) ] && [ "$as_expected" = 1 ]; echo $?)" \
+			"--output-flush-after $v: $res of $size bytes still cached"
+	done
+fi
 done_testing
