@@ -2,7 +2,7 @@
 /*
  * Pod and container metadata from the runtimes' on-disk state (no
  * Kubernetes API, no runtime socket).  Locations and keys:
- * shared/reference/container-mapping.md §3 (lookup order §3.7) and the
+ * doc/container-mapping.md §3 (lookup order §3.7) and the
  * workload heuristics of §4.4.
  *
  * The parsers are pure.  container_meta_lookup() reads files under a

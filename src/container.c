@@ -3,7 +3,7 @@
  * Container attribution from the text of /proc/<pid>/cgroup.
  *
  * The formats and the rules (R1-R14) are in
- * shared/reference/container-mapping.md, §1 and §2.5.  In short:
+ * doc/container-mapping.md, §1 and §2.5.  In short:
  *  - every line is read; on v1/hybrid hosts the controllers are ranked
  *    memory > pids > cpu,cpuacct > name=systemd > others and the 0:: line
  *    is only a last resort, because in hybrid mode it names the runtime

@@ -2,7 +2,7 @@
 /*
  * Container attribution from the text of /proc/<pid>/cgroup (cgroup v1,
  * v2, hybrid).  Pure: no I/O, no logging.  Formats and pitfalls:
- * ../shared/reference/container-mapping.md.
+ * doc/container-mapping.md.
  */
 #ifndef NSWATCH_CONTAINER_H
 #define NSWATCH_CONTAINER_H

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The JSON encoder: one nsw_event in, one line of Tetragon export JSON out
- * (../shared/SCHEMA.md).  It writes what Go protojson with UseProtoNames
+ * (doc/schema.md).  It writes what Go protojson with UseProtoNames
  * writes for the same GetEventsResponse: keys in .proto declaration order,
  * zero plain scalars omitted, wrapper types (pid, uid, auid, tid,
  * in_init_tree, container pid) always present, 64-bit integers as strings,
  * enums by name, Timestamps with 0/3/6/9 fractional digits.  The
  * top-level `nswatch` object is ours and documented in the schema.
  *
- * Choices where the schema leaves room (keep SCHEMA.md in step):
+ * Choices where the schema leaves room (keep doc/schema.md in step):
  *  - exec_id is written for every process; parent_exec_id from
  *    ppid/parent_ktime, "<node>:1:0" for PID 1 and 2 (ppid 0, ktime
  *    known) as Tetragon does, omitted when the parent is unknown.
@@ -1144,7 +1144,7 @@ static void jw_kprobe_body(struct jw *w, const struct encode_ctx *ctx,
 
 /* ---- the nswatch extension ------------------------------------------------ */
 
-/* ns_types order: as SCHEMA.md lists them (nsenter's -m -u -i -U -p -n
+/* ns_types order: as doc/schema.md lists them (nsenter's -m -u -i -U -p -n
  * -C -T order), not bit order. */
 static const struct {
 	uint32_t flag;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The JSON encoder for ../shared/SCHEMA.md (Tetragon export format). */
+/* The JSON encoder for doc/schema.md (Tetragon export format). */
 #ifndef NSWATCH_ENCODE_JSON_H
 #define NSWATCH_ENCODE_JSON_H
 

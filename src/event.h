@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The one internal event model shared by every backend (bpf, audit, replay,
- * procfs snapshot) and by the JSON encoder.  ../shared/SCHEMA.md is the
+ * procfs snapshot) and by the JSON encoder.  doc/schema.md is the
  * contract; the names here follow it.
  */
 #ifndef NSWATCH_EVENT_H

@@ -2,7 +2,7 @@
 /*
  * container-meta.c and container-cache.c: the parsers on documents, the
  * lookup against the fake root tree tests/fixtures/container-meta/root
- * (one container per runtime layout of the reference §3), the workload
+ * (one container per runtime layout of doc/container-mapping.md §3), the workload
  * heuristics, and the cache's refcounting and invalidation.
  */
 #include "config.h"

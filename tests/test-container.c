@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * container.c against every row of the §1 table of
- * shared/reference/container-mapping.md, plus multi-line v1/hybrid files.
+ * doc/container-mapping.md, plus multi-line v1/hybrid files.
  * Rows whose source elides part of an id ("…", "<64hex>") use synthetic
  * full ids of the same shape.
  */

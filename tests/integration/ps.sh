@@ -136,7 +136,7 @@ is "$(q "$P" '.process_exec.process.pod.name')" "$PRIV_POD" "priv: pod.name"
 is "$(q "$P" '.process_exec.process.docker')" "${PRIV_ID:0:31}" "priv: docker"
 is "$(q "$P" '.process_exec.process.ns.pid.is_host // false')" true \
 	"priv: hostPID container is in the host pid namespace"
-# SCHEMA: the rule fires for the host mnt *or* pid namespace, so a hostPID
+# doc/schema.md: the rule fires for the host mnt *or* pid namespace, so a hostPID
 # container's init carries it as well.
 is "$(has_rule "$P" container-in-host-namespaces)" true \
 	"priv: hostPID init carries container-in-host-namespaces"

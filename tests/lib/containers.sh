@@ -5,7 +5,7 @@
 #
 # Containers are started with runc from OCI bundles laid out exactly as
 # containerd's CRI plugin lays out a Kubernetes pod
-# (shared/reference/container-mapping.md §3.1):
+# (doc/container-mapping.md §3.1):
 #
 #   bundle      /run/containerd/io.containerd.runtime.v2.task/k8s.io/<id>/
 #               config.json  init.pid  log.json  rootfs/ (overlay mount)
