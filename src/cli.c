@@ -178,9 +178,16 @@ struct output *cli_open_output(const struct nsw_options *o, const char *cmd)
 	struct output *out = output_open(o->output_path);
 
 	if (!out) {
+		const char *why = strerror(errno);
+
+		if (errno == ELOOP)
+			why = "it is a symbolic link (refused)";
+		else if (errno == EPERM)
+			why = "refused: not owned by this user, writable by "
+			      "group or others, or a file with another hard "
+			      "link";
 		log_err("%s: cannot open output %s: %s", cmd,
-			o->output_path ? o->output_path : "stdout",
-			strerror(errno));
+			o->output_path ? o->output_path : "stdout", why);
 		return NULL;
 	}
 	output_set_flush_after(out, (uint64_t)o->output_flush_after << 20);

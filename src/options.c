@@ -23,6 +23,7 @@ void options_init(struct nsw_options *o)
 	o->exec_rules = true;
 	o->stats_interval = 60;
 	o->output_flush_after = 2;
+	o->output_queue = 4;
 	env = getenv("NODE_NAME");
 	if (env && *env) {
 		nsw_strlcpy(o->node_name, env, sizeof(o->node_name));
