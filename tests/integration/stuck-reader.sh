@@ -8,7 +8,8 @@
 # audit backlog fill, and every audited syscall on the host would then
 # wait backlog_wait_time), SIGTERM must end the monitor although its
 # reader still does not read, and the lines it could not write are counted.
-# Also: a symbolic link planted at the --output path is refused.
+# Also: a symbolic link planted at the --output path is refused, and the
+# running monitor has no_new_privs set.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$PWD}"
@@ -69,6 +70,7 @@ run_stuck() {
 		skip "$cfg: $why"
 		skip "$cfg: $why"
 		skip "$cfg: $why"
+		skip "$cfg: $why"
 		return
 	fi
 	case $cfg in
@@ -96,6 +98,8 @@ run_stuck() {
 		bail_out "$cfg: monitor not ready"
 	fi
 	kill -STOP "$rpid"
+	grep -q '^NoNewPrivs:[[:space:]]*1' "/proc/$mpid/status"
+	ok $? "$cfg: the running monitor has no_new_privs set"
 
 	# the storm, in a child so that it can be given up on
 	t0=$(date +%s)
