@@ -199,6 +199,7 @@ int cli_load_policy(const struct nsw_options *o, struct policy *pol,
 {
 	const char *path = o->policy_path;
 	char err[512];
+	size_t i;
 	int r;
 
 	policy_init(pol);
@@ -214,5 +215,9 @@ int cli_load_policy(const struct nsw_options *o, struct policy *pol,
 		return r;
 	}
 	log_info("policy: %s (%zu allow entries)", path, pol->n_allow);
+	for (i = 0; i < pol->n_allow; i++)
+		if (policy_allow_too_broad(&pol->allow[i], err, sizeof(err)))
+			log_warn("policy %s:%u: %s", path, pol->allow[i].line,
+				 err);
 	return 0;
 }

@@ -6,7 +6,9 @@
 # (must be identical), stdin, rotated logs split inside an event, failed
 # setns, i386/aarch64 records, fork/exit ancestry, skipped lines and exit
 # statuses, --output/--stats/filters, and every recording made on this
-# machine (real-*.log: valid JSON, nothing skipped).  Needs jq; no root.
+# machine (real-*.log: valid JSON, nothing skipped), a reader that quits
+# early (| head), and `nswatch policy check` on allow lines that match
+# everything.  Needs jq; no root.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$PWD}"
@@ -230,5 +232,22 @@ for how in default ignored; do
 		"| head -n 1 with SIGPIPE $how: replay ends quietly with 141 (got $rc)" ||
 		diag "$(cat "$WORK/head.err")"
 done
+
+# -- nswatch policy check: an allow line that matches everything ---------------
+printf 'allow binary=/usr/sbin/runc\nallow rule=* binary=*\n' >"$WORK/broad.conf"
+"$NSWATCH" policy check "$WORK/broad.conf" >"$WORK/pc.out" 2>"$WORK/pc.err"
+rc=$?
+grep -q 'broad.conf:2: warning: allow line matches every process' "$WORK/pc.err"
+ok "$([ "$rc" = 0 ] && [ $? = 0 ]; echo $?)" \
+	"policy check warns on 'allow rule=* binary=*' (line 2), exit $rc" ||
+	diag "$(cat "$WORK/pc.err" "$WORK/pc.out")"
+R --policy "$WORK/broad.conf" "$FX/escape-nsenter.log" >/dev/null 2>"$WORK/pb.err"
+grep -q 'warning: policy .*broad.conf:2: allow line matches every process' \
+	"$WORK/pb.err"
+ok $? "...and so does loading it (replay, monitor)"
+printf 'allow binary=/usr/sbin/runc\n' >"$WORK/narrow.conf"
+"$NSWATCH" policy check "$WORK/narrow.conf" >/dev/null 2>"$WORK/pn.err"
+ok "$([ $? = 0 ] && [ ! -s "$WORK/pn.err" ]; echo $?)" \
+	"...but not on a narrow one"
 
 done_testing
