@@ -723,12 +723,12 @@ void output_finish(struct output *out)
 	}
 	pthread_mutex_unlock(&out->lock);
 	pthread_join(out->thr, NULL);
+	report(out);		/* a last reopen too */
 	pthread_cond_destroy(&out->wake);
 	pthread_cond_destroy(&out->idle);
 	pthread_mutex_destroy(&out->lock);
 	out->threaded = false;
 	out->head = out->tail = out->pending = out->used = 0;
-	report(out);
 }
 
 uint64_t output_errors(const struct output *out)
