@@ -63,7 +63,7 @@ static void monitor_usage(FILE *f)
 "  --output-queue MIB         lines waiting for the output, written by a\n"
 "                             thread of their own; when the output does not\n"
 "                             keep up, lines are dropped and counted in\n"
-"                             lost.output_queue, alerts last (default 4;\n"
+"                             lost.output_queue, alerts last (default 32;\n"
 "                             0: write from the reading thread, which then\n"
 "                             waits for a slow output)\n"
 "%s"

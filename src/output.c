@@ -592,6 +592,16 @@ static int queue_lines(struct output *out, const char *buf, size_t len,
 	size_t used = __atomic_load_n(&out->used, __ATOMIC_ACQUIRE);
 	size_t first;
 
+	/* the writer has caught up: start again at the ring's start, so
+	 * that a steady trickle keeps using the same few pages and only a
+	 * burst touches the rest */
+	if (!used && !out->pending && out->tail) {
+		pthread_mutex_lock(&out->lock);
+		if (!__atomic_load_n(&out->used, __ATOMIC_ACQUIRE))
+			out->head = out->tail = 0;
+		pthread_mutex_unlock(&out->lock);
+	}
+
 	if (used + out->pending + len > limit) {
 		size_t lines = count_lines(buf, len);
 
