@@ -620,6 +620,7 @@ stop_nswatch() {
 		"nsw_stats_lost_ringbuf=\(.lost.ringbuf)",
 		"nsw_stats_seq_gaps=\(.lost.seq_gaps)",
 		"nsw_stats_output_errors=\(.lost.output_errors)",
+		"nsw_stats_output_queue=\(.lost.output_queue // 0)",
 		"nsw_stats_parse_errors=\(.parse_errors)",
 		"nsw_stats_proc_misses=\(.proc_misses)",
 		"nsw_stats_raw_events=\(.raw_events)"' >> "$R" 2>/dev/null
@@ -943,7 +944,8 @@ report() {
 			losses="kernel $(get "$c" nsw_stats_lost_kernel),"
 			losses="$losses ringbuf $(get "$c" nsw_stats_lost_ringbuf),"
 			losses="$losses seq_gaps $(get "$c" nsw_stats_seq_gaps),"
-			losses="$losses output $(get "$c" nsw_stats_output_errors)"
+			losses="$losses output $(get "$c" nsw_stats_output_errors),"
+			losses="$losses queue $(get "$c" nsw_stats_output_queue)"
 		elif [ -n "$(get "$c" nsw_stats)" ]; then
 			losses=$(get "$c" nsw_stats)
 		elif [ -n "$(get "$c" execsnoop_lost)" ]; then

@@ -178,9 +178,16 @@ struct output *cli_open_output(const struct nsw_options *o, const char *cmd)
 	struct output *out = output_open(o->output_path);
 
 	if (!out) {
+		const char *why = strerror(errno);
+
+		if (errno == ELOOP)
+			why = "it is a symbolic link (refused)";
+		else if (errno == EPERM)
+			why = "refused: not owned by this user, writable by "
+			      "group or others, or a file with another hard "
+			      "link";
 		log_err("%s: cannot open output %s: %s", cmd,
-			o->output_path ? o->output_path : "stdout",
-			strerror(errno));
+			o->output_path ? o->output_path : "stdout", why);
 		return NULL;
 	}
 	output_set_flush_after(out, (uint64_t)o->output_flush_after << 20);
@@ -192,6 +199,7 @@ int cli_load_policy(const struct nsw_options *o, struct policy *pol,
 {
 	const char *path = o->policy_path;
 	char err[512];
+	size_t i;
 	int r;
 
 	policy_init(pol);
@@ -207,5 +215,9 @@ int cli_load_policy(const struct nsw_options *o, struct policy *pol,
 		return r;
 	}
 	log_info("policy: %s (%zu allow entries)", path, pol->n_allow);
+	for (i = 0; i < pol->n_allow; i++)
+		if (policy_allow_too_broad(&pol->allow[i], err, sizeof(err)))
+			log_warn("policy %s:%u: %s", path, pol->allow[i].line,
+				 err);
 	return 0;
 }

@@ -60,6 +60,12 @@ static void monitor_usage(FILE *f)
 "                             host namespaces (refused with audit)\n"
 "  --ready-file PATH          create PATH once monitoring is in place\n"
 "  --stats-interval SEC       nswatch_stats line period (default 60, 0 off)\n"
+"  --output-queue MIB         lines waiting for the output, written by a\n"
+"                             thread of their own; when the output does not\n"
+"                             keep up, lines are dropped and counted in\n"
+"                             lost.output_queue, alerts last (default 32;\n"
+"                             0: write from the reading thread, which then\n"
+"                             waits for a slow output)\n"
 "%s"
 "  -h, --help                 this help\n", cli_common_help());
 }
@@ -117,7 +123,7 @@ static int start_backend(struct nsw_options *o, struct output *out,
 int cmd_monitor(int argc, char **argv)
 {
 	enum { OPT_BACKEND = 300, OPT_SOURCE, OPT_EXEC, OPT_BTF, OPT_ENFORCE,
-	       OPT_READY, OPT_STATS, OPT_HOOKS };
+	       OPT_READY, OPT_STATS, OPT_HOOKS, OPT_QUEUE };
 	static const struct option own[] = {
 		{ "backend", required_argument, NULL, OPT_BACKEND },
 		{ "audit-source", required_argument, NULL, OPT_SOURCE },
@@ -127,6 +133,7 @@ int cmd_monitor(int argc, char **argv)
 		{ "enforce", no_argument, NULL, OPT_ENFORCE },
 		{ "ready-file", required_argument, NULL, OPT_READY },
 		{ "stats-interval", required_argument, NULL, OPT_STATS },
+		{ "output-queue", required_argument, NULL, OPT_QUEUE },
 		{ "help", no_argument, NULL, 'h' },
 	};
 	struct option longopts[64];
@@ -139,6 +146,7 @@ int cmd_monitor(int argc, char **argv)
 	struct sigaction sa;
 	struct output *out;
 	int c, r, status = NSW_EXIT_OK;
+	unsigned long v;
 	char *end;
 
 	options_init(&o);
@@ -192,6 +200,18 @@ int cmd_monitor(int argc, char **argv)
 				return NSW_EXIT_USAGE;
 			}
 			break;
+		case OPT_QUEUE:
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || end == optarg || *optarg == '-' ||
+			    v > 1024) {
+				fprintf(stderr, "nswatch monitor: --output-queue "
+					"takes MiB from 0 to 1024 (got '%s')\n",
+					optarg);
+				return NSW_EXIT_USAGE;
+			}
+			o.output_queue = (unsigned int)v;
+			break;
 		case 'h': monitor_usage(stdout); return NSW_EXIT_OK;
 		default:
 			r = cli_common_option(&o, c, optarg, "monitor");
@@ -237,7 +257,20 @@ int cmd_monitor(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = on_hup;
 	sigaction(SIGHUP, &sa, NULL);
+	/* a reader gone (EPIPE) or a file size limit (EFBIG) fails the
+	 * write, counted, instead of killing the monitor */
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
+	if (o.output_queue) {
+		r = output_start_writer(out, (size_t)o.output_queue << 20);
+		if (r < 0) {
+			log_err("cannot start the output writer: %s",
+				strerror(-r));
+			output_close(out);
+			policy_free(&pol);
+			return NSW_EXIT_FAIL;
+		}
+	}
 
 	r = start_backend(&o, out, &ops, &b, &p, &pol);
 	if (r < 0) {
@@ -279,12 +312,16 @@ int cmd_monitor(int argc, char **argv)
 	ops->stop(b);
 	pipeline_flush(p);
 	pipeline_emit_stats(p);
+	/* at most half a second more for a stuck reader; what it did not
+	 * take counts in the figures below */
+	output_finish(out);
 	{
 		const struct nsw_stats *st = pipeline_stats(p);
 
 		log_info("stopped: %llu exec, %llu exit, %llu namespace events;"
 			 " lost: kernel %llu, ring buffer %llu, audit gaps %llu,"
-			 " output errors %llu, parse errors %llu",
+			 " output errors %llu, output queue %llu (%llu with "
+			 "alerts), parse errors %llu",
 			 (unsigned long long)st->events[NSW_EV_EXEC],
 			 (unsigned long long)st->events[NSW_EV_EXIT],
 			 (unsigned long long)st->events[NSW_EV_KPROBE],
@@ -292,6 +329,8 @@ int cmd_monitor(int argc, char **argv)
 			 (unsigned long long)st->ringbuf_drops,
 			 (unsigned long long)st->seq_gaps,
 			 (unsigned long long)st->output_errors,
+			 (unsigned long long)st->output_queue,
+			 (unsigned long long)output_dropped_important(out),
 			 (unsigned long long)st->parse_errors);
 	}
 	pipeline_free(p);

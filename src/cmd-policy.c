@@ -47,7 +47,18 @@ int cmd_policy(int argc, char **argv)
 		}
 	}
 	if (!strcmp(argv[1], "check")) {
-		printf("%s: OK (%zu allow entries)\n", path, pol.n_allow);
+		size_t i, warned = 0;
+
+		for (i = 0; i < pol.n_allow; i++) {
+			if (!policy_allow_too_broad(&pol.allow[i], err,
+						    sizeof(err)))
+				continue;
+			fprintf(stderr, "nswatch policy: %s:%u: warning: %s\n",
+				path, pol.allow[i].line, err);
+			warned++;
+		}
+		printf("%s: OK (%zu allow entries, %zu warnings)\n", path,
+		       pol.n_allow, warned);
 	} else if (policy_dump(&pol, text, sizeof(text)) == 0) {
 		fputs(text, stdout);
 	}

@@ -52,7 +52,9 @@ static void replay_usage(FILE *f)
 "  -h, --help                 this help\n"
 "\n"
 "Exit status: 0 when the input was read (even with skipped lines), 1 on\n"
-"a runtime failure (output), 2 for bad options or unreadable files.\n",
+"a runtime failure (output), 2 for bad options or unreadable files.  A\n"
+"reader that quits early (| head) ends replay by SIGPIPE, quietly, like\n"
+"any filter: the shell reports 141 (0 if it had taken everything).\n",
 		DIAG_SHOWN, cli_common_help());
 }
 

@@ -1371,6 +1371,8 @@ int encode_json_stats(struct strbuf *sb, const struct encode_ctx *ctx,
 	jw_u64(&w, st->seq_gaps);
 	jw_key(&w, "output_errors");
 	jw_u64(&w, st->output_errors);
+	jw_key(&w, "output_queue");
+	jw_u64(&w, st->output_queue);
 	jw_end(&w);
 	jw_key(&w, "raw_events");
 	jw_u64(&w, st->raw_events);

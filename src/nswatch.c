@@ -2,6 +2,7 @@
 /* nswatch: container-escape monitor.  Subcommand dispatch. */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,6 +38,11 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
+	/* `nswatch replay | head': a reader that quits ends us quietly
+	 * (status 141 in the shell), as it ends any filter, even when our
+	 * parent left SIGPIPE ignored; the monitor ignores it on its own
+	 * and counts the lines lost */
+	signal(SIGPIPE, SIG_DFL);
 	if (argc < 2) {
 		usage(stderr);
 		return NSW_EXIT_USAGE;

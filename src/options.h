@@ -30,6 +30,8 @@ struct nsw_options {
 	const char *ready_file;
 	const char *output_path;	/* NULL: stdout */
 	unsigned int output_flush_after;	/* MiB of write-behind, 0 off */
+	unsigned int output_queue;	/* monitor: MiB queued for the writer
+					 * thread, 0 writes synchronously */
 	const char *policy_path;
 	enum nsw_format format;
 	bool exec_rules;		/* install execve rules (audit) */

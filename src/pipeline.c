@@ -135,6 +135,7 @@ struct nsw_stats *pipeline_stats(struct pipeline *p)
 {
 	p->stats.output_errors = p->encode_errors +
 				 (p->out ? output_errors(p->out) : 0);
+	p->stats.output_queue = p->out ? output_dropped(p->out) : 0;
 	return &p->stats;
 }
 
@@ -454,6 +455,9 @@ static int emit(struct pipeline *p, struct nsw_event *ev)
 		p->stats.alerts[ev->alerts[i].rule]++;
 	if (!p->out)
 		return 0;
+	/* a stalled output loses routine lines before alerts */
+	if (ev->n_alerts)
+		return output_write_important(p->out, p->sb.buf, p->sb.len);
 	return output_write(p->out, p->sb.buf, p->sb.len);
 }
 
@@ -1203,8 +1207,9 @@ void pipeline_tick(struct pipeline *p)
 		r = p->out ? output_reopen(p->out) : 0;
 		if (r < 0)
 			log_err("cannot reopen output: %s", strerror(-r));
-		else
+		else if (r == 0)
 			log_info("output reopened");
+		/* else the writer thread reopens it: output_flush says */
 	}
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	now = (uint64_t)ts.tv_sec;
@@ -1238,7 +1243,7 @@ int pipeline_emit_stats(struct pipeline *p)
 	if (encode_json_stats(&p->sb, &p->ectx, pipeline_stats(p),
 			      now_wall_ns()) < 0 || !p->out)
 		return -EIO;
-	return output_write(p->out, p->sb.buf, p->sb.len);
+	return output_write_important(p->out, p->sb.buf, p->sb.len);
 }
 
 int pipeline_tamper(struct pipeline *p, const char *message)

@@ -358,6 +358,29 @@ int policy_load(struct policy *p, const char *path, char *err, size_t errlen)
 	return r;
 }
 
+/* NULL (not given) or only stars: matches whatever is there */
+static bool any_value(const char *pat)
+{
+	return !pat || !pat[strspn(pat, "*")];
+}
+
+bool policy_allow_too_broad(const struct policy_allow *a, char *buf,
+			    size_t len)
+{
+	bool ctr = a->container || a->pod || a->namespace || a->image;
+
+	if (!any_value(a->binary) || !any_value(a->container) ||
+	    !any_value(a->pod) || !any_value(a->namespace) ||
+	    !any_value(a->image))
+		return false;
+	snprintf(buf, len, "allow line matches every %s: it silences %s%s "
+		 "for all of them (to turn a rule off, write `rule RULE "
+		 "disabled')", ctr ? "container process" : "process",
+		 a->rule < 0 ? "every rule" : "rule ",
+		 a->rule < 0 ? "" : nsw_rule_id((enum nsw_rule)a->rule));
+	return true;
+}
+
 static bool field_match(const char *pat, const char *val)
 {
 	return !pat || (val && policy_glob(pat, val));

@@ -59,6 +59,12 @@ void policy_free(struct policy *p);
  * ones, set severities.  Returns true when a kept alert's rule has
  * action kill. */
 bool policy_apply(const struct policy *p, struct nsw_event *ev);
+/* Whether allow line a is broader than anyone means: every field it
+ * gives is made of `*' only, so it silences its rule (or every rule) for
+ * every process, or every container process.  When it is, a sentence
+ * saying so goes into buf (pure; the caller prefixes file and line). */
+bool policy_allow_too_broad(const struct policy_allow *a, char *buf,
+			    size_t len);
 /* Write the effective policy as policy text. */
 int policy_dump(const struct policy *p, char *buf, size_t len);
 /* Shell-style glob match of * and ? (pure). */

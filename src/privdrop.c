@@ -11,6 +11,9 @@
 
 #include "privdrop.h"
 
+#ifndef PR_SET_NO_NEW_PRIVS
+#define PR_SET_NO_NEW_PRIVS 38
+#endif
 #ifndef PR_CAP_AMBIENT
 #define PR_CAP_AMBIENT 47
 #define PR_CAP_AMBIENT_CLEAR_ALL 4
@@ -69,6 +72,9 @@ int privdrop_keep(const int *keep, size_t n, uint64_t *kept)
 	hdr.version = _LINUX_CAPABILITY_VERSION_3;
 	hdr.pid = 0;
 	if (syscall(SYS_capset, &hdr, data) < 0)
+		return -errno;
+	/* EINVAL: before 3.5, which has no such thing */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 && errno != EINVAL)
 		return -errno;
 	if (kept)
 		*kept = want;

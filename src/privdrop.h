@@ -15,7 +15,10 @@
  * what we have), empty the inheritable and ambient sets, and drop every
  * other capability from the bounding set (when CAP_SETPCAP allows).
  * Unknown capability numbers (CAP_AUDIT_READ before 3.16) are ignored.
- * *kept receives the resulting mask when not NULL.  0 or -errno. */
+ * Then sets no_new_privs: nswatch never executes anything, and nothing
+ * it could be tricked into executing may gain privileges (setuid,
+ * file capabilities).  *kept receives the resulting mask when not NULL.
+ * 0 or -errno. */
 int privdrop_keep(const int *keep, size_t n, uint64_t *kept);
 
 #endif

@@ -15,6 +15,8 @@ struct nsw_stats {
 	uint64_t seq_gaps;		/* audit serials never seen */
 	uint64_t parse_errors;		/* malformed input records/lines */
 	uint64_t output_errors;		/* lines that could not be written */
+	uint64_t output_queue;		/* lines dropped: the output did not
+					 * keep up (queue full, or at exit) */
 	uint64_t filtered;		/* events dropped by filters on purpose */
 	uint64_t raw_events;		/* raw events received from the backend */
 	uint64_t proc_misses;		/* processes gone before lookup */

@@ -776,6 +776,7 @@ static int stats_key(struct parser *p, const char *k, const char *v)
 	U64(seq_gaps);
 	U64(parse_errors);
 	U64(output_errors);
+	U64(output_queue);
 	U64(filtered);
 	U64(raw_events);
 	U64(proc_misses);

@@ -1,19 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Output: lines queued, written in order by output_flush, every loss
- * counted. */
+ * counted; the writer thread's queue never blocks the caller; the output
+ * path is opened safely; a cut line is taken back. */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "output.h"
 #include "tap.h"
+
+static size_t count_nl(const char *buf, size_t len)
+{
+	size_t n = 0, i;
+
+	for (i = 0; i < len; i++)
+		n += buf[i] == '\n';
+	return n;
+}
 
 static off_t file_size(const char *path)
 {
@@ -243,6 +255,318 @@ out:
 	free(want2);
 }
 
+
+/* A numbered line of exactly 100 bytes. */
+static size_t line100(char *buf, unsigned long n)
+{
+	return (size_t)snprintf(buf, 101, "{\"n\":%08lu,\"pad\":\"%076d\"}\n",
+				n, 0);
+}
+
+/* Every line in buf is a line100 and they are numbered from 0 on. */
+static bool whole_lines_from_0(const char *buf, size_t len)
+{
+	char want[128];
+	size_t off;
+
+	if (len % 100)
+		return false;
+	for (off = 0; off < len; off += 100) {
+		line100(want, off / 100);
+		if (memcmp(buf + off, want, 100))
+			return false;
+	}
+	return true;
+}
+
+/* The path: symbolic links, modes, owners, hard links. */
+static void test_open_safely(const char *dir)
+{
+	char path[160], sym[160], hard[160], fifo[160];
+	struct output *out;
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/safe.json", dir);
+	snprintf(sym, sizeof(sym), "%s/link.json", dir);
+	snprintf(hard, sizeof(hard), "%s/hard.json", dir);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+
+	umask(0);
+	out = output_open(path);
+	umask(022);
+	ok(out && stat(path, &st) == 0 && (st.st_mode & 07777) == 0600,
+	   "a new output file is created 0600 (even with umask 0)");
+	output_close(out);
+
+	/* a symbolic link planted at the path: refused, target untouched */
+	if (symlink(path, sym) == 0) {
+		errno = 0;
+		out = output_open(sym);
+		ok(!out && errno == ELOOP,
+		   "a symbolic link at the output path is refused (ELOOP)");
+		output_close(out);
+		is_int(file_size(path), 0, "...and its target is not written");
+	} else {
+		ok(0, "symlink: %s", strerror(errno));
+	}
+
+	chmod(path, 0620);
+	errno = 0;
+	out = output_open(path);
+	ok(!out && errno == EPERM, "a group-writable output file is refused");
+	output_close(out);
+	chmod(path, 0640);
+	out = output_open(path);
+	ok(out != NULL, "a file readable by its group is taken");
+	output_close(out);
+
+	if (link(path, hard) == 0) {
+		errno = 0;
+		out = output_open(path);
+		ok(!out && errno == EPERM,
+		   "a file with a second hard link is refused");
+		output_close(out);
+		unlink(hard);
+	} else {
+		ok(0, "link: %s", strerror(errno));
+	}
+
+	if (geteuid() == 0) {
+		if (chown(path, 65534, 65534) == 0) {
+			errno = 0;
+			out = output_open(path);
+			ok(!out && errno == EPERM,
+			   "a file owned by another user is refused");
+			output_close(out);
+		} else {
+			ok(0, "chown: %s", strerror(errno));
+		}
+		if (mkfifo(fifo, 0600) == 0 && chown(fifo, 65534, 65534) == 0) {
+			int rfd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+			errno = 0;
+			out = output_open(fifo);
+			ok(!out && errno == EPERM,
+			   "a FIFO owned by another user is refused");
+			output_close(out);
+			if (rfd >= 0)
+				close(rfd);
+		} else {
+			ok(0, "mkfifo: %s", strerror(errno));
+		}
+	} else {
+		skip("not root: cannot make files owned by another user");
+		skip("not root: cannot make files owned by another user");
+	}
+	out = output_open("/dev/null");
+	ok(out != NULL, "a character device is taken as it is");
+	output_close(out);
+	unlink(path);
+	unlink(sym);
+	unlink(fifo);
+}
+
+/*
+ * A file size limit cuts a write short, then fails the next (EFBIG): the
+ * part of a line that went in is taken back, so the file holds whole lines
+ * and the next line starts on its own.  threaded: through the writer.
+ */
+static void test_cut_line(const char *dir, bool threaded)
+{
+	const char *how = threaded ? "writer thread" : "synchronous";
+	char path[160], line[128];
+	struct rlimit old, lim;
+	struct output *out;
+	size_t len = 0, i;
+	char *got;
+
+	snprintf(path, sizeof(path), "%s/cut-%d.json", dir, threaded);
+	out = output_open(path);
+	if (!out || getrlimit(RLIMIT_FSIZE, &old) < 0) {
+		ok(0, "%s: open %s", how, path);
+		output_close(out);
+		return;
+	}
+	if (threaded)
+		output_start_writer(out, 0);
+	signal(SIGXFSZ, SIG_IGN);
+	lim = old;
+	lim.rlim_cur = 1050;	/* ten lines and half of the next */
+	setrlimit(RLIMIT_FSIZE, &lim);
+	for (i = 0; i < 20; i++)
+		output_write(out, line, line100(line, i));
+	output_flush(out);
+	if (threaded)
+		output_finish(out);
+	setrlimit(RLIMIT_FSIZE, &old);
+	got = tap_slurp(path, &len);
+	ok(got && len == 1000 && whole_lines_from_0(got, len),
+	   "%s: EFBIG after a short write: the cut line is taken back "
+	   "(%zu bytes, whole lines)", how, len);
+	free(got);
+	is_int(output_errors(out), 10, "%s: the 10 lines not written, the cut "
+	       "one included, count as lost", how);
+	if (threaded)
+		output_start_writer(out, 0);
+	output_write(out, line, line100(line, 10));
+	output_close(out);
+	got = tap_slurp(path, &len);
+	ok(got && len == 1100 && whole_lines_from_0(got, len),
+	   "%s: the next line starts on a line of its own", how);
+	free(got);
+	unlink(path);
+}
+
+/* Lines written to a FIFO, 100 bytes each, flushed every 10; returns how
+ * many of them output_write took. */
+static size_t fill(struct output *out, unsigned long *seq, size_t n,
+		   bool important, size_t *refused)
+{
+	char line[128];
+	size_t i, taken = 0;
+
+	for (i = 0; i < n; i++) {
+		if (important)
+			snprintf(line, sizeof(line), "{\"n\":%08lu,\"alert\":"
+				 "\"%074d\"}\n", (*seq)++, 0);
+		else
+			line100(line, (*seq)++);
+		if ((important ? output_write_important(out, line, 100)
+			       : output_write(out, line, 100)) == 0)
+			taken++;
+		else
+			(*refused)++;
+		if (i % 10 == 9)
+			output_flush(out);
+	}
+	output_flush(out);
+	return taken;
+}
+
+/*
+ * The reader of a FIFO stops reading: the caller is never held up, lines
+ * are dropped and counted, alerts only once their reserve is full, and
+ * output_finish returns anyway, counting what was still queued.  Every
+ * line is either read, or counted.
+ */
+static void test_stuck_reader(const char *dir)
+{
+	char fifo[160], *buf;
+	unsigned long seq = 0;
+	size_t refused = 0, arefused = 0, total, nl = 0;
+	struct output *out;
+	ssize_t n;
+	int rfd;
+
+	snprintf(fifo, sizeof(fifo), "%s/stuck", dir);
+	if (mkfifo(fifo, 0600) < 0 ||
+	    (rfd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+		ok(0, "FIFO: %s", strerror(errno));
+		return;
+	}
+	out = output_open(fifo);
+	if (!out || output_start_writer(out, 256 << 10) < 0) {
+		ok(0, "writer on a FIFO: %s", strerror(errno));
+		close(rfd);
+		return;
+	}
+	alarm(60);	/* a writer that never lets go fails, not hangs */
+	fill(out, &seq, 10000, false, &refused);
+	ok(refused > 0 && output_dropped(out) == refused,
+	   "a reader that does not read: %zu of 10000 lines dropped, all "
+	   "counted", refused);
+	is_int(output_dropped_important(out), 0, "...none of them important");
+	is_int(fill(out, &seq, 100, true, &arefused), 100,
+	   "alert lines still go into the reserve kept for them");
+	fill(out, &seq, 1000, true, &arefused);
+	ok(arefused > 0 && output_dropped_important(out) == arefused,
+	   "once the reserve is full too, alerts are dropped and counted "
+	   "(%zu)", arefused);
+	total = seq;
+	output_finish(out);
+	alarm(0);
+	ok(1, "output_finish returns while the reader still does not read");
+	buf = malloc(1 << 20);
+	while (buf && (n = read(rfd, buf, 1 << 20)) > 0) {
+		nl += count_nl(buf, (size_t)n);
+	}
+	free(buf);
+	ok(nl > 0 && nl + output_dropped(out) == total &&
+	   output_errors(out) == 0,
+	   "every line is read (%zu) or counted dropped (%llu), %zu in all",
+	   nl, (unsigned long long)output_dropped(out), total);
+	close(rfd);
+
+	/* the reader goes away: EPIPE, every line counted lost */
+	rfd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	output_close(out);
+	out = output_open(fifo);
+	if (rfd >= 0)
+		close(rfd);
+	if (out && output_start_writer(out, 0) == 0) {
+		signal(SIGPIPE, SIG_IGN);
+		seq = refused = 0;
+		fill(out, &seq, 50, false, &refused);
+		output_finish(out);
+		is_int(output_errors(out), 50,
+		       "the reader gone (EPIPE): the 50 lines count as lost");
+	} else {
+		ok(0, "reopen the FIFO: %s", strerror(errno));
+	}
+	output_close(out);
+	unlink(fifo);
+}
+
+/* With the writer thread: everything in order, big lines, rotation. */
+static void test_writer(const char *dir)
+{
+	char path[160], old[160], line[128];
+	size_t wlen = 0, i;
+	struct output *out;
+	char *want = malloc(2 << 20), *big = malloc(100000);
+	int r;
+
+	snprintf(path, sizeof(path), "%s/thr.json", dir);
+	snprintf(old, sizeof(old), "%s/thr.json.1", dir);
+	out = output_open(path);
+	if (!out || !want || !big || output_start_writer(out, 4 << 20) < 0) {
+		ok(0, "writer thread on a file");
+		goto out;
+	}
+	for (i = 0; i < 10000; i++) {
+		size_t n = line100(line, i);
+
+		output_write(out, line, n);
+		memcpy(want + wlen, line, n);
+		wlen += n;
+		if (i % 300 == 0)
+			output_flush(out);
+	}
+	memset(big, 'x', 100000);
+	big[100000 - 1] = '\n';
+	output_write(out, big, 100000);
+	memcpy(want + wlen, big, 100000);
+	wlen += 100000;
+	output_write(out, "last of old\n", 12);
+	memcpy(want + wlen, "last of old\n", 12);
+	wlen += 12;
+	output_flush(out);
+	r = rename(path, old);
+	is_int(output_reopen(out), 1, "the writer thread reopens the file");
+	output_write(out, "first of new\n", 13);
+	output_close(out);
+	ok(r == 0 && file_is(old, want, wlen),
+	   "10000 lines, one of 100000 bytes, all written in order before "
+	   "the reopen");
+	ok(file_is(path, "first of new\n", 13),
+	   "...and the line after it in the new file");
+out:
+	free(want);
+	free(big);
+	unlink(path);
+	unlink(old);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/nsw-test-output.XXXXXX";
@@ -336,6 +660,12 @@ int main(void)
 	free(big);
 	unlink(path);
 	unlink(old);
+
+	test_open_safely(dir);
+	test_cut_line(dir, false);
+	test_cut_line(dir, true);
+	test_stuck_reader(dir);
+	test_writer(dir);
 	rmdir(dir);
 
 	test_write_behind();

@@ -94,6 +94,31 @@ int main(void)
 	bad(&p, "rule setns-in-container action=maim\n",
 	    "1: bad action 'maim' (alert, kill)");
 
+	/* allow lines broader than anyone means */
+	is_int(parse(&p,
+		"allow rule=* binary=*\n"
+		"allow rule=nsenter-in-container binary=**\n"
+		"allow pod=* namespace=*\n"
+		"allow binary=/usr/sbin/runc\n"
+		"allow binary=* pod=debug-*\n", err, sizeof(err)), 0,
+	       "allow lines with bare stars parse");
+	ok(policy_allow_too_broad(&p.allow[0], err, sizeof(err)) &&
+	   !strcmp(err, "allow line matches every process: it silences "
+		   "every rule for all of them (to turn a rule off, write "
+		   "`rule RULE disabled')"),
+	   "rule=* binary=*: too broad, every rule for every process");
+	ok(policy_allow_too_broad(&p.allow[1], err, sizeof(err)) &&
+	   strstr(err, "every process: it silences rule "
+		  "nsenter-in-container "),
+	   "binary=** for one rule: too broad, that rule");
+	ok(policy_allow_too_broad(&p.allow[2], err, sizeof(err)) &&
+	   strstr(err, "every container process"),
+	   "pod=* namespace=*: too broad, every container process");
+	ok(!policy_allow_too_broad(&p.allow[3], err, sizeof(err)),
+	   "a binary path is not too broad");
+	ok(!policy_allow_too_broad(&p.allow[4], err, sizeof(err)),
+	   "binary=* with a pod pattern is not too broad");
+
 	ok(policy_glob("node-*-x?z", "node-debug-xyz"), "glob * and ?");
 	ok(!policy_glob("a*b", "acd"), "glob mismatch");
 	ok(policy_glob("*", ""), "star matches empty");

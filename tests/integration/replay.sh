@@ -6,7 +6,9 @@
 # (must be identical), stdin, rotated logs split inside an event, failed
 # setns, i386/aarch64 records, fork/exit ancestry, skipped lines and exit
 # statuses, --output/--stats/filters, and every recording made on this
-# machine (real-*.log: valid JSON, nothing skipped).  Needs jq; no root.
+# machine (real-*.log: valid JSON, nothing skipped), a reader that quits
+# early (| head), and `nswatch policy check` on allow lines that match
+# everything.  Needs jq; no root.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$PWD}"
@@ -203,5 +205,49 @@ for f in "$FX"/real-*.log; do
 		"$n: exit 0, $lines JSON events, nothing skipped" ||
 		diag "$(cat "$WORK/r.err")"
 done
+
+# -- a reader that quits early (| head) ----------------------------------------
+# 3000 execs: far more than a pipe holds, so the reader quits long before
+# the end; replay ends by SIGPIPE, quietly (141), also when its parent
+# left SIGPIPE ignored
+awk 'BEGIN { for (i = 1; i <= 3000; i++) {
+	m = sprintf("msg=audit(1732356050.%03d:%d):", i % 1000, 80000 + i)
+	printf "type=SYSCALL %s arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=0 ppid=1 pid=%d auid=4294967295 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=4294967295 comm=\"true\" exe=\"/usr/bin/true\" key=\"nswatch_exec\"\n", m, 10000 + i
+	printf "type=EXECVE %s argc=2 a0=\"true\" a1=\"n%d\"\ntype=EOE %s\n", m, i, m
+} }' >"$WORK/many.log"
+R "$WORK/many.log" 2>/dev/null | wc -l >"$WORK/many.n"
+is "$(cat "$WORK/many.n")" 3000 "3000 exec events to read"
+for how in default ignored; do
+	if [ $how = default ]; then
+		R "$WORK/many.log" 2>"$WORK/head.err" | head -n 1 >"$WORK/head.out"
+		rc=${PIPESTATUS[0]}
+	else
+		(trap '' PIPE
+		 R "$WORK/many.log" 2>"$WORK/head.err" | head -n 1 >"$WORK/head.out"
+		 exit "${PIPESTATUS[0]}")
+		rc=$?
+	fi
+	ok "$([ "$rc" = 141 ] && [ ! -s "$WORK/head.err" ] &&
+		jq -e .process_exec "$WORK/head.out" >/dev/null; echo $?)" \
+		"| head -n 1 with SIGPIPE $how: replay ends quietly with 141 (got $rc)" ||
+		diag "$(cat "$WORK/head.err")"
+done
+
+# -- nswatch policy check: an allow line that matches everything ---------------
+printf 'allow binary=/usr/sbin/runc\nallow rule=* binary=*\n' >"$WORK/broad.conf"
+"$NSWATCH" policy check "$WORK/broad.conf" >"$WORK/pc.out" 2>"$WORK/pc.err"
+rc=$?
+grep -q 'broad.conf:2: warning: allow line matches every process' "$WORK/pc.err"
+ok "$([ "$rc" = 0 ] && [ $? = 0 ]; echo $?)" \
+	"policy check warns on 'allow rule=* binary=*' (line 2), exit $rc" ||
+	diag "$(cat "$WORK/pc.err" "$WORK/pc.out")"
+R --policy "$WORK/broad.conf" "$FX/escape-nsenter.log" >/dev/null 2>"$WORK/pb.err"
+grep -q 'warning: policy .*broad.conf:2: allow line matches every process' \
+	"$WORK/pb.err"
+ok $? "...and so does loading it (replay, monitor)"
+printf 'allow binary=/usr/sbin/runc\n' >"$WORK/narrow.conf"
+"$NSWATCH" policy check "$WORK/narrow.conf" >/dev/null 2>"$WORK/pn.err"
+ok "$([ $? = 0 ] && [ ! -s "$WORK/pn.err" ]; echo $?)" \
+	"...but not on a narrow one"
 
 done_testing
