@@ -7,8 +7,12 @@
  *	WORKERS processes (default 1).  Every child gets argv
  *	{ "true", MARKER "-c" }, so a consumer's output can be matched to the
  *	storm without matching the storm's own command line.
- *   storm setns   -n N
+ *   storm setns   -n N [-m MARKER]
  *	N setns(fd, CLONE_NEWUTS) calls into the process's own UTS namespace.
+ *	MARKER is not used; it only makes the command line unique.
+ *   storm fork    -n N
+ *	N fork()s, one after the other, whose children _exit(0) at once (no
+ *	exec): process-table churn for a monitor's process cache.
  *   storm latency -n N -r RATE -o MARKS
  *	N such setns calls at RATE per second; before each call the
  *	CLOCK_REALTIME time is taken; MARKS gets one "seq sec.nsec" line each.
@@ -196,6 +200,35 @@ static int mode_exec(const struct opts *o)
 	printf("n=%ld\nworkers=%ld\nfailures=%ld\n", o->n,
 	       o->workers < 1 ? 1 : o->workers, failures);
 	printf("cpu_ns=%lld\n", (long long)(cpu_used_ns() - c0));
+	print_rate(o->n, t1 - t0);
+	return 0;
+}
+
+/* ---- fork storm ------------------------------------------------------- */
+
+static int mode_fork(const struct opts *o)
+{
+	long i, failures = 0;
+	int64_t t0, t1;
+
+	printf("pid=%d\n", getpid());
+	fflush(stdout);
+	t0 = now_ns(CLOCK_MONOTONIC);
+	for (i = 0; i < o->n; i++) {
+		int status;
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			failures++;
+			continue;
+		}
+		if (pid == 0)
+			_exit(0);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	t1 = now_ns(CLOCK_MONOTONIC);
+	printf("n=%ld\nfailures=%ld\n", o->n, failures);
 	print_rate(o->n, t1 - t0);
 	return 0;
 }
@@ -604,7 +637,8 @@ static int mode_drain(const struct opts *o)
 static void usage(FILE *f)
 {
 	fputs("usage: storm exec -n N [-j WORKERS] -m MARKER [-b BINARY]\n"
-	      "       storm setns -n N\n"
+	      "       storm setns -n N [-m MARKER]\n"
+	      "       storm fork -n N\n"
 	      "       storm latency -n N -r RATE -o MARKS\n"
 	      "       storm stamp -f FILE -o OUT [-t SECONDS]\n"
 	      "       storm procs -n N [-x] [-t SECONDS]\n"
@@ -681,6 +715,8 @@ int main(int argc, char **argv)
 		return mode_exec(&o);
 	if (!strcmp(mode, "setns"))
 		return mode_setns(&o);
+	if (!strcmp(mode, "fork"))
+		return mode_fork(&o);
 	if (!strcmp(mode, "latency"))
 		return mode_latency(&o);
 	if (!strcmp(mode, "stamp"))

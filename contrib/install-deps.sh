@@ -9,5 +9,6 @@ apt-get install -y --no-install-recommends \
 	autoconf automake libtool pkg-config make gcc libc6-dev \
 	libaudit-dev libauparse-dev libjson-c-dev \
 	libbpf-dev libelf-dev zlib1g-dev clang llvm bpftool \
+	libclang-rt-14-dev \
 	auditd runc crun busybox-static util-linux iproute2 procps \
 	jq laurel libbpf-tools ca-certificates git

@@ -22,8 +22,9 @@
 static char first_warning[256];
 
 /* One call may carry a whole verifier log: log it line by line. */
-static int libbpf_print(enum libbpf_print_level level, const char *fmt,
-			va_list ap)
+static __attribute__((format(printf, 2, 0)))
+int libbpf_print(enum libbpf_print_level level, const char *fmt,
+		 va_list ap)
 {
 	char *msg = NULL, *line, *save = NULL;
 

@@ -20,7 +20,9 @@ void log_set_json(bool json)
 	(void)json;
 }
 
-static void log_v(enum log_level lvl, const char *fmt, va_list ap)
+/* the format attribute lets clang check callers and accept vsnprintf */
+static __attribute__((format(printf, 2, 0)))
+void log_v(enum log_level lvl, const char *fmt, va_list ap)
 {
 	static const char *const names[] = { "error", "warning", "info", "debug" };
 	char line[1024];

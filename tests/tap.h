@@ -12,6 +12,8 @@
 static int tap_n, tap_fail;
 
 static inline void tap_vline(int pass, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static inline void tap_vline(int pass, const char *fmt, va_list ap)
 {
 	printf("%s %d - ", pass ? "ok" : "not ok", ++tap_n);
 	vprintf(fmt, ap);

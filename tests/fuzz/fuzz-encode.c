@@ -11,10 +11,7 @@
  *  - the compact output has one line per event plus one per alert, and
  *    no control byte but '\n' at line ends (and ESC when colour is on).
  *
- * Build by hand:
- *   clang -g -O1 -fsanitize=fuzzer,address -I. -Isrc -I/usr/include/json-c \
- *     tests/fuzz/fuzz-encode.c src/encode-json.c src/encode-compact.c \
- *     src/strbuf.c src/event.c -ljson-c -o fuzz-encode
+ * libFuzzer build: ./configure --enable-fuzzing && make fuzz.
  * Its corpus (tests/fuzz/corpus/encode) is replayed by tests/test-encode.
  */
 #include "config.h"

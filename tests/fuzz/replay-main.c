@@ -17,11 +17,12 @@
  *        tests_fuzz_fuzz_NAME_replay_LDADD = $(TEST_LDADD)
  *        TESTS += tests/fuzz/fuzz-NAME-replay
  *        EXTRA_DIST += tests/fuzz/corpus/NAME
- *   4. For real fuzzing build the same target with libFuzzer by hand:
- *        clang -g -O1 -fsanitize=fuzzer,address -I src -I <builddir> \
- *              tests/fuzz/fuzz-NAME.c src/<module>.c ... -o fuzz-NAME
- *        ./fuzz-NAME -max_total_time=120 tests/fuzz/corpus/NAME
- *      and copy any crash-* input it writes into the corpus directory.
+ *   4. Add NAME to FUZZ_NAMES and a libFuzzer program for it to the
+ *      fuzzing block of Makefile.am.  For real fuzzing configure a
+ *      separate tree with --enable-fuzzing (clang) and run
+ *        make fuzz FUZZ_SECONDS=120 FUZZ_TARGETS=NAME
+ *      which merges what it finds into the corpus and leaves any crash
+ *      input in tests/fuzz/artifacts/ (tests/fuzz/run-fuzz.sh).
  *
  * Which inputs are replayed, first match wins:
  *   - the command-line arguments (files or directories);
