@@ -1,0 +1,197 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Evasions of the audit backend by an attacker who knows that it reads
+# /proc/<pid> after the kernel reported the call, with real containers, a
+# real auditd and the real kernel:
+#
+#  leave-return  in the privileged hostPID pod, the static
+#                /bin/nsw-leave-return joins the host mount namespace,
+#                opens "/" there (a handle on the host's root) and joins
+#                its own mount namespace again, then exits at once.  Read
+#                late, both calls look like no-ops.  Expected: the calls
+#                carry the pod and a critical alert.
+#  exec-escape   `runc exec <priv id> /bin/nsw-setns /proc/<host pid>/ns/mnt
+#                mnt` (kubectl exec pod -- /escape): a static program exec'd
+#                straight by the runtime joins the host mount namespace and
+#                exits; under the auditd plugin its /proc entry is gone
+#                before the records arrive.  Expected, every run (looped
+#                EVA_RUNS times): the setns event carries the pod and a
+#                critical alert.
+#
+# Sources: the auditd plugin (auditd started here with rules/nswatch.rules
+# and contrib/audisp-nswatch), netlink (nswatch is the audit daemon), and
+# the eBPF backend, which captures in the kernel and must give the exact
+# answer (setns-escape-to-host) for both.
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$PWD}"
+: "${EVA_RUNS:=10}"
+# shellcheck source=tests/lib/containers.sh
+. "$top_srcdir/tests/lib/containers.sh"
+# shellcheck source=tests/lib/audit.sh
+. "$top_srcdir/tests/lib/audit.sh"
+# shellcheck source=tests/lib/monitor.sh
+. "$top_srcdir/tests/lib/monitor.sh"
+# shellcheck source=tests/lib/scenarios.sh
+. "$top_srcdir/tests/lib/scenarios.sh"
+
+al_require
+require_containers
+[ -x "$top_builddir/tests/helpers/nsw-leave-return" ] ||
+	skip_all "tests/helpers/nsw-leave-return not built"
+[ -x "$top_builddir/tests/helpers/nsw-setns" ] ||
+	skip_all "tests/helpers/nsw-setns not built"
+al_lock
+[ "$(al_daemon_pid)" = 0 ] ||
+	skip_all "an audit daemon runs: the netlink source is not possible"
+ct_rootfs_build || bail_out "cannot build the test rootfs"
+scn_setup_pods >"$AL_DIR/pods.log" 2>&1 ||
+	bail_out "pods: $(tail -n 3 "$AL_DIR/pods.log")"
+enabled0=$(al_status enabled)
+backlog0=$(al_status backlog_limit)
+HOST_PID=$$	# in the host namespaces; the pod sees it (hostPID)
+# the pod's events: their process carries the pod (jq, on an event line)
+IN_POD=".process.pod.name == \"$SCN_PRIV_POD\" and .process.pod.namespace == \"$SCN_PRIV_NS\""
+
+kp_setns() {	# jq selector of the setns process_kprobe lines of pid $1
+	echo ".process_kprobe.function_name == \"${AL_FN}setns\" and .process_kprobe.process.pid == $1"
+}
+
+# ---- the two evasions -------------------------------------------------
+LEAVE_PID=
+run_leave_return() {
+	_scn_run leave-return "$SCN_PRIV_ID" "$HOST_PID" \
+		nsw-leave-return "/proc/$HOST_PID/ns/mnt" mnt \
+		>>"$AL_DIR/scenarios.log"
+	LEAVE_PID=$SCN_PID
+	grep -q 'ret1=0 ret2=0' "$SCN_LOG" 2>/dev/null ||
+		diag "leave-return did not run as planned: $(cat "$SCN_LOG" 2>/dev/null)"
+}
+
+EXEC_PIDS=()
+run_exec_escape() {
+	local i line
+	EXEC_PIDS=()
+	for (( i = 0; i < EVA_RUNS; i++ )); do
+		# as kubelet's exec does: runc exec in the foreground
+		line=$("$NSW_RUNTIME" --root "$NSW_CT_RUNC_ROOT" exec \
+			"$SCN_PRIV_ID" /bin/nsw-setns \
+			"/proc/$HOST_PID/ns/mnt" mnt 2>&1)
+		case $line in
+		*"ret=0 "*) ;;
+		*) diag "exec-escape run $i: $line" ;;
+		esac
+		line=${line#*pid=}
+		EXEC_PIDS+=("${line%% *}")
+	done
+}
+
+# wait_pids FILE: the setns events of every scenario process arrived
+wait_pids() {
+	local p
+	al_wait_json "$1" "$(kp_setns "$LEAVE_PID")" 15 ||
+		diag "no setns event of leave-return (pid $LEAVE_PID) yet"
+	for p in "${EXEC_PIDS[@]}"; do
+		al_wait_json "$1" "$(kp_setns "$p")" 15 ||
+			diag "no setns event of exec-escape pid $p yet"
+	done
+}
+
+# check_all SRC FILE EXPECT_ESCAPE: EXPECT_ESCAPE 1 when the source sees
+# in the kernel (bpf): then the exact alert setns-escape-to-host is due
+check_all() {
+	local src=$1 f=$2 exact=$3 p n good=0 crit
+	crit='[.nswatch.alerts[]? | select(.severity == "critical" and
+		(.rule == "setns-escape-to-host" or .rule == "setns-in-container"))] | length > 0'
+	[ "$exact" = 1 ] &&
+		crit='[.nswatch.alerts[]? | select(.severity == "critical" and .rule == "setns-escape-to-host")] | length > 0'
+
+	is "$(al_count "$f" "$(kp_setns "$LEAVE_PID") and .nswatch.success == true")" 2 \
+		"$src: leave-return: both setns calls reported as successful"
+	is "$(al_count "$f" "$(kp_setns "$LEAVE_PID") and (.process_kprobe | $IN_POD | not)")" 0 \
+		"$src: leave-return: every call attributed to the pod"
+	n=$(al_count "$f" "$(kp_setns "$LEAVE_PID") and ($crit)")
+	# bpf: exactly the way out; audit: at least one of the two
+	[ "$n" -ge 1 ] && { [ "$exact" = 0 ] || [ "$n" = 1 ]; }
+	ok $? "$src: leave-return: a critical alert (got $n)" ||
+		diag "$(jq -c "select($(kp_setns "$LEAVE_PID")) | .nswatch" "$f")"
+
+	for p in "${EXEC_PIDS[@]}"; do
+		if [ "$(al_count "$f" "$(kp_setns "$p") and (.process_kprobe | $IN_POD) and ($crit)")" = 1 ]; then
+			good=$((good + 1))
+		else
+			diag "$src: exec-escape pid $p: $(jq -c "select($(kp_setns "$p")) | [.process_kprobe.process.binary, .process_kprobe.process.pod.name, .nswatch.verdict, .nswatch.alerts]" "$f")"
+		fi
+	done
+	is "$good" "${#EXEC_PIDS[@]}" \
+		"$src: exec-escape: each of ${#EXEC_PIDS[@]} runs carries the pod and a critical alert"
+	is "${#EXEC_PIDS[@]}" "$EVA_RUNS" "$src: exec-escape: every run printed its pid"
+}
+
+restore_status() {
+	auditctl -D -k nswatch >/dev/null 2>&1
+	auditctl -e "$enabled0" >/dev/null
+	auditctl -b "$backlog0" >/dev/null
+}
+
+# ---- auditd plugin ----------------------------------------------------
+# auditd skips plugin .conf lines longer than 160 bytes: short paths
+al_short_dir
+bin=$AL_SHORT_DIR/bin
+mkdir -p "$bin"
+cp "$top_srcdir/contrib/audisp-nswatch" "$bin/audisp-nswatch"
+chmod 0755 "$bin/audisp-nswatch"
+ln -sf "$(readlink -f "$NSWATCH")" "$bin/nswatch"
+plug_out=$AL_SHORT_DIR/out/events.json
+plug_ready=$AL_SHORT_DIR/ready
+plug_log=$AL_SHORT_DIR/out/nswatch.log
+auditctl -R "$top_srcdir/rules/nswatch.rules" >/dev/null
+ok $? "plugin: rules/nswatch.rules loaded"
+al_auditd plugin "active = yes
+direction = out
+path = $bin/audisp-nswatch
+type = always
+args = --output=$plug_out --ready-file=$plug_ready
+format = string"
+ok $? "plugin: auditd started with the nswatch plugin"
+for (( i = 0; i < 100; i++ )); do
+	[ -s "$plug_ready" ] && break
+	ct_sleep 0.1
+done
+[ -s "$plug_ready" ]
+ok $? "plugin: nswatch ready" || diag "$(cat "$plug_log" 2>/dev/null)"
+run_leave_return
+run_exec_escape
+wait_pids "$plug_out"
+al_auditd_stop
+check_all plugin "$plug_out" 0
+restore_status
+
+# ---- netlink ----------------------------------------------------------
+al_monitor netlink --audit-source=netlink
+ok $? "netlink: nswatch ready"
+run_leave_return
+run_exec_escape
+wait_pids "$AL_OUT"
+al_monitor_stop
+is $? 0 "netlink: nswatch exits 0"
+check_all netlink "$AL_OUT" 0
+restore_status
+
+# ---- eBPF: the exact answer -------------------------------------------
+if why=$(mon_config_ok bpf); then
+	bpf_out=$AL_DIR/bpf.json
+	mon_start bpf "$bpf_out"
+	ok $? "bpf: nswatch ready"
+	run_leave_return
+	run_exec_escape
+	wait_pids "$bpf_out"
+	mon_stop
+	check_all bpf "$bpf_out" 1
+else
+	for (( i = 0; i < 6; i++ )); do
+		skip "bpf: $why"
+	done
+fi
+
+done_testing
