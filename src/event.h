@@ -214,6 +214,10 @@ struct nsw_event {
 	uint32_t ns_types;	/* CLONE_NEW* mask; 0 with known = "any" */
 	struct nsw_ns_change ns_change[NSW_NS_COUNT];
 	enum nsw_verdict verdict;
+	/* setns: the namespaces after the call were not captured in the
+	 * kernel (audit reads /proc late, or the process was gone), so what
+	 * it joined is not confirmed (see verdict_alerts_nscall) */
+	bool ns_unconfirmed;
 	bool container_process;
 	struct nsw_alert alerts[NSW_MAX_ALERTS];
 	int n_alerts;

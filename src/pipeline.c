@@ -1016,6 +1016,9 @@ static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
 		vi.before_known = true;
 	}
 	ev.verdict = verdict_nscall(&vi, ev.ns_change);
+	/* only the eBPF backend captures both sides when the call returns */
+	ev.ns_unconfirmed = r->syscall == NSW_SC_SETNS &&
+			    !(r->ns_before_known && r->ns_after_known);
 	if (vi.after_known && ev.success) {
 		/* the process now holds the new namespaces of this call's
 		 * types; a later read may show later calls too, so only the

@@ -226,6 +226,39 @@ static void flag_names(uint32_t mask, char *buf, size_t len)
 		snprintf(buf, len, "any");
 }
 
+/*
+ * A successful setns by a container process whose resulting namespaces
+ * were not captured when the call returned (audit).  A read of
+ * /proc/<pid>/ns made later shows where the process is then, not where
+ * this call took it: `setns(host mnt); open("/"); setns(own mnt)` reads
+ * as two no-ops, and a process that exited at once cannot be read at
+ * all.  Nothing rules out the escape, so the call is reported at the
+ * escape's severity, under setns-in-container (the schema keeps
+ * setns-escape-to-host for a confirmed escape_to_host verdict).
+ */
+static void setns_unconfirmed_alert(struct nsw_event *ev)
+{
+	char names[96], seen[96];
+
+	flag_names(ev->ns_types, names, sizeof(names));
+	if (ev->verdict == NSW_VERDICT_UNKNOWN) {
+		verdict_add_alert(ev, NSW_RULE_SETNS_IN_CONTAINER,
+				  NSW_SEV_CRITICAL,
+				  "setns(%s) by a container process succeeded; "
+				  "the process was gone before its namespaces "
+				  "could be read, so the target could not be "
+				  "confirmed: possible escape to host", names);
+		return;
+	}
+	ns_list(ev, false, seen, sizeof(seen));
+	verdict_add_alert(ev, NSW_RULE_SETNS_IN_CONTAINER, NSW_SEV_CRITICAL,
+			  "setns(%s) by a container process succeeded; its "
+			  "namespaces were read after the call (%s: %s), so "
+			  "the target could not be confirmed: possible escape "
+			  "to host and return", names, nsw_verdict_name(ev->verdict),
+			  seen[0] ? seen : "no change");
+}
+
 void verdict_alerts_nscall(struct nsw_event *ev, bool helper)
 {
 	char names[96];
@@ -242,6 +275,8 @@ void verdict_alerts_nscall(struct nsw_event *ev, bool helper)
 					  NSW_SEV_CRITICAL,
 					  "container process joined host "
 					  "namespaces: %s", names);
+		} else if (ev->success && ev->ns_unconfirmed) {
+			setns_unconfirmed_alert(ev);
 		} else {
 			flag_names(ev->ns_types, names, sizeof(names));
 			verdict_add_alert(ev, NSW_RULE_SETNS_IN_CONTAINER,

@@ -55,8 +55,10 @@ void verdict_add_alert(struct nsw_event *ev, enum nsw_rule rule,
 	__attribute__((format(printf, 4, 5)));
 
 /* Alerts for a namespace syscall event already carrying its verdict,
- * ns_types and container_process.  `helper`: acting binary is a runtime
- * helper (no alerts). */
+ * ns_types, container_process and ns_unconfirmed.  `helper`: acting
+ * binary is a runtime helper (no alerts unless escape_to_host).  A
+ * successful setns whose result is unconfirmed and not escape_to_host
+ * gets setns-in-container at critical (the worst case it may hide). */
 void verdict_alerts_nscall(struct nsw_event *ev, bool helper);
 /* Alerts for an exec (or snapshot) of a process. */
 void verdict_alerts_exec(struct nsw_event *ev, const struct nsw_ns_set *host,
