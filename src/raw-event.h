@@ -51,6 +51,13 @@ struct nsw_raw {
 	bool caps_known;
 	uint64_t cap_permitted;
 	uint64_t cap_effective;
+	/* the file exec opened: device (major:minor) and inode (audit PATH
+	 * item 0).  Each overlay root file system has its own device, so it
+	 * names the container of a process gone before it could be read. */
+	bool exe_dev_known;
+	uint32_t exe_dev_major;
+	uint32_t exe_dev_minor;
+	uint64_t exe_ino;
 
 	/* NSW_RAW_FORK: child pid is .pid, parent is .ppid */
 

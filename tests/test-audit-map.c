@@ -119,6 +119,9 @@ static void dump_raw(struct strbuf *sb, const struct nsw_raw *r)
 		strbuf_addf(sb, " caps=%llx/%llx",
 			    (unsigned long long)r->cap_permitted,
 			    (unsigned long long)r->cap_effective);
+	if (r->exe_dev_known)
+		strbuf_addf(sb, " file=%x:%x:%llu", r->exe_dev_major,
+			    r->exe_dev_minor, (unsigned long long)r->exe_ino);
 	strbuf_addf(sb, " trunc=%d argc=%d argv=[", r->args_truncated,
 		    r->argc);
 	for (i = 0; i < r->argc; i++) {
