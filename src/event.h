@@ -69,6 +69,11 @@ struct nsw_container {
 	bool privileged;
 	bool has_ns;		/* init_ns valid */
 	struct nsw_ns_set init_ns; /* namespaces of the container's init */
+	/* device of the init's root directory (an overlay root file system
+	 * has its own); root_dev_read: tried once */
+	bool root_dev_known, root_dev_read;
+	uint32_t root_dev_major;
+	uint32_t root_dev_minor;
 	struct nsw_label *labels;  /* pod labels, sorted by key */
 	size_t n_labels;
 };

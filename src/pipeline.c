@@ -8,9 +8,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,6 +41,8 @@ struct cgid_slot {
 
 struct pipeline;
 static void cgid_clear(struct pipeline *p);
+static bool root_dev_of(struct pipeline *p, uint32_t pid, uint32_t *major,
+			uint32_t *minor);
 #define PENDING_MS 1000
 
 /*
@@ -78,6 +83,9 @@ struct pipeline {
 	uint64_t next_stats;	/* monotonic s */
 	uint64_t next_sweep;
 	uint64_t encode_errors;	/* lines never made: count as output lost */
+	bool host_root_known;	/* device of the host's root directory */
+	uint32_t host_root_major;
+	uint32_t host_root_minor;
 };
 
 static uint64_t now_wall_ns(void)
@@ -111,6 +119,10 @@ struct pipeline *pipeline_new(const struct nsw_options *o,
 	/* replay has no host to compare with: is_host is never claimed */
 	if (live)
 		p->host_known = nsinfo_host(o->procfs, &p->host) == 0;
+	if (live && p->host_known)
+		p->host_root_known = root_dev_of(p, p->host.ref_pid,
+						 &p->host_root_major,
+						 &p->host_root_minor);
 	p->ectx.node_name = p->opts.node_name;
 	p->ectx.cluster_name = o->cluster_name;
 	p->ectx.host_ns = p->host_known ? &p->host.ns : NULL;
@@ -148,6 +160,45 @@ void pipeline_add_stats(struct pipeline *p, const struct nsw_stats *d)
 
 /* ---- process resolution -------------------------------------------- */
 
+/* Device of /proc/<pid>/root; false when it cannot be read. */
+static bool root_dev_of(struct pipeline *p, uint32_t pid, uint32_t *major,
+			uint32_t *minor)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int n;
+
+	n = snprintf(path, sizeof(path), "%s/%u/root", p->opts.procfs, pid);
+	if (n < 0 || (size_t)n >= sizeof(path) || stat(path, &st) < 0)
+		return false;
+	*major = major(st.st_dev);
+	*minor = minor(st.st_dev);
+	return true;
+}
+
+/*
+ * Note the device of the container's root file system, once, while its
+ * init can be read: each overlay root has a device of its own, which the
+ * audit record of an exec names (container_by_exe).  A root on the host's
+ * root file system (a copied rootfs, a privileged container started on
+ * "/") names no container and is not kept.
+ */
+static void note_root_dev(struct pipeline *p, struct nsw_container *c)
+{
+	uint32_t maj, min;
+
+	if (c->root_dev_read || !c->init_pid || !p->live)
+		return;
+	c->root_dev_read = true;
+	if (!root_dev_of(p, c->init_pid, &maj, &min) ||
+	    (p->host_root_known && maj == p->host_root_major &&
+	     min == p->host_root_minor))
+		return;
+	c->root_dev_major = maj;
+	c->root_dev_minor = min;
+	c->root_dev_known = true;
+}
+
 static struct nsw_container *container_for(struct pipeline *p,
 					   const struct cgroup_attr *cg)
 {
@@ -159,7 +210,26 @@ static struct nsw_container *container_for(struct pipeline *p,
 	if (c && !c->has_ns && c->init_pid && p->live &&
 	    nsinfo_read_pid(p->opts.procfs, c->init_pid, &c->init_ns) == 0)
 		c->has_ns = true;
+	if (c)
+		note_root_dev(p, c);
 	return c;
+}
+
+/*
+ * Container of a process that exec'd a file from that container's root
+ * file system (the exec record's device), or NULL.  For a process gone
+ * before /proc could be read (audit reports after the fact; a static
+ * program run by `runc exec` may be gone before auditd hands the record
+ * over), when its cgroup is lost and its parent is the runtime on the
+ * host.  Referenced for the caller.
+ */
+static struct nsw_container *container_by_exe(struct pipeline *p,
+					      const struct nsw_raw *r)
+{
+	if (!r->exe_dev_known)
+		return NULL;
+	return container_cache_by_root_dev(p->cc, r->exe_dev_major,
+					   r->exe_dev_minor);
 }
 
 /*
@@ -707,6 +777,10 @@ static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
 			container_get(np.ctr);
 		}
 	}
+	if (!np.ctr && !have_live)
+		/* gone, and neither its old image nor its parent was in a
+		 * container: the file it exec'd may say where it ran */
+		np.ctr = container_by_exe(p, r);
 	if (have_live)
 		proc_release(&live);
 	link_parent(p, &np);
