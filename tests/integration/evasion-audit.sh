@@ -164,6 +164,8 @@ run_leave_return
 run_exec_escape
 wait_pids "$plug_out"
 al_auditd_stop
+cp "$plug_out" "$AL_DIR/plugin.json" 2>/dev/null	# kept with NSW_KEEP=1
+cp "$plug_log" "$AL_DIR/plugin.log" 2>/dev/null
 check_all plugin "$plug_out" 0
 restore_status
 
