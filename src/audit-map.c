@@ -1326,7 +1326,7 @@ int audit_map_event(struct audit_map *m, auparse_state_t *au,
 	unsigned int nrec, i, sc_rec = 0;
 	bool have_sc = false, have_execve = false, trunc = false;
 	bool caps_pp = false, caps_pe = false, exe_dev = false;
-	struct file_id exe = { 0, 0, 0 };
+	struct file_id exe = { 0, 0, 0 };	/* PATH item 0's, exe_dev: known */
 	uint64_t wall_ns = 0, pp = 0, pe = 0;
 	int64_t argc = -1;
 	int type, first_type = 0, n = 0, err = 0, r, k;
@@ -1475,6 +1475,15 @@ int audit_map_event(struct audit_map *m, auparse_state_t *au,
 		m->raw.type = NSW_RAW_NSCALL;
 		m->raw.a0 = reg_signed(&si, si.a0);
 		m->raw.a1 = reg_signed(&si, si.a1);
+		/* joining a mount namespace looks up its root (mntns_install):
+		 * the only PATH a setns record carries */
+		if (exe_dev && si.success_ok && si.success && name0.set &&
+		    name0.len == 1 && m->arena[name0.off] == '/') {
+			m->raw.mnt_root_known = true;
+			m->raw.mnt_root_major = exe.major;
+			m->raw.mnt_root_minor = exe.minor;
+			m->raw.mnt_root_ino = exe.ino;
+		}
 		n += do_emit(m, emit, arg, &err);
 		break;
 	case SC_UNSHARE:

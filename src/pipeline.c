@@ -42,7 +42,7 @@ struct cgid_slot {
 struct pipeline;
 static void cgid_clear(struct pipeline *p);
 static bool root_dev_of(struct pipeline *p, uint32_t pid, uint32_t *major,
-			uint32_t *minor);
+			uint32_t *minor, uint64_t *ino);
 #define PENDING_MS 1000
 
 /*
@@ -83,9 +83,10 @@ struct pipeline {
 	uint64_t next_stats;	/* monotonic s */
 	uint64_t next_sweep;
 	uint64_t encode_errors;	/* lines never made: count as output lost */
-	bool host_root_known;	/* device of the host's root directory */
+	bool host_root_known;	/* the host's root directory */
 	uint32_t host_root_major;
 	uint32_t host_root_minor;
+	uint64_t host_root_ino;
 };
 
 static uint64_t now_wall_ns(void)
@@ -122,7 +123,8 @@ struct pipeline *pipeline_new(const struct nsw_options *o,
 	if (live && p->host_known)
 		p->host_root_known = root_dev_of(p, p->host.ref_pid,
 						 &p->host_root_major,
-						 &p->host_root_minor);
+						 &p->host_root_minor,
+						 &p->host_root_ino);
 	p->ectx.node_name = p->opts.node_name;
 	p->ectx.cluster_name = o->cluster_name;
 	p->ectx.host_ns = p->host_known ? &p->host.ns : NULL;
@@ -160,9 +162,9 @@ void pipeline_add_stats(struct pipeline *p, const struct nsw_stats *d)
 
 /* ---- process resolution -------------------------------------------- */
 
-/* Device of /proc/<pid>/root; false when it cannot be read. */
+/* Device and inode of /proc/<pid>/root; false when it cannot be read. */
 static bool root_dev_of(struct pipeline *p, uint32_t pid, uint32_t *major,
-			uint32_t *minor)
+			uint32_t *minor, uint64_t *ino)
 {
 	char path[PATH_MAX];
 	struct stat st;
@@ -173,6 +175,7 @@ static bool root_dev_of(struct pipeline *p, uint32_t pid, uint32_t *major,
 		return false;
 	*major = major(st.st_dev);
 	*minor = minor(st.st_dev);
+	*ino = st.st_ino;
 	return true;
 }
 
@@ -186,11 +189,12 @@ static bool root_dev_of(struct pipeline *p, uint32_t pid, uint32_t *major,
 static void note_root_dev(struct pipeline *p, struct nsw_container *c)
 {
 	uint32_t maj, min;
+	uint64_t ino;
 
 	if (c->root_dev_read || !c->init_pid || !p->live)
 		return;
 	c->root_dev_read = true;
-	if (!root_dev_of(p, c->init_pid, &maj, &min) ||
+	if (!root_dev_of(p, c->init_pid, &maj, &min, &ino) ||
 	    (p->host_root_known && maj == p->host_root_major &&
 	     min == p->host_root_minor))
 		return;
@@ -1018,6 +1022,25 @@ void pipeline_flush(struct pipeline *p)
 		output_flush(p->out);
 }
 
+/* The setns joined a mount namespace whose root is the host's root
+ * directory (audit's record of the root looked up there). */
+static bool mnt_root_is_host(const struct pipeline *p, const struct nsw_raw *r)
+{
+	return r->mnt_root_known && p->host_root_known &&
+	       r->mnt_root_major == p->host_root_major &&
+	       r->mnt_root_minor == p->host_root_minor &&
+	       r->mnt_root_ino == p->host_root_ino;
+}
+
+/* Audit saw the root of the mount namespace a setns(CLONE_NEWNS) joined:
+ * that is the whole of what the call could change, known at the call. */
+static bool mnt_root_settles(const struct pipeline *p, const struct nsw_raw *r,
+			     const struct nsw_event *ev)
+{
+	return r->mnt_root_known && p->host_root_known &&
+	       ev->ns_types == NSW_CLONE_NEWNS;
+}
+
 static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
 {
 	const struct nsw_process *anc[MAX_ANCESTORS];
@@ -1074,6 +1097,7 @@ static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
 	}
 	par = pr->ppid ? lookup(p, pr->ppid) : NULL;
 	vi.parent_ns = par && par->ns_known ? &par->ns : NULL;
+	vi.mnt_root_is_host = ev.success && mnt_root_is_host(p, r);
 	if (r->ns_after_known) {
 		vi.after = r->ns_after;
 		vi.after_known = true;
@@ -1082,7 +1106,8 @@ static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
 		vi.after = live_ns;
 		vi.after_known = true;
 	} else if (p->live && !p->settling && ev.success &&
-		   r->syscall == NSW_SC_SETNS && defer_nscall(p, r)) {
+		   r->syscall == NSW_SC_SETNS && !mnt_root_settles(p, r, &ev) &&
+		   defer_nscall(p, r)) {
 		return 0;	/* gone: wait for evidence (pending_ns) */
 	}
 	if (!vi.before_known && vi.parent_ns) {
@@ -1092,7 +1117,8 @@ static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
 	ev.verdict = verdict_nscall(&vi, ev.ns_change);
 	/* only the eBPF backend captures both sides when the call returns */
 	ev.ns_unconfirmed = r->syscall == NSW_SC_SETNS &&
-			    !(r->ns_before_known && r->ns_after_known);
+			    !(r->ns_before_known && r->ns_after_known) &&
+			    !mnt_root_settles(p, r, &ev);
 	if (vi.after_known && ev.success) {
 		/* the process now holds the new namespaces of this call's
 		 * types; a later read may show later calls too, so only the

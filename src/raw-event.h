@@ -78,6 +78,13 @@ struct nsw_raw {
 	/* setns: what the fd referred to, if the backend resolved it */
 	uint32_t target_ns_type; /* CLONE_NEW* of the target; 0 unknown */
 	uint32_t target_ns_inum;
+	/* setns that joined a mount namespace: the kernel looks up "/" in
+	 * it at the call, and audit logs that directory (PATH item 0):
+	 * device and inode of the root it joined */
+	bool mnt_root_known;
+	uint32_t mnt_root_major;
+	uint32_t mnt_root_minor;
+	uint64_t mnt_root_ino;
 	/* setns on a pidfd: every namespace of the pidfd's task (bpf) */
 	bool target_ns_known;
 	struct nsw_ns_set target_ns;

@@ -39,6 +39,36 @@ bool verdict_slot_in_scope(int slot, uint32_t mask)
 	return false;
 }
 
+/*
+ * A container process whose setns joined a mount namespace rooted at the
+ * host's root directory has the host's file system, whatever /proc shows
+ * later (it may have gone back, or be gone).  The change is written as
+ * one to the host's mount namespace.  False when that is not what the
+ * call did, or when the process held the host's mount namespace before.
+ */
+static bool joined_host_root(const struct verdict_input *in,
+			     struct nsw_ns_change ch[NSW_NS_COUNT])
+{
+	uint32_t host, from = 0;
+
+	if (!in->mnt_root_is_host || !in->host || !in->container_process ||
+	    !verdict_slot_in_scope(NSW_NS_MNT, in->ns_mask))
+		return false;
+	host = in->host->inum[NSW_NS_MNT];
+	if (in->before_known && (in->before_exact ||
+				 in->before.inum[NSW_NS_MNT] != host))
+		from = in->before.inum[NSW_NS_MNT];
+	else if (in->own)
+		from = in->own->inum[NSW_NS_MNT];
+	if (!host || from == host)
+		return false;
+	ch[NSW_NS_MNT].changed = true;
+	ch[NSW_NS_MNT].from = from;
+	ch[NSW_NS_MNT].to = host;
+	ch[NSW_NS_MNT].to_is_host = true;
+	return true;
+}
+
 enum nsw_verdict verdict_nscall(const struct verdict_input *in,
 				struct nsw_ns_change ch[NSW_NS_COUNT])
 {
@@ -67,6 +97,8 @@ enum nsw_verdict verdict_nscall(const struct verdict_input *in,
 		}
 		return NSW_VERDICT_NEW_NAMESPACE;
 	}
+	if (joined_host_root(in, ch))
+		return NSW_VERDICT_ESCAPE_TO_HOST;
 	if (!in->after_known || !in->before_known)
 		return NSW_VERDICT_UNKNOWN;
 

@@ -27,6 +27,10 @@ struct verdict_input {
 	struct nsw_ns_set after;
 	const struct nsw_ns_set *host;	/* NULL: unknown */
 	const struct nsw_ns_set *own;	/* container init's; NULL: unknown */
+	/* setns: the mount namespace joined, seen at the call (audit logs
+	 * the root directory looked up in it): its root is the host's root
+	 * directory.  Holds even when the process is gone. */
+	bool mnt_root_is_host;
 };
 
 /* Namespace slot a CLONE_NEW* bit changes for the caller

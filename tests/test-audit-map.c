@@ -111,6 +111,10 @@ static void dump_raw(struct strbuf *sb, const struct nsw_raw *r)
 		strbuf_addf(sb, " a1=%#llx clone_flags=%#llx",
 			    (unsigned long long)r->a1,
 			    (unsigned long long)r->clone_flags);
+		if (r->mnt_root_known)
+			strbuf_addf(sb, " mnt_root=%x:%x:%llu",
+				    r->mnt_root_major, r->mnt_root_minor,
+				    (unsigned long long)r->mnt_root_ino);
 		goto done;
 	}
 	strbuf_adds(sb, " cwd=");

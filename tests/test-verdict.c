@@ -135,6 +135,51 @@ static void test_setns(void)
 	       "late /proc read repaired from the parent's namespaces");
 }
 
+/* audit: the root of the mount namespace a setns joined, logged at the
+ * call, settles where it went whatever /proc shows later (issue 10) */
+static void test_mnt_root(void)
+{
+	struct nsw_ns_change ch[NSW_NS_COUNT];
+	struct verdict_input vi;
+
+	/* left and came back: read late, the process is in its own mnt */
+	vi = setns_in(true, NSW_CLONE_NEWNS, &ctr, &ctr);
+	vi.before_exact = false;
+	vi.mnt_root_is_host = true;
+	is_int(verdict_nscall(&vi, ch), NSW_VERDICT_ESCAPE_TO_HOST,
+	       "host root joined, own mnt read late: escape_to_host");
+	ok(ch[NSW_NS_MNT].changed && ch[NSW_NS_MNT].from == CTR_MNT &&
+	   ch[NSW_NS_MNT].to == HOST_MNT && ch[NSW_NS_MNT].to_is_host,
+	   "... from the container's mnt to the host's");
+
+	/* gone before it was read */
+	vi = setns_in(true, NSW_CLONE_NEWNS, &ctr, NULL);
+	vi.before_exact = false;
+	vi.mnt_root_is_host = true;
+	is_int(verdict_nscall(&vi, ch), NSW_VERDICT_ESCAPE_TO_HOST,
+	       "host root joined, process gone: escape_to_host");
+	vi.mnt_root_is_host = false;
+	is_int(verdict_nscall(&vi, ch), NSW_VERDICT_UNKNOWN,
+	       "another root joined, process gone: unknown");
+
+	/* a setns of another type cannot have joined that root */
+	vi = setns_in(true, NSW_CLONE_NEWUTS, &ctr, NULL);
+	vi.mnt_root_is_host = true;
+	is_int(verdict_nscall(&vi, ch), NSW_VERDICT_UNKNOWN,
+	       "host root with a uts setns: not taken");
+
+	/* a host process, and a container already on the host's root */
+	vi = setns_in(false, NSW_CLONE_NEWNS, &host, NULL);
+	vi.mnt_root_is_host = true;
+	ok(verdict_nscall(&vi, ch) != NSW_VERDICT_ESCAPE_TO_HOST,
+	   "host process joining the host root: no escape");
+	vi = setns_in(true, NSW_CLONE_NEWNS, &host, NULL);
+	vi.own = &host;
+	vi.mnt_root_is_host = true;
+	ok(verdict_nscall(&vi, ch) != NSW_VERDICT_ESCAPE_TO_HOST,
+	   "container process already in the host mnt: no new escape");
+}
+
 static void test_unshare(void)
 {
 	struct nsw_ns_change ch[NSW_NS_COUNT];
@@ -358,6 +403,7 @@ int main(void)
 {
 	setup();
 	test_setns();
+	test_mnt_root();
 	test_unshare();
 	test_alerts();
 	test_parsers();
