@@ -6,23 +6,26 @@
 # real auditd and the real kernel:
 #
 #  leave-return  in the privileged hostPID pod, the static
-#                /bin/nsw-leave-return joins the host mount namespace,
-#                opens "/" there (a handle on the host's root) and joins
-#                its own mount namespace again, then exits at once.  Read
-#                late, both calls look like no-ops.  Expected: the calls
-#                carry the pod and a critical alert.
-#  exec-escape   `runc exec <priv id> /bin/nsw-setns /proc/<host pid>/ns/mnt
-#                mnt` (kubectl exec pod -- /escape): a static program exec'd
-#                straight by the runtime joins the host mount namespace and
-#                exits; under the auditd plugin its /proc entry is gone
-#                before the records arrive.  Expected, every run (looped
-#                EVA_RUNS times): the setns event carries the pod and a
-#                critical alert.
+#                /bin/nsw-leave-return joins a host namespace, opens "/"
+#                there (with the mount namespace, a handle on the host's
+#                root) and joins its own namespace again, then exits at
+#                once.  Read late, both calls look like no-ops.
+#  exec-escape   `runc exec <priv id> /bin/nsw-setns /proc/<host pid>/ns/X
+#                X` (kubectl exec pod -- /escape): a static program exec'd
+#                straight by the runtime joins a host namespace and exits;
+#                under the auditd plugin its /proc entry is gone before the
+#                records arrive.  Looped EVA_RUNS times (mnt), half as many
+#                (uts).
+# Both run with the mount namespace, whose root directory audit logs at
+# the call (so audit must give the exact answer: setns-escape-to-host on
+# the way out), and with the uts namespace, of which audit keeps nothing
+# (so it must report the worst case: a critical alert).  Every setns event
+# must carry the pod.
 #
 # Sources: the auditd plugin (auditd started here with rules/nswatch.rules
 # and contrib/audisp-nswatch), netlink (nswatch is the audit daemon), and
 # the eBPF backend, which captures in the kernel and must give the exact
-# answer (setns-escape-to-host) for both.
+# answer (setns-escape-to-host) in every case.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$PWD}"
 : "${EVA_RUNS:=10}"
@@ -57,75 +60,104 @@ kp_setns() {	# jq selector of the setns process_kprobe lines of pid $1
 	echo ".process_kprobe.function_name == \"${AL_FN}setns\" and .process_kprobe.process.pid == $1"
 }
 
-# ---- the two evasions -------------------------------------------------
-LEAVE_PID=
-run_leave_return() {
-	_scn_run leave-return "$SCN_PRIV_ID" "$HOST_PID" \
-		nsw-leave-return "/proc/$HOST_PID/ns/mnt" mnt \
+# ---- the evasions -----------------------------------------------------
+# Each runs with the mount namespace (whose root audit logs at the call,
+# so audit can give the exact answer) and with the uts namespace (no
+# such record: audit must report the worst case).
+declare -A LEAVE_PID
+run_leave_return() {	# TYPE
+	_scn_run "leave-return-$1" "$SCN_PRIV_ID" "$HOST_PID" \
+		nsw-leave-return "/proc/$HOST_PID/ns/$1" "$1" \
 		>>"$AL_DIR/scenarios.log"
-	LEAVE_PID=$SCN_PID
+	LEAVE_PID[$1]=$SCN_PID
 	grep -q 'ret1=0 ret2=0' "$SCN_LOG" 2>/dev/null ||
-		diag "leave-return did not run as planned: $(cat "$SCN_LOG" 2>/dev/null)"
+		diag "leave-return $1 did not run as planned: $(cat "$SCN_LOG" 2>/dev/null)"
 }
 
-EXEC_PIDS=()
-run_exec_escape() {
-	local i line
-	EXEC_PIDS=()
-	for (( i = 0; i < EVA_RUNS; i++ )); do
+declare -A EXEC_PIDS
+run_exec_escape() {	# TYPE RUNS
+	local i line pids=()
+	for (( i = 0; i < $2; i++ )); do
 		# as kubelet's exec does: runc exec in the foreground
 		line=$("$NSW_RUNTIME" --root "$NSW_CT_RUNC_ROOT" exec \
 			"$SCN_PRIV_ID" /bin/nsw-setns \
-			"/proc/$HOST_PID/ns/mnt" mnt 2>&1)
+			"/proc/$HOST_PID/ns/$1" "$1" 2>&1)
 		case $line in
 		*"ret=0 "*) ;;
-		*) diag "exec-escape run $i: $line" ;;
+		*) diag "exec-escape $1 run $i: $line" ;;
 		esac
 		line=${line#*pid=}
-		EXEC_PIDS+=("${line%% *}")
+		pids+=("${line%% *}")
 	done
+	EXEC_PIDS[$1]=${pids[*]}
+}
+
+run_all() {
+	run_leave_return mnt
+	run_leave_return uts
+	run_exec_escape mnt "$EVA_RUNS"
+	run_exec_escape uts $(( (EVA_RUNS + 1) / 2 ))
 }
 
 # wait_pids FILE: the setns events of every scenario process arrived
 wait_pids() {
-	local p
-	al_wait_json "$1" "$(kp_setns "$LEAVE_PID")" 15 ||
-		diag "no setns event of leave-return (pid $LEAVE_PID) yet"
-	for p in "${EXEC_PIDS[@]}"; do
-		al_wait_json "$1" "$(kp_setns "$p")" 15 ||
-			diag "no setns event of exec-escape pid $p yet"
+	local p t
+	for t in mnt uts; do
+		for p in ${LEAVE_PID[$t]} ${EXEC_PIDS[$t]}; do
+			al_wait_json "$1" "$(kp_setns "$p")" 15 ||
+				diag "no setns event of pid $p ($t) yet"
+		done
 	done
 }
 
-# check_all SRC FILE EXPECT_ESCAPE: EXPECT_ESCAPE 1 when the source sees
-# in the kernel (bpf): then the exact alert setns-escape-to-host is due
-check_all() {
-	local src=$1 f=$2 exact=$3 p n good=0 crit
-	crit='[.nswatch.alerts[]? | select(.severity == "critical" and
-		(.rule == "setns-escape-to-host" or .rule == "setns-in-container"))] | length > 0'
-	[ "$exact" = 1 ] &&
-		crit='[.nswatch.alerts[]? | select(.severity == "critical" and .rule == "setns-escape-to-host")] | length > 0'
+# jq: a critical alert, the exact escape rule or either rule
+ESCAPE='[.nswatch.alerts[]? | select(.severity == "critical" and .rule == "setns-escape-to-host")] | length > 0'
+CRITICAL='[.nswatch.alerts[]? | select(.severity == "critical" and
+	(.rule == "setns-escape-to-host" or .rule == "setns-in-container"))] | length > 0'
 
-	is "$(al_count "$f" "$(kp_setns "$LEAVE_PID") and .nswatch.success == true")" 2 \
-		"$src: leave-return: both setns calls reported as successful"
-	is "$(al_count "$f" "$(kp_setns "$LEAVE_PID") and (.process_kprobe | $IN_POD | not)")" 0 \
-		"$src: leave-return: every call attributed to the pod"
-	n=$(al_count "$f" "$(kp_setns "$LEAVE_PID") and ($crit)")
-	# bpf: exactly the way out; audit: at least one of the two
-	[ "$n" -ge 1 ] && { [ "$exact" = 0 ] || [ "$n" = 1 ]; }
-	ok $? "$src: leave-return: a critical alert (got $n)" ||
-		diag "$(jq -c "select($(kp_setns "$LEAVE_PID")) | .nswatch" "$f")"
+# check_leave SRC FILE TYPE EXACT: EXACT 1 when the source knows where
+# the first call went (bpf; audit for mnt): exactly that call carries
+# setns-escape-to-host; otherwise at least one call is critical
+check_leave() {
+	local src=$1 f=$2 t=$3 exact=$4 pid=${LEAVE_PID[$3]} n
+	is "$(al_count "$f" "$(kp_setns "$pid") and .nswatch.success == true")" 2 \
+		"$src: leave-return $t: both setns calls reported as successful"
+	is "$(al_count "$f" "$(kp_setns "$pid") and (.process_kprobe | $IN_POD | not)")" 0 \
+		"$src: leave-return $t: every call attributed to the pod"
+	if [ "$exact" = 1 ]; then
+		n=$(al_count "$f" "$(kp_setns "$pid") and ($ESCAPE)")
+		[ "$n" = 1 ]
+	else
+		n=$(al_count "$f" "$(kp_setns "$pid") and ($CRITICAL)")
+		[ "$n" -ge 1 ]
+	fi
+	ok $? "$src: leave-return $t: $([ "$exact" = 1 ] && echo "setns-escape-to-host on the way out" || echo "a critical alert") (got $n)" ||
+		diag "$(jq -c "select($(kp_setns "$pid")) | .nswatch" "$f")"
+}
 
-	for p in "${EXEC_PIDS[@]}"; do
-		if [ "$(al_count "$f" "$(kp_setns "$p") and (.process_kprobe | $IN_POD) and ($crit)")" = 1 ]; then
+# check_exec SRC FILE TYPE EXACT: every run's setns carries the pod and
+# setns-escape-to-host (EXACT 1) or a critical alert
+check_exec() {
+	local src=$1 f=$2 t=$3 exact=$4 p good=0 n=0 want=$CRITICAL
+	[ "$exact" = 1 ] && want=$ESCAPE
+	for p in ${EXEC_PIDS[$t]}; do
+		n=$((n + 1))
+		if [ "$(al_count "$f" "$(kp_setns "$p") and (.process_kprobe | $IN_POD) and ($want)")" = 1 ]; then
 			good=$((good + 1))
 		else
-			diag "$src: exec-escape pid $p: $(jq -c "select($(kp_setns "$p")) | [.process_kprobe.process.binary, .process_kprobe.process.pod.name, .nswatch.verdict, .nswatch.alerts]" "$f")"
+			diag "$src: exec-escape $t pid $p: $(jq -c "select($(kp_setns "$p")) | [.process_kprobe.process.binary, .process_kprobe.process.pod.name, .nswatch.verdict, .nswatch.alerts]" "$f")"
 		fi
 	done
-	is "$good" "${#EXEC_PIDS[@]}" \
-		"$src: exec-escape: each of ${#EXEC_PIDS[@]} runs carries the pod and a critical alert"
-	is "${#EXEC_PIDS[@]}" "$EVA_RUNS" "$src: exec-escape: every run printed its pid"
+	[ "$n" -gt 0 ] && [ "$good" = "$n" ]
+	ok $? "$src: exec-escape $t: each of $n runs carries the pod and $([ "$exact" = 1 ] && echo setns-escape-to-host || echo "a critical alert") ($good)"
+}
+
+# check_all SRC FILE BPF: BPF 1 when the source sees in the kernel
+check_all() {
+	check_leave "$1" "$2" mnt 1
+	check_leave "$1" "$2" uts "$3"
+	check_exec "$1" "$2" mnt 1
+	check_exec "$1" "$2" uts "$3"
 }
 
 restore_status() {
@@ -160,8 +192,7 @@ for (( i = 0; i < 100; i++ )); do
 done
 [ -s "$plug_ready" ]
 ok $? "plugin: nswatch ready" || diag "$(cat "$plug_log" 2>/dev/null)"
-run_leave_return
-run_exec_escape
+run_all
 wait_pids "$plug_out"
 al_auditd_stop
 cp "$plug_out" "$AL_DIR/plugin.json" 2>/dev/null	# kept with NSW_KEEP=1
@@ -172,8 +203,7 @@ restore_status
 # ---- netlink ----------------------------------------------------------
 al_monitor netlink --audit-source=netlink
 ok $? "netlink: nswatch ready"
-run_leave_return
-run_exec_escape
+run_all
 wait_pids "$AL_OUT"
 al_monitor_stop
 is $? 0 "netlink: nswatch exits 0"
@@ -185,13 +215,12 @@ if why=$(mon_config_ok bpf); then
 	bpf_out=$AL_DIR/bpf.json
 	mon_start bpf "$bpf_out"
 	ok $? "bpf: nswatch ready"
-	run_leave_return
-	run_exec_escape
+	run_all
 	wait_pids "$bpf_out"
 	mon_stop
 	check_all bpf "$bpf_out" 1
 else
-	for (( i = 0; i < 6; i++ )); do
+	for (( i = 0; i < 9; i++ )); do
 		skip "bpf: $why"
 	done
 fi
