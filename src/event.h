@@ -154,6 +154,9 @@ enum nsw_rule {
 struct nsw_alert {
 	enum nsw_rule rule;
 	enum nsw_severity severity;
+	/* setns-in-container for a call that may have been an escape (its
+	 * target unconfirmed): the policy gives it the escape's severity */
+	bool possible_escape;
 	char message[256];
 };
 

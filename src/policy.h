@@ -56,8 +56,9 @@ int policy_load(struct policy *p, const char *path, char *err, size_t errlen);
 void policy_free(struct policy *p);
 
 /* Apply the policy to the alerts of ev: drop disabled and allowlisted
- * ones, set severities.  Returns true when a kept alert's rule has
- * action kill. */
+ * ones, set severities (an alert marked possible_escape takes the
+ * severity of setns-escape-to-host).  Returns true when a kept alert's
+ * rule has action kill. */
 bool policy_apply(const struct policy *p, struct nsw_event *ev);
 /* Write the effective policy as policy text. */
 int policy_dump(const struct policy *p, char *buf, size_t len);

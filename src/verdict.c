@@ -204,6 +204,7 @@ void verdict_add_alert(struct nsw_event *ev, enum nsw_rule rule,
 	a = &ev->alerts[ev->n_alerts++];
 	a->rule = rule;
 	a->severity = sev;
+	a->possible_escape = false;
 	va_start(ap, fmt);
 	vsnprintf(a->message, sizeof(a->message), fmt, ap);
 	va_end(ap);
@@ -271,24 +272,28 @@ static void flag_names(uint32_t mask, char *buf, size_t len)
 static void setns_unconfirmed_alert(struct nsw_event *ev)
 {
 	char names[96], seen[96];
+	int n = ev->n_alerts;
 
 	flag_names(ev->ns_types, names, sizeof(names));
-	if (ev->verdict == NSW_VERDICT_UNKNOWN) {
+	ns_list(ev, false, seen, sizeof(seen));
+	if (ev->verdict == NSW_VERDICT_UNKNOWN)
 		verdict_add_alert(ev, NSW_RULE_SETNS_IN_CONTAINER,
 				  NSW_SEV_CRITICAL,
 				  "setns(%s) by a container process succeeded; "
 				  "the process was gone before its namespaces "
 				  "could be read, so the target could not be "
 				  "confirmed: possible escape to host", names);
-		return;
-	}
-	ns_list(ev, false, seen, sizeof(seen));
-	verdict_add_alert(ev, NSW_RULE_SETNS_IN_CONTAINER, NSW_SEV_CRITICAL,
-			  "setns(%s) by a container process succeeded; its "
-			  "namespaces were read after the call (%s: %s), so "
-			  "the target could not be confirmed: possible escape "
-			  "to host and return", names, nsw_verdict_name(ev->verdict),
-			  seen[0] ? seen : "no change");
+	else
+		verdict_add_alert(ev, NSW_RULE_SETNS_IN_CONTAINER,
+				  NSW_SEV_CRITICAL,
+				  "setns(%s) by a container process succeeded; "
+				  "its namespaces were read after the call (%s: "
+				  "%s), so the target could not be confirmed: "
+				  "possible escape to host and return", names,
+				  nsw_verdict_name(ev->verdict),
+				  seen[0] ? seen : "no change");
+	if (ev->n_alerts > n)
+		ev->alerts[n].possible_escape = true;
 }
 
 void verdict_alerts_nscall(struct nsw_event *ev, bool helper)
