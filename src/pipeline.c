@@ -888,6 +888,9 @@ static uint32_t ns_types_of(const struct nsw_raw *r, bool *known)
 			return (uint32_t)r->a1 & NSW_CLONE_NS_MASK;
 		if (r->target_ns_type)
 			return r->target_ns_type;
+		if (r->mnt_root_known)
+			return NSW_CLONE_NEWNS;	/* audit: only a mount
+						 * namespace has a root */
 		return 0;	/* "any" */
 	case NSW_SC_UNSHARE:
 	case NSW_SC_CLONE:
