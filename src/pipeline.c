@@ -1044,6 +1044,17 @@ static bool mnt_root_settles(const struct pipeline *p, const struct nsw_raw *r,
 	       ev->ns_types == NSW_CLONE_NEWNS;
 }
 
+/* Calls of pid are held (pending_ns): a later one queues behind them. */
+static bool has_pending(const struct pipeline *p, uint32_t pid)
+{
+	const struct pending_ns *pn;
+
+	for (pn = p->pending; pn; pn = pn->next)
+		if (pn->raw.pid == pid)
+			return true;
+	return false;
+}
+
 static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
 {
 	const struct nsw_process *anc[MAX_ANCESTORS];
@@ -1109,7 +1120,8 @@ static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
 		vi.after = live_ns;
 		vi.after_known = true;
 	} else if (p->live && !p->settling && ev.success &&
-		   r->syscall == NSW_SC_SETNS && !mnt_root_settles(p, r, &ev) &&
+		   r->syscall == NSW_SC_SETNS &&
+		   (!mnt_root_settles(p, r, &ev) || has_pending(p, r->pid)) &&
 		   defer_nscall(p, r)) {
 		return 0;	/* gone: wait for evidence (pending_ns) */
 	}
