@@ -310,6 +310,32 @@ static bool parse_u32(const char *s, uint32_t *out)
 	return true;
 }
 
+/* PATH dev=: "MAJ:MIN" in hex, as the kernel writes it ("00:2f",
+ * "103:02"); `ausearch -i` leaves it as it is. */
+static bool parse_devno(const char *s, uint32_t *maj, uint32_t *min)
+{
+	uint64_t v[2] = { 0, 0 };
+	int part = 0, digits = 0;
+
+	if (!s)
+		return false;
+	for (; *s; s++) {
+		if (*s == ':' && part == 0 && digits) {
+			part = 1;
+			digits = 0;
+			continue;
+		}
+		if (!is_hex_digit(*s) || ++digits > 8)
+			return false;
+		v[part] = v[part] << 4 | (uint64_t)hex_val(*s);
+	}
+	if (part != 1 || !digits || v[0] > 0xfff || v[1] > 0xfffff)
+		return false;
+	*maj = (uint32_t)v[0];
+	*min = (uint32_t)v[1];
+	return true;
+}
+
 /* uid/auid: decimal, -1, or the names `ausearch -i` writes for ids we can
  * know without the producing host's user database. */
 static bool parse_id(const char *s, uint32_t *out)
@@ -1184,6 +1210,24 @@ static int exec_binary(struct audit_map *m, const struct sc_info *si,
 
 /* ---- the event ----------------------------------------------------------- */
 
+struct file_id {
+	uint32_t major, minor;
+	uint64_t ino;
+};
+
+/* dev= and inode= of a PATH record into *id; false when either is
+ * missing or malformed. */
+static bool path_file_id(struct file_id *id, const char *dev, const char *ino)
+{
+	int64_t v;
+
+	if (!dev || !ino || !parse_dec(ino, &v) || v < 0 ||
+	    !parse_devno(dev, &id->major, &id->minor))
+		return false;
+	id->ino = (uint64_t)v;
+	return true;
+}
+
 struct audit_map *audit_map_new(uint32_t default_arch)
 {
 	struct audit_map *m = calloc(1, sizeof(*m));
@@ -1281,7 +1325,8 @@ int audit_map_event(struct audit_map *m, auparse_state_t *au,
 	struct sc_info si;
 	unsigned int nrec, i, sc_rec = 0;
 	bool have_sc = false, have_execve = false, trunc = false;
-	bool caps_pp = false, caps_pe = false;
+	bool caps_pp = false, caps_pe = false, exe_dev = false;
+	struct file_id exe = { 0, 0, 0 };	/* PATH item 0's, exe_dev: known */
 	uint64_t wall_ns = 0, pp = 0, pe = 0;
 	int64_t argc = -1;
 	int type, first_type = 0, n = 0, err = 0, r, k;
@@ -1334,6 +1379,7 @@ int audit_map_event(struct audit_map *m, auparse_state_t *au,
 	memset(argv, 0, sizeof(argv));
 	for (i = 0; i < nrec; i++) {
 		const char *name, *v, *item = NULL, *pname = NULL;
+		const char *pdev = NULL, *pino = NULL;
 
 		if (i == sc_rec || auparse_goto_record_num(au, i) <= 0)
 			continue;
@@ -1362,6 +1408,10 @@ int audit_map_event(struct audit_map *m, auparse_state_t *au,
 				item = v;
 			} else if (type == REC_PATH && !strcmp(name, "name")) {
 				pname = v;
+			} else if (type == REC_PATH && !strcmp(name, "dev")) {
+				pdev = v;
+			} else if (type == REC_PATH && !strcmp(name, "inode")) {
+				pino = v;
 			} else if (type == REC_PROCTITLE &&
 				   !strcmp(name, "proctitle") &&
 				   !proctitle.set) {
@@ -1376,6 +1426,8 @@ int audit_map_event(struct audit_map *m, auparse_state_t *au,
 		} while (auparse_next_field(au) > 0);
 		if (item && pname && !strcmp(item, "0") && !name0.set)
 			put_value(m, pname, !si.interp, &name0);
+		if (item && !strcmp(item, "0") && !exe_dev)
+			exe_dev = path_file_id(&exe, pdev, pino);
 	}
 
 	fill_common(m, &si, wall_ns);
@@ -1406,6 +1458,12 @@ int audit_map_event(struct audit_map *m, auparse_state_t *au,
 			if (!m->raw.argv[k].p)
 				m->raw.argv[k].p = "";
 		}
+		if (exe_dev && si.success_ok && si.success) {
+			m->raw.exe_dev_known = true;
+			m->raw.exe_dev_major = exe.major;
+			m->raw.exe_dev_minor = exe.minor;
+			m->raw.exe_ino = exe.ino;
+		}
 		if (caps_pp && caps_pe) {
 			m->raw.caps_known = true;
 			m->raw.cap_permitted = pp;
@@ -1417,6 +1475,15 @@ int audit_map_event(struct audit_map *m, auparse_state_t *au,
 		m->raw.type = NSW_RAW_NSCALL;
 		m->raw.a0 = reg_signed(&si, si.a0);
 		m->raw.a1 = reg_signed(&si, si.a1);
+		/* joining a mount namespace looks up its root (mntns_install):
+		 * the only PATH a setns record carries */
+		if (exe_dev && si.success_ok && si.success && name0.set &&
+		    name0.len == 1 && m->arena[name0.off] == '/') {
+			m->raw.mnt_root_known = true;
+			m->raw.mnt_root_major = exe.major;
+			m->raw.mnt_root_minor = exe.minor;
+			m->raw.mnt_root_ino = exe.ino;
+		}
 		n += do_emit(m, emit, arg, &err);
 		break;
 	case SC_UNSHARE:

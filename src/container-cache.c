@@ -180,6 +180,38 @@ struct nsw_container *container_cache_get(struct container_cache *cc,
 	return e->c;
 }
 
+/*
+ * The one cached container whose root file system is on device
+ * major:minor (see struct nsw_container), referenced for the caller, or
+ * NULL when none is or when several are (a rootfs copied onto a shared
+ * file system names no container).  Costs a walk of the cache: for
+ * processes gone before they could be read.
+ */
+struct nsw_container *container_cache_by_root_dev(struct container_cache *cc,
+						  uint32_t major,
+						  uint32_t minor)
+{
+	struct nsw_container *found = NULL;
+	struct cc_entry *e;
+	size_t b;
+
+	if (!cc)
+		return NULL;
+	for (b = 0; b < CC_BUCKETS; b++) {
+		for (e = cc->bucket[b]; e; e = e->next) {
+			if (!e->c->root_dev_known ||
+			    e->c->root_dev_major != major ||
+			    e->c->root_dev_minor != minor)
+				continue;
+			if (found)
+				return NULL;
+			found = e->c;
+		}
+	}
+	container_get(found);
+	return found;
+}
+
 static bool entry_gone(const struct cc_entry *e)
 {
 	struct stat st;

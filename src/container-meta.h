@@ -55,6 +55,11 @@ struct nsw_container *container_cache_get(struct container_cache *cc,
 					  const struct cgroup_attr *cg);
 void container_get(struct nsw_container *c);
 void container_put(struct nsw_container *c);
+/* The one cached container whose root file system is on device
+ * major:minor (referenced, or NULL when none or several are). */
+struct nsw_container *container_cache_by_root_dev(struct container_cache *cc,
+						  uint32_t major,
+						  uint32_t minor);
 /* Forget containers whose runtime state is gone. */
 void container_cache_sweep(struct container_cache *cc);
 void container_cache_free(struct container_cache *cc);

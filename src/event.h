@@ -69,6 +69,11 @@ struct nsw_container {
 	bool privileged;
 	bool has_ns;		/* init_ns valid */
 	struct nsw_ns_set init_ns; /* namespaces of the container's init */
+	/* device of the init's root directory (an overlay root file system
+	 * has its own); root_dev_read: tried once */
+	bool root_dev_known, root_dev_read;
+	uint32_t root_dev_major;
+	uint32_t root_dev_minor;
 	struct nsw_label *labels;  /* pod labels, sorted by key */
 	size_t n_labels;
 };
@@ -149,6 +154,9 @@ enum nsw_rule {
 struct nsw_alert {
 	enum nsw_rule rule;
 	enum nsw_severity severity;
+	/* setns-in-container for a call that may have been an escape (its
+	 * target unconfirmed): the policy gives it the escape's severity */
+	bool possible_escape;
 	char message[256];
 };
 
@@ -214,6 +222,10 @@ struct nsw_event {
 	uint32_t ns_types;	/* CLONE_NEW* mask; 0 with known = "any" */
 	struct nsw_ns_change ns_change[NSW_NS_COUNT];
 	enum nsw_verdict verdict;
+	/* setns: the namespaces after the call were not captured in the
+	 * kernel (audit reads /proc late, or the process was gone), so what
+	 * it joined is not confirmed (see verdict_alerts_nscall) */
+	bool ns_unconfirmed;
 	bool container_process;
 	struct nsw_alert alerts[NSW_MAX_ALERTS];
 	int n_alerts;

@@ -8,9 +8,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,6 +41,8 @@ struct cgid_slot {
 
 struct pipeline;
 static void cgid_clear(struct pipeline *p);
+static bool root_dev_of(struct pipeline *p, uint32_t pid, uint32_t *major,
+			uint32_t *minor, uint64_t *ino);
 #define PENDING_MS 1000
 
 /*
@@ -78,6 +83,10 @@ struct pipeline {
 	uint64_t next_stats;	/* monotonic s */
 	uint64_t next_sweep;
 	uint64_t encode_errors;	/* lines never made: count as output lost */
+	bool host_root_known;	/* the host's root directory */
+	uint32_t host_root_major;
+	uint32_t host_root_minor;
+	uint64_t host_root_ino;
 };
 
 static uint64_t now_wall_ns(void)
@@ -111,6 +120,11 @@ struct pipeline *pipeline_new(const struct nsw_options *o,
 	/* replay has no host to compare with: is_host is never claimed */
 	if (live)
 		p->host_known = nsinfo_host(o->procfs, &p->host) == 0;
+	if (live && p->host_known)
+		p->host_root_known = root_dev_of(p, p->host.ref_pid,
+						 &p->host_root_major,
+						 &p->host_root_minor,
+						 &p->host_root_ino);
 	p->ectx.node_name = p->opts.node_name;
 	p->ectx.cluster_name = o->cluster_name;
 	p->ectx.host_ns = p->host_known ? &p->host.ns : NULL;
@@ -149,6 +163,47 @@ void pipeline_add_stats(struct pipeline *p, const struct nsw_stats *d)
 
 /* ---- process resolution -------------------------------------------- */
 
+/* Device and inode of /proc/<pid>/root; false when it cannot be read. */
+static bool root_dev_of(struct pipeline *p, uint32_t pid, uint32_t *major,
+			uint32_t *minor, uint64_t *ino)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int n;
+
+	n = snprintf(path, sizeof(path), "%s/%u/root", p->opts.procfs, pid);
+	if (n < 0 || (size_t)n >= sizeof(path) || stat(path, &st) < 0)
+		return false;
+	*major = major(st.st_dev);
+	*minor = minor(st.st_dev);
+	*ino = st.st_ino;
+	return true;
+}
+
+/*
+ * Note the device of the container's root file system, once, while its
+ * init can be read: each overlay root has a device of its own, which the
+ * audit record of an exec names (container_by_exe).  A root on the host's
+ * root file system (a copied rootfs, a privileged container started on
+ * "/") names no container and is not kept.
+ */
+static void note_root_dev(struct pipeline *p, struct nsw_container *c)
+{
+	uint32_t maj, min;
+	uint64_t ino;
+
+	if (c->root_dev_read || !c->init_pid || !p->live)
+		return;
+	c->root_dev_read = true;
+	if (!root_dev_of(p, c->init_pid, &maj, &min, &ino) ||
+	    (p->host_root_known && maj == p->host_root_major &&
+	     min == p->host_root_minor))
+		return;
+	c->root_dev_major = maj;
+	c->root_dev_minor = min;
+	c->root_dev_known = true;
+}
+
 static struct nsw_container *container_for(struct pipeline *p,
 					   const struct cgroup_attr *cg)
 {
@@ -160,7 +215,26 @@ static struct nsw_container *container_for(struct pipeline *p,
 	if (c && !c->has_ns && c->init_pid && p->live &&
 	    nsinfo_read_pid(p->opts.procfs, c->init_pid, &c->init_ns) == 0)
 		c->has_ns = true;
+	if (c)
+		note_root_dev(p, c);
 	return c;
+}
+
+/*
+ * Container of a process that exec'd a file from that container's root
+ * file system (the exec record's device), or NULL.  For a process gone
+ * before /proc could be read (audit reports after the fact; a static
+ * program run by `runc exec` may be gone before auditd hands the record
+ * over), when its cgroup is lost and its parent is the runtime on the
+ * host.  Referenced for the caller.
+ */
+static struct nsw_container *container_by_exe(struct pipeline *p,
+					      const struct nsw_raw *r)
+{
+	if (!r->exe_dev_known)
+		return NULL;
+	return container_cache_by_root_dev(p->cc, r->exe_dev_major,
+					   r->exe_dev_minor);
 }
 
 /*
@@ -711,6 +785,10 @@ static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
 			container_get(np.ctr);
 		}
 	}
+	if (!np.ctr && !have_live)
+		/* gone, and neither its old image nor its parent was in a
+		 * container: the file it exec'd may say where it ran */
+		np.ctr = container_by_exe(p, r);
 	if (have_live)
 		proc_release(&live);
 	link_parent(p, &np);
@@ -814,6 +892,9 @@ static uint32_t ns_types_of(const struct nsw_raw *r, bool *known)
 			return (uint32_t)r->a1 & NSW_CLONE_NS_MASK;
 		if (r->target_ns_type)
 			return r->target_ns_type;
+		if (r->mnt_root_known)
+			return NSW_CLONE_NEWNS;	/* audit: only a mount
+						 * namespace has a root */
 		return 0;	/* "any" */
 	case NSW_SC_UNSHARE:
 	case NSW_SC_CLONE:
@@ -948,6 +1029,36 @@ void pipeline_flush(struct pipeline *p)
 		output_flush(p->out);
 }
 
+/* The setns joined a mount namespace whose root is the host's root
+ * directory (audit's record of the root looked up there). */
+static bool mnt_root_is_host(const struct pipeline *p, const struct nsw_raw *r)
+{
+	return r->mnt_root_known && p->host_root_known &&
+	       r->mnt_root_major == p->host_root_major &&
+	       r->mnt_root_minor == p->host_root_minor &&
+	       r->mnt_root_ino == p->host_root_ino;
+}
+
+/* Audit saw the root of the mount namespace a setns(CLONE_NEWNS) joined:
+ * that is the whole of what the call could change, known at the call. */
+static bool mnt_root_settles(const struct pipeline *p, const struct nsw_raw *r,
+			     const struct nsw_event *ev)
+{
+	return r->mnt_root_known && p->host_root_known &&
+	       ev->ns_types == NSW_CLONE_NEWNS;
+}
+
+/* Calls of pid are held (pending_ns): a later one queues behind them. */
+static bool has_pending(const struct pipeline *p, uint32_t pid)
+{
+	const struct pending_ns *pn;
+
+	for (pn = p->pending; pn; pn = pn->next)
+		if (pn->raw.pid == pid)
+			return true;
+	return false;
+}
+
 static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
 {
 	const struct nsw_process *anc[MAX_ANCESTORS];
@@ -1004,6 +1115,7 @@ static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
 	}
 	par = pr->ppid ? lookup(p, pr->ppid) : NULL;
 	vi.parent_ns = par && par->ns_known ? &par->ns : NULL;
+	vi.mnt_root_is_host = ev.success && mnt_root_is_host(p, r);
 	if (r->ns_after_known) {
 		vi.after = r->ns_after;
 		vi.after_known = true;
@@ -1012,7 +1124,9 @@ static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
 		vi.after = live_ns;
 		vi.after_known = true;
 	} else if (p->live && !p->settling && ev.success &&
-		   r->syscall == NSW_SC_SETNS && defer_nscall(p, r)) {
+		   r->syscall == NSW_SC_SETNS &&
+		   (!mnt_root_settles(p, r, &ev) || has_pending(p, r->pid)) &&
+		   defer_nscall(p, r)) {
 		return 0;	/* gone: wait for evidence (pending_ns) */
 	}
 	if (!vi.before_known && vi.parent_ns) {
@@ -1020,6 +1134,10 @@ static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
 		vi.before_known = true;
 	}
 	ev.verdict = verdict_nscall(&vi, ev.ns_change);
+	/* only the eBPF backend captures both sides when the call returns */
+	ev.ns_unconfirmed = r->syscall == NSW_SC_SETNS &&
+			    !(r->ns_before_known && r->ns_after_known) &&
+			    !mnt_root_settles(p, r, &ev);
 	if (vi.after_known && ev.success) {
 		/* the process now holds the new namespaces of this call's
 		 * types; a later read may show later calls too, so only the

@@ -426,7 +426,12 @@ bool policy_apply(const struct policy *p, struct nsw_event *ev)
 			allowed = allow_match(&p->allow[j], ev, a->rule);
 		if (allowed)
 			continue;
-		if (r->severity_set)
+		if (a->possible_escape)
+			/* setns-in-container that may hide an escape: lowering
+			 * routine setns alerts must not lower it */
+			a->severity =
+				p->rules[NSW_RULE_SETNS_ESCAPE_TO_HOST].severity;
+		else if (r->severity_set)
 			a->severity = r->severity;
 		if (r->action == POLICY_ACTION_KILL)
 			kill = true;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -261,6 +262,15 @@ static char *read_link_dup(int pid_dir, const char *name)
 	return strdup(buf);
 }
 
+/* The task behind an open /proc/<pid> directory has not been reaped:
+ * its entries can still be looked up. */
+static bool pid_dir_alive(int dir)
+{
+	struct stat st;
+
+	return fstatat(dir, "stat", &st, 0) == 0;
+}
+
 static int read_state_at(int dir, uint32_t pid, struct nsw_process *p,
 			 struct cgroup_attr *cg)
 {
@@ -284,8 +294,17 @@ static int read_state_at(int dir, uint32_t pid, struct nsw_process *p,
 	p->cap_permitted = st.cap_prm;
 	p->cap_effective = st.cap_eff;
 	p->container_pid = st.nspid_inner;
-	p->ns_known = nsinfo_read_at(dir, &p->ns) == 0;
+	err = nsinfo_read_at(dir, &p->ns);
+	/* an exiting task (a zombie too) has dropped its namespaces, and
+	 * leaving its cgroup its cgroup file reads as the root's; a reaped
+	 * one cannot be read at all: nothing here says any more where it
+	 * ran, and a host cgroup must not be guessed (-ESRCH: gone) */
+	if (err == -ENOENT || (err < 0 && !pid_dir_alive(dir)))
+		return -ESRCH;
+	p->ns_known = err == 0;
 	text = procfs_read_file_at(dir, "cgroup", &len);
+	if (!text && !pid_dir_alive(dir))
+		return -ESRCH;
 	if (!text || container_parse_cgroup(text, len, cg) < 0) {
 		memset(cg, 0, sizeof(*cg));
 		cg->kind = CGROUP_HOST;

@@ -51,6 +51,13 @@ struct nsw_raw {
 	bool caps_known;
 	uint64_t cap_permitted;
 	uint64_t cap_effective;
+	/* the file exec opened: device (major:minor) and inode (audit PATH
+	 * item 0).  Each overlay root file system has its own device, so it
+	 * names the container of a process gone before it could be read. */
+	bool exe_dev_known;
+	uint32_t exe_dev_major;
+	uint32_t exe_dev_minor;
+	uint64_t exe_ino;
 
 	/* NSW_RAW_FORK: child pid is .pid, parent is .ppid */
 
@@ -71,6 +78,13 @@ struct nsw_raw {
 	/* setns: what the fd referred to, if the backend resolved it */
 	uint32_t target_ns_type; /* CLONE_NEW* of the target; 0 unknown */
 	uint32_t target_ns_inum;
+	/* setns that joined a mount namespace: the kernel looks up "/" in
+	 * it at the call, and audit logs that directory (PATH item 0):
+	 * device and inode of the root it joined */
+	bool mnt_root_known;
+	uint32_t mnt_root_major;
+	uint32_t mnt_root_minor;
+	uint64_t mnt_root_ino;
 	/* setns on a pidfd: every namespace of the pidfd's task (bpf) */
 	bool target_ns_known;
 	struct nsw_ns_set target_ns;

@@ -39,6 +39,36 @@ bool verdict_slot_in_scope(int slot, uint32_t mask)
 	return false;
 }
 
+/*
+ * A container process whose setns joined a mount namespace rooted at the
+ * host's root directory has the host's file system, whatever /proc shows
+ * later (it may have gone back, or be gone).  The change is written as
+ * one to the host's mount namespace.  False when that is not what the
+ * call did, or when the process held the host's mount namespace before.
+ */
+static bool joined_host_root(const struct verdict_input *in,
+			     struct nsw_ns_change ch[NSW_NS_COUNT])
+{
+	uint32_t host, from = 0;
+
+	if (!in->mnt_root_is_host || !in->host || !in->container_process ||
+	    !verdict_slot_in_scope(NSW_NS_MNT, in->ns_mask))
+		return false;
+	host = in->host->inum[NSW_NS_MNT];
+	if (in->before_known && (in->before_exact ||
+				 in->before.inum[NSW_NS_MNT] != host))
+		from = in->before.inum[NSW_NS_MNT];
+	else if (in->own)
+		from = in->own->inum[NSW_NS_MNT];
+	if (!host || from == host)
+		return false;
+	ch[NSW_NS_MNT].changed = true;
+	ch[NSW_NS_MNT].from = from;
+	ch[NSW_NS_MNT].to = host;
+	ch[NSW_NS_MNT].to_is_host = true;
+	return true;
+}
+
 enum nsw_verdict verdict_nscall(const struct verdict_input *in,
 				struct nsw_ns_change ch[NSW_NS_COUNT])
 {
@@ -67,6 +97,8 @@ enum nsw_verdict verdict_nscall(const struct verdict_input *in,
 		}
 		return NSW_VERDICT_NEW_NAMESPACE;
 	}
+	if (joined_host_root(in, ch))
+		return NSW_VERDICT_ESCAPE_TO_HOST;
 	if (!in->after_known || !in->before_known)
 		return NSW_VERDICT_UNKNOWN;
 
@@ -172,6 +204,7 @@ void verdict_add_alert(struct nsw_event *ev, enum nsw_rule rule,
 	a = &ev->alerts[ev->n_alerts++];
 	a->rule = rule;
 	a->severity = sev;
+	a->possible_escape = false;
 	va_start(ap, fmt);
 	vsnprintf(a->message, sizeof(a->message), fmt, ap);
 	va_end(ap);
@@ -226,6 +259,43 @@ static void flag_names(uint32_t mask, char *buf, size_t len)
 		snprintf(buf, len, "any");
 }
 
+/*
+ * A successful setns by a container process whose resulting namespaces
+ * were not captured when the call returned (audit).  A read of
+ * /proc/<pid>/ns made later shows where the process is then, not where
+ * this call took it: `setns(host mnt); open("/"); setns(own mnt)` reads
+ * as two no-ops, and a process that exited at once cannot be read at
+ * all.  Nothing rules out the escape, so the call is reported at the
+ * escape's severity, under setns-in-container (the schema keeps
+ * setns-escape-to-host for a confirmed escape_to_host verdict).
+ */
+static void setns_unconfirmed_alert(struct nsw_event *ev)
+{
+	char names[96], seen[96];
+	int n = ev->n_alerts;
+
+	flag_names(ev->ns_types, names, sizeof(names));
+	ns_list(ev, false, seen, sizeof(seen));
+	if (ev->verdict == NSW_VERDICT_UNKNOWN)
+		verdict_add_alert(ev, NSW_RULE_SETNS_IN_CONTAINER,
+				  NSW_SEV_CRITICAL,
+				  "setns(%s) by a container process succeeded; "
+				  "the process was gone before its namespaces "
+				  "could be read, so the target could not be "
+				  "confirmed: possible escape to host", names);
+	else
+		verdict_add_alert(ev, NSW_RULE_SETNS_IN_CONTAINER,
+				  NSW_SEV_CRITICAL,
+				  "setns(%s) by a container process succeeded; "
+				  "its namespaces were read after the call (%s: "
+				  "%s), so the target could not be confirmed: "
+				  "possible escape to host and return", names,
+				  nsw_verdict_name(ev->verdict),
+				  seen[0] ? seen : "no change");
+	if (ev->n_alerts > n)
+		ev->alerts[n].possible_escape = true;
+}
+
 void verdict_alerts_nscall(struct nsw_event *ev, bool helper)
 {
 	char names[96];
@@ -242,6 +312,8 @@ void verdict_alerts_nscall(struct nsw_event *ev, bool helper)
 					  NSW_SEV_CRITICAL,
 					  "container process joined host "
 					  "namespaces: %s", names);
+		} else if (ev->success && ev->ns_unconfirmed) {
+			setns_unconfirmed_alert(ev);
 		} else {
 			flag_names(ev->ns_types, names, sizeof(names));
 			verdict_add_alert(ev, NSW_RULE_SETNS_IN_CONTAINER,

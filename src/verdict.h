@@ -27,6 +27,10 @@ struct verdict_input {
 	struct nsw_ns_set after;
 	const struct nsw_ns_set *host;	/* NULL: unknown */
 	const struct nsw_ns_set *own;	/* container init's; NULL: unknown */
+	/* setns: the mount namespace joined, seen at the call (audit logs
+	 * the root directory looked up in it): its root is the host's root
+	 * directory.  Holds even when the process is gone. */
+	bool mnt_root_is_host;
 };
 
 /* Namespace slot a CLONE_NEW* bit changes for the caller
@@ -55,8 +59,10 @@ void verdict_add_alert(struct nsw_event *ev, enum nsw_rule rule,
 	__attribute__((format(printf, 4, 5)));
 
 /* Alerts for a namespace syscall event already carrying its verdict,
- * ns_types and container_process.  `helper`: acting binary is a runtime
- * helper (no alerts). */
+ * ns_types, container_process and ns_unconfirmed.  `helper`: acting
+ * binary is a runtime helper (no alerts unless escape_to_host).  A
+ * successful setns whose result is unconfirmed and not escape_to_host
+ * gets setns-in-container at critical (the worst case it may hide). */
 void verdict_alerts_nscall(struct nsw_event *ev, bool helper);
 /* Alerts for an exec (or snapshot) of a process. */
 void verdict_alerts_exec(struct nsw_event *ev, const struct nsw_ns_set *host,

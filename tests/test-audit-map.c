@@ -111,6 +111,10 @@ static void dump_raw(struct strbuf *sb, const struct nsw_raw *r)
 		strbuf_addf(sb, " a1=%#llx clone_flags=%#llx",
 			    (unsigned long long)r->a1,
 			    (unsigned long long)r->clone_flags);
+		if (r->mnt_root_known)
+			strbuf_addf(sb, " mnt_root=%x:%x:%llu",
+				    r->mnt_root_major, r->mnt_root_minor,
+				    (unsigned long long)r->mnt_root_ino);
 		goto done;
 	}
 	strbuf_adds(sb, " cwd=");
@@ -119,6 +123,9 @@ static void dump_raw(struct strbuf *sb, const struct nsw_raw *r)
 		strbuf_addf(sb, " caps=%llx/%llx",
 			    (unsigned long long)r->cap_permitted,
 			    (unsigned long long)r->cap_effective);
+	if (r->exe_dev_known)
+		strbuf_addf(sb, " file=%x:%x:%llu", r->exe_dev_major,
+			    r->exe_dev_minor, (unsigned long long)r->exe_ino);
 	strbuf_addf(sb, " trunc=%d argc=%d argv=[", r->args_truncated,
 		    r->argc);
 	for (i = 0; i < r->argc; i++) {

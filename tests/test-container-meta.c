@@ -615,6 +615,50 @@ static void test_cache(void)
 	ok(rc == 0, "cache: temporary tree removed");
 }
 
+#define CID2 "2222222222222222222222222222222222222222222222222222222222222222"
+#define CID3 "3333333333333333333333333333333333333333333333333333333333333333"
+
+/* containers by the device of their root file system (a process gone
+ * before it was read is placed by the file it exec'd) */
+static void test_root_dev(void)
+{
+	struct container_cache *cc = container_cache_new("/nonexistent");
+	struct nsw_container *a, *b, *c, *f;
+	struct cgroup_attr cg;
+
+	cg_for(&cg, CID, "", "");
+	a = container_cache_get(cc, &cg);
+	cg_for(&cg, CID2, "", "");
+	b = container_cache_get(cc, &cg);
+	cg_for(&cg, CID3, "", "");
+	c = container_cache_get(cc, &cg);
+	if (!a || !b || !c) {
+		ok(0, "root dev: three containers");
+		goto out;
+	}
+	ok(container_cache_by_root_dev(cc, 0, 0x47) == NULL,
+	   "root dev: no device known, no container");
+	a->root_dev_known = true;
+	a->root_dev_minor = 0x47;
+	b->root_dev_known = true;
+	b->root_dev_minor = 0x48;
+	f = container_cache_by_root_dev(cc, 0, 0x47);
+	ok(f == a, "root dev: the container on that device");
+	is_int(a->refcnt, 3, "root dev: referenced for the caller");
+	container_put(f);
+	ok(container_cache_by_root_dev(cc, 0xfe, 0x47) == NULL,
+	   "root dev: major compared too");
+	c->root_dev_known = true;
+	c->root_dev_minor = 0x48;
+	ok(container_cache_by_root_dev(cc, 0, 0x48) == NULL,
+	   "root dev: two containers on one device name none");
+out:
+	container_put(a);
+	container_put(b);
+	container_put(c);
+	container_cache_free(cc);
+}
+
 int main(void)
 {
 	const char *top = getenv("top_srcdir");
@@ -626,6 +670,7 @@ int main(void)
 	test_times();
 	test_workloads();
 	test_cache();
+	test_root_dev();
 	{
 		char cmd[PATH_MAX];
 

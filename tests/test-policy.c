@@ -75,6 +75,36 @@ int main(void)
 	ok(!policy_apply(&p, &ev) && ev.n_alerts == 1,
 	   "other namespace not allowlisted");
 
+	/* a lowered setns-in-container does not lower a possible escape */
+	{
+		struct policy q;
+
+		policy_init(&q);
+		is_int(parse(&q, "rule setns-in-container severity=low\n",
+			     err, sizeof(err)), 0, "severity=low parses");
+		memset(&ev.alerts, 0, sizeof(ev.alerts));
+		ev.n_alerts = 2;
+		ev.alerts[0].rule = NSW_RULE_SETNS_IN_CONTAINER;
+		ev.alerts[0].severity = NSW_SEV_MEDIUM;
+		ev.alerts[1].rule = NSW_RULE_SETNS_IN_CONTAINER;
+		ev.alerts[1].severity = NSW_SEV_CRITICAL;
+		ev.alerts[1].possible_escape = true;
+		policy_apply(&q, &ev);
+		ok(ev.n_alerts == 2 && ev.alerts[0].severity == NSW_SEV_LOW &&
+		   ev.alerts[1].severity == NSW_SEV_CRITICAL,
+		   "possible escape keeps the escape's severity");
+		policy_free(&q);
+		policy_init(&q);
+		parse(&q, "rule setns-escape-to-host severity=high\n", err,
+		      sizeof(err));
+		ev.n_alerts = 1;
+		ev.alerts[0] = ev.alerts[1];
+		policy_apply(&q, &ev);
+		is_int(ev.alerts[0].severity, NSW_SEV_HIGH,
+		       "... which the policy sets on setns-escape-to-host");
+		policy_free(&q);
+	}
+
 	ok(policy_dump(&p, dump, sizeof(dump)) == 0 &&
 	   strstr(dump, "rule setns-in-container disabled") &&
 	   strstr(dump, "allow rule=* binary=/usr/sbin/runc"),

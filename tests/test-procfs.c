@@ -103,6 +103,28 @@ int main(void)
 	       "...the same mnt namespace as ours");
 	procfs_process_clear(&pr);
 
+	/* a zombie: its status still reads, but its namespaces are gone
+	 * and its cgroup file no longer says where it ran */
+	kill(child, SIGKILL);
+	for (r = 0; r < 200; r++) {
+		char st[8] = "";
+
+		text = procfs_read_file_at(dir, "stat", NULL);
+		if (text) {
+			char *c = strrchr(text, ')');
+
+			if (c && c[1])
+				snprintf(st, sizeof(st), "%c", c[2]);
+			free(text);
+		}
+		if (st[0] == 'Z')
+			break;
+		usleep(5000);
+	}
+	r = procfs_read_state("/proc", (uint32_t)child, &pr, &cg);
+	is_int(r, -ESRCH, "a zombie reads as gone, not as a host process");
+	procfs_process_clear(&pr);
+
 	/* gone: the directory reads nothing any more */
 	reap(child);
 	r = procfs_read_process_at(dir, (uint32_t)child, &pr, &cg);

@@ -135,6 +135,51 @@ static void test_setns(void)
 	       "late /proc read repaired from the parent's namespaces");
 }
 
+/* audit: the root of the mount namespace a setns joined, logged at the
+ * call, settles where it went whatever /proc shows later (issue 10) */
+static void test_mnt_root(void)
+{
+	struct nsw_ns_change ch[NSW_NS_COUNT];
+	struct verdict_input vi;
+
+	/* left and came back: read late, the process is in its own mnt */
+	vi = setns_in(true, NSW_CLONE_NEWNS, &ctr, &ctr);
+	vi.before_exact = false;
+	vi.mnt_root_is_host = true;
+	is_int(verdict_nscall(&vi, ch), NSW_VERDICT_ESCAPE_TO_HOST,
+	       "host root joined, own mnt read late: escape_to_host");
+	ok(ch[NSW_NS_MNT].changed && ch[NSW_NS_MNT].from == CTR_MNT &&
+	   ch[NSW_NS_MNT].to == HOST_MNT && ch[NSW_NS_MNT].to_is_host,
+	   "... from the container's mnt to the host's");
+
+	/* gone before it was read */
+	vi = setns_in(true, NSW_CLONE_NEWNS, &ctr, NULL);
+	vi.before_exact = false;
+	vi.mnt_root_is_host = true;
+	is_int(verdict_nscall(&vi, ch), NSW_VERDICT_ESCAPE_TO_HOST,
+	       "host root joined, process gone: escape_to_host");
+	vi.mnt_root_is_host = false;
+	is_int(verdict_nscall(&vi, ch), NSW_VERDICT_UNKNOWN,
+	       "another root joined, process gone: unknown");
+
+	/* a setns of another type cannot have joined that root */
+	vi = setns_in(true, NSW_CLONE_NEWUTS, &ctr, NULL);
+	vi.mnt_root_is_host = true;
+	is_int(verdict_nscall(&vi, ch), NSW_VERDICT_UNKNOWN,
+	       "host root with a uts setns: not taken");
+
+	/* a host process, and a container already on the host's root */
+	vi = setns_in(false, NSW_CLONE_NEWNS, &host, NULL);
+	vi.mnt_root_is_host = true;
+	ok(verdict_nscall(&vi, ch) != NSW_VERDICT_ESCAPE_TO_HOST,
+	   "host process joining the host root: no escape");
+	vi = setns_in(true, NSW_CLONE_NEWNS, &host, NULL);
+	vi.own = &host;
+	vi.mnt_root_is_host = true;
+	ok(verdict_nscall(&vi, ch) != NSW_VERDICT_ESCAPE_TO_HOST,
+	   "container process already in the host mnt: no new escape");
+}
+
 static void test_unshare(void)
 {
 	struct nsw_ns_change ch[NSW_NS_COUNT];
@@ -243,6 +288,79 @@ static void test_alerts(void)
 	verdict_alerts_nscall(&ev, true);
 	is_int(ev.n_alerts, 1, "a binary named like a runtime still alerts "
 	       "on escape");
+
+	/* audit: the result was read late or not at all (issue 10, 5/6) */
+	memset(&ev, 0, sizeof(ev));
+	ev.proc = &pr;
+	ev.container_process = true;
+	ev.syscall = NSW_SC_SETNS;
+	ev.success = true;
+	ev.ns_types = NSW_CLONE_NEWNS;
+	ev.ns_unconfirmed = true;
+	ev.verdict = NSW_VERDICT_UNKNOWN;
+	verdict_alerts_nscall(&ev, false);
+	ok(ev.n_alerts == 1 && ev.alerts[0].rule == NSW_RULE_SETNS_IN_CONTAINER &&
+	   ev.alerts[0].severity == NSW_SEV_CRITICAL,
+	   "process gone before it was read: setns-in-container, critical");
+	ok(strstr(ev.alerts[0].message, "setns(mnt)") &&
+	   strstr(ev.alerts[0].message, "could not be confirmed"),
+	   "... and the message says the target was not confirmed");
+
+	memset(&ev, 0, sizeof(ev));
+	ev.proc = &pr;
+	ev.container_process = true;
+	ev.syscall = NSW_SC_SETNS;
+	ev.success = true;
+	ev.ns_types = NSW_CLONE_NEWNS;
+	ev.ns_unconfirmed = true;
+	ev.verdict = NSW_VERDICT_NONE;
+	verdict_alerts_nscall(&ev, false);
+	ok(ev.n_alerts == 1 && ev.alerts[0].severity == NSW_SEV_CRITICAL &&
+	   strstr(ev.alerts[0].message, "none: no change"),
+	   "late read shows no change (left and came back): critical");
+
+	ev.n_alerts = 0;
+	ev.verdict = NSW_VERDICT_LATERAL;
+	ev.ns_change[NSW_NS_MNT].changed = true;
+	verdict_alerts_nscall(&ev, false);
+	ok(ev.n_alerts == 1 && ev.alerts[0].severity == NSW_SEV_CRITICAL &&
+	   strstr(ev.alerts[0].message, "lateral: mnt"),
+	   "late read shows another container: critical, says what was seen");
+
+	ev.n_alerts = 0;
+	ev.ns_unconfirmed = false;
+	verdict_alerts_nscall(&ev, false);
+	ok(ev.n_alerts == 1 && ev.alerts[0].severity == NSW_SEV_MEDIUM,
+	   "captured in the kernel: lateral stays medium");
+
+	ev.n_alerts = 0;
+	ev.ns_unconfirmed = true;
+	ev.success = false;
+	ev.verdict = NSW_VERDICT_NONE;
+	verdict_alerts_nscall(&ev, false);
+	ok(ev.n_alerts == 1 && ev.alerts[0].severity == NSW_SEV_MEDIUM,
+	   "failed setns, read late: medium (the failure is confirmed)");
+
+	ev.n_alerts = 0;
+	ev.success = true;
+	ev.verdict = NSW_VERDICT_ESCAPE_TO_HOST;
+	ev.ns_change[NSW_NS_MNT].to_is_host = true;
+	verdict_alerts_nscall(&ev, false);
+	ok(ev.n_alerts == 1 &&
+	   ev.alerts[0].rule == NSW_RULE_SETNS_ESCAPE_TO_HOST,
+	   "escape seen in a late read: setns-escape-to-host");
+
+	memset(&ev, 0, sizeof(ev));
+	ev.proc = &pr;
+	ev.container_process = true;
+	ev.syscall = NSW_SC_SETNS;
+	ev.success = true;
+	ev.ns_unconfirmed = true;
+	ev.verdict = NSW_VERDICT_UNKNOWN;
+	verdict_alerts_nscall(&ev, true);
+	is_int(ev.n_alerts, 0, "runtime helper gone before it was read: "
+	       "no alert");
+
 	ok(verdict_is_runtime_helper("/usr/sbin/runc") &&
 	   verdict_is_runtime_helper("/usr/bin/containerd-shim-runc-v2") &&
 	   !verdict_is_runtime_helper("/usr/bin/nsenter"),
@@ -285,6 +403,7 @@ int main(void)
 {
 	setup();
 	test_setns();
+	test_mnt_root();
 	test_unshare();
 	test_alerts();
 	test_parsers();

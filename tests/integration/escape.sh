@@ -175,12 +175,11 @@ run_config() {
 		has "$out" "$S7" ".process_kprobe != null and \$e.args[1].int_arg == 0 and (.nswatch.ns_types == [\"mnt\"]) and ([.nswatch.alerts[]?.rule] | index(\"setns-escape-to-host\"))"
 		ok $? "$cfg: [direct setns] setns(fd, 0) into the host: escape alert, target type resolved" ;;
 	*)
-		# audit: the program exits right after setns; when it is gone
-		# before its namespaces are read, the verdict is unknown and
-		# only setns-in-container is raised (README: backend
-		# differences)
-		has "$out" "$S7" ".process_kprobe != null and \$e.args[1].int_arg == 0 and (.nswatch.ns_types == [\"any\"]) and (([.nswatch.alerts[]?.rule] | index(\"setns-escape-to-host\")) or (.nswatch.verdict == \"unknown\" and ([.nswatch.alerts[]?.rule] | index(\"setns-in-container\"))))"
-		ok $? "$cfg: [direct setns] setns(fd, 0): escape alert, or unknown + setns-in-container if gone" ;;
+		# audit: the program exits right after setns, but the record
+		# carries the root directory of the mount namespace joined
+		# (README: backend differences): the host's
+		has "$out" "$S7" ".process_kprobe != null and \$e.args[1].int_arg == 0 and (.nswatch.ns_types == [\"mnt\"]) and ([.nswatch.alerts[]?.rule] | index(\"setns-escape-to-host\"))"
+		ok $? "$cfg: [direct setns] setns(fd, 0) into the host mnt: escape alert, type mnt from the root joined" ;;
 	esac
 
 	# Host-side administrator actions raise no alert.
