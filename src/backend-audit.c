@@ -16,10 +16,18 @@
  * Multicast and netlink are proven before start() returns: a child of
  * ours calls unshare(0), which our rules audit, and its record has to
  * arrive within two seconds (a 3.10 kernel binds the multicast group but
- * never delivers).  Every ten seconds the loop polls AUDIT_GET (kernel
- * `lost`, audit disabled) and the rule list (ours removed): both are
- * monitor-tamper alerts; rules we own are put back, and audit is enabled
- * again when we are the daemon.
+ * never delivers).
+ *
+ * Tampering: CONFIG_CHANGE records (rules removed, audit_enabled,
+ * audit_pid) are answered in the batch they arrive in (on_config, then
+ * react): rules we own are put back, audit is enabled again when we are
+ * the daemon, and one monitor-tamper alert names who did it and the
+ * window in which nothing was audited, after which /proc is scanned for
+ * what an escape in it left.  Every ten seconds (every second while
+ * blind, and AUDIT_GET every second as the daemon) the loop also polls
+ * the status (kernel `lost`, audit disabled, the audit pid) and the rule
+ * list, for what the records cannot say (a kernel that lets another
+ * daemon take the socket sends us nothing more).
  */
 #include "config.h"
 
