@@ -1534,3 +1534,237 @@ int audit_map_event(struct audit_map *m, auparse_state_t *au,
 	}
 	return err < 0 ? err : n;
 }
+
+/* ---- CONFIG_CHANGE ------------------------------------------------------- */
+
+#define REC_CONFIG_CHANGE 1305
+
+/* Copy an audit value: quotes stripped, an unquoted even-length hex
+ * string decoded (the kernel hex-encodes values with spaces or quotes),
+ * anything unprintable as '?'. */
+static void cfg_copy(char *dst, size_t cap, const char *v)
+{
+	size_t n, i, o = 0;
+	bool hex;
+
+	if (!cap)
+		return;
+	dst[0] = '\0';
+	if (!v)
+		return;
+	n = strlen(v);
+	hex = n >= 2 && all_hex_even(v, n);
+	if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+		v++;
+		n -= 2;
+		hex = false;
+	}
+	for (i = 0; i < n && o + 1 < cap; i += hex ? 2 : 1) {
+		unsigned char c = hex ? (unsigned char)(hex_val(v[i]) << 4 |
+							hex_val(v[i + 1])) :
+					(unsigned char)v[i];
+
+		dst[o++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	dst[o] = '\0';
+}
+
+static uint32_t cfg_id(const char *v)
+{
+	uint32_t id;
+
+	return v && parse_id(v, &id) ? id : AUDIT_CFG_NO_ID;
+}
+
+static const struct {
+	const char *field;
+	enum audit_cfg_op op;
+} cfg_set_fields[] = {
+	{ "audit_enabled", AUDIT_CFG_ENABLED },
+	{ "audit_pid", AUDIT_CFG_PID },
+	{ "audit_failure", AUDIT_CFG_FAILURE },
+	{ "audit_backlog_limit", AUDIT_CFG_BACKLOG },
+	{ "audit_backlog_wait_time", AUDIT_CFG_BACKLOG_WAIT },
+};
+
+const char *audit_cfg_op_name(enum audit_cfg_op op)
+{
+	switch (op) {
+	case AUDIT_CFG_RULE_REMOVE: return "remove_rule";
+	case AUDIT_CFG_RULE_ADD: return "add_rule";
+	case AUDIT_CFG_ENABLED: return "set audit_enabled";
+	case AUDIT_CFG_PID: return "set audit_pid";
+	case AUDIT_CFG_FAILURE: return "set audit_failure";
+	case AUDIT_CFG_BACKLOG: return "set audit_backlog_limit";
+	case AUDIT_CFG_BACKLOG_WAIT: return "set audit_backlog_wait_time";
+	case AUDIT_CFG_OTHER: break;
+	}
+	return "config change";
+}
+
+/* The fields of one CONFIG_CHANGE record into c.  0, or -EINVAL when it
+ * names no operation. */
+static int cfg_record(auparse_state_t *au, struct audit_cfg_change *c)
+{
+	const char *name, *v, *op = NULL;
+	bool set_field = false;
+	int64_t dv;
+	size_t i;
+
+	if (auparse_first_field(au) <= 0)
+		return -EINVAL;
+	do {
+		name = auparse_get_field_name(au);
+		v = auparse_get_field_str(au);
+		if (!name || !v)
+			continue;
+		if (!strcmp(name, "op")) {
+			op = v;
+		} else if (!strcmp(name, "key")) {
+			cfg_copy(c->key, sizeof(c->key), v);
+			if (!strcmp(c->key, "(null)"))
+				c->key[0] = '\0';
+		} else if (!strcmp(name, "old")) {
+			if (parse_dec(v, &dv))
+				c->old = dv;
+		} else if (!strcmp(name, "res")) {
+			c->res_known = true;
+			c->res = !strcmp(v, "1") || !strcmp(v, "success") ||
+				 !strcmp(v, "yes");
+		} else if (!strcmp(name, "auid")) {
+			c->auid = cfg_id(v);
+		} else if (!strcmp(name, "ses")) {
+			c->ses = cfg_id(v);
+		} else if (!strcmp(name, "subj")) {
+			cfg_copy(c->subj, sizeof(c->subj), v);
+		} else {
+			for (i = 0; i < sizeof(cfg_set_fields) /
+				    sizeof(cfg_set_fields[0]); i++) {
+				if (strcmp(name, cfg_set_fields[i].field))
+					continue;
+				c->op = cfg_set_fields[i].op;
+				set_field = true;
+				if (parse_dec(v, &dv))
+					c->value = dv;
+			}
+		}
+	} while (auparse_next_field(au) > 0);
+
+	if (op)
+		cfg_copy(c->op_name, sizeof(c->op_name), op);
+	if (set_field)
+		return 0;	/* "op=set audit_X=" or, before 3.x, no op */
+	if (!op)
+		return -EINVAL;
+	/* "remove_rule" since 4.x; op="remove rule" on 3.10, which
+	 * libauparse splits at the space: '"remove' */
+	if (c->op_name[0] == '"')
+		memmove(c->op_name, c->op_name + 1, strlen(c->op_name));
+	if (!strcmp(c->op_name, "remove_rule") ||
+	    !strcmp(c->op_name, "remove"))
+		c->op = AUDIT_CFG_RULE_REMOVE;
+	else if (!strcmp(c->op_name, "add_rule") ||
+		 !strcmp(c->op_name, "add"))
+		c->op = AUDIT_CFG_RULE_ADD;
+	else
+		c->op = AUDIT_CFG_OTHER;
+	return 0;
+}
+
+/* Who made the change: the event's SYSCALL record. */
+static void cfg_who(auparse_state_t *au, struct audit_cfg_change *c)
+{
+	const char *name, *v;
+	bool pid_ok = false;
+
+	if (auparse_first_field(au) <= 0)
+		return;
+	do {
+		name = auparse_get_field_name(au);
+		v = auparse_get_field_str(au);
+		if (!name || !v)
+			continue;
+		if (!strcmp(name, "pid"))
+			pid_ok = parse_u32(v, &c->pid);
+		else if (!strcmp(name, "ppid"))
+			parse_u32(v, &c->ppid);
+		else if (!strcmp(name, "uid"))
+			c->uid = cfg_id(v);
+		else if (!strcmp(name, "auid") && c->auid == AUDIT_CFG_NO_ID)
+			c->auid = cfg_id(v);
+		else if (!strcmp(name, "ses") && c->ses == AUDIT_CFG_NO_ID)
+			c->ses = cfg_id(v);
+		else if (!strcmp(name, "comm"))
+			cfg_copy(c->comm, sizeof(c->comm), v);
+		else if (!strcmp(name, "exe"))
+			cfg_copy(c->exe, sizeof(c->exe), v);
+		else if (!strcmp(name, "subj") && !c->subj[0])
+			cfg_copy(c->subj, sizeof(c->subj), v);
+	} while (auparse_next_field(au) > 0);
+	c->who_known = pid_ok;
+}
+
+int audit_map_config(auparse_state_t *au, audit_cfg_fn fn, void *arg)
+{
+	struct audit_cfg_change who, c;
+	const au_event_t *e;
+	unsigned int nrec, i;
+	bool any = false;
+	int n = 0, r;
+
+	if (!au)
+		return -EINVAL;
+	nrec = auparse_get_num_records(au);
+	e = auparse_get_timestamp(au);
+	memset(&who, 0, sizeof(who));
+	who.auid = who.ses = who.uid = AUDIT_CFG_NO_ID;
+	/* the SYSCALL record first: it may follow the change records */
+	for (i = 0; i < nrec; i++) {
+		if (auparse_goto_record_num(au, i) <= 0)
+			break;
+		if (auparse_get_type(au) == REC_CONFIG_CHANGE)
+			any = true;
+		else if (auparse_get_type(au) == REC_SYSCALL && !who.who_known)
+			cfg_who(au, &who);
+	}
+	if (!any)
+		return 0;
+	for (i = 0; i < nrec; i++) {
+		if (auparse_goto_record_num(au, i) <= 0 ||
+		    auparse_get_type(au) != REC_CONFIG_CHANGE)
+			continue;
+		memset(&c, 0, sizeof(c));
+		c.auid = c.ses = AUDIT_CFG_NO_ID;
+		r = cfg_record(au, &c);
+		if (r < 0)
+			return r;
+		if (e) {
+			c.serial = e->serial;
+			if (e->sec >= 0 && (uint64_t)e->sec < 9000000000ull &&
+			    e->milli < 1000)
+				c.wall_ns = (uint64_t)e->sec * 1000000000ull +
+					    (uint64_t)e->milli * 1000000ull;
+		}
+		/* the change record's own auid/ses/subj win: they are the
+		 * kernel's view at the time of the change */
+		if (c.auid == AUDIT_CFG_NO_ID)
+			c.auid = who.auid;
+		if (c.ses == AUDIT_CFG_NO_ID)
+			c.ses = who.ses;
+		if (!c.subj[0])
+			memcpy(c.subj, who.subj, sizeof(c.subj));
+		c.who_known = who.who_known;
+		c.pid = who.pid;
+		c.ppid = who.ppid;
+		c.uid = who.uid;
+		memcpy(c.comm, who.comm, sizeof(c.comm));
+		memcpy(c.exe, who.exe, sizeof(c.exe));
+		if (!c.who_known)
+			c.uid = AUDIT_CFG_NO_ID;
+		n++;
+		r = fn ? fn(&c, arg) : 0;
+		if (r < 0)
+			return r;
+	}
+	return n;
+}

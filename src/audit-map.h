@@ -8,6 +8,7 @@
 #define NSWATCH_AUDIT_MAP_H
 
 #include <auparse.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "raw-event.h"
@@ -49,5 +50,53 @@ void audit_map_free(struct audit_map *m);
 
 /* Syscall number -> enum nsw_syscall for an AUDIT_ARCH_* value. */
 enum nsw_syscall audit_map_syscall(uint32_t arch, long nr);
+
+/*
+ * CONFIG_CHANGE: changes to the audit configuration itself (rules
+ * removed or added, audit disabled or locked, the audit daemon's pid),
+ * which an attacker makes to blind an audit-based monitor.
+ */
+enum audit_cfg_op {
+	AUDIT_CFG_RULE_REMOVE,	/* op=remove_rule key=... list=... */
+	AUDIT_CFG_RULE_ADD,	/* op=add_rule */
+	AUDIT_CFG_ENABLED,	/* op=set audit_enabled=V old=O (2: locked) */
+	AUDIT_CFG_PID,		/* op=set audit_pid=V old=O (the daemon) */
+	AUDIT_CFG_FAILURE,	/* op=set audit_failure=V old=O */
+	AUDIT_CFG_BACKLOG,	/* op=set audit_backlog_limit=V old=O */
+	AUDIT_CFG_BACKLOG_WAIT,	/* op=set audit_backlog_wait_time=V old=O */
+	AUDIT_CFG_OTHER,	/* any other CONFIG_CHANGE */
+};
+
+#define AUDIT_CFG_NO_ID 4294967295u
+
+/* One CONFIG_CHANGE record; strings are NUL-terminated, printable ASCII
+ * (other bytes read '?'), possibly truncated. */
+struct audit_cfg_change {
+	enum audit_cfg_op op;
+	uint64_t wall_ns;	/* event time, 0 when unknown */
+	unsigned long serial;
+	char op_name[32];	/* the record's op= ("" when none) */
+	char key[64];		/* rule key; "" for none ("(null)") */
+	int64_t value, old;	/* op=set: new and previous value */
+	bool res_known, res;	/* res=1/success: the kernel applied it */
+	uint32_t auid, ses;	/* AUDIT_CFG_NO_ID when unset or absent */
+	/* who: from the SYSCALL record of the same event, when it has one
+	 * (the kernel logs it for the netlink request's sendto) */
+	bool who_known;
+	uint32_t pid, ppid, uid;
+	char comm[32];
+	char exe[256];
+	char subj[128];		/* LSM context, "" when none */
+};
+
+typedef int (*audit_cfg_fn)(const struct audit_cfg_change *c, void *arg);
+
+/* Calls fn for every CONFIG_CHANGE record of the event auparse is
+ * positioned on.  Returns the number of records handed to fn (0 when the
+ * event has none), the first negative value fn returned, or -EINVAL
+ * when a CONFIG_CHANGE record has no op. */
+int audit_map_config(auparse_state_t *au, audit_cfg_fn fn, void *arg);
+/* "remove_rule", "set audit_enabled", ...: for messages. */
+const char *audit_cfg_op_name(enum audit_cfg_op op);
 
 #endif

@@ -16,10 +16,18 @@
  * Multicast and netlink are proven before start() returns: a child of
  * ours calls unshare(0), which our rules audit, and its record has to
  * arrive within two seconds (a 3.10 kernel binds the multicast group but
- * never delivers).  Every ten seconds the loop polls AUDIT_GET (kernel
- * `lost`, audit disabled) and the rule list (ours removed): both are
- * monitor-tamper alerts; rules we own are put back, and audit is enabled
- * again when we are the daemon.
+ * never delivers).
+ *
+ * Tampering: CONFIG_CHANGE records (rules removed, audit_enabled,
+ * audit_pid) are answered in the batch they arrive in (on_config, then
+ * react): rules we own are put back, audit is enabled again when we are
+ * the daemon, and one monitor-tamper alert names who did it and the
+ * window in which nothing was audited, after which /proc is scanned for
+ * what an escape in it left.  Every ten seconds (every second while
+ * blind, and AUDIT_GET every second as the daemon) the loop also polls
+ * the status (kernel `lost`, audit disabled, the audit pid) and the rule
+ * list, for what the records cannot say (a kernel that lets another
+ * daemon take the socket sends us nothing more).
  */
 #include "config.h"
 
@@ -78,8 +86,38 @@
 /* messages handled per wake-up before the loop looks at timers */
 #define READ_BUDGET 512
 
+/* a CONFIG_CHANGE record waits this long for its SYSCALL record */
+#define CC_WAIT_MS 100
+#define CC_SLOTS 16
+/* While blind (rules missing, audit disabled) the status and rules are
+ * checked every second, so the end of the window is known to a second. */
+#define BLIND_CHECK_S 1
+/* see struct blind */
+#define CLOSE_QUIET_MS 250
+/* backlog_wait_time while nswatch is the audit daemon: 0, a syscall
+ * never waits for a slow reader (records past the backlog limit are
+ * lost and counted in `lost`); the kernel default is 60 s per record */
+#define NETLINK_BACKLOG_WAIT 0u
+
 enum audit_source { SRC_PLUGIN, SRC_MULTICAST, SRC_NETLINK };
 
+/* A time in which nswatch saw nothing: from a CONFIG_CHANGE (or a check
+ * that found it) to the moment it was undone. */
+struct blind {
+	bool open;
+	bool alerted;		/* an alert about it was written */
+	uint64_t from_ns;	/* wall clock */
+	char who[200];		/* who opened it, "" unknown */
+	unsigned int missing;	/* rules: most missing at once */
+	unsigned int put_back;	/* rules nswatch put back in it */
+	/* undone, the alert waits for CLOSE_QUIET_MS without a new
+	 * change: `auditctl -D` removes rule after rule, each put back at
+	 * once, and that is one window */
+	bool closing;
+	uint64_t to_ns;
+	uint64_t quiet_until;	/* monotonic ms */
+	char how[64];		/* "put back by nswatch" */
+};
 static const char *const src_names[] = { "plugin", "multicast", "netlink" };
 
 #define OPEN_EVENTS 64
@@ -113,9 +151,6 @@ struct backend {
 	uint32_t old_backlog;
 
 	/* tamper state */
-	bool rules_ok;
-	bool enabled_ok;
-	bool pid_ok;
 	bool locked;
 	uint64_t next_check;	/* monotonic seconds */
 	uint64_t next_tick;	/* audit_map_tick() */
@@ -136,6 +171,35 @@ struct backend {
 
 	bool eof;
 	uint64_t last_data;	/* monotonic seconds of the last input */
+
+	/* CONFIG_CHANGE records waiting for the SYSCALL record that names
+	 * who made the change: completed by its EOE, or after CC_WAIT_MS */
+	struct {
+		unsigned long serial;
+		uint64_t deadline;	/* monotonic ms, 0: free slot */
+		char stamp[40];		/* "SEC.MS:SERIAL" */
+	} cc[CC_SLOTS];
+
+	/* blind windows opened by CONFIG_CHANGE (see react()) */
+	struct blind rules_gone;	/* our rules (or their coverage) removed */
+	struct blind disabled;		/* audit_enabled=0 */
+	bool check_due;			/* look at the rules after this batch */
+	bool status_due;		/* ... and at the status */
+	bool handover_due;		/* netlink: another daemon asked */
+	char handover_who[320];
+	unsigned long mc_skip_upto;	/* multicast after a switch: serials
+					 * already read on the unicast socket */
+	uint64_t mc_skip_until;		/* monotonic s */
+	unsigned long last_serial;	/* netlink: highest serial read */
+
+	bool rules_gone_maybe;		/* opened by another key's removal */
+	bool lock_due;
+	char lock_who[320];
+	uint64_t next_status;		/* netlink: AUDIT_GET each second */
+
+	/* netlink: backlog_wait_time to restore */
+	bool wait_set;
+	uint32_t old_wait;
 };
 
 static uint64_t now_s(void)
@@ -305,6 +369,8 @@ static int emit_raw(const struct nsw_raw *raw, void *arg)
 	return pipeline_handle(b->p, raw);
 }
 
+static int on_config(const struct audit_cfg_change *c, void *arg);
+
 static void on_event(auparse_state_t *au, auparse_cb_event_t type,
 		     void *arg)
 {
@@ -317,6 +383,9 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type,
 	if (r < 0 && r != -EINVAL)
 		log_ratelimited(LOG_LVL_WARN, "audit-map", "audit event not "
 				"handled: %s", strerror(-r));
+	if (r <= 0 && audit_map_config(au, on_config, b) < 0)
+		log_ratelimited(LOG_LVL_WARN, "audit-config", "malformed "
+				"CONFIG_CHANGE record skipped");
 }
 
 /* Notice the self-test's SYSCALL record by its pid field. */
@@ -350,6 +419,71 @@ static bool open_has(const struct backend *b, unsigned long serial)
 	return false;
 }
 
+static void feed_eoe(struct backend *b, const char *stamp, size_t len)
+{
+	char eoe[96];
+	int n;
+
+	n = snprintf(eoe, sizeof(eoe), "type=EOE msg=audit(%.*s):\n",
+		     (int)len, stamp);
+	if (n > 0 && (size_t)n < sizeof(eoe))
+		auparse_feed(b->au, eoe, (size_t)n);
+}
+
+/*
+ * A CONFIG_CHANGE made by a netlink request is followed by the SYSCALL
+ * record of that sendto (pid, exe: who did it) and an EOE.  One made
+ * outside a syscall has neither, so it is completed after CC_WAIT_MS.
+ * false when no slot is free (the caller completes it at once).
+ */
+static bool cc_hold(struct backend *b, unsigned long serial,
+		    const char *stamp, size_t len)
+{
+	unsigned int i;
+
+	if (len >= sizeof(b->cc[0].stamp))
+		return false;
+	for (i = 0; i < CC_SLOTS; i++) {
+		if (b->cc[i].deadline)
+			continue;
+		b->cc[i].serial = serial;
+		b->cc[i].deadline = now_ms() + CC_WAIT_MS;
+		memcpy(b->cc[i].stamp, stamp, len);
+		b->cc[i].stamp[len] = '\0';
+		b->open_serial[b->open_next] = serial;
+		b->open_next = (b->open_next + 1) % OPEN_EVENTS;
+		return true;
+	}
+	return false;
+}
+
+/* Complete held CONFIG_CHANGE events whose time is up; returns the ms
+ * until the next one is due (-1: none). */
+static int cc_expire(struct backend *b)
+{
+	uint64_t t = now_ms();
+	int next = -1;
+	unsigned int i, j;
+
+	for (i = 0; i < CC_SLOTS; i++) {
+		if (!b->cc[i].deadline)
+			continue;
+		if (t < b->cc[i].deadline) {
+			int left = (int)(b->cc[i].deadline - t);
+
+			if (next < 0 || left < next)
+				next = left;
+			continue;
+		}
+		b->cc[i].deadline = 0;
+		for (j = 0; j < OPEN_EVENTS; j++)
+			if (b->open_serial[j] == b->cc[i].serial)
+				b->open_serial[j] = 0;
+		feed_eoe(b, b->cc[i].stamp, strlen(b->cc[i].stamp));
+	}
+	return next;
+}
+
 static void complete_standalone(struct backend *b, int type)
 {
 	const char *open, *colon, *close;
@@ -380,19 +514,38 @@ static void complete_standalone(struct backend *b, int type)
 		for (i = 0; i < OPEN_EVENTS; i++)
 			if (b->open_serial[i] == serial)
 				b->open_serial[i] = 0;
+		for (i = 0; i < CC_SLOTS; i++)
+			if (b->cc[i].deadline && b->cc[i].serial == serial)
+				b->cc[i].deadline = 0;
 		return;
 	}
 	if (open_has(b, serial))
 		return;		/* an auxiliary record of an open event */
+	if (type == AUDIT_CONFIG_CHANGE && cc_hold(b, serial, open + 1,
+						   (size_t)(close - open - 1)))
+		return;
 	n = snprintf(eoe, sizeof(eoe), "type=EOE msg=audit(%.*s):\n",
 		     (int)(close - open - 1), open + 1);
 	if (n > 0 && (size_t)n < sizeof(eoe))
 		auparse_feed(b->au, eoe, (size_t)n);
 }
 
+/* The serial of a "type=X msg=audit(SEC.MS:SERIAL): ..." line, 0 if none. */
+static unsigned long line_serial(const struct strbuf *line)
+{
+	const char *open, *colon, *close;
+
+	open = memchr(line->buf, '(', line->len);
+	close = open ? memchr(open, ')', line->len -
+				    (size_t)(open - line->buf)) : NULL;
+	colon = open && close ? memchr(open, ':', (size_t)(close - open)) : NULL;
+	return colon ? strtoul(colon + 1, NULL, 10) : 0;
+}
+
 /* One netlink datagram -> "type=NAME msg=audit(...): ...\n" for auparse. */
 static void feed_netlink(struct backend *b, const char *buf, size_t n)
 {
+	unsigned long serial;
 	int r, type = 0;
 
 	r = audit_nl_record(buf, n, &b->line, &type);
@@ -404,6 +557,17 @@ static void feed_netlink(struct backend *b, const char *buf, size_t n)
 	}
 	if (r == 0)
 		return;
+	serial = line_serial(&b->line);
+	if (b->src == SRC_NETLINK && serial > b->last_serial)
+		b->last_serial = serial;
+	if (b->src == SRC_MULTICAST && b->mc_skip_upto) {
+		/* just switched from the unicast socket: a record both
+		 * sockets had was read there already */
+		if (now_s() > b->mc_skip_until)
+			b->mc_skip_upto = 0;
+		else if (serial && serial <= b->mc_skip_upto)
+			return;
+	}
 	selftest_match(b, type, b->line.buf, b->line.len);
 	auparse_feed(b->au, b->line.buf, b->line.len);
 	complete_standalone(b, type);
@@ -499,6 +663,160 @@ static void tamper(struct backend *b, const char *fmt, ...)
 	pipeline_tamper(b->p, msg);	/* logs it too */
 }
 
+static uint64_t wall_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* "2026-12-03T10:01:02.123Z" */
+static const char *fmt_wall(uint64_t ns, char *buf, size_t len)
+{
+	time_t sec = (time_t)(ns / 1000000000u);
+	struct tm tm;
+
+	if (!gmtime_r(&sec, &tm) ||
+	    !strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm)) {
+		snprintf(buf, len, "?");
+		return buf;
+	}
+	snprintf(buf + strlen(buf), len - strlen(buf), ".%03uZ",
+		 (unsigned int)(ns / 1000000u % 1000u));
+	return buf;
+}
+
+static void fmt_id(char *buf, size_t len, uint32_t id)
+{
+	if (id == AUDIT_CFG_NO_ID)
+		snprintf(buf, len, "unset");
+	else
+		snprintf(buf, len, "%u", id);
+}
+
+/* Who made a change, for the alert: the process from the event's SYSCALL
+ * record, else the login session the kernel logged. */
+static void describe_who(const struct audit_cfg_change *c, char *buf,
+			 size_t len)
+{
+	char auid[16], ses[16];
+	int n;
+
+	fmt_id(auid, sizeof(auid), c->auid);
+	fmt_id(ses, sizeof(ses), c->ses);
+	if (c->who_known)
+		n = snprintf(buf, len, "pid %u (%s, exe %s, auid %s, uid %u)",
+			     c->pid, c->comm, c->exe, auid, c->uid);
+	else
+		n = snprintf(buf, len, "auid %s, ses %s (no process named)",
+			     auid, ses);
+	if (n < 0 && len)
+		buf[0] = '\0';
+}
+
+static void blind_open(struct blind *w, uint64_t from_ns, const char *who)
+{
+	if (w->open) {
+		w->closing = false;	/* undone and done again: one window */
+		return;
+	}
+	memset(w, 0, sizeof(*w));
+	w->open = true;
+	w->from_ns = from_ns ? from_ns : wall_now_ns();
+	snprintf(w->who, sizeof(w->who), "%s", who ? who : "");
+}
+
+/* The alert of a window that stays open: what, by whom, since when,
+ * and why it is not undone. */
+static void blind_alert(struct backend *b, struct blind *w, const char *what,
+			const char *still)
+{
+	char t1[40];
+
+	if (w->alerted)
+		return;
+	w->alerted = true;
+	tamper(b, "%s%s%s at %s; %s", what, w->who[0] ? " by " : "", w->who,
+	       fmt_wall(w->from_ns, t1, sizeof(t1)), still);
+}
+
+/* The window was undone now; the alert follows once it stays so. */
+static void blind_end(struct blind *w, const char *how)
+{
+	if (!w->open || w->closing)
+		return;
+	w->closing = true;
+	w->to_ns = wall_now_ns();
+	w->quiet_until = now_ms() + CLOSE_QUIET_MS;
+	snprintf(w->how, sizeof(w->how), "%s", how);
+}
+
+/*
+ * A window undone and quiet since: one alert with its times (with who
+ * opened it when no alert said so yet), then a /proc scan for what an
+ * escape in it left behind.  Returns ms until it is due, -1 if not.
+ */
+static int blind_flush(struct backend *b, struct blind *w, const char *what)
+{
+	char t1[40], t2[40], span[128], count[32] = "";
+	unsigned long long ms;
+	uint64_t t = now_ms();
+	int found;
+
+	if (!w->open || !w->closing)
+		return -1;
+	if (t < w->quiet_until)
+		return (int)(w->quiet_until - t);
+	ms = w->to_ns > w->from_ns ? (w->to_ns - w->from_ns) / 1000000u : 0;
+	fmt_wall(w->from_ns, t1, sizeof(t1));
+	fmt_wall(w->to_ns, t2, sizeof(t2));
+	if (w->missing || w->put_back) {
+		unsigned int k = w->put_back > w->missing ? w->put_back :
+				 w->missing;
+
+		snprintf(count, sizeof(count), " (%u rule%s)", k,
+			 k == 1 ? "" : "s");
+	}
+	if (w->alerted)
+		tamper(b, "%s%s from %s to %s, %s after %llu ms: not audited "
+		       "in that time", what, count, t1, t2, w->how, ms);
+	else
+		tamper(b, "%s%s%s%s; %s after %llu ms, blind from %s to %s",
+		       what, count, w->who[0] ? " by " : "", w->who, w->how,
+		       ms, t1, t2);
+	w->open = false;
+	snprintf(span, sizeof(span), "%s from %s to %s", what, t1, t2);
+	found = pipeline_scan_escapes(b->p, span);
+	if (found > 0)
+		log_warn("%d container process%s found in the host mount "
+			 "namespace after the blind window", found,
+			 found == 1 ? "" : "es");
+	else if (found == 0)
+		log_info("no container process in host namespaces after the "
+			 "blind window");
+	return -1;
+}
+
+static bool blind_any(const struct backend *b)
+{
+	return b->rules_gone.open || b->disabled.open;
+}
+
+#define WHAT_RULES "nswatch's audit rules removed"
+#define WHAT_DISABLED "audit disabled"
+
+/* Alerts of windows undone and quiet; ms until the next is due, -1. */
+static int blind_flush_all(struct backend *b)
+{
+	int a = blind_flush(b, &b->rules_gone, WHAT_RULES);
+	int d = blind_flush(b, &b->disabled, WHAT_DISABLED);
+
+	return a < 0 ? d : d < 0 || a < d ? a : d;
+}
+
+static int switch_to_multicast(struct backend *b, const char *why);
+
 static void check_status(struct backend *b)
 {
 	struct audit_status_v st;
@@ -513,34 +831,31 @@ static void check_status(struct backend *b)
 	account_lost(b, st.lost);
 	b->locked = st.enabled == 2;
 	if (st.enabled == 0) {
-		if (b->enabled_ok)
-			tamper(b, "audit was disabled (enabled=0): no namespace"
-			       " or exec events are recorded");
-		b->enabled_ok = false;
+		blind_open(&b->disabled, 0, NULL);
 		if (b->src == SRC_NETLINK) {
 			r = audit_set_enabled(b->ctl, 1);
-			if (r < 0)
-				log_ratelimited(LOG_LVL_ERR, "audit-enable",
-						"cannot enable audit again: %s",
-						strerror(-r));
-			else
-				log_warn("audit enabled again");
+			if (r >= 0) {	/* libaudit: the request's sequence */
+				blind_end(&b->disabled, "enabled again by "
+					  "nswatch");
+				return;
+			}
+			log_ratelimited(LOG_LVL_ERR, "audit-enable",
+					"cannot enable audit again: %s",
+					strerror(-r));
 		}
-	} else if (!b->enabled_ok) {
-		log_info("audit is enabled");
-		b->enabled_ok = true;
+		blind_alert(b, &b->disabled, WHAT_DISABLED, "nothing is "
+			    "audited until it is enabled again");
+	} else if (b->disabled.open) {
+		blind_end(&b->disabled, "enabled again");
 	}
-	if (b->src == SRC_NETLINK) {
-		if (st.pid != (uint32_t)getpid()) {
-			if (b->pid_ok)
-				tamper(b, "the audit socket was taken over "
-				       "(audit pid %u, ours %ld): no more "
-				       "events reach nswatch", st.pid,
-				       (long)getpid());
-			b->pid_ok = false;
-		} else {
-			b->pid_ok = true;
-		}
+	if (b->src == SRC_NETLINK && st.pid != (uint32_t)getpid()) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "the audit socket was taken over "
+			 "(audit pid %u, ours %ld)", st.pid, (long)getpid());
+		b->pid_set = false;	/* not ours to release any more */
+		if (switch_to_multicast(b, why) < 0)
+			tamper(b, "%s: no more events reach nswatch", why);
 	}
 }
 
@@ -557,31 +872,149 @@ static void check_rules(struct backend *b)
 		return;
 	}
 	if (n == 0) {
-		if (!b->rules_ok)
-			log_info("all %zu nswatch audit rules are loaded",
-				 audit_ruleset_count(b->rs));
-		b->rules_ok = true;
+		if (b->rules_gone.open && b->rules_gone_maybe &&
+		    !b->rules_gone.missing)
+			b->rules_gone.open = false;	/* nothing of ours */
+		blind_end(&b->rules_gone, b->rules_gone.put_back ?
+			  "put back by nswatch" : "loaded again");
 		return;
 	}
-	if (b->rules_ok)
-		tamper(b, "%d nswatch audit rule%s removed: %s", n,
-		       n == 1 ? " was" : "s were", missing);
-	b->rules_ok = false;
-	if (!b->own_rules)
+	blind_open(&b->rules_gone, 0, NULL);
+	if ((unsigned int)n > b->rules_gone.missing)
+		b->rules_gone.missing = (unsigned int)n;
+	log_warn("%d nswatch audit rule%s missing: %s", n, n == 1 ? "" : "s",
+		 missing);
+	if (!b->own_rules) {
+		blind_alert(b, &b->rules_gone, WHAT_RULES, "auditd owns them: "
+			    "not audited until they are loaded again");
 		return;
+	}
 	if (b->locked) {
-		log_ratelimited(LOG_LVL_ERR, "audit-locked", "audit rules are "
-				"locked (-e 2): cannot put nswatch's rules "
-				"back");
+		blind_alert(b, &b->rules_gone, WHAT_RULES, "rules are locked "
+			    "(-e 2): they cannot be put back before a reboot");
 		return;
 	}
 	r = audit_ruleset_install(b->rs, b->ctl, &added, why, sizeof(why));
 	if (r < 0) {
 		log_ratelimited(LOG_LVL_ERR, "audit-heal", "%s", why);
+		blind_alert(b, &b->rules_gone, WHAT_RULES, "nswatch cannot put "
+			    "them back");
 		return;
 	}
 	log_warn("put %u audit rule%s back", added, added == 1 ? "" : "s");
-	b->rules_ok = true;
+	b->rules_gone.put_back += added;
+	blind_end(&b->rules_gone, "put back by nswatch");
+}
+
+/* ---- CONFIG_CHANGE: tampering seen in the stream ------------------------ */
+
+/*
+ * A change to the audit configuration by anyone but us.  The records
+ * come within milliseconds, so a removal is answered in the same batch
+ * (react()), not at the next poll; the window it opens starts at the
+ * record's own time.
+ */
+static int on_config(const struct audit_cfg_change *c, void *arg)
+{
+	struct backend *b = arg;
+	bool our_key = !strcmp(c->key, AUDIT_RULES_KEY);
+	char who[200];
+
+	if (c->who_known && c->pid == (uint32_t)getpid())
+		return 0;	/* our own rule adds, enable, pid */
+	describe_who(c, who, sizeof(who));
+	switch (c->op) {
+	case AUDIT_CFG_RULE_REMOVE:
+		if (c->res_known && !c->res) {
+			if (our_key)
+				tamper(b, "an attempt to remove an nswatch "
+				       "audit rule by %s was refused by the "
+				       "kernel", who);
+			break;
+		}
+		/* another rule may have covered our syscalls: the check
+		 * decides; the window starts at this record either way */
+		if (!b->rules_gone.open)
+			b->rules_gone_maybe = !our_key;
+		else if (our_key)
+			b->rules_gone_maybe = false;
+		blind_open(&b->rules_gone, c->wall_ns, who);
+		b->check_due = true;
+		break;
+	case AUDIT_CFG_RULE_ADD:
+		if (b->rules_gone.open)
+			b->check_due = true;
+		break;
+	case AUDIT_CFG_ENABLED:
+		if (c->res_known && !c->res) {
+			if (c->value != 1)
+				tamper(b, "an attempt to set audit_enabled=%lld"
+				       " by %s was refused by the kernel",
+				       (long long)c->value, who);
+			break;
+		}
+		if (c->value == 0) {
+			blind_open(&b->disabled, c->wall_ns, who);
+			b->status_due = true;
+		} else if (c->value == 2) {
+			b->locked = true;
+			snprintf(b->lock_who, sizeof(b->lock_who), "%s", who);
+			b->lock_due = true;
+			b->check_due = true;
+		}
+		break;
+	case AUDIT_CFG_PID:
+		if (b->src == SRC_NETLINK && c->value > 0 &&
+		    c->value != (int64_t)getpid()) {
+			int n = snprintf(b->handover_who, sizeof(b->handover_who),
+				 "%s %s to become the audit daemon (pid %lld)",
+				 who, c->res_known && !c->res ?
+				 "was refused when it asked" : "asked",
+				 (long long)c->value);
+
+			b->handover_due = n > 0;
+		}
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* After each batch of records: answer the changes on_config saw. */
+static void react(struct backend *b)
+{
+	if (b->ctl < 0)
+		return;
+	/* while blind, the status and rules are polled every second, so a
+	 * window that only a poll can close (auditd owns the setting) ends
+	 * within a second of being undone */
+	if (blind_any(b) && b->next_check > now_s() + BLIND_CHECK_S)
+		b->next_check = now_s() + BLIND_CHECK_S;
+	if (b->handover_due) {
+		b->handover_due = false;
+		switch_to_multicast(b, b->handover_who);
+	}
+	if (b->status_due) {
+		b->status_due = false;
+		check_status(b);
+	}
+	if (b->check_due) {
+		b->check_due = false;
+		check_rules(b);
+	}
+	if (b->lock_due) {
+		b->lock_due = false;
+		if (b->rules_gone.open && !b->rules_gone.closing)
+			tamper(b, "audit configuration locked (-e 2) by %s "
+			       "while nswatch's audit rules are missing: they "
+			       "cannot be put back before a reboot",
+			       b->lock_who);
+		else
+			log_warn("audit configuration locked (-e 2) by %s: "
+				 "nswatch's rules stay loaded (nswatch cannot "
+				 "remove them at exit either)", b->lock_who);
+	}
 }
 
 static void periodic(struct backend *b)
@@ -593,12 +1026,21 @@ static void periodic(struct backend *b)
 		b->next_tick = t + MAP_TICK_S;
 		audit_map_tick(b->map);
 	}
+	if (b->ctl >= 0 && b->src == SRC_NETLINK && t >= b->next_status) {
+		/* cheap (one AUDIT_GET): a daemon that took the socket
+		 * on a kernel that allows it sends us nothing more */
+		b->next_status = t + BLIND_CHECK_S;
+		check_status(b);
+	}
 	if (t < b->next_check)
 		return;
-	b->next_check = t + b->check_interval;
+	b->next_check = t + (blind_any(b) ? BLIND_CHECK_S :
+			     b->check_interval);
 	if (b->ctl >= 0) {
 		check_status(b);
 		check_rules(b);
+		b->next_check = t + (blind_any(b) ? BLIND_CHECK_S :
+				     b->check_interval);
 	}
 	if (b->test_pid && t >= b->test_forget)
 		b->test_pid = 0;
@@ -683,7 +1125,6 @@ static int take_netlink(struct backend *b, const struct audit_status_v *st,
 		return r;
 	}
 	b->pid_set = true;
-	b->pid_ok = true;
 	if (st->enabled == 0) {
 		r = audit_set_enabled(b->ctl, 1);
 		if (r < 0) {
@@ -696,6 +1137,22 @@ static int take_netlink(struct backend *b, const struct audit_status_v *st,
 		log_warn("audit was disabled: enabled it; processes started "
 			 "before audit was first enabled are not audited "
 			 "(boot with audit=1)");
+	}
+	/* st->len: kernels before 3.15 have no backlog_wait_time */
+	if (st->len >= offsetof(struct audit_status_v, backlog_wait_time) +
+		       sizeof(st->backlog_wait_time) &&
+	    st->backlog_wait_time != NETLINK_BACKLOG_WAIT &&
+	    st->enabled != 2) {
+		r = audit_set_backlog_wait_time(b->ctl, NETLINK_BACKLOG_WAIT);
+		if (r < 0) {
+			log_warn("cannot lower the audit backlog_wait_time "
+				 "(%u): a full backlog makes every audited "
+				 "syscall wait: %s", st->backlog_wait_time,
+				 strerror(-r));
+		} else {
+			b->wait_set = true;
+			b->old_wait = st->backlog_wait_time;
+		}
 	}
 	if (st->backlog_limit < NETLINK_BACKLOG && st->enabled != 2) {
 		r = audit_set_backlog_limit(b->ctl, NETLINK_BACKLOG);
@@ -710,9 +1167,18 @@ static int take_netlink(struct backend *b, const struct audit_status_v *st,
 	return 0;
 }
 
-static void restore_netlink(struct backend *b)
+/* The backlog settings nswatch changed as the audit daemon, back. */
+static void restore_backlog(struct backend *b)
 {
 	int r;
+
+	if (b->wait_set) {
+		r = audit_set_backlog_wait_time(b->ctl, b->old_wait);
+		if (r < 0)
+			log_warn("cannot restore the audit backlog_wait_time "
+				 "%u: %s", b->old_wait, strerror(-r));
+		b->wait_set = false;
+	}
 
 	if (b->backlog_set) {
 		r = audit_set_backlog_limit(b->ctl, b->old_backlog);
@@ -721,6 +1187,13 @@ static void restore_netlink(struct backend *b)
 				 "%s", b->old_backlog, strerror(-r));
 		b->backlog_set = false;
 	}
+}
+
+static void restore_netlink(struct backend *b)
+{
+	int r;
+
+	restore_backlog(b);
 	if (b->enabled_set) {
 		r = audit_set_enabled(b->ctl, b->old_enabled);
 		if (r < 0)
@@ -735,6 +1208,64 @@ static void restore_netlink(struct backend *b)
 				 strerror(-r));
 		b->pid_set = false;
 	}
+}
+
+/*
+ * Netlink mode: another audit daemon wants the socket (auditd started
+ * after us; the kernel refuses it while we hold the socket, since 4.x) or
+ * has taken it (older kernels).  Rather than keep auditd out, or go
+ * blind, read the multicast group beside it: join the group first, then
+ * give the socket up, then drain what the unicast socket still holds
+ * (records are multicast before they are unicast, so the group's copy of
+ * a record already read is skipped by serial).  Audit stays enabled and
+ * our rules stay; the backlog settings go back to what they were.
+ * 0, or -errno when the group cannot be joined (we stay as we were).
+ */
+static int switch_to_multicast(struct backend *b, const char *why)
+{
+	struct audit_probe pr;
+	char err[256];
+	int fd, r;
+
+	if (b->src != SRC_NETLINK)
+		return 0;
+	memset(&pr, 0, sizeof(pr));
+	audit_probe_kernel(&pr.kernel_major, &pr.kernel_minor);
+	if (pr.kernel_major < AUDIT_MULTICAST_MIN_MAJOR ||
+	    (pr.kernel_major == AUDIT_MULTICAST_MIN_MAJOR &&
+	     pr.kernel_minor < AUDIT_MULTICAST_MIN_MINOR)) {
+		log_err("%s; kernel %d.%d has no audit multicast: run nswatch "
+			"as an auditd plugin", why, pr.kernel_major,
+			pr.kernel_minor);
+		return -EOPNOTSUPP;
+	}
+	fd = open_multicast(err, sizeof(err));
+	if (fd < 0) {
+		log_err("%s; cannot switch to the multicast group: %s", why,
+			err);
+		return fd;
+	}
+	restore_backlog(b);
+	if (b->pid_set) {
+		r = audit_set_pid(b->ctl, 0, WAIT_NO);
+		if (r < 0)
+			log_warn("cannot release the audit socket: %s",
+				 strerror(-r));
+		b->pid_set = false;
+	}
+	/* audit stays on for the new daemon */
+	b->enabled_set = false;
+	read_source(b, INT32_MAX);
+	close(b->evfd);
+	b->evfd = fd;
+	b->src = SRC_MULTICAST;
+	b->mc_skip_upto = b->last_serial;
+	b->mc_skip_until = now_s() + 5;
+	log_warn("%s: nswatch gave the audit socket up and reads the multicast"
+		 " group instead%s", why, strstr(why, "refused") ? " (start "
+		 "that daemon again: the kernel refused it while nswatch held "
+		 "the socket)" : "");
+	return 0;
 }
 
 /*
@@ -935,7 +1466,11 @@ static int audit_start(struct backend **out, const struct nsw_options *o,
 		log_warn("cannot open an audit control socket (%s): rules and "
 			 "losses are not checked", strerror(-r));
 	}
-	b->enabled_ok = pr.status_err == 0 && pr.st.enabled != 0;
+	if (pr.status_err == 0 && pr.st.enabled == 0) {
+		/* blind from the start: said once below, not a tamper */
+		blind_open(&b->disabled, 0, NULL);
+		b->disabled.alerted = true;
+	}
 	b->locked = pr.locked;
 	if (pr.status_err == 0)
 		account_lost(b, pr.st.lost);
@@ -970,7 +1505,7 @@ static int audit_start(struct backend **out, const struct nsw_options *o,
 		r = take_netlink(b, &pr.st, why, whylen);
 		if (r < 0)
 			goto fail;
-		b->enabled_ok = true;
+		b->disabled.open = false;
 		break;
 	}
 
@@ -1017,7 +1552,10 @@ static int audit_start(struct backend **out, const struct nsw_options *o,
 				 n, missing);
 		else if (n < 0)
 			log_warn("cannot list audit rules: %s", strerror(-n));
-		b->rules_ok = n == 0;
+		if (n != 0) {
+			blind_open(&b->rules_gone, 0, NULL);
+			b->rules_gone.alerted = true;	/* warned above */
+		}
 		warn_survey(b);
 	}
 
@@ -1049,7 +1587,12 @@ static int audit_run(struct backend *b, volatile sig_atomic_t *stop)
 	int r, err = 0;
 
 	while (!*stop && !b->eof) {
-		r = poll(&pfd, 1, 1000);
+		int wait = cc_expire(b), w2 = blind_flush_all(b);
+
+		if (w2 >= 0 && (wait < 0 || w2 < wait))
+			wait = w2;
+		pfd.fd = b->evfd;	/* a switch to multicast changes it */
+		r = poll(&pfd, 1, wait >= 0 && wait < 1000 ? wait : 1000);
 		if (r < 0 && errno != EINTR) {
 			err = -errno;
 			break;
@@ -1069,6 +1612,8 @@ static int audit_run(struct backend *b, volatile sig_atomic_t *stop)
 				b->eof = true;
 			}
 		}
+		cc_expire(b);
+		react(b);
 		/* complete events whose EOE never came */
 		if (auparse_feed_has_data(b->au) &&
 		    now_s() >= b->last_data + 1)
@@ -1080,6 +1625,10 @@ static int audit_run(struct backend *b, volatile sig_atomic_t *stop)
 	if (!err && !b->eof)
 		read_source(b, READ_BUDGET * 4);
 	auparse_flush_feed(b->au);
+	react(b);
+	/* windows undone but not yet reported: now */
+	b->rules_gone.quiet_until = b->disabled.quiet_until = 0;
+	blind_flush_all(b);
 	audit_map_flush(b->map);
 	if (b->eof)
 		log_info("audit plugin input closed: exiting");

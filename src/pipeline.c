@@ -1386,3 +1386,63 @@ int pipeline_tamper(struct pipeline *p, const char *message)
 	procfs_process_clear(&self);
 	return r;
 }
+
+/*
+ * After a window in which the backend saw nothing (audit rules removed,
+ * audit disabled), the escape made in it left no record.  What it leaves
+ * behind can still be seen: a process of a container cgroup in the host
+ * mount namespace (runc always gives a container its own).  Such a
+ * process is read afresh from /proc (the cache holds what it was before
+ * the window), put in the cache and reported as an escape, with `why`.
+ */
+int pipeline_scan_escapes(struct pipeline *p, const char *why)
+{
+	const struct nsw_process *anc[MAX_ANCESTORS];
+	uint32_t *pids, host_mnt;
+	size_t n = 0, i;
+	int found = 0;
+
+	if (!p->live || !p->host_known || !p->host.ns.inum[NSW_NS_MNT])
+		return 0;
+	host_mnt = p->host.ns.inum[NSW_NS_MNT];
+	pids = list_pids(p->opts.procfs, &n);
+	if (!pids)
+		return -errno;
+	for (i = 0; i < n; i++) {
+		struct nsw_process np, *pr;
+		struct cgroup_attr cg;
+		struct nsw_event ev;
+
+		/* already seen in the host namespace: reported then */
+		pr = proc_cache_lookup(p->pc, pids[i]);
+		if (pr && pr->ns_known && pr->ns.inum[NSW_NS_MNT] == host_mnt)
+			continue;
+		if (procfs_read_process(p->opts.procfs, pids[i], &np, &cg) < 0)
+			continue;
+		/* runc's init is in the container's cgroup before it has
+		 * entered the container's mount namespace */
+		if (!np.ns_known || np.ns.inum[NSW_NS_MNT] != host_mnt ||
+		    verdict_is_runtime_helper(np.binary) ||
+		    !(np.ctr = container_for(p, &cg))) {
+			procfs_process_clear(&np);
+			continue;
+		}
+		pr = proc_cache_insert(p->pc, &np);
+		if (!pr)
+			continue;
+		link_parent(p, pr);
+		event_init(p, &ev, NSW_EV_EXEC, pr, 0);
+		family(p, &ev, anc);
+		verdict_add_alert(&ev, NSW_RULE_SETNS_ESCAPE_TO_HOST,
+				  NSW_SEV_CRITICAL, "container process found "
+				  "in the host mount namespace by a /proc scan "
+				  "after %s: how it got there was not "
+				  "recorded", why);
+		verdict_alerts_exec(&ev, &p->host.ns, NULL,
+				    verdict_is_runtime_helper(pr->binary));
+		found++;
+		emit(p, &ev);
+	}
+	free(pids);
+	return found;
+}

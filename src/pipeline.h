@@ -41,6 +41,11 @@ void pipeline_set_policy(struct pipeline *p, const struct policy *pol);
 int pipeline_emit_stats(struct pipeline *p);
 /* Emit a monitor-tamper alert (audit disabled, rules removed, ...). */
 int pipeline_tamper(struct pipeline *p, const char *message);
+/* After a blind window (described by why, e.g. "audit rules were
+ * missing from T1 to T2"): scan /proc for container processes in the
+ * host mount namespace and report each as an escape.  Returns how many,
+ * or -errno. */
+int pipeline_scan_escapes(struct pipeline *p, const char *why);
 /* Emit events still waiting for namespace evidence (verdict unknown).
  * Call before the final stats; pipeline_free does it too. */
 void pipeline_flush(struct pipeline *p);

@@ -609,9 +609,93 @@ static void test_chunks_and_limits(const char *dir)
 	strbuf_release(&big);
 }
 
+/* ---- CONFIG_CHANGE: tests/fixtures/audit-config/NAME.log -> NAME.cfg --- */
+
+static int cfg_dump(const struct audit_cfg_change *c, void *arg)
+{
+	struct strbuf *sb = arg;
+
+	strbuf_addf(sb, "%lu %s op_name=\"%s\" t=%llu key=\"%s\" value=%lld "
+		    "old=%lld res=%s auid=%u ses=%u subj=\"%s\"", c->serial,
+		    audit_cfg_op_name(c->op), c->op_name,
+		    (unsigned long long)c->wall_ns, c->key,
+		    (long long)c->value, (long long)c->old,
+		    !c->res_known ? "?" : c->res ? "1" : "0", c->auid, c->ses,
+		    c->subj);
+	if (c->who_known)
+		strbuf_addf(sb, " pid=%u ppid=%u uid=%u comm=\"%s\" exe=\"%s\"",
+			    c->pid, c->ppid, c->uid, c->comm, c->exe);
+	return strbuf_addc(sb, '\n');
+}
+
+static void cfg_cb(auparse_state_t *au, auparse_cb_event_t t, void *arg)
+{
+	struct strbuf *sb = arg;
+	const au_event_t *e = auparse_get_timestamp(au);
+	int r;
+
+	if (t != AUPARSE_CB_EVENT_READY)
+		return;
+	r = audit_map_config(au, cfg_dump, sb);
+	if (r < 0)
+		strbuf_addf(sb, "%lu error %d\n", e ? e->serial : 0ul, r);
+	else if (r == 0)
+		strbuf_addf(sb, "%lu no change\n", e ? e->serial : 0ul);
+}
+
+static void golden_config(const char *dir, int regen)
+{
+	static const char *const names[] = { "tamper" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct strbuf sb = STRBUF_INIT;
+		char in[PATH_MAX], out[PATH_MAX];
+		auparse_state_t *au;
+		char *data, *want;
+		size_t len = 0;
+
+		if ((size_t)snprintf(in, sizeof(in), "%s/%s.log", dir,
+				     names[i]) >= sizeof(in) ||
+		    (size_t)snprintf(out, sizeof(out), "%s/%s.cfg", dir,
+				     names[i]) >= sizeof(out)) {
+			ok(0, "path too long: %s", dir);
+			continue;
+		}
+		data = tap_slurp(in, &len);
+		au = auparse_init(AUSOURCE_FEED, 0);
+		if (!ok(data && au, "read %s", in)) {
+			free(data);
+			if (au)
+				auparse_destroy(au);
+			continue;
+		}
+		auparse_add_callback(au, cfg_cb, &sb, NULL);
+		auparse_feed(au, data, len);
+		auparse_flush_feed(au);
+		auparse_destroy(au);
+		if (regen) {
+			ok(write_file(out, sb.buf ? sb.buf : "", sb.len) == 0,
+			   "regen %s", out);
+		} else {
+			want = tap_slurp(out, NULL);
+			if (!ok(want && sb.buf && !strcmp(sb.buf, want),
+				"config changes %s", names[i]) && want &&
+			    sb.buf)
+				show_first_diff(sb.buf, want);
+			free(want);
+		}
+		free(data);
+		strbuf_release(&sb);
+	}
+	is_str(audit_cfg_op_name(AUDIT_CFG_ENABLED), "set audit_enabled",
+	       "op names");
+	is_int(audit_map_config(NULL, NULL, NULL), -EINVAL, "NULL state");
+}
+
 int main(int argc, char **argv)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], cfgdir[PATH_MAX];
 	const char *top = getenv("top_srcdir");
 	int regen = 0, i;
 
@@ -625,7 +709,10 @@ int main(int argc, char **argv)
 		else
 			snprintf(dir, sizeof(dir), "%s", argv[i]);
 	}
+	snprintf(cfgdir, sizeof(cfgdir), "%s/tests/fixtures/audit-config",
+		 top && *top ? top : ".");
 	golden(dir, regen);
+	golden_config(cfgdir, regen);
 	if (regen)
 		return done_testing();
 	test_tables();

@@ -4,13 +4,19 @@
  * normalisation, libauparse feed) -> audit_map_event -> raw events.  Every
  * byte of every raw event is read so that AddressSanitizer sees a bad
  * pointer or length.  The input is fed in two pieces split at a place
- * chosen by its first byte, to cover lines cut across reads.
+ * chosen by its first byte, to cover lines cut across reads.  The same
+ * bytes also go straight to libauparse and audit_map_config (the live
+ * backend's CONFIG_CHANGE path), whose strings must come out terminated
+ * and printable.
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include <auparse.h>
+
+#include "audit-map.h"
 #include "fuzz.h"
 #include "replay.h"
 
@@ -52,6 +58,35 @@ static void on_diag(const char *source, uint64_t line, const char *why,
 		(unsigned int)strlen(why);
 }
 
+static void printable(const char *s, size_t cap)
+{
+	size_t n = strnlen(s, cap), i;
+
+	if (n == cap)
+		abort();	/* not terminated */
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+			abort();
+}
+
+static int on_cfg(const struct audit_cfg_change *c, void *arg)
+{
+	(void)arg;
+	printable(c->op_name, sizeof(c->op_name));
+	printable(c->key, sizeof(c->key));
+	printable(c->comm, sizeof(c->comm));
+	printable(c->exe, sizeof(c->exe));
+	printable(c->subj, sizeof(c->subj));
+	sink += (unsigned int)c->op + audit_cfg_op_name(c->op)[0];
+	return 0;
+}
+
+static void on_event(auparse_state_t *au, auparse_cb_event_t t, void *arg)
+{
+	if (t == AUPARSE_CB_EVENT_READY)
+		audit_map_config(au, on_cfg, arg);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
@@ -63,6 +98,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct replay *rp = replay_new(0, on_raw, NULL, on_diag, NULL);
+	auparse_state_t *au;
 	size_t cut = size ? data[0] % (size + 1) : 0;
 
 	if (!rp)
@@ -73,5 +109,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	replay_end(rp);
 	replay_finish(rp);
 	replay_free(rp);
+
+	au = auparse_init(AUSOURCE_FEED, 0);
+	if (!au)
+		return 0;
+	auparse_add_callback(au, on_event, NULL, NULL);
+	auparse_feed(au, (const char *)data, cut);
+	auparse_feed(au, (const char *)data + cut, size - cut);
+	auparse_flush_feed(au);
+	auparse_destroy(au);
 	return 0;
 }
