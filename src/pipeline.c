@@ -592,6 +592,10 @@ static struct nsw_process *acting_process(struct pipeline *p,
 static const char *effective_argv0(const struct nsw_raw *r, char *buf,
 				   size_t len)
 {
+	/* the kernel read all of argv[0]; the record holds its first
+	 * NSW_BPF_ARGS_MAX bytes only */
+	if (r->nsenter_name)
+		return "nsenter";
 	return verdict_applet_name(r->argv, r->argc, buf, len);
 }
 
@@ -724,6 +728,13 @@ static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
 	}
 	if (np.ctr && complete && p->live)
 		np.container_pid = container_pid_of(p, r->pid);
+	/* first seen in a container from a host process: a host arrival
+	 * (runc's init) unless the kernel saw it exec outside the host
+	 * mount namespace (an image's entrypoint after pivot_root) */
+	if (np.ctr && !np.ctr_inherited && r->ns_after_known &&
+	    p->host_known && p->host.ns.inum[NSW_NS_MNT] &&
+	    r->ns_after.inum[NSW_NS_MNT] != p->host.ns.inum[NSW_NS_MNT])
+		np.ctr_inherited = true;
 	if (have_live)
 		proc_release(&live);
 	link_parent(p, &np);
