@@ -16,10 +16,11 @@
 #     /tmp/bridge joins the unprivileged pod's net namespace from the
 #     privileged pod (setns-in-container).  A host `runc exec` stays
 #     silent (tests/integration/false-positives.sh covers the rest).
-#  c. arguments: a parent shell with about 1.2 MB of control bytes in its
-#     arguments (6 bytes each once escaped in JSON: far past the 4 MiB
-#     line cap) runs the nsenter escape; the events and their alerts are
-#     written, the parent's arguments cut and flagged truncArgs.
+#  c. arguments: five nested shells with about 1.2 MB of control bytes in
+#     their arguments each (6 bytes each once escaped in JSON: together
+#     past the 4 MiB line cap even where audit keeps only part of them)
+#     run the nsenter escape; the events and their alerts are written,
+#     the parent's arguments cut and flagged truncArgs.
 #  d. busybox nsenter run through `exec -a` with an argv[0] longer than
 #     a path component (300 bytes, and 5000 bytes: past the eBPF
 #     backend's 4 KiB argument capture) and with a path of many
@@ -68,20 +69,43 @@ has() {
 		    | select($f)) | length > 0" >/dev/null
 }
 
-# A shell that moves itself into sub-cgroup $1 of its own container cgroup
-# in every hierarchy mounted at /sys/fs/cgroup, prints its cgroup file,
-# then runs the nsenter escape to the host process $2.
+# A shell that moves itself into sub-cgroup $0 of its own container cgroup
+# in every hierarchy mounted at /sys/fs/cgroup and in the unified one
+# (which the eBPF backend keys containers by; mounted by hand when the
+# container lacks it, as a privileged container may), prints its cgroup
+# file, then runs the nsenter escape to the host process $1.
 MOVE_AND_ESCAPE='for d in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
 	[ -e "$d/cgroup.procs" ] || continue
 	mkdir -p "$d$0" 2>/dev/null && echo $$ >"$d$0/cgroup.procs" 2>/dev/null
 done
+p=$(sed -n "s/^0:://p" /proc/self/cgroup)
+case $p in
+*/"$0") ;;
+?*)	mkdir -p /tmp/cg2 && mount -t cgroup2 none /tmp/cg2 &&
+	mkdir -p "/tmp/cg2$p/$0" && echo $$ >"/tmp/cg2$p/$0/cgroup.procs"
+	umount /tmp/cg2 ;;
+esac
 cat /proc/self/cgroup
 exec nsenter -t "$1" -m -u -i -n -p -- sh -c "sleep 1"'
 
-# The escape with ~1.2 MB of argument bytes (0x01, 20 arguments of 60000:
-# below ARG_MAX and MAX_ARG_STRLEN) in the parent of nsenter.
-BIG_PARENT='set -- $(head -c 1200000 /dev/zero | tr "\0" "\001" | fold -w 60000)
-exec sh -c "nsenter -t $0 -m -u -i -n -p -- sh -c \"sleep 1\"; true" "$@"'
+# The escape under five nested shells that each carry ~1.2 MB of argument
+# bytes (0x01, 120 arguments of 10000: below ARG_MAX and MAX_ARG_STRLEN);
+# /bin/nsw-nest LEVEL HOSTPID ARGS... runs itself LEVEL times, then nsenter.
+cat >"$NSW_CT_STATE/$SCN_PRIV_ID/rootfs/bin/nsw-nest" <<'EOF'
+#!/bin/sh
+level=$1
+shift
+if [ "$level" -gt 0 ]; then
+	/bin/sh /bin/nsw-nest $((level - 1)) "$@"
+else
+	nsenter -t "$1" -m -u -i -n -p -- sh -c "sleep 1"
+fi
+true
+EOF
+chmod 0755 "$NSW_CT_STATE/$SCN_PRIV_ID/rootfs/bin/nsw-nest" ||
+	bail_out "cannot place nsw-nest in the privileged container"
+BIG_PARENT='set -- $(head -c 1200000 /dev/zero | tr "\0" "\001" | fold -w 10000)
+exec /bin/sh /bin/nsw-nest 4 "$0" "$@"'
 
 long_name() {	# long_name N: N bytes of 'x'
 	head -c "$1" /dev/zero | tr '\0' x
@@ -167,7 +191,7 @@ run_config() {
 	is "$R_CGH" ok "$cfg: [helper cgroup] scenario ran"
 	grep -q 'crio-conmon-' "$L_CGH"
 	ok $? "$cfg: [helper cgroup] the shell sat in the crio-conmon cgroup"
-	diag "$(grep -c 'crio-conmon-' "$L_CGH") of $(wc -l <"$L_CGH") cgroup lines moved"
+	diag "$(cat "$L_CGH")"
 	escape_ok "$cfg" "$out" "$S_CGH" "helper cgroup"
 	is "$R_CGO" ok "$cfg: [other id cgroup] scenario ran"
 	grep -q "$SCN_PRIV_ID/$SCN_APP_ID" "$L_CGO"
