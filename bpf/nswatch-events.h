@@ -94,6 +94,11 @@ struct nsw_bpf_hdr {
 #define NSW_BPF_EF_BIN_FILE	(1u << 8)	/* binary: path of the file exec
 						 * opened (the name given was
 						 * /proc/... or /dev/fd/N) */
+#define NSW_BPF_EF_NSENTER	(1u << 9)	/* a process whose mnt or pid
+						 * namespace is not the host's
+						 * exec'd nsenter by the name
+						 * (enforce_nsenter's test,
+						 * argv[0] read whole) */
 
 /*
  * Successful execve/execveat (sched_process_exec).  data[] holds, packed

@@ -500,25 +500,58 @@ static __always_inline __u32 exec_syscall(struct linux_binprm *bprm,
 }
 
 /*
- * Knob enforce_nsenter: is this exec nsenter?  The binary's name (out[0,
- * bin_len)), argv[0], or argv[1] after a busybox/toybox argv[0] (applets
- * dispatch on the name's last component, as the verdict code does).
+ * Is this exec nsenter?  The binary's name (out[0, bin_len)), argv[0], or
+ * argv[1] after a busybox/toybox argv[0]: applets dispatch on the name's
+ * last component, as the verdict code does, whatever the string's length
+ * (a path of many components, or a component longer than any file name).
  */
-/* The argument string at user address start (< end) into s->arg: its
- * length with the NUL, or 0 when absent, empty or cut (its last
- * component then unknown). */
-static __always_inline long read_arg(struct exec_scratch *s,
-				     unsigned long start, unsigned long end)
-{
-	long n;
+/* MAX_ARG_STRLEN (32 pages) in windows of NAME_MAX_B - 1 bytes. */
+#define ARG_WINDOWS	(131072 / (NAME_MAX_B - 1) + 1)
 
-	if (end <= start)
+/*
+ * The argument string at user address start (< end): its length without
+ * the NUL, its last min(length, NAME_MAX_B - 1) bytes in s->arg
+ * (NUL-terminated), or 0 when absent, empty or unreadable.  Found by
+ * reading windows up to its NUL.  A global function, verified once for
+ * both call sites (scalar arguments only, see nsw_resolve_path).
+ */
+__noinline int nsw_arg_tail(__u64 start, __u64 end)
+{
+	struct exec_scratch *s;
+	__u32 zero = 0;
+	__u64 pos = start;
+	long n = 0;
+	int i;
+
+	s = bpf_map_lookup_elem(&exec_heap, &zero);
+	if (!s || end <= start)
 		return 0;
-	n = bpf_probe_read_user_str(s->arg, sizeof(s->arg),
-				    (const void *)start);
-	if (n <= 1 || n >= (long)sizeof(s->arg))
+	for (i = 0; i < ARG_WINDOWS; i++) {
+		n = bpf_probe_read_user_str(s->arg, sizeof(s->arg),
+					    (const void *)pos);
+		if (n <= 0)
+			return 0;
+		if (n < (long)sizeof(s->arg))
+			break;
+		pos += sizeof(s->arg) - 1;
+		if (pos >= end)
+			return 0;
+	}
+	if (i == ARG_WINDOWS || pos + n - 1 <= start)
 		return 0;
-	return n;
+	if (pos != start) {
+		/* longer than one window: its last bytes */
+		if (bpf_probe_read_user(s->arg, NAME_MAX_B - 1,
+					(const void *)(pos + n - NAME_MAX_B)))
+			return 0;
+		s->arg[NAME_MAX_B - 1] = '\0';
+	}
+	return (int)(pos + n - 1 - start);
+}
+
+static __always_inline __u32 tail_len(int n)
+{
+	return n < NAME_MAX_B - 1 ? (__u32)n : NAME_MAX_B - 1;
 }
 
 static __always_inline bool exec_is_nsenter(struct exec_scratch *s,
@@ -526,20 +559,22 @@ static __always_inline bool exec_is_nsenter(struct exec_scratch *s,
 					    unsigned long arg_start,
 					    unsigned long arg_end)
 {
-	long n;
+	__u32 l;
+	int n;
 
 	if (BASE_IS(out, bin_len, NSW_BPF_PATH_MAX - 1, "nsenter"))
 		return true;
-	n = read_arg(s, arg_start, arg_end);
-	if (!n)
+	n = nsw_arg_tail(arg_start, arg_end);
+	if (n <= 0)
 		return false;
-	if (BASE_IS(s->arg, n - 1, NAME_MAX_B - 1, "nsenter"))
+	l = tail_len(n);
+	if (BASE_IS(s->arg, l, NAME_MAX_B - 1, "nsenter"))
 		return true;
-	if (!BASE_IS(s->arg, n - 1, NAME_MAX_B - 1, "busybox") &&
-	    !BASE_IS(s->arg, n - 1, NAME_MAX_B - 1, "toybox"))
+	if (!BASE_IS(s->arg, l, NAME_MAX_B - 1, "busybox") &&
+	    !BASE_IS(s->arg, l, NAME_MAX_B - 1, "toybox"))
 		return false;
-	n = read_arg(s, arg_start + n, arg_end);
-	return n && BASE_IS(s->arg, n - 1, NAME_MAX_B - 1, "nsenter");
+	n = nsw_arg_tail(arg_start + n + 1, arg_end);
+	return n > 0 && BASE_IS(s->arg, tail_len(n), NAME_MAX_B - 1, "nsenter");
 }
 
 /* "/proc/..." or "/dev/fd/...": exec by a name that is no file's path. */
@@ -689,11 +724,13 @@ int BPF_PROG(nsw_exec, struct task_struct *task, pid_t old_pid,
 
 	/* nothing of the new image has run yet: a SIGKILL now is delivered
 	 * on the way back to user space */
-	if (enforce_nsenter && (rec->eflags & NSW_BPF_EF_NS) &&
-	    ns_contained(rec->ns) &&
-	    exec_is_nsenter(s, out, bin_len, arg_start, arg_end) &&
-	    !bpf_send_signal(SIGKILL))
-		rec->eflags |= NSW_BPF_EF_KILLED;
+	if ((rec->eflags & NSW_BPF_EF_NS) && ns_contained(rec->ns) &&
+	    exec_is_nsenter(s, out, bin_len, arg_start, arg_end)) {
+		/* user space sees argv only up to NSW_BPF_ARGS_MAX */
+		rec->eflags |= NSW_BPF_EF_NSENTER;
+		if (enforce_nsenter && !bpf_send_signal(SIGKILL))
+			rec->eflags |= NSW_BPF_EF_KILLED;
+	}
 
 	rec->binary_len = bin_len;
 	rec->args_len = args_len;
@@ -702,7 +739,7 @@ int BPF_PROG(nsw_exec, struct task_struct *task, pid_t old_pid,
 	rec->hdr.size = size;
 	if (size > sizeof(struct nsw_bpf_exec) + OUT_SIZE)
 		return 0;
-	urgent = (rec->eflags & NSW_BPF_EF_KILLED) ||
+	urgent = (rec->eflags & (NSW_BPF_EF_KILLED | NSW_BPF_EF_NSENTER)) ||
 		 BASE_IS(out, bin_len, NSW_BPF_PATH_MAX - 1, "nsenter");
 	if (bpf_ringbuf_output(&events, s->rec, MASKED(size, REC_BUF - 1),
 			       wake_flags(rec->hdr.ktime_ns, urgent)))

@@ -139,6 +139,7 @@ static int decode_exec(const unsigned char *data, size_t len,
 	}
 	/* enforce_nsenter: SIGKILL sent before the new image ran */
 	raw->killed = e.eflags & NSW_BPF_EF_KILLED;
+	raw->nsenter_name = e.eflags & NSW_BPF_EF_NSENTER;
 	return 0;
 }
 

@@ -14,7 +14,10 @@
  *  - components below the container that are not ids (init.scope,
  *    *.service, container, payload, kube-proxy) keep the nearest id (R3);
  *  - runtime helpers (conmon, shims, podman pause) are CGROUP_HELPER,
- *    never members (R5); .mount units are never containers (R6).
+ *    never members (R5), but only outside any container: below a
+ *    container id a helper-like name is an ordinary sub-cgroup of that
+ *    container, which its processes can create themselves; .mount units
+ *    are never containers (R6).
  *
  * Pure: no I/O, no allocation, no logging.
  */
@@ -532,7 +535,7 @@ static bool named_identity(struct walk *w, struct span c)
 			return true;
 		}
 	}
-	if (span_prefix(c, "lxc.monitor.")) {
+	if (span_prefix(c, "lxc.monitor.") && !w->n) {
 		n = span_cut(c, 12, c.n);
 		if (is_name(n)) {
 			set_helper(w, n, "lxc");
@@ -653,7 +656,14 @@ static void walk_component(struct walk *w, struct span c)
 	if (memchr(c.p, ':', c.n) && colon_form(w, c))
 		return;
 
-	/* R5 helpers */
+	/*
+	 * R5 helpers, only outside any container: a process can make a
+	 * sub-cgroup of its own container's cgroup and name it like a
+	 * helper, which would make it a host process.  A real helper inside
+	 * a container (conmon in a kind node) is a member of that container.
+	 */
+	if (w->n)
+		goto ids;
 	if (conmon_token(c, "crio-conmon-", &id)) {
 		set_helper(w, id, "cri-o");
 		goto non_id;
@@ -673,6 +683,7 @@ static void walk_component(struct walk *w, struct span c)
 	if (host_unit_helper(w, c))
 		goto non_id;
 
+ids:
 	/* R4 ids */
 	rt = id_token(c, &id);
 	if (rt) {

@@ -48,8 +48,11 @@ struct cgroup_attr {
  *   the innermost one's.
  * - CGROUP_HELPER: `related_id` is the container served (may be "" for
  *   /libpod_parent/conmon, podman pause, containerd.service shims);
- *   `id` is the container the helper itself runs in ("" on the host, set
- *   for e.g. a conmon inside a kind node), `runtime` the helper's.
+ *   `runtime` the helper's.  Only outside any container: a helper-named
+ *   cgroup below a container id (a conmon inside a kind node, or one a
+ *   container process made for itself) is CGROUP_CONTAINER of that
+ *   container.  `id` names an enclosing container, which only an nspawn
+ *   supervisor (beside its machine's payload) nested in one can have.
  * - CGROUP_HOST: no id.
  * A bare 64-hex id under a kubepods pod cgroup reports runtime
  * "containerd" (see container.c); other bare ids under an unknown parent

@@ -58,6 +58,11 @@ struct jw {
 	int depth;
 	bool need_comma[JW_MAX_DEPTH];
 	bool after_key;
+	/* an event past the line cap is written again with shorter
+	 * process strings (bytes; 0: whole) rather than lost */
+	size_t cut_acting;	/* the acting process */
+	size_t cut_others;	/* parent and ancestors */
+	bool no_ancestors;
 };
 
 /* ---- reused pieces (struct encode_memo) -------------------------------- */
@@ -362,6 +367,24 @@ static void jw_kv_str(struct jw *w, const char *k, const char *v)
 		jw_key(w, k);
 		jw_str(w, v);
 	}
+}
+
+/* A string member cut to `cut` bytes (0: whole); true when it was cut. */
+static bool jw_kv_str_cut(struct jw *w, const char *k, const char *v,
+			  size_t cut)
+{
+	size_t n;
+
+	if (!v || !*v)
+		return false;
+	n = strlen(v);
+	jw_key(w, k);
+	if (cut && n > cut) {
+		jw_strn(w, v, cut);
+		return true;
+	}
+	jw_strn(w, v, n);
+	return false;
 }
 
 static int encode_time_memo(struct encode_memo *m, char *buf, size_t len,
@@ -843,6 +866,8 @@ static void jw_process(struct jw *w, const struct encode_ctx *ctx,
 		       const struct nsw_process *p, bool acting)
 {
 	const char *node = ctx->node_name ? ctx->node_name : "";
+	size_t cut = acting ? w->cut_acting : w->cut_others;
+	uint32_t flags = p->flags;
 
 	jw_obj(w);
 	jw_exec_id(w, "exec_id", node, p->ktime, p->pid);
@@ -850,10 +875,11 @@ static void jw_process(struct jw *w, const struct encode_ctx *ctx,
 	jw_u32(w, p->pid);
 	jw_key(w, "uid");
 	jw_u32(w, p->uid);
-	jw_kv_str(w, "cwd", p->cwd);
-	jw_kv_str(w, "binary", p->binary);
-	jw_kv_str(w, "arguments", p->arguments);
-	jw_flags(w, p->flags);
+	jw_kv_str_cut(w, "cwd", p->cwd, cut);
+	jw_kv_str_cut(w, "binary", p->binary, cut);
+	if (jw_kv_str_cut(w, "arguments", p->arguments, cut))
+		flags |= NSW_PF_TRUNC_ARGS;
+	jw_flags(w, flags);
 	jw_kv_time(w, "start_time", p->start_time_ns);
 	jw_key(w, "auid");
 	jw_u32(w, p->auid);
@@ -1073,7 +1099,7 @@ static void jw_parent_ancestors(struct jw *w, const struct encode_ctx *ctx,
 		}
 		return;
 	}
-	if (!ev->ancestors)
+	if (!ev->ancestors || w->no_ancestors)
 		return;
 	for (i = 0; i < ev->n_ancestors; i++) {
 		const struct nsw_process *a = ev->ancestors[i];
@@ -1277,10 +1303,36 @@ static int jw_finish(struct jw *w, size_t start, bool overflow_before)
 	return 0;
 }
 
+/*
+ * Past the line cap, an event is written again rather than lost (it may
+ * carry the only alert of an escape, and ancestors' arguments are
+ * chosen by whoever runs them): first with the parent's and ancestors'
+ * cwd, binary and arguments cut to ENCODE_CUT bytes, then also the
+ * acting process's, without ancestors.  Cut arguments are flagged
+ * truncArgs.  The memo is not used for these (its pieces are whole).
+ */
+#define ENCODE_CUT 256
+
+static int encode_event_once(struct strbuf *sb, const struct encode_ctx *ctx,
+			     const struct nsw_event *ev, int level);
+
 int encode_json_event(struct strbuf *sb, const struct encode_ctx *ctx,
 		      const struct nsw_event *ev)
 {
-	struct jw w = { .sb = sb, .memo = ctx ? ctx->memo : NULL };
+	int level, r = -E2BIG;
+
+	for (level = 0; level < 3 && r == -E2BIG; level++)
+		r = encode_event_once(sb, ctx, ev, level);
+	return r;
+}
+
+static int encode_event_once(struct strbuf *sb, const struct encode_ctx *ctx,
+			     const struct nsw_event *ev, int level)
+{
+	struct jw w = { .sb = sb, .memo = ctx && !level ? ctx->memo : NULL,
+			.cut_others = level ? ENCODE_CUT : 0,
+			.cut_acting = level > 1 ? ENCODE_CUT : 0,
+			.no_ancestors = level > 1 };
 	size_t start = sb->len;
 	bool overflow_before = sb->overflow;
 	const char *key;

@@ -37,8 +37,11 @@ struct encode_ctx {
 	struct encode_memo *memo;	/* optional, see above */
 };
 
-/* Append one event as a single JSON line (with trailing '\n').
- * Returns 0 or -errno (-E2BIG when the line would exceed STRBUF_MAX). */
+/* Append one event as a single JSON line (with trailing '\n').  A line
+ * that would exceed STRBUF_MAX is written again with the processes'
+ * cwd, binary and arguments cut (parent and ancestors first, then the
+ * acting process, without ancestors; cut arguments flagged truncArgs).
+ * Returns 0 or -errno (-E2BIG only when even that does not fit). */
 int encode_json_event(struct strbuf *sb, const struct encode_ctx *ctx,
 		      const struct nsw_event *ev);
 /* Append a `nswatch_stats` line. */

@@ -104,6 +104,12 @@ struct nsw_process {
 	uint32_t container_pid;	/* pid inside the container pid namespace */
 	bool in_init_tree;
 	struct nsw_container *ctr; /* NULL: host process */
+	/* ctr came from the process's own past or its parent's (it was in
+	 * the container before this image or event); false when it was
+	 * first seen there coming from the host (runc init) or only read
+	 * from /proc.  Only such host arrivals get the runtime-helper
+	 * exemption. */
+	bool ctr_inherited;
 };
 
 enum nsw_event_type {

@@ -333,6 +333,43 @@ static uint32_t container_pid_of(struct pipeline *p, uint32_t pid)
 	return v;
 }
 
+/*
+ * The container of process np, from its history first: a process that was
+ * in a container, and every child of one, stays that container's
+ * whatever cgroup it moves to.  A process can make a sub-cgroup of its
+ * own cgroup and name it like a runtime helper or like another
+ * container's id; nesting (DinD, kind) is then indistinguishable from
+ * that, so a process started inside a nested container after nswatch
+ * saw its outer one is attributed to the outer one.
+ * Precedence: prev's container (the process before this exec), then the
+ * parent's, then the cgroup read now (cg, or nothing: host).
+ * ctr_inherited: an image exec'd in the container is in it; a process
+ * seen without its exec (read from /proc) is what its parent is, so the
+ * clones of runc's init stay host arrivals like it.
+ */
+static void attribute(struct pipeline *p, struct nsw_process *np,
+		      const struct nsw_process *par,
+		      const struct nsw_process *prev,
+		      const struct cgroup_attr *cg, bool exec)
+{
+	const struct nsw_process *from = prev && prev->ctr ? prev :
+					 par && par->ctr ? par : NULL;
+
+	if (from) {
+		np->ctr = from->ctr;
+		container_get(np->ctr);
+		np->ctr_inherited = exec || from->ctr_inherited;
+		return;
+	}
+	np->ctr = cg ? container_for(p, cg) : NULL;
+	/* first seen in the container: a host arrival when exec'd into it
+	 * from a host parent (runc init); read from /proc without its exec,
+	 * only when it runs a runtime binary (the container's init, found
+	 * at startup, is in the container) */
+	np->ctr_inherited = !exec && np->ctr &&
+			    !verdict_is_runtime_helper(np->binary);
+}
+
 /* Load a live process from /proc into the cache.  NULL when gone. */
 static struct nsw_process *load_live(struct pipeline *p, uint32_t pid)
 {
@@ -359,7 +396,8 @@ static struct nsw_process *load_live(struct pipeline *p, uint32_t pid)
 			np.flags |= NSW_PF_CLONE;
 		}
 	}
-	np.ctr = container_for(p, &cg);
+	attribute(p, &np, np.ppid ? proc_cache_lookup(p->pc, np.ppid) : NULL,
+		  NULL, &cg, false);
 	return proc_cache_insert(p->pc, &np);
 }
 
@@ -606,6 +644,7 @@ static struct nsw_process *synthesize(struct pipeline *p,
 		np.ctr = par->ctr;
 		if (np.ctr)
 			container_get(np.ctr);
+		np.ctr_inherited = par->ctr_inherited;
 		np.ns = par->ns;
 		np.ns_known = par->ns_known;
 	}
@@ -628,36 +667,14 @@ static struct nsw_process *acting_process(struct pipeline *p,
 	return pr;
 }
 
-/* b as a C string in buf (cut to len - 1 bytes); every exec asks, so no
- * printf. */
-static const char *copy_span(char *buf, size_t len, const struct nsw_bytes *b)
-{
-	size_t n = b->len < len - 1 ? b->len : len - 1;
-
-	if (n)
-		memcpy(buf, b->p, n);
-	buf[n] = '\0';
-	return buf;
-}
-
 static const char *effective_argv0(const struct nsw_raw *r, char *buf,
 				   size_t len)
 {
-	const char *b;
-	size_t bl;
-
-	if (r->argc <= 0)
-		return NULL;
-	/* `busybox nsenter ...` / `toybox nsenter ...`: the applet name is
-	 * argv[1] */
-	b = memrchr(r->argv[0].p, '/', r->argv[0].len);
-	b = b ? b + 1 : r->argv[0].p;
-	bl = r->argv[0].len - (size_t)(b - r->argv[0].p);
-	if (r->argc > 1 && ((bl == 7 && !memcmp(b, "busybox", 7)) ||
-			    (bl == 6 && !memcmp(b, "toybox", 6)))) {
-		return copy_span(buf, len, &r->argv[1]);
-	}
-	return copy_span(buf, len, &r->argv[0]);
+	/* the kernel read all of argv[0]; the record holds its first
+	 * NSW_BPF_ARGS_MAX bytes only */
+	if (r->nsenter_name)
+		return "nsenter";
+	return verdict_applet_name(r->argv, r->argc, buf, len);
 }
 
 /* exec of /proc/self/exe (busybox re-exec, runc init) or of a /dev/fd
@@ -668,10 +685,22 @@ static bool is_indirect_path(const struct nsw_bytes *b)
 	       (b->len >= 8 && !memcmp(b->p, "/dev/fd/", 8));
 }
 
+/*
+ * The runtime-helper exemption: a runtime or CNI binary (by name) that
+ * arrived in its container from the host, as runc's init and CNI plugins
+ * do.  A process that was already in the container never has it: names
+ * are chosen by whoever controls the container's filesystem.
+ */
+static bool runtime_exempt(const struct nsw_process *pr)
+{
+	return pr->ctr && !pr->ctr_inherited &&
+	       verdict_is_runtime_helper(pr->binary);
+}
+
 static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
 {
 	const struct nsw_process *anc[MAX_ANCESTORS];
-	struct nsw_process np, live, *prev, *pr;
+	struct nsw_process np, live, *prev, *pr, *par;
 	struct cgroup_attr cg;
 	bool have_live = false, complete, partial;
 	uint64_t ktime, wall;
@@ -721,8 +750,13 @@ static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
 		np.binary = strdup(live.binary);
 	else if (r->binary.p)
 		np.binary = bytes_dup(&r->binary);
-	if (r->argc > 0)
-		np.arguments = procfs_join_args(r->argv, r->argc, 1);
+	if (r->argc > 0) {
+		bool cut;
+
+		np.arguments = procfs_join_args(r->argv, r->argc, 1, &cut);
+		if (cut)
+			np.flags |= NSW_PF_TRUNC_ARGS;
+	}
 	else if (have_live && live.arguments)
 		np.arguments = strdup(live.arguments);
 	if (r->cwd.p)
@@ -756,39 +790,33 @@ static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
 	}
 	np.container_pid = have_live ? live.container_pid :
 			   prev ? prev->container_pid : 0;
-	if (complete && p->live) {
+	/* the parent may be read from /proc here, which can evict entries:
+	 * prev is looked up again after it */
+	par = np.ppid ? lookup(p, np.ppid) : NULL;
+	prev = proc_cache_lookup(p->pc, r->pid);
+	if ((prev && prev->ctr) || (par && par->ctr)) {
+		attribute(p, &np, par, prev, NULL, true);
+	} else if (complete && p->live) {
 		bool gone;
 
+		/* gone: exited already; it was where it came from (host) */
 		np.ctr = container_by_cgid(p, r->cgroup_id, r->pid, &gone);
-		if (np.ctr) {
-			np.container_pid = container_pid_of(p, r->pid);
-		} else if (gone) {
-			/* exited already: it was where it came from */
-			struct nsw_process *from = prev ? prev :
-				np.ppid ? lookup(p, np.ppid) : NULL;
-
-			if (from && from->ctr) {
-				np.ctr = from->ctr;
-				container_get(np.ctr);
-			}
-		}
-	} else if (have_live && cg.kind != CGROUP_HOST)
+	} else if (have_live && cg.kind != CGROUP_HOST) {
 		np.ctr = container_for(p, &cg);
-	else if (!have_live && prev && prev->ctr) {
-		np.ctr = prev->ctr;
-		container_get(np.ctr);
-	} else if (!have_live && !prev && np.ppid) {
-		struct nsw_process *par = lookup(p, np.ppid);
-
-		if (par && par->ctr) {
-			np.ctr = par->ctr;
-			container_get(np.ctr);
-		}
 	}
 	if (!np.ctr && !have_live)
 		/* gone, and neither its old image nor its parent was in a
 		 * container: the file it exec'd may say where it ran */
 		np.ctr = container_by_exe(p, r);
+	if (np.ctr && complete && p->live)
+		np.container_pid = container_pid_of(p, r->pid);
+	/* first seen in a container from a host process: a host arrival
+	 * (runc's init) unless the kernel saw it exec outside the host
+	 * mount namespace (an image's entrypoint after pivot_root) */
+	if (np.ctr && !np.ctr_inherited && r->ns_after_known &&
+	    p->host_known && p->host.ns.inum[NSW_NS_MNT] &&
+	    r->ns_after.inum[NSW_NS_MNT] != p->host.ns.inum[NSW_NS_MNT])
+		np.ctr_inherited = true;
 	if (have_live)
 		proc_release(&live);
 	link_parent(p, &np);
@@ -806,7 +834,7 @@ static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
 	family(p, &ev, anc);
 	verdict_alerts_exec(&ev, p->host_known ? &p->host.ns : NULL,
 			    effective_argv0(r, argv0, sizeof(argv0)),
-			    verdict_is_runtime_helper(pr->binary));
+			    runtime_exempt(pr));
 	return emit(p, &ev);
 }
 
@@ -833,6 +861,9 @@ static int handle_fork(struct pipeline *p, const struct nsw_raw *r)
 	np.start_time_ns = wall;
 	np.flags = (par->flags & ~(NSW_PF_EXECVE | NSW_PF_PROCFS)) | NSW_PF_CLONE;
 	np.in_init_tree = par->in_init_tree;
+	/* proc_copy kept the parent's container and ctr_inherited: runc
+	 * init's clones that join the namespaces are host arrivals as it
+	 * is, a container process's children are in it as it is */
 	if (r->ns_after_known) {
 		np.ns = r->ns_after;
 		np.ns_known = true;
@@ -1067,7 +1098,6 @@ static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
 	struct nsw_ns_set live_ns;
 	uint64_t ktime, wall;
 	struct nsw_event ev;
-	bool helper;
 
 	times_of(p, r, &ktime, &wall);
 	pr = acting_process(p, r, ktime, wall);
@@ -1150,8 +1180,7 @@ static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
 		pr->ns_known = true;
 	}
 	family(p, &ev, anc);
-	helper = verdict_is_runtime_helper(pr->binary);
-	verdict_alerts_nscall(&ev, helper);
+	verdict_alerts_nscall(&ev, runtime_exempt(pr));
 	return emit(p, &ev);
 }
 
@@ -1299,7 +1328,7 @@ int pipeline_emit_snapshot(struct pipeline *p)
 			argv0 = a0;
 		}
 		verdict_alerts_exec(&ev, p->host_known ? &p->host.ns : NULL,
-				    argv0, verdict_is_runtime_helper(pr->binary));
+				    argv0, runtime_exempt(pr));
 		if (emit(p, &ev) < 0)
 			ret = -EIO;
 	}

@@ -396,8 +396,10 @@ static bool allow_match(const struct policy_allow *a, const struct nsw_event *ev
 		return false;
 	if (!field_match(a->binary, pr->binary))
 		return false;
-	if (a->container && (!c || (strncmp(c->id, a->container,
-					    strlen(a->container)) &&
+	/* the whole id, or a glob written as one (`3f2a*`): a bare prefix
+	 * would also match any id a container process gives a cgroup of
+	 * its own, and ids of other containers */
+	if (a->container && (!c || (!policy_glob(a->container, c->id) &&
 				    !policy_glob(a->container, c->name))))
 		return false;
 	if (!field_match(a->pod, c ? c->pod_name : NULL))

@@ -127,22 +127,37 @@ int procfs_parse_status(const char *text, size_t len, struct procfs_status *out)
 	return 0;
 }
 
-char *procfs_join_args(const struct nsw_bytes *argv, int argc, int first)
+char *procfs_join_args(const struct nsw_bytes *argv, int argc, int first,
+		       bool *cut)
 {
 	struct strbuf sb = STRBUF_INIT;
+	bool over = false;
 	int i;
 
-	for (i = first; i < argc; i++) {
+	for (i = first; i < argc && !over; i++) {
 		bool space = memchr(argv[i].p, ' ', argv[i].len) != NULL;
+		size_t n = argv[i].len;
 
 		if (i > first)
 			strbuf_addc(&sb, ' ');
 		if (space)
 			strbuf_addc(&sb, '"');
-		strbuf_add(&sb, argv[i].p, argv[i].len);
-		if (space)
+		if (sb.len + n > PROCFS_ARGS_MAX) {
+			n = sb.len < PROCFS_ARGS_MAX ? PROCFS_ARGS_MAX - sb.len : 0;
+			over = true;
+		}
+		strbuf_add(&sb, argv[i].p, n);
+		if (space && !over)
 			strbuf_addc(&sb, '"');
 	}
+	if (!over && sb.len > PROCFS_ARGS_MAX)
+		over = true;	/* the last separator or quote */
+	if (over && sb.len > PROCFS_ARGS_MAX) {
+		sb.len = PROCFS_ARGS_MAX;
+		sb.buf[sb.len] = '\0';
+	}
+	if (cut)
+		*cut = over;
 	if (sb.overflow) {
 		strbuf_release(&sb);
 		errno = ENOMEM;
@@ -344,6 +359,7 @@ int procfs_read_process_at(int dir, uint32_t pid, struct nsw_process *p,
 	char *text;
 	size_t len;
 	int argc = 0, err;
+	bool cut;
 
 	memset(p, 0, sizeof(*p));
 	text = procfs_read_file_at(dir, "stat", &len);
@@ -395,7 +411,9 @@ int procfs_read_process_at(int dir, uint32_t pid, struct nsw_process *p,
 		}
 		if (off < len)
 			p->flags |= NSW_PF_TRUNC_ARGS;
-		p->arguments = procfs_join_args(argv, argc, 1);
+		p->arguments = procfs_join_args(argv, argc, 1, &cut);
+		if (cut)
+			p->flags |= NSW_PF_TRUNC_ARGS;
 		if (!p->binary && argc > 0)
 			p->binary = strndup(argv[0].p, argv[0].len);
 		free(text);

@@ -34,10 +34,17 @@ struct procfs_status {
 int procfs_parse_stat(const char *text, size_t len, struct procfs_stat *out);
 int procfs_parse_status(const char *text, size_t len, struct procfs_status *out);
 
+/* Bytes of `arguments` kept per process: about what the eBPF backend
+ * captures (NSW_BPF_ARGS_MAX), so every backend holds the same and a
+ * process with megabytes of arguments costs no more than any other. */
+#define PROCFS_ARGS_MAX 4096
+
 /* Join argv[first..argc) as the schema's `arguments` string (argument
- * with a space wrapped in double quotes).  Returns a malloc'd string
+ * with a space wrapped in double quotes), cut to PROCFS_ARGS_MAX bytes;
+ * *cut (may be NULL) says whether it was.  Returns a malloc'd string
  * (caller frees) or NULL with errno set. */
-char *procfs_join_args(const struct nsw_bytes *argv, int argc, int first);
+char *procfs_join_args(const struct nsw_bytes *argv, int argc, int first,
+		       bool *cut);
 
 /* Read a whole small file under procfs (bounded by PROCFS_MAX_FILE).
  * Returns a malloc'd NUL-terminated buffer or NULL with errno set. */

@@ -101,6 +101,9 @@ struct nsw_raw {
 
 	/* enforcement already applied in the kernel */
 	bool killed;
+	/* exec: the kernel found nsenter by the name in the whole argv[0]
+	 * (argv above may be cut before its last component) */
+	bool nsenter_name;
 };
 
 #endif /* NSWATCH_RAW_EVENT_H */

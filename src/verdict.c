@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "raw-event.h"
 #include "strbuf.h"
 #include "verdict.h"
 
@@ -168,6 +169,33 @@ bool verdict_is_nsenter(const char *binary, const char *argv0)
 	return false;
 }
 
+/* The last path component of b, however long b is, in buf (cut to
+ * len - 1 bytes when that alone is longer: then it is no short name). */
+static const char *copy_base(char *buf, size_t len, const struct nsw_bytes *b)
+{
+	const char *s = b->len ? memrchr(b->p, '/', b->len) : NULL;
+	const char *base = s ? s + 1 : b->p;
+	size_t n = b->len - (size_t)(base - b->p);
+
+	if (n > len - 1)
+		n = len - 1;
+	if (n)
+		memcpy(buf, base, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+const char *verdict_applet_name(const struct nsw_bytes *argv, int argc,
+				char *buf, size_t len)
+{
+	if (argc <= 0 || !len)
+		return NULL;
+	copy_base(buf, len, &argv[0]);
+	if (argc > 1 && (!strcmp(buf, "busybox") || !strcmp(buf, "toybox")))
+		return copy_base(buf, len, &argv[1]);
+	return buf;
+}
+
 bool verdict_is_runtime_helper(const char *binary)
 {
 	static const char *const helpers[] = {
@@ -300,10 +328,12 @@ void verdict_alerts_nscall(struct nsw_event *ev, bool helper)
 {
 	char names[96];
 
-	/* a runtime helper's name never excuses an escape: the name is
-	 * chosen by whoever controls the container's filesystem */
+	/* the exemption covers a runtime arriving from the host (creating
+	 * or joining the container's namespaces), never an escape or a
+	 * move into another container's namespaces */
 	if (!ev->container_process ||
-	    (helper && ev->verdict != NSW_VERDICT_ESCAPE_TO_HOST))
+	    (helper && ev->verdict != NSW_VERDICT_ESCAPE_TO_HOST &&
+	     ev->verdict != NSW_VERDICT_LATERAL))
 		return;
 	if (ev->syscall == NSW_SC_SETNS) {
 		if (ev->verdict == NSW_VERDICT_ESCAPE_TO_HOST) {

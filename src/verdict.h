@@ -7,6 +7,7 @@
 #define NSWATCH_VERDICT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "event.h"
@@ -49,8 +50,18 @@ enum nsw_verdict verdict_nscall(const struct verdict_input *in,
 /* nsenter by path, by argv[0] basename, or as a busybox/toybox applet
  * (argv[0] "nsenter" while the binary is busybox or /proc/self/exe). */
 bool verdict_is_nsenter(const char *binary, const char *argv0);
+struct nsw_bytes;
+/* The name a multi-call binary dispatches on, as busybox does: argv[0]'s
+ * last path component, or argv[1]'s after `busybox`/`toybox`.  Only that
+ * component is copied to buf (len bytes, cut when longer), so an argv[0]
+ * of many components or longer than any file name keeps its name.  NULL
+ * when argc is 0. */
+const char *verdict_applet_name(const struct nsw_bytes *argv, int argc,
+				char *buf, size_t len);
 /* Host-side container runtime helpers whose namespace work is expected
- * (runc, crun, conmon, containerd-shim*, kubelet, CNI plugins). */
+ * (runc, crun, conmon, containerd-shim*, kubelet, CNI plugins), by the
+ * binary's base name: anyone can name a binary so, see
+ * verdict_alerts_nscall. */
 bool verdict_is_runtime_helper(const char *binary);
 
 /* Append an alert to ev (ignored past NSW_MAX_ALERTS). */
@@ -59,12 +70,15 @@ void verdict_add_alert(struct nsw_event *ev, enum nsw_rule rule,
 	__attribute__((format(printf, 4, 5)));
 
 /* Alerts for a namespace syscall event already carrying its verdict,
- * ns_types, container_process and ns_unconfirmed.  `helper`: acting
- * binary is a runtime helper (no alerts unless escape_to_host).  A
- * successful setns whose result is unconfirmed and not escape_to_host
+ * ns_types, container_process and ns_unconfirmed.  `helper`: the acting
+ * process is a runtime helper that arrived in its container from the host
+ * (runc's init); the caller decides that, never from the name alone.  Such
+ * a process gets no alert unless the verdict is escape_to_host or lateral.
+ * A successful setns whose result is unconfirmed and not escape_to_host
  * gets setns-in-container at critical (the worst case it may hide). */
 void verdict_alerts_nscall(struct nsw_event *ev, bool helper);
-/* Alerts for an exec (or snapshot) of a process. */
+/* Alerts for an exec (or snapshot) of a process; `helper` as above (no
+ * alert at all). */
 void verdict_alerts_exec(struct nsw_event *ev, const struct nsw_ns_set *host,
 			 const char *argv0, bool helper);
 

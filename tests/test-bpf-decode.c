@@ -270,6 +270,19 @@ static void test_exec(void)
 	ok(bytes_is(&raw.argv[1], "--version"), "exec: killed: argv kept");
 	free(buf);
 
+	/* the kernel found nsenter in an argv[0] longer than the record's
+	 * argv bytes: said by a flag */
+	buf = make_exec("/bin/busybox", "/xxxx", 5, "/",
+			NSW_BPF_EF_NS | NSW_BPF_EF_ARGS_TRUNC |
+			NSW_BPF_EF_NSENTER, &len);
+	is_int(bpf_decode(buf, len, &raw), 0, "exec: nsenter-name record");
+	ok(raw.nsenter_name && !raw.killed, "exec: nsenter_name flag");
+	free(buf);
+	buf = make_exec("/bin/busybox", "sh\0", 3, "/", NSW_BPF_EF_NS, &len);
+	is_int(bpf_decode(buf, len, &raw), 0, "exec: plain record");
+	ok(!raw.nsenter_name, "exec: no nsenter_name without the flag");
+	free(buf);
+
 	/* truncated argv: last argument cut, flag set by the kernel */
 	buf = make_exec("/bin/sh", "sh\0-c\0echo hel", 14, "",
 			NSW_BPF_EF_ARGS_TRUNC | NSW_BPF_EF_CWD_ERR, &len);

@@ -309,9 +309,32 @@ static const struct row rows[] = {
 	{ "cgroupns-relative container path",
 	  "0::/../docker-" A64 ".scope\n", C, A64, "docker", "", "", {0}, "",
 	  1, 0, "" },
-	{ "conmon inside a kind node",
+	/* helper names count only outside any container (R5): below one
+	 * they are sub-cgroups its processes may have made themselves */
+	{ "conmon inside a kind node is the node's",
 	  "0::/system.slice/docker-" A64 ".scope/kubepods.slice/crio-conmon-" B64 ".scope\n",
-	  X, A64, "cri-o", "", "", {0}, B64, 0, -1, "" },
+	  C, A64, "docker", "", "", {0}, "", 0, 0, "" },
+	{ "crio-conmon sub-cgroup of a pod container is the container",
+	  "4:memory:/kubepods/besteffort/pod63b3ebfc-2890-11e9-8154-16bf8ef8d9dc/" A64 "/crio-conmon-" B64 ".scope\n",
+	  C, A64, "containerd", "63b3ebfc-2890-11e9-8154-16bf8ef8d9dc",
+	  "besteffort", {0}, "", 0, 0, "" },
+	{ "libpod-conmon sub-cgroup of a container",
+	  "0::/docker/" A64 "/libpod-conmon-" B64 ".scope\n",
+	  C, A64, "docker", "", "", {0}, "", 0, 0, "" },
+	{ "podman-pause sub-cgroup of a container",
+	  "0::/docker/" A64 "/podman-pause-1234.scope\n",
+	  C, A64, "docker", "", "", {0}, "", 0, 0, "" },
+	{ "lxc.monitor sub-cgroup of a container",
+	  "0::/docker/" A64 "/lxc.monitor.web\n",
+	  C, A64, "docker", "", "", {0}, "", 0, 0, "" },
+	{ "containerd.service sub-cgroup of a container",
+	  "0::/docker/" A64 "/containerd.service\n",
+	  C, A64, "docker", "", "", {0}, "", 0, 0, "" },
+	/* another container's id below a container reads as nesting (DinD);
+	 * the pipeline keeps a process in the container it was seen in */
+	{ "64-hex sub-cgroup of a pod container nests",
+	  "4:memory:/kubepods/besteffort/pod63b3ebfc-2890-11e9-8154-16bf8ef8d9dc/" A64 "/" B64 "\n",
+	  C, B64, "", "", "", { A64 }, "", 1, 0, "" },
 	{ "dead v2 cgroup",
 	  "0::/system.slice/docker-" A64 ".scope (deleted)\n", C, A64,
 	  "docker", "", "", {0}, "", 1, 0, "" },
@@ -426,6 +449,15 @@ static void test_multiline(void)
 	container_parse_cgroup(t, strlen(t), &a);
 	ok(a.conflict, "helper vs member across controllers is a conflict");
 	is_int(a.kind, CGROUP_HELPER, "memory line decides (helper)");
+
+	/* a container process moved into a helper-named sub-cgroup in one
+	 * controller only: every line still names its container */
+	t = "4:memory:/kubepods/besteffort/pod63b3ebfc-2890-11e9-8154-16bf8ef8d9dc/" HX("4321") "/crio-conmon-" HX("1234") ".scope\n"
+	    "3:pids:/kubepods/besteffort/pod63b3ebfc-2890-11e9-8154-16bf8ef8d9dc/" HX("4321") "\n"
+	    "0::/kubepods/besteffort/pod63b3ebfc-2890-11e9-8154-16bf8ef8d9dc/" HX("4321") "/crio-conmon-" HX("1234") ".scope\n";
+	container_parse_cgroup(t, strlen(t), &a);
+	ok(a.kind == CGROUP_CONTAINER && !strcmp(a.id, HX("4321")) &&
+	   !a.conflict, "helper-named sub-cgroup: still the container");
 }
 
 static void test_invalid(void)

@@ -592,7 +592,7 @@ static void test_random(void)
 
 static void test_errors(void)
 {
-	struct nsw_process p = { .pid = 1, .auid = 4294967295u };
+	struct nsw_process p = { .pid = 1, .auid = 4294967295u }, par;
 	struct nsw_event ev = { .type = NSW_EV_EXEC, .proc = &p };
 	struct encode_ctx ctx = { .node_name = "n" };
 	struct strbuf sb = STRBUF_INIT;
@@ -614,14 +614,59 @@ static void test_errors(void)
 	big[STRBUF_MAX - 1] = '\0';
 	strbuf_adds(&sb, "previous\n");
 	p.arguments = big;
-	is_int(encode_json_event(&sb, &ctx, &ev), -E2BIG,
-	       "line over STRBUF_MAX is -E2BIG");
-	ok(sb.len == 9 && !strcmp(sb.buf, "previous\n") && !sb.overflow,
-	   "the failed line left the buffer as it was");
 	is_int(encode_compact_event(&sb, &ctx, &ev, false), -E2BIG,
 	       "compact: too long is -E2BIG");
-	ok(sb.len == 9 && !sb.overflow, "compact rolled back too");
+	ok(sb.len == 9 && !sb.overflow, "compact rolled back");
+
+	/* past the line cap an event is cut, never lost: the acting
+	 * process's own arguments last */
+	is_int(encode_json_event(&sb, &ctx, &ev), 0,
+	       "acting process over STRBUF_MAX: still written");
+	ok(sb.len < 4096 && strstr(sb.buf, "\"truncArgs\"") &&
+	   !strncmp(sb.buf, "previous\n", 9),
+	   "its arguments cut and flagged truncArgs");
+	strbuf_reset(&sb);
+	{
+		const struct nsw_process *anc[4] = { &par, &par, &par, &par };
+		struct nsw_process par2;
+
+		/* ancestors with 1 MiB of control bytes each (6 once
+		 * escaped): ancestors are cut, the acting process is not */
+		memset(big, 1, 1 << 20);
+		big[1 << 20] = '\0';
+		par = p;
+		par.pid = 2;
+		par.arguments = big;
+		par2 = par;
+		par2.pid = 3;
+		anc[0] = &par2;
+		p.arguments = "-t 1 -m";
+		ev.parent = &par;
+		ev.ancestors = anc;
+		ev.n_ancestors = 4;
+		is_int(encode_json_event(&sb, &ctx, &ev), 0,
+		       "ancestors over STRBUF_MAX: still written");
+		ok(sb.len < 65536 && strstr(sb.buf, "\"-t 1 -m\""),
+		   "acting arguments whole");
+		ok(strstr(sb.buf, "\"ancestors\"") &&
+		   strstr(sb.buf, "\"flags\":\"truncArgs\""),
+		   "ancestors kept, their arguments cut and flagged");
+		ev.parent = NULL;
+		ev.ancestors = NULL;
+		ev.n_ancestors = 0;
+	}
+
+	/* a line that cannot fit at all still rolls back */
+	strbuf_reset(&sb);
+	memset(big, 'a', STRBUF_MAX - 40);
+	big[STRBUF_MAX - 40] = '\0';
+	strbuf_adds(&sb, big);
 	p.arguments = NULL;
+	is_int(encode_json_event(&sb, &ctx, &ev), -E2BIG,
+	       "line over STRBUF_MAX even cut is -E2BIG");
+	ok(sb.len == STRBUF_MAX - 40 && !sb.overflow,
+	   "the failed line left the buffer as it was");
+	strbuf_reset(&sb);
 	is_int(encode_json_event(&sb, &ctx, &ev), 0,
 	       "buffer still usable after a failed line");
 	free(big);

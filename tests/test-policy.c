@@ -124,7 +124,36 @@ int main(void)
 	bad(&p, "rule setns-in-container action=maim\n",
 	    "1: bad action 'maim' (alert, kill)");
 
+	/* container= matches the whole id (or name); a prefix must be a
+	 * glob */
+	policy_free(&p);
+	policy_init(&p);
+	is_int(parse(&p, "allow container=abcdef\n"
+		      "allow container=0123*\n"
+		      "allow container=web\n", err, sizeof(err)), 0,
+	       "container allow lines parse");
+	strcpy(c.id, "abcdef0123");
+	c.name[0] = '\0';
+	ev.n_alerts = 1;
+	ev.alerts[0].rule = NSW_RULE_NSENTER_IN_CONTAINER;
+	policy_apply(&p, &ev);
+	is_int(ev.n_alerts, 1, "container=<prefix> does not match a longer id");
+	strcpy(c.id, "abcdef");
+	policy_apply(&p, &ev);
+	is_int(ev.n_alerts, 0, "container=<id> matches the whole id");
+	strcpy(c.id, "0123456789");
+	ev.n_alerts = 1;
+	policy_apply(&p, &ev);
+	is_int(ev.n_alerts, 0, "container=<prefix>* matches by prefix");
+	strcpy(c.id, "9999");
+	strcpy(c.name, "web");
+	ev.n_alerts = 1;
+	policy_apply(&p, &ev);
+	is_int(ev.n_alerts, 0, "container=<name> matches the name");
+
 	/* allow lines broader than anyone means */
+	policy_free(&p);
+	policy_init(&p);
 	is_int(parse(&p,
 		"allow rule=* binary=*\n"
 		"allow rule=nsenter-in-container binary=**\n"

@@ -8,6 +8,7 @@
 #include "nsinfo.h"
 #include "procfs.h"
 #include "tap.h"
+#include "raw-event.h"
 #include "verdict.h"
 
 #define HOST_MNT 4026531841u
@@ -288,6 +289,33 @@ static void test_alerts(void)
 	verdict_alerts_nscall(&ev, true);
 	is_int(ev.n_alerts, 1, "a binary named like a runtime still alerts "
 	       "on escape");
+	/* a setns into another container by a process named `bridge` that
+	 * arrived from the host is no runtime work either */
+	memset(&ev, 0, sizeof(ev));
+	ev.proc = &pr;
+	ev.container_process = true;
+	ev.syscall = NSW_SC_SETNS;
+	ev.success = true;
+	ev.ns_types = NSW_CLONE_NEWNET;
+	ev.verdict = NSW_VERDICT_LATERAL;
+	verdict_alerts_nscall(&ev, true);
+	ok(ev.n_alerts == 1 && ev.alerts[0].rule == NSW_RULE_SETNS_IN_CONTAINER,
+	   "runtime arrival moving laterally: setns-in-container");
+	memset(&ev, 0, sizeof(ev));
+	ev.proc = &pr;
+	ev.container_process = true;
+	ev.syscall = NSW_SC_UNSHARE;
+	ev.success = true;
+	ev.ns_types = NSW_CLONE_NEWUSER;
+	ev.verdict = NSW_VERDICT_NEW_NAMESPACE;
+	verdict_alerts_nscall(&ev, true);
+	is_int(ev.n_alerts, 0, "runtime arrival creating the container's "
+	       "namespaces: no alert");
+	/* the exemption is the caller's decision (a process that arrived
+	 * from the host); a name alone gives none */
+	verdict_alerts_nscall(&ev, false);
+	ok(ev.n_alerts == 1 && ev.alerts[0].rule == NSW_RULE_UNSHARE_IN_CONTAINER,
+	   "unshare by a container process named like a helper: alert");
 
 	/* audit: the result was read late or not at all (issue 10, 5/6) */
 	memset(&ev, 0, sizeof(ev));
@@ -379,7 +407,8 @@ static void test_parsers(void)
 	struct nsw_bytes av[3] = {
 		{ "nsenter", 7 }, { "-t", 2 }, { "a b", 3 } };
 	uint32_t inum = 0;
-	char *joined;
+	char *joined, *big;
+	bool cut;
 
 	is_int(procfs_parse_stat(stat, sizeof(stat) - 1, &s), 0, "stat parses");
 	is_str(s.comm, "a) b) c", "comm with ')' kept whole");
@@ -391,17 +420,91 @@ static void test_parsers(void)
 	ok(st.ruid == 1000 && st.euid == 0, "real and effective uid");
 	is_int(st.nspid_inner, 7, "pid inside the container");
 	ok(st.caps_known && st.cap_eff == 2, "capabilities");
-	joined = procfs_join_args(av, 3, 1);
+	joined = procfs_join_args(av, 3, 1, &cut);
 	is_str(joined, "-t \"a b\"", "arguments: spaces quoted");
+	ok(!cut, "short arguments are whole");
 	free(joined);
+	/* megabytes of arguments (an ancestor can have them) are cut to
+	 * what the eBPF backend keeps, and say so */
+	big = malloc(3 << 20);
+	if (big) {
+		struct nsw_bytes bv[4] = { { "sh", 2 }, { "-c", 2 },
+					   { big, 1 << 20 }, { big, 2 << 20 } };
+
+		memset(big, 'a', 3 << 20);
+		joined = procfs_join_args(bv, 4, 1, &cut);
+		ok(joined && strlen(joined) == PROCFS_ARGS_MAX && cut,
+		   "huge arguments cut to PROCFS_ARGS_MAX, flagged");
+		free(joined);
+		memset(big, ' ', 10);
+		bv[2].len = PROCFS_ARGS_MAX - 4;
+		joined = procfs_join_args(bv, 3, 1, &cut);
+		ok(joined && strlen(joined) == PROCFS_ARGS_MAX && cut,
+		   "a closing quote past the cap counts as cut");
+		free(joined);
+		free(big);
+	}
 	is_int(nsinfo_parse_link("mnt:[4026531841]", &inum), 0, "ns link");
 	is_int(inum, 4026531841u, "ns inode");
 	is_int(nsinfo_parse_link("mnt:[]", &inum), -EINVAL, "bad link rejected");
 }
 
+/* busybox dispatches on argv[0]'s last component whatever its length */
+static void test_applet_name(void)
+{
+	static char longc[400], deep[700], huge[8000];
+	struct nsw_bytes av[3];
+	char buf[256];
+	size_t i, o;
+
+	memset(longc, 'x', sizeof(longc));
+	memcpy(longc, "/", 1);
+	memcpy(longc + sizeof(longc) - 9, "/nsenter", 8);
+	longc[sizeof(longc) - 1] = '\0';
+	av[0].p = longc;
+	av[0].len = strlen(longc);
+	ok(verdict_is_nsenter("/bin/busybox",
+			      verdict_applet_name(av, 1, buf, sizeof(buf))),
+	   "argv[0] with a 390-byte component ending in /nsenter");
+
+	for (i = 0, o = 0; i < 300; i++) {
+		deep[o++] = '/';
+		deep[o++] = 'd';
+	}
+	memcpy(deep + o, "/nsenter", 9);
+	av[0].p = deep;
+	av[0].len = strlen(deep);
+	ok(verdict_is_nsenter("/bin/busybox",
+			      verdict_applet_name(av, 1, buf, sizeof(buf))),
+	   "argv[0] of 300 components ending in /nsenter");
+
+	memset(huge, 'y', sizeof(huge));
+	memcpy(huge + sizeof(huge) - 8, "nsenter", 8);
+	av[0].p = huge;
+	av[0].len = strlen(huge);
+	ok(!verdict_is_nsenter("/bin/busybox",
+			       verdict_applet_name(av, 1, buf, sizeof(buf))),
+	   "a long name merely ending in nsenter is not nsenter");
+
+	av[0].p = "/bin/busybox";
+	av[0].len = 12;
+	av[1].p = deep;
+	av[1].len = strlen(deep);
+	ok(verdict_is_nsenter("/bin/busybox",
+			      verdict_applet_name(av, 2, buf, sizeof(buf))),
+	   "busybox <deep path>/nsenter: argv[1]'s last component");
+	av[1].p = "sh";
+	av[1].len = 2;
+	is_str(verdict_applet_name(av, 2, buf, sizeof(buf)), "sh",
+	       "busybox sh: sh");
+	ok(verdict_applet_name(av, 0, buf, sizeof(buf)) == NULL,
+	   "no argv: no name");
+}
+
 int main(void)
 {
 	setup();
+	test_applet_name();
 	test_setns();
 	test_mnt_root();
 	test_unshare();

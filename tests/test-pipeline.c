@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The pipeline's attribution against an attacker who moves cgroups or
+ * names binaries after runtime helpers: raw events as the eBPF backend
+ * makes them, a fake procfs (cgroup files, namespace links of the host
+ * reference), the JSON lines checked.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "output.h"
+#include "pipeline.h"
+#include "raw-event.h"
+#include "tap.h"
+
+#define HX(c) c c c c c c c c c c c c c c c c
+#define A64 HX("a1a1")
+#define B64 HX("b2b2")
+#define C64 HX("c3c3")
+#define HOST_BASE 402653100
+#define POD "/kubepods/besteffort/pod0f3b7c9e-1a2b-4c5d-8e9f-0a1b2c3d4e5f/"
+
+static char dir[64], procfs[96], outpath[96];
+
+static void put(const char *rel, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", procfs, rel);
+	f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static void mkpid(unsigned int pid, const char *cgroup)
+{
+	char path[256], text[512];
+
+	snprintf(path, sizeof(path), "%s/%u", procfs, pid);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%u/cgroup", pid);
+	snprintf(text, sizeof(text), "0::%s\n", cgroup);
+	put(path, text);
+}
+
+/* host reference namespaces: /proc/1/ns/<name> -> "<name>:[<inum>]" */
+static void host_ns(void)
+{
+	char path[256], target[64];
+	int i;
+
+	snprintf(path, sizeof(path), "%s/1", procfs);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/1/ns", procfs);
+	mkdir(path, 0755);
+	for (i = 0; i < NSW_NS_COUNT; i++) {
+		const char *name = nsw_ns_name((enum nsw_ns)i);
+
+		snprintf(path, sizeof(path), "%s/1/ns/%s", procfs, name);
+		snprintf(target, sizeof(target), "%s:[%d]", name,
+			 HOST_BASE + i);
+		if (symlink(target, path) < 0)
+			perror("symlink");
+	}
+}
+
+/* namespace set with every slot base + slot */
+static void ns_set(struct nsw_ns_set *s, uint32_t base)
+{
+	int i;
+
+	for (i = 0; i < NSW_NS_COUNT; i++)
+		s->inum[i] = base + (uint32_t)i;
+}
+
+static uint64_t clock_ns = 1000000;
+
+static void raw_init(struct nsw_raw *r, enum nsw_raw_type t, uint32_t pid,
+		     uint32_t ppid)
+{
+	memset(r, 0, sizeof(*r));
+	r->type = t;
+	r->pid = r->tid = pid;
+	r->ppid = ppid;
+	r->ktime_ns = clock_ns;
+	r->wall_ns = 1700000000000000000ull + clock_ns;
+	clock_ns += 1000;
+	r->creds_known = true;
+	r->auid = 4294967295u;
+}
+
+static int exec_ev(struct pipeline *p, uint32_t pid, uint32_t ppid,
+		   const char *binary, uint64_t cgid, uint32_t ns_base)
+{
+	struct nsw_raw r;
+	const char *b = strrchr(binary, '/');
+
+	raw_init(&r, NSW_RAW_EXEC, pid, ppid);
+	r.syscall = NSW_SC_EXECVE;
+	r.success = r.success_known = true;
+	r.binary.p = binary;
+	r.binary.len = strlen(binary);
+	r.argv[0].p = b ? b + 1 : binary;
+	r.argv[0].len = strlen(r.argv[0].p);
+	r.argc = 1;
+	r.cwd.p = "/";
+	r.cwd.len = 1;
+	r.caps_known = true;
+	r.ns_after_known = true;
+	ns_set(&r.ns_after, ns_base);
+	r.cgroup_id = cgid;
+	return pipeline_handle(p, &r);
+}
+
+static int fork_ev(struct pipeline *p, uint32_t pid, uint32_t ppid)
+{
+	struct nsw_raw r;
+
+	raw_init(&r, NSW_RAW_FORK, pid, ppid);
+	return pipeline_handle(p, &r);
+}
+
+static int ns_ev(struct pipeline *p, uint32_t pid, enum nsw_syscall sc,
+		 uint32_t flags, uint32_t before, uint32_t after)
+{
+	struct nsw_raw r;
+
+	raw_init(&r, NSW_RAW_NSCALL, pid, 0);
+	r.syscall = sc;
+	if (sc == NSW_SC_SETNS) {
+		r.a0 = 3;
+		r.a1 = flags;
+	} else {
+		r.a0 = flags;
+	}
+	r.ret_known = r.success_known = r.success = true;
+	r.ns_before_known = r.ns_after_known = true;
+	ns_set(&r.ns_before, before);
+	ns_set(&r.ns_after, before);
+	/* only the net or user slot moves */
+	if (flags & 0x40000000)
+		r.ns_after.inum[NSW_NS_NET] = after + NSW_NS_NET;
+	if (flags & 0x10000000)
+		r.ns_after.inum[NSW_NS_USER] = after + NSW_NS_USER;
+	return pipeline_handle(p, &r);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = calloc(1, (size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* The line of event `kind` (process_exec, process_kprobe) whose acting
+ * process is pid; a copy, or NULL. */
+static char *line_of(const char *all, const char *kind, unsigned int pid)
+{
+	char head[64], want[32];
+	const char *l = all;
+
+	snprintf(head, sizeof(head), "{\"%s\":{\"process\":{", kind);
+	snprintf(want, sizeof(want), "\"pid\":%u,", pid);
+	while (l && *l) {
+		const char *e = strchr(l, '\n');
+		size_t n = e ? (size_t)(e - l) : strlen(l);
+		const char *pp = strstr(l, "\"pid\":");
+
+		if (!strncmp(l, head, strlen(head)) && pp && pp < l + n &&
+		    !strncmp(pp, want, strlen(want)))
+			return strndup(l, n);
+		l = e ? e + 1 : NULL;
+	}
+	return NULL;
+}
+
+static bool has(const char *line, const char *s)
+{
+	return line && strstr(line, s);
+}
+
+int main(void)
+{
+	struct nsw_options o;
+	struct output *out;
+	struct pipeline *p;
+	char *all, *l;
+
+	snprintf(dir, sizeof(dir), "/tmp/nsw-pipeline.XXXXXX");
+	if (!mkdtemp(dir)) {
+		printf("1..0 # SKIP mkdtemp: %s\n", strerror(errno));
+		return 0;
+	}
+	snprintf(procfs, sizeof(procfs), "%s/proc", dir);
+	snprintf(outpath, sizeof(outpath), "%s/out.json", dir);
+	mkdir(procfs, 0755);
+	host_ns();
+	/* A: a pod container; its process moves into a sub-cgroup named
+	 * like container B; C: another pod's container */
+	mkpid(100, POD A64);
+	mkpid(101, POD A64 "/" B64);
+	mkpid(102, "/");
+	mkpid(103, POD A64 "/crio-conmon-" B64 ".scope");
+	mkpid(200, "/");
+	mkpid(201, POD C64);
+
+	options_init(&o);
+	o.procfs = procfs;
+	o.rootfs = dir;
+	snprintf(o.node_name, sizeof(o.node_name), "n");
+	out = output_open(outpath);
+	p = out ? pipeline_new(&o, "bpf", true, out) : NULL;
+	if (!p) {
+		printf("1..0 # SKIP pipeline: %s\n", strerror(errno));
+		return 0;
+	}
+
+	/* a container shell, then its children on the move */
+	exec_ev(p, 100, 50, "/bin/sh", 11, 5000);
+	fork_ev(p, 101, 100);
+	exec_ev(p, 101, 100, "/usr/bin/nsenter", 12, 5000);
+	exec_ev(p, 102, 100, "/bin/true", 13, 5000);	/* no fork seen */
+	fork_ev(p, 103, 100);
+	exec_ev(p, 103, 100, "/tmp/static", 14, 5000);
+	ns_ev(p, 103, NSW_SC_UNSHARE, 0x10000000, 5000, 7000);
+	fork_ev(p, 104, 100);
+	exec_ev(p, 104, 100, "/tmp/bridge", 11, 5000);
+	ns_ev(p, 104, NSW_SC_SETNS, 0x40000000, 5000, 6000);
+	/* runc on the host, its init exec'd into container C (still in the
+	 * host namespaces), joining C's net namespace */
+	exec_ev(p, 200, 50, "/usr/sbin/runc", 20, HOST_BASE);
+	fork_ev(p, 201, 200);
+	exec_ev(p, 201, 200, "/usr/sbin/runc", 21, HOST_BASE);
+	ns_ev(p, 201, NSW_SC_SETNS, 0x40000000, HOST_BASE, 6000);
+	pipeline_free(p);
+	output_close(out);
+
+	all = slurp(outpath);
+	ok(all != NULL, "output written");
+	if (!all)
+		return done_testing();
+
+	l = line_of(all, "process_exec", 100);
+	ok(has(l, A64) && has(l, "\"container_process\":true"),
+	   "the shell is in container A");
+	free(l);
+	l = line_of(all, "process_exec", 101);
+	ok(has(l, "\"container_process\":true") && has(l, A64) &&
+	   !has(l, B64) && has(l, "nsenter-in-container"),
+	   "moved into a sub-cgroup named after B: still A's, alerted");
+	free(l);
+	l = line_of(all, "process_exec", 102);
+	ok(has(l, "\"container_process\":true") && has(l, A64),
+	   "a child in the root cgroup: still A's");
+	free(l);
+	l = line_of(all, "process_exec", 103);
+	ok(has(l, "\"container_process\":true") && has(l, A64),
+	   "in a crio-conmon-<id>.scope sub-cgroup: still A's");
+	free(l);
+	l = line_of(all, "process_kprobe", 103);
+	ok(has(l, "unshare-in-container"),
+	   "unshare by a container process named `static`: alerted");
+	free(l);
+	l = line_of(all, "process_kprobe", 104);
+	ok(has(l, "\"verdict\":\"lateral\"") && has(l, "setns-in-container"),
+	   "setns into another container by `bridge`: alerted");
+	free(l);
+	l = line_of(all, "process_exec", 201);
+	ok(has(l, C64) && !has(l, "\"alerts\""),
+	   "runc's init exec'd into C from the host: C's, no alert");
+	free(l);
+	l = line_of(all, "process_kprobe", 201);
+	ok(has(l, "\"verdict\":\"enter_container\"") && !has(l, "\"alerts\""),
+	   "runc's init joining C: enter_container, no alert");
+	free(l);
+	free(all);
+	{
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			diag("cannot remove %s", dir);
+	}
+	return done_testing();
+}
