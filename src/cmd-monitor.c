@@ -60,6 +60,13 @@ static void monitor_usage(FILE *f)
 "                             host namespaces (refused with audit)\n"
 "  --ready-file PATH          create PATH once monitoring is in place\n"
 "  --stats-interval SEC       nswatch_stats line period (default 60, 0 off)\n"
+"  --rate-limit N             eBPF: namespace calls reported one by one per\n"
+"                             second and container (mount namespace), 5 N\n"
+"                             for all containers; the rest, and failures\n"
+"                             with EBADF/EINVAL, are counted in the kernel\n"
+"                             and reported once a second per container\n"
+"                             (process_throttle); escapes to the host are\n"
+"                             never held (default 20, 0 off)\n"
 "%s"
 "  -h, --help                 this help\n", cli_common_help());
 }
@@ -117,7 +124,7 @@ static int start_backend(struct nsw_options *o, struct output *out,
 int cmd_monitor(int argc, char **argv)
 {
 	enum { OPT_BACKEND = 300, OPT_SOURCE, OPT_EXEC, OPT_BTF, OPT_ENFORCE,
-	       OPT_READY, OPT_STATS, OPT_HOOKS };
+	       OPT_READY, OPT_STATS, OPT_HOOKS, OPT_RATE };
 	static const struct option own[] = {
 		{ "backend", required_argument, NULL, OPT_BACKEND },
 		{ "audit-source", required_argument, NULL, OPT_SOURCE },
@@ -127,6 +134,7 @@ int cmd_monitor(int argc, char **argv)
 		{ "enforce", no_argument, NULL, OPT_ENFORCE },
 		{ "ready-file", required_argument, NULL, OPT_READY },
 		{ "stats-interval", required_argument, NULL, OPT_STATS },
+		{ "rate-limit", required_argument, NULL, OPT_RATE },
 		{ "help", no_argument, NULL, 'h' },
 	};
 	struct option longopts[64];
@@ -189,6 +197,16 @@ int cmd_monitor(int argc, char **argv)
 			if (errno || *end || end == optarg) {
 				fprintf(stderr, "nswatch monitor: bad "
 					"--stats-interval '%s'\n", optarg);
+				return NSW_EXIT_USAGE;
+			}
+			break;
+		case OPT_RATE:
+			errno = 0;
+			o.rate_limit = (unsigned)strtoul(optarg, &end, 10);
+			if (errno || *end || end == optarg ||
+			    o.rate_limit > 1000000) {
+				fprintf(stderr, "nswatch monitor: bad "
+					"--rate-limit '%s'\n", optarg);
 				return NSW_EXIT_USAGE;
 			}
 			break;

@@ -22,6 +22,7 @@ void options_init(struct nsw_options *o)
 	o->format = NSW_FMT_JSON;
 	o->exec_rules = true;
 	o->stats_interval = 60;
+	o->rate_limit = 20;
 	o->output_flush_after = 2;
 	env = getenv("NODE_NAME");
 	if (env && *env) {
