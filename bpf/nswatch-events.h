@@ -249,7 +249,8 @@ struct nsw_bpf_flood {
  *   reserve_avail
  *               non-zero: with more bytes than this waiting in the ring
  *               buffer, only escapes (a setns that moved the caller into a
- *               host namespace, or one enforce killed) are queued; other
+ *               host namespace, or one enforce killed) and, up to half of
+ *               the rest, urgent execs (nsenter, killed) are queued; other
  *               records are held (namespace calls) or dropped and counted
  *               (exec, fork, exit), so escapes find room
  * Nothing is held while host_ns[] is unknown (all zero).

@@ -205,10 +205,12 @@ static __always_inline void count_drop(__u32 type)
  * Ring-buffer submit flags for a record made at `now`.  Waking the reader
  * costs the producing task more than the rest of a record (an irq_work,
  * a cross-CPU wakeup: ~12 us per record on our VMs), so with the knob
- * wake_delay_ns set, routine records (exec, fork, exit) are queued
- * without a wakeup unless the last wakeup is older than wake_delay_ns or
- * wake_bytes are waiting; urgent ones (namespace calls, kills, nsenter)
- * always wake.  After records went out without one, a wakeup must be
+ * wake_delay_ns set, routine records (exec, fork, exit, namespace calls
+ * of host processes) are queued without a wakeup unless the last wakeup
+ * is older than wake_delay_ns, or than wake_delay_ns / 8 with wake_bytes
+ * waiting; urgent ones (records that can carry an alert: namespace calls
+ * of processes in containers, escapes, kills, nsenter) always wake.
+ * After records went out without one, a wakeup must be
  * forced: the kernel's own rule (wake when the reader had caught up)
  * would see a reader that is behind and stay silent.  The reader also
  * polls with a timeout of about wake_delay_ns, which picks up the tail
@@ -216,10 +218,16 @@ static __always_inline void count_drop(__u32 type)
  */
 static __always_inline __u64 wake_flags(__u64 now, bool urgent)
 {
+	__u64 since = now - last_wake_ns;
+
 	if (!wake_delay_ns)
 		return 0;
-	if (urgent || now - last_wake_ns >= wake_delay_ns ||
-	    bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes) {
+	/* wake_bytes waiting: a reader that is behind is woken again, but
+	 * not for every record (a setns storm queues 600 000 a second, and
+	 * each forced wakeup cost the caller as much as before batching) */
+	if (urgent || since >= wake_delay_ns ||
+	    (since >= wake_delay_ns / 8 &&
+	     bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes)) {
 		last_wake_ns = now;
 		if (wake_owed) {
 			wake_owed = 0;
@@ -393,8 +401,9 @@ static __always_inline void fill_hdr(struct nsw_bpf_hdr *h,
  * their mount namespace (rate_limit_total for all), are only counted in
  * `floods`; user space reports the counts once a second per mount
  * namespace, with an alert naming the container.  An escape is never
- * held, and records that are not escapes stay out of the last
- * reserve_avail bytes of the ring buffer, so an escape finds room.
+ * held, and other records are not queued once more than reserve_avail
+ * bytes wait in the ring buffer (urgent execs, nsenter, once more than
+ * half the rest), so the room above that is left to escapes.
  */
 #define RATE_WINDOW_NS	1000000000ull
 
@@ -408,6 +417,20 @@ static __always_inline bool ring_crowded(void)
 {
 	return reserve_avail &&
 	       bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > reserve_avail;
+}
+
+/* The same for urgent execs (nsenter, killed), which may use half of the
+ * room left, so that a burst of them cannot take it all either. */
+static __always_inline bool ring_crowded_urgent(void)
+{
+	__u64 size, avail;
+
+	if (!reserve_avail)
+		return false;
+	size = bpf_ringbuf_query(&events, BPF_RB_RING_SIZE);
+	avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	return size > reserve_avail &&
+	       avail > reserve_avail + (size - reserve_avail) / 2;
 }
 
 static __always_inline struct nsw_bpf_flood *flood_entry(__u32 mnt_ns)
@@ -795,8 +818,8 @@ int BPF_PROG(nsw_exec, struct task_struct *task, pid_t old_pid,
 		return 0;
 	urgent = (rec->eflags & NSW_BPF_EF_KILLED) ||
 		 BASE_IS(out, bin_len, NSW_BPF_PATH_MAX - 1, "nsenter");
-	/* routine execs keep out of the room left for escapes */
-	if ((!urgent && ring_crowded()) ||
+	/* execs keep out of the room left for escapes */
+	if ((urgent ? ring_crowded_urgent() : ring_crowded()) ||
 	    bpf_ringbuf_output(&events, s->rec, MASKED(size, REC_BUF - 1),
 			       wake_flags(rec->hdr.ktime_ns, urgent))) {
 		count_drop(NSW_BPF_REC_EXEC);
@@ -804,6 +827,57 @@ int BPF_PROG(nsw_exec, struct task_struct *task, pid_t old_pid,
 			flood_dropped(rec->ns[NSW_BPF_NS_MNT]);
 	}
 	return 0;
+}
+
+/*
+ * A child in namespaces of its own although no namespace call of the
+ * parent is pending: a clone3 whose flags another thread changed after
+ * the entry hook read them (a clone(2)'s are in a register; fork and
+ * vfork make none).  Report it as a clone3 of unknown flags, completed at
+ * its syscall exit like any other.  Namespaces are compared by inode, not
+ * by nsproxy: a parent whose time namespace for children differs gets a
+ * new nsproxy on every fork.
+ */
+static __always_inline void fork_made_ns(struct task_struct *parent,
+					 struct task_struct *child,
+					 __u64 pid_tgid, __u32 child_tgid)
+{
+	struct nscall_scratch *s;
+	struct nsw_bpf_nscall *e;
+	__u32 c[NSW_BPF_NS_COUNT] = {};
+	__u32 zero = 0;
+	bool made;
+
+	if (BPF_CORE_READ(child, nsproxy) == BPF_CORE_READ(parent, nsproxy) &&
+	    BPF_CORE_READ(child, real_cred, user_ns) ==
+	    BPF_CORE_READ(parent, real_cred, user_ns))
+		return;
+	if (is_self(pid_tgid >> 32))
+		return;
+	s = bpf_map_lookup_elem(&nscall_heap, &zero);
+	if (!s)
+		return;
+	e = &s->rec;
+	__builtin_memset(e, 0, sizeof(*e));
+	if (!read_ns(parent, e->ns_before) || !read_ns(child, c))
+		return;
+	made = c[NSW_BPF_NS_UTS] != e->ns_before[NSW_BPF_NS_UTS] ||
+	       c[NSW_BPF_NS_IPC] != e->ns_before[NSW_BPF_NS_IPC] ||
+	       c[NSW_BPF_NS_MNT] != e->ns_before[NSW_BPF_NS_MNT] ||
+	       c[NSW_BPF_NS_NET] != e->ns_before[NSW_BPF_NS_NET] ||
+	       c[NSW_BPF_NS_CGROUP] != e->ns_before[NSW_BPF_NS_CGROUP] ||
+	       c[NSW_BPF_NS_USER] != e->ns_before[NSW_BPF_NS_USER] ||
+	       c[NSW_BPF_NS_PID] !=
+			e->ns_before[NSW_BPF_NS_PID_FOR_CHILDREN] ||
+	       c[NSW_BPF_NS_TIME] !=
+			e->ns_before[NSW_BPF_NS_TIME_FOR_CHILDREN];
+	if (!made)
+		return;
+	e->syscall = NSW_BPF_SC_CLONE3;
+	e->nflags = NSW_BPF_NF_BEFORE | NSW_BPF_NF_FLAGS_ERR;
+	e->enter_ktime_ns = bpf_ktime_get_boot_ns();
+	e->child_pid = child_tgid;
+	bpf_map_update_elem(&pending, &pid_tgid, e, BPF_ANY);
 }
 
 SEC("tp_btf/sched_process_fork")
@@ -821,6 +895,8 @@ int BPF_PROG(nsw_fork, struct task_struct *parent, struct task_struct *child)
 	    (pend->syscall == NSW_BPF_SC_CLONE ||
 	     pend->syscall == NSW_BPF_SC_CLONE3))
 		pend->child_pid = child_tgid;
+	else if (!pend)
+		fork_made_ns(parent, child, pid_tgid, child_tgid);
 
 	if (BPF_CORE_READ(child, pid) != child_tgid)
 		return 0;	/* a thread, not a process */
