@@ -22,6 +22,13 @@
  *	clone3 with clone_args in a page that was unmapped: nobody can read
  *	them, the call fails with EFAULT.
  *	Both clone3 modes print "nsw-flood: clone3 pid=P ret=R errno=E".
+ *   nsw-flood clone3-race ITERATIONS
+ *	clone3 ITERATIONS times with clone_args whose flags another thread
+ *	keeps switching between 0 and CLONE_NEWUTS, so that what a BPF
+ *	program reads at syscall entry may not be what the kernel copies a
+ *	moment later.  Each child reports whether it is in a new UTS
+ *	namespace; prints "nsw-flood: clone3-race pid=P calls=N new_uts=K"
+ *	and "nsw-flood: new-uts child=C" for each such child.
  *
  * Built statically so it can be copied into a busybox container rootfs.
  */
@@ -29,7 +36,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,6 +161,64 @@ static int clone3_unmapped_args(void)
 	return do_clone3(m);
 }
 
+static volatile int race_stop;
+
+static void *flip_flags(void *arg)
+{
+	volatile uint64_t *flags = arg;
+
+	while (!race_stop)
+		*flags ^= CLONE_NEWUTS;
+	return NULL;
+}
+
+static int clone3_race(long iterations)
+{
+	struct nsw_clone_args *a;
+	struct stat own;
+	pthread_t th;
+	long i, news = 0;
+	pid_t *kids;
+
+	/* shared, so that a fork does not make the page copy-on-write: the
+	 * flipping thread would then mostly wait in page faults */
+	a = mmap(NULL, sizeof(*a), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	kids = calloc((size_t)iterations, sizeof(*kids));
+	if (a == MAP_FAILED || !kids || stat("/proc/self/ns/uts", &own) < 0) {
+		perror("nsw-flood: setup");
+		return 3;
+	}
+	memset(a, 0, sizeof(*a));
+	a->exit_signal = SIGCHLD;
+	if (pthread_create(&th, NULL, flip_flags, (void *)&a->flags)) {
+		fprintf(stderr, "nsw-flood: pthread_create failed\n");
+		return 3;
+	}
+	for (i = 0; i < iterations; i++) {
+		long r = syscall(SYS_clone3, a, sizeof(*a));
+		struct stat st;
+		int status;
+
+		if (r == 0)	/* the child: in a new UTS namespace? */
+			_exit(stat("/proc/self/ns/uts", &st) == 0 &&
+			      st.st_ino != own.st_ino ? 1 : 0);
+		if (r < 0)
+			continue;
+		if (waitpid((pid_t)r, &status, 0) == r && WIFEXITED(status) &&
+		    WEXITSTATUS(status) == 1)
+			kids[news++] = (pid_t)r;
+	}
+	race_stop = 1;
+	pthread_join(th, NULL);
+	printf("nsw-flood: clone3-race pid=%d calls=%ld new_uts=%ld\n",
+	       (int)getpid(), iterations, news);
+	for (i = 0; i < news; i++)
+		printf("nsw-flood: new-uts child=%d\n", (int)kids[i]);
+	free(kids);
+	return 0;
+}
+
 static int clone3_bad_args(void)
 {
 	long page = sysconf(_SC_PAGESIZE);
@@ -181,8 +248,10 @@ int main(int argc, char **argv)
 		return clone3_unmapped_args();
 	if (argc == 2 && !strcmp(argv[1], "clone3-bad-args"))
 		return clone3_bad_args();
+	if (argc == 3 && !strcmp(argv[1], "clone3-race") && atol(argv[2]) > 0)
+		return clone3_race(atol(argv[2]));
 	fprintf(stderr, "usage: nsw-flood setns-badfd SECONDS [WORKERS] | "
 		"setns-own SECONDS | clone3-unmapped-args | "
-		"clone3-bad-args\n");
+		"clone3-bad-args | clone3-race ITERATIONS\n");
 	return 2;
 }

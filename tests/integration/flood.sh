@@ -22,6 +22,11 @@
 #      Both are namespace events with ns_types ["unknown"], not dropped,
 #      right after the flood of 2. (calls that may have made namespaces
 #      have their own rate budget).
+#   4. clone3 whose flags another thread switches between 0 and
+#      CLONE_NEWUTS while the call runs (--rate-limit 0, so every call is
+#      a line): every child that landed in a new UTS namespace is named by
+#      a clone3 event, with its flags or with ns_types ["unknown"] when the
+#      entry hook read 0 (found at fork: the child's namespaces differ).
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$PWD}"
@@ -199,5 +204,33 @@ mon_events "$OUT" "$CL_B" | jq -e -s '
 	| .nswatch.success == false and .process_kprobe.return.int_arg == -14' \
 	>/dev/null
 ok $? "3: the unreadable one failed with EFAULT"
+
+# ---- 4. clone3 flags switched by another thread --------------------------------
+OUT4=$NSW_CT_WORK/race.json
+MON_EXTRA_ARGS=(--rate-limit 0)
+mon_start bpf "$OUT4" || bail_out "monitor (bpf, --rate-limit 0) not ready"
+ct_exec "$SCN_PRIV_ID" nsw-flood clone3-race 300 >"$NSW_CT_WORK/race.txt" 2>&1
+ct_sleep 1
+mon_stop
+RACE_PID=$(sed -n 's/^nsw-flood: clone3-race pid=\([0-9]*\) .*/\1/p' \
+	"$NSW_CT_WORK/race.txt")
+NEW_UTS=$(sed -n 's/^nsw-flood: new-uts child=\([0-9]*\)$/\1/p' \
+	"$NSW_CT_WORK/race.txt" | sort -n)
+[ -n "$RACE_PID" ] && [ -n "$NEW_UTS" ]
+ok $? "4: the race made children in new UTS namespaces ($(echo "$NEW_UTS" | wc -l))"
+REPORTED=$(jq -r --argjson p "${RACE_PID:-0}" '
+	select(.process_kprobe.process.pid == $p and
+	       .process_kprobe.function_name == "__x64_sys_clone3" and
+	       .nswatch.success == true and
+	       ((.nswatch.ns_types // []) | (index("uts") or
+					      index("unknown"))))
+	| .process_kprobe.return.int_arg' "$OUT4" | sort -n)
+MISSING=$(comm -23 <(echo "$NEW_UTS") <(echo "$REPORTED") | wc -l)
+UNKNOWN=$(jq -c --argjson p "${RACE_PID:-0}" '
+	select(.process_kprobe.process.pid == $p and
+	       .nswatch.ns_types == ["unknown"])' "$OUT4" | wc -l)
+diag "race: $(echo "$NEW_UTS" | wc -l) children in new UTS namespaces," \
+	"$UNKNOWN reported with unknown flags"
+is "$MISSING" 0 "4: every child in a new UTS namespace has its clone3 event"
 
 done_testing
