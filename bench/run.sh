@@ -618,6 +618,7 @@ stop_nswatch() {
 		.nswatch_stats |
 		"nsw_stats_lost_kernel=\(.lost.kernel)",
 		"nsw_stats_lost_ringbuf=\(.lost.ringbuf)",
+		"nsw_stats_lost_held=\(.lost.held // "-")",
 		"nsw_stats_seq_gaps=\(.lost.seq_gaps)",
 		"nsw_stats_output_errors=\(.lost.output_errors)",
 		"nsw_stats_output_queue=\(.lost.output_queue // 0)",
@@ -884,8 +885,9 @@ report() {
 	echo "- storms: exec N=$N (fork+execve /bin/true; sequential and 2" \
 		"workers), setns N=$SETNS_N (own UTS namespace), each run" \
 		"$REPS times (medians of wall and storm CPU; sums of" \
-		"events, consumer CPU and losses); latency $LAT_N setns at" \
-		"$LAT_RATE/s; $PROCS sleeping processes"
+		"events, consumer CPU and losses); latency $LAT_N" \
+		"escape-like setns (a private mount namespace back to" \
+		"the host's) at $LAT_RATE/s; $PROCS sleeping processes"
 	echo
 	echo "| config | storm | wall s | x base | rate/s | storm CPU s |" \
 		"x base | drain s | consumer CPU s | us/event | kauditd s |" \
@@ -943,6 +945,7 @@ report() {
 		if [ -n "$(get "$c" nsw_stats_lost_kernel)" ]; then
 			losses="kernel $(get "$c" nsw_stats_lost_kernel),"
 			losses="$losses ringbuf $(get "$c" nsw_stats_lost_ringbuf),"
+			losses="$losses held $(get "$c" nsw_stats_lost_held),"
 			losses="$losses seq_gaps $(get "$c" nsw_stats_seq_gaps),"
 			losses="$losses output $(get "$c" nsw_stats_output_errors),"
 			losses="$losses queue $(get "$c" nsw_stats_output_queue)"

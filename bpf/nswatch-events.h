@@ -29,7 +29,8 @@ enum nsw_bpf_rec {
 	NSW_BPF_REC_FORK = 2,
 	NSW_BPF_REC_EXIT = 3,
 	NSW_BPF_REC_NSCALL = 4,
-	NSW_BPF_REC_MAX = 5,	/* drop counter array size */
+	NSW_BPF_REC_FLOOD = 5,	/* map `floods` values; never in the ring */
+	NSW_BPF_REC_MAX = 6,	/* drop counter array size */
 };
 
 /* Namespace slots: the order of enum nsw_ns in src/event.h. */
@@ -185,6 +186,45 @@ struct nsw_bpf_nscall {
 };
 
 /*
+ * Namespace calls held back in the kernel (map `floods`, an LRU hash).
+ * A call that cannot change a namespace (failed with EBADF or EINVAL), or
+ * any call beyond the rate limit, by a process outside the host's mnt or
+ * pid namespace is not sent as a record: it is counted here, by the
+ * caller's mount namespace (what a container keeps when it makes
+ * sub-cgroups; making a new one is itself a namespace call).  So are
+ * records that are not escapes when the ring buffer is fuller than
+ * reserve_avail, and records lost to a full ring buffer (`dropped`).
+ * Counters only grow; user space reports the difference between two
+ * reads.  hdr is a recent caller (type NSW_BPF_REC_FLOOD), written
+ * without a lock, for attribution only.
+ */
+struct nsw_bpf_flood_key {
+	__u32 mnt_ns;		/* caller's mount namespace inode; 0 unknown */
+	__u32 __pad0;
+};
+
+enum nsw_bpf_flood_sc {		/* held[], held_failed[] slots */
+	NSW_BPF_FL_SETNS,
+	NSW_BPF_FL_UNSHARE,
+	NSW_BPF_FL_CLONE,	/* clone and clone3 */
+	NSW_BPF_FL_COUNT,
+};
+
+struct nsw_bpf_flood {
+	struct nsw_bpf_hdr hdr;
+	__u64 window_start_ns;	/* rate window of this key */
+	__u32 window_sent;	/* records sent in it: calls that changed
+				 * nothing (failed, or a no-op) */
+	__u32 window_sent_chg;	/* ...calls that made or joined namespaces,
+				 * and clone3 of unknown flags */
+	__u64 sampled_ns;	/* window of the last hdr update */
+	__u64 last_ns;		/* last held call (boot ns) */
+	__u64 held[NSW_BPF_FL_COUNT];
+	__u64 held_failed[NSW_BPF_FL_COUNT];
+	__u64 dropped;		/* records lost: ring buffer full */
+};
+
+/*
  * Knobs (const volatile in .rodata, set by user space before load):
  *   self_tgid   records of this tgid are not sent (nswatch itself)
  *   enforce     non-zero: at setns entry, SIGKILL a caller whose mnt or pid
@@ -202,6 +242,23 @@ struct nsw_bpf_nscall {
  *               denies such an exec with EPERM by the file name alone when
  *               user space can load it.
  *   host_ns[]   host namespace inodes by enum nsw_bpf_ns; 0 unknown
+ *   rate_limit  non-zero: namespace call records per second and mount
+ *               namespace sent from processes outside the host's mnt or
+ *               pid namespace; the rest are held (struct nsw_bpf_flood).
+ *               Two budgets of this size: calls that changed nothing, and
+ *               calls that did, so a flood of the first kind cannot hide
+ *               one of the second.  Failures with EBADF or EINVAL are
+ *               always held.
+ *   rate_limit_total
+ *               the same bounds summed over all such namespaces
+ *   reserve_avail
+ *               non-zero: with more bytes than this waiting in the ring
+ *               buffer, only escapes (a setns that moved the caller into a
+ *               host namespace, or one enforce killed) and, up to half of
+ *               the rest, urgent execs (nsenter, killed) are queued; other
+ *               records are held (namespace calls) or dropped and counted
+ *               (exec, fork, exit), so escapes find room
+ * Nothing is held while host_ns[] is unknown (all zero).
  */
 
 _Static_assert(sizeof(struct nsw_bpf_hdr) == 200, "nsw_bpf_hdr ABI");
@@ -209,6 +266,7 @@ _Static_assert(sizeof(struct nsw_bpf_exec) == 280, "nsw_bpf_exec ABI");
 _Static_assert(sizeof(struct nsw_bpf_fork) == 256, "nsw_bpf_fork ABI");
 _Static_assert(sizeof(struct nsw_bpf_exit) == 208, "nsw_bpf_exit ABI");
 _Static_assert(sizeof(struct nsw_bpf_nscall) == 384, "nsw_bpf_nscall ABI");
+_Static_assert(sizeof(struct nsw_bpf_flood) == 288, "nsw_bpf_flood ABI");
 _Static_assert(NSW_BPF_NS_COUNT == 10, "namespace slots");
 
 #endif /* NSWATCH_BPF_EVENTS_H */

@@ -37,6 +37,9 @@ const volatile __u32 enforce_nsenter = 0;
 const volatile __u32 host_ns[NSW_BPF_NS_COUNT] = {};
 const volatile __u64 wake_delay_ns = 0;
 const volatile __u64 wake_bytes = 0;
+const volatile __u32 rate_limit = 0;
+const volatile __u32 rate_limit_total = 0;
+const volatile __u64 reserve_avail = 0;
 
 /* Wakeup batching state (see wake_flags); races between CPUs only cost
  * an extra or an early wakeup, never a lost record. */
@@ -45,6 +48,8 @@ __u32 wake_owed = 0;
 
 #define SIGKILL			9
 #define EPERM			1
+#define EBADF			9
+#define EINVAL			22
 #define NSFS_MAGIC		0x6e736673
 #define PID_FS_MAGIC		0x50494446
 #define ANON_INODE_FS_MAGIC	0x09041934
@@ -100,6 +105,22 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } drops SEC(".maps");
+
+/* Held-back namespace calls by mount namespace (nswatch-events.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct nsw_bpf_flood_key);
+	__type(value, struct nsw_bpf_flood);
+} floods SEC(".maps");
+
+/* All zeros, never written: the initial value of a `floods` entry. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct nsw_bpf_flood);
+} flood_zero SEC(".maps");
 
 /* Entry state of a namespace syscall, keyed by pid_tgid.  LRU: a thread
  * killed inside the syscall never reaches sys_exit. */
@@ -184,10 +205,12 @@ static __always_inline void count_drop(__u32 type)
  * Ring-buffer submit flags for a record made at `now`.  Waking the reader
  * costs the producing task more than the rest of a record (an irq_work,
  * a cross-CPU wakeup: ~12 us per record on our VMs), so with the knob
- * wake_delay_ns set, routine records (exec, fork, exit) are queued
- * without a wakeup unless the last wakeup is older than wake_delay_ns or
- * wake_bytes are waiting; urgent ones (namespace calls, kills, nsenter)
- * always wake.  After records went out without one, a wakeup must be
+ * wake_delay_ns set, routine records (exec, fork, exit, namespace calls
+ * of host processes) are queued without a wakeup unless the last wakeup
+ * is older than wake_delay_ns, or than wake_delay_ns / 8 with wake_bytes
+ * waiting; urgent ones (records that can carry an alert: namespace calls
+ * of processes in containers, escapes, kills, nsenter) always wake.
+ * After records went out without one, a wakeup must be
  * forced: the kernel's own rule (wake when the reader had caught up)
  * would see a reader that is behind and stay silent.  The reader also
  * polls with a timeout of about wake_delay_ns, which picks up the tail
@@ -195,10 +218,16 @@ static __always_inline void count_drop(__u32 type)
  */
 static __always_inline __u64 wake_flags(__u64 now, bool urgent)
 {
+	__u64 since = now - last_wake_ns;
+
 	if (!wake_delay_ns)
 		return 0;
-	if (urgent || now - last_wake_ns >= wake_delay_ns ||
-	    bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes) {
+	/* wake_bytes waiting: a reader that is behind is woken again, but
+	 * not for every record (a setns storm queues 600 000 a second, and
+	 * each forced wakeup cost the caller as much as before batching) */
+	if (urgent || since >= wake_delay_ns ||
+	    (since >= wake_delay_ns / 8 &&
+	     bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes)) {
 		last_wake_ns = now;
 		if (wake_owed) {
 			wake_owed = 0;
@@ -358,6 +387,91 @@ static __always_inline void fill_hdr(struct nsw_bpf_hdr *h,
 	h->cpu = bpf_get_smp_processor_id();
 	BPF_CORE_READ_STR_INTO(&h->comm, t, comm);
 	read_cgroup(t, h);
+}
+
+/* --- floods: what a pod can repeat cheaply stays out of the ring ----- */
+
+/*
+ * A pod can call setns(-1, 0) some 300 000 times a second.  Sent as
+ * records, those calls wake the reader each time, become ~11 KB lines
+ * each (GBs in seconds) and fill the ring buffer, so that the one escape
+ * made in the middle of them is lost.  Instead, namespace calls by
+ * processes outside the host's mnt or pid namespace that cannot change a
+ * namespace (EBADF, EINVAL), or that exceed rate_limit per second for
+ * their mount namespace (rate_limit_total for all), are only counted in
+ * `floods`; user space reports the counts once a second per mount
+ * namespace, with an alert naming the container.  An escape is never
+ * held, and other records are not queued once more than reserve_avail
+ * bytes wait in the ring buffer (urgent execs, nsenter, once more than
+ * half the rest), so the room above that is left to escapes.
+ */
+#define RATE_WINDOW_NS	1000000000ull
+
+/* Global rate window (races between CPUs cost precision, not records):
+ * budgets for calls that changed nothing [0] and that did [1]. */
+__u64 rl_window_start = 0;
+__u32 rl_window_sent[2] = {};
+
+/* More than reserve_avail bytes wait: keep the rest for escapes. */
+static __always_inline bool ring_crowded(void)
+{
+	return reserve_avail &&
+	       bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > reserve_avail;
+}
+
+/* The same for urgent execs (nsenter, killed), which may use half of the
+ * room left, so that a burst of them cannot take it all either. */
+static __always_inline bool ring_crowded_urgent(void)
+{
+	__u64 size, avail;
+
+	if (!reserve_avail)
+		return false;
+	size = bpf_ringbuf_query(&events, BPF_RB_RING_SIZE);
+	avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	return size > reserve_avail &&
+	       avail > reserve_avail + (size - reserve_avail) / 2;
+}
+
+static __always_inline struct nsw_bpf_flood *flood_entry(__u32 mnt_ns)
+{
+	struct nsw_bpf_flood_key k = { .mnt_ns = mnt_ns };
+	struct nsw_bpf_flood *f;
+	__u32 zero = 0;
+	void *init;
+
+	f = bpf_map_lookup_elem(&floods, &k);
+	if (f)
+		return f;
+	init = bpf_map_lookup_elem(&flood_zero, &zero);
+	if (!init)
+		return NULL;
+	bpf_map_update_elem(&floods, &k, init, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&floods, &k);
+}
+
+/* Name the current task as the entry's caller, at most once a second. */
+static __always_inline void flood_sample(struct nsw_bpf_flood *f, __u64 now)
+{
+	if (f->hdr.version && now - f->sampled_ns < RATE_WINDOW_NS)
+		return;
+	f->sampled_ns = now;
+	__builtin_memset(&f->hdr, 0, sizeof(f->hdr));
+	fill_hdr(&f->hdr, (struct task_struct *)bpf_get_current_task(),
+		 NSW_BPF_REC_FLOOD, sizeof(*f));
+}
+
+/* A record of this mount namespace was lost to a full ring buffer. */
+static __always_inline void flood_dropped(__u32 mnt_ns)
+{
+	struct nsw_bpf_flood *f = flood_entry(mnt_ns);
+	__u64 now = bpf_ktime_get_boot_ns();
+
+	if (!f)
+		return;
+	__sync_fetch_and_add(&f->dropped, 1);
+	f->last_ns = now;
+	flood_sample(f, now);
 }
 
 /*
@@ -741,10 +855,66 @@ int BPF_PROG(nsw_exec, struct task_struct *task, pid_t old_pid,
 		return 0;
 	urgent = (rec->eflags & (NSW_BPF_EF_KILLED | NSW_BPF_EF_NSENTER)) ||
 		 BASE_IS(out, bin_len, NSW_BPF_PATH_MAX - 1, "nsenter");
-	if (bpf_ringbuf_output(&events, s->rec, MASKED(size, REC_BUF - 1),
-			       wake_flags(rec->hdr.ktime_ns, urgent)))
+	/* execs keep out of the room left for escapes */
+	if ((urgent ? ring_crowded_urgent() : ring_crowded()) ||
+	    bpf_ringbuf_output(&events, s->rec, MASKED(size, REC_BUF - 1),
+			       wake_flags(rec->hdr.ktime_ns, urgent))) {
 		count_drop(NSW_BPF_REC_EXEC);
+		if (rec->eflags & NSW_BPF_EF_NS)
+			flood_dropped(rec->ns[NSW_BPF_NS_MNT]);
+	}
 	return 0;
+}
+
+/*
+ * A child in namespaces of its own although no namespace call of the
+ * parent is pending: a clone3 whose flags another thread changed after
+ * the entry hook read them (a clone(2)'s are in a register; fork and
+ * vfork make none).  Report it as a clone3 of unknown flags, completed at
+ * its syscall exit like any other.  Namespaces are compared by inode, not
+ * by nsproxy: a parent whose time namespace for children differs gets a
+ * new nsproxy on every fork.
+ */
+static __always_inline void fork_made_ns(struct task_struct *parent,
+					 struct task_struct *child,
+					 __u64 pid_tgid, __u32 child_tgid)
+{
+	struct nscall_scratch *s;
+	struct nsw_bpf_nscall *e;
+	__u32 c[NSW_BPF_NS_COUNT] = {};
+	__u32 zero = 0;
+	bool made;
+
+	if (BPF_CORE_READ(child, nsproxy) == BPF_CORE_READ(parent, nsproxy) &&
+	    BPF_CORE_READ(child, real_cred, user_ns) ==
+	    BPF_CORE_READ(parent, real_cred, user_ns))
+		return;
+	if (is_self(pid_tgid >> 32))
+		return;
+	s = bpf_map_lookup_elem(&nscall_heap, &zero);
+	if (!s)
+		return;
+	e = &s->rec;
+	__builtin_memset(e, 0, sizeof(*e));
+	if (!read_ns(parent, e->ns_before) || !read_ns(child, c))
+		return;
+	made = c[NSW_BPF_NS_UTS] != e->ns_before[NSW_BPF_NS_UTS] ||
+	       c[NSW_BPF_NS_IPC] != e->ns_before[NSW_BPF_NS_IPC] ||
+	       c[NSW_BPF_NS_MNT] != e->ns_before[NSW_BPF_NS_MNT] ||
+	       c[NSW_BPF_NS_NET] != e->ns_before[NSW_BPF_NS_NET] ||
+	       c[NSW_BPF_NS_CGROUP] != e->ns_before[NSW_BPF_NS_CGROUP] ||
+	       c[NSW_BPF_NS_USER] != e->ns_before[NSW_BPF_NS_USER] ||
+	       c[NSW_BPF_NS_PID] !=
+			e->ns_before[NSW_BPF_NS_PID_FOR_CHILDREN] ||
+	       c[NSW_BPF_NS_TIME] !=
+			e->ns_before[NSW_BPF_NS_TIME_FOR_CHILDREN];
+	if (!made)
+		return;
+	e->syscall = NSW_BPF_SC_CLONE3;
+	e->nflags = NSW_BPF_NF_BEFORE | NSW_BPF_NF_FLAGS_ERR;
+	e->enter_ktime_ns = bpf_ktime_get_boot_ns();
+	e->child_pid = child_tgid;
+	bpf_map_update_elem(&pending, &pid_tgid, e, BPF_ANY);
 }
 
 SEC("tp_btf/sched_process_fork")
@@ -762,12 +932,15 @@ int BPF_PROG(nsw_fork, struct task_struct *parent, struct task_struct *child)
 	    (pend->syscall == NSW_BPF_SC_CLONE ||
 	     pend->syscall == NSW_BPF_SC_CLONE3))
 		pend->child_pid = child_tgid;
+	else if (!pend)
+		fork_made_ns(parent, child, pid_tgid, child_tgid);
 
 	if (BPF_CORE_READ(child, pid) != child_tgid)
 		return 0;	/* a thread, not a process */
 	if (is_self(child_tgid))
 		return 0;
-	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
+	rec = ring_crowded() ? NULL :
+	      bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
 	if (!rec) {
 		count_drop(NSW_BPF_REC_FORK);
 		return 0;
@@ -795,7 +968,8 @@ int BPF_PROG(nsw_exit, struct task_struct *task)
 		return 0;
 	if (is_self(pid_tgid >> 32))
 		return 0;
-	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
+	rec = ring_crowded() ? NULL :
+	      bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
 	if (!rec) {
 		count_drop(NSW_BPF_REC_EXIT);
 		return 0;
@@ -929,6 +1103,130 @@ static __always_inline void maybe_enforce(struct nsw_bpf_nscall *e)
 		e->nflags |= NSW_BPF_NF_KILLED;
 }
 
+/* --- floods: classes and rate limit (see above) -------------------- */
+
+enum nsc_class {
+	NSC_ESCAPE,	/* never held, wakes the reader at once */
+	NSC_ALERT,	/* can carry an alert: rate limited, wakes at once */
+	NSC_ROUTINE,	/* host process: batched wakeup */
+};
+
+/* Did a namespace of the caller change into the host's? */
+static __always_inline bool moved_to_host(const __u32 *before,
+					  const __u32 *after)
+{
+	int i;
+
+	for (i = 0; i < NSW_BPF_NS_COUNT; i++)
+		if (after[i] != before[i] && is_host_ns(i, after[i]))
+			return true;
+	return false;
+}
+
+static __always_inline int nscall_class(const struct nsw_bpf_nscall *e,
+					long ret, const __u32 *after,
+					bool after_ok)
+{
+	if (e->nflags & NSW_BPF_NF_KILLED)
+		return NSC_ESCAPE;
+	/* without the host's namespaces nothing can be judged: hold none */
+	if (!host_ns[NSW_BPF_NS_MNT] && !host_ns[NSW_BPF_NS_PID])
+		return NSC_ESCAPE;
+	if (!(e->nflags & NSW_BPF_NF_BEFORE))
+		return NSC_ESCAPE;
+	if (ret >= 0 && e->syscall == NSW_BPF_SC_SETNS &&
+	    (!after_ok || moved_to_host(e->ns_before, after)))
+		return NSC_ESCAPE;
+	if (ns_contained(e->ns_before) || (after_ok && ns_contained(after)))
+		return NSC_ALERT;
+	return NSC_ROUTINE;
+}
+
+/*
+ * Did the call make or join a namespace (or may it have: clone3 of
+ * unknown flags)?  Such calls have their own budget.
+ */
+static __always_inline bool nscall_changed(const struct nsw_bpf_nscall *e,
+					   long ret, const __u32 *after,
+					   bool after_ok)
+{
+	int i;
+
+	if (e->nflags & NSW_BPF_NF_FLAGS_ERR)
+		return true;
+	if (ret < 0)
+		return false;
+	if (e->syscall == NSW_BPF_SC_CLONE || e->syscall == NSW_BPF_SC_CLONE3)
+		return true;	/* the child's namespaces are new */
+	if (!after_ok)
+		return true;
+	for (i = 0; i < NSW_BPF_NS_COUNT; i++)
+		if (after[i] != e->ns_before[i])
+			return true;
+	return false;
+}
+
+/* May one more record of this mount namespace go out now?  chg: the
+ * budget of calls that changed namespaces. */
+static __always_inline bool rate_ok(struct nsw_bpf_flood *f, __u64 now,
+				    bool chg)
+{
+	__u32 *mine = chg ? &f->window_sent_chg : &f->window_sent;
+	__u32 *all = &rl_window_sent[chg ? 1 : 0];
+
+	if (now - f->window_start_ns >= RATE_WINDOW_NS) {
+		f->window_start_ns = now;
+		f->window_sent = 0;
+		f->window_sent_chg = 0;
+	}
+	if (now - rl_window_start >= RATE_WINDOW_NS) {
+		rl_window_start = now;
+		rl_window_sent[0] = 0;
+		rl_window_sent[1] = 0;
+	}
+	if (*mine >= rate_limit ||
+	    (rate_limit_total && *all >= rate_limit_total))
+		return false;
+	__sync_fetch_and_add(mine, 1);
+	__sync_fetch_and_add(all, 1);
+	return true;
+}
+
+/* Count, instead of sending, a namespace call of class cls when it is
+ * held back; true when it was.  chg: see nscall_changed(). */
+static __always_inline bool nscall_held(const struct nsw_bpf_nscall *e,
+					long ret, int cls, bool chg, __u64 now)
+{
+	struct nsw_bpf_flood *f;
+	__u32 slot;
+	bool hold;
+
+	if (cls == NSC_ESCAPE)
+		return false;
+	hold = ring_crowded();
+	if (!hold && cls == NSC_ROUTINE)
+		return false;
+	f = flood_entry(e->ns_before[NSW_BPF_NS_MNT]);
+	if (!f)
+		return false;
+	if (!hold && rate_limit)
+		hold = (!chg && (ret == -EBADF || ret == -EINVAL)) ||
+		       !rate_ok(f, now, chg);
+	if (!hold)
+		return false;
+	slot = e->syscall == NSW_BPF_SC_SETNS ? NSW_BPF_FL_SETNS :
+	       e->syscall == NSW_BPF_SC_UNSHARE ? NSW_BPF_FL_UNSHARE :
+						  NSW_BPF_FL_CLONE;
+	if (slot >= NSW_BPF_FL_COUNT)
+		return false;
+	__sync_fetch_and_add(&f->held[slot], 1);
+	if (ret < 0)
+		__sync_fetch_and_add(&f->held_failed[slot], 1);
+	f->last_ns = now;
+	flood_sample(f, now);
+	return true;
+}
+
 /* Syscall entry: keep state for the exit when the call is one we report. */
 static __always_inline int on_enter(__u32 sc, __u64 a0, __u64 a1,
 				    bool compat)
@@ -1003,26 +1301,41 @@ static __always_inline int on_exit(long ret)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct nsw_bpf_nscall *e, *rec;
+	__u32 after[NSW_BPF_NS_COUNT] = {};
 	struct task_struct *t;
+	bool after_ok;
+	int cls;
 
 	e = bpf_map_lookup_elem(&pending, &pid_tgid);
 	if (!e)
 		return 0;
+	t = (struct task_struct *)bpf_get_current_task();
+	after_ok = read_ns(t, after);
+	cls = nscall_class(e, ret, after, after_ok);
+	if (nscall_held(e, ret, cls,
+			nscall_changed(e, ret, after, after_ok),
+			bpf_ktime_get_boot_ns())) {
+		bpf_map_delete_elem(&pending, &pid_tgid);
+		return 0;
+	}
 	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
 	if (!rec) {
 		count_drop(NSW_BPF_REC_NSCALL);
+		flood_dropped(e->ns_before[NSW_BPF_NS_MNT]);
 		bpf_map_delete_elem(&pending, &pid_tgid);
 		return 0;
 	}
 	__builtin_memcpy(rec, e, sizeof(*rec));
 	bpf_map_delete_elem(&pending, &pid_tgid);
-	t = (struct task_struct *)bpf_get_current_task();
 	__builtin_memset(&rec->hdr, 0, sizeof(rec->hdr));
 	fill_hdr(&rec->hdr, t, NSW_BPF_REC_NSCALL, sizeof(*rec));
 	rec->ret = ret;
-	if (read_ns(t, rec->ns_after))
+	if (after_ok) {
+		__builtin_memcpy(rec->ns_after, after, sizeof(after));
 		rec->nflags |= NSW_BPF_NF_AFTER;
-	bpf_ringbuf_submit(rec, wake_flags(rec->hdr.ktime_ns, true));
+	}
+	bpf_ringbuf_submit(rec, wake_flags(rec->hdr.ktime_ns,
+					   cls != NSC_ROUTINE));
 	return 0;
 }
 

@@ -56,6 +56,24 @@
 #define WAKE_DELAY_MS	4
 #define WAKE_BYTES	(1u << 20)
 #define DROPS_MS	1000
+/*
+ * Flood control (bpf/nswatch-events.h, struct nsw_bpf_flood): records
+ * that are not escapes stay out of the last RESERVE_BYTES of the ring
+ * buffer; namespace calls of processes in containers beyond
+ * o->rate_limit a second per mount namespace (RATE_TOTAL_X times that
+ * for all of them) are counted in the kernel, and the counts are read
+ * every DROPS_MS and reported per mount namespace.  FLOOD_KEYS is the
+ * size of the kernel's map.
+ */
+#define RESERVE_BYTES	(512u << 10)
+#define RATE_TOTAL_X	5
+#define FLOOD_KEYS	4096
+
+/* One `floods` entry as last read. */
+struct flood_seen {
+	__u32 mnt_ns;
+	struct nsw_bpf_flood v;
+};
 
 enum hooks { HOOKS_RAW, HOOKS_TRACEPOINT, HOOKS_COUNT };
 
@@ -67,6 +85,10 @@ struct backend {
 	int ncpu;
 	__u64 *drop_vals;	/* ncpu values of one drops entry */
 	uint64_t drops_reported;
+	struct flood_seen *seen;	/* by mnt_ns, n_seen of them */
+	struct flood_seen *seen_next;	/* the read being made */
+	size_t n_seen;
+	uint64_t floods_ms;		/* time of the previous read */
 	struct nsw_raw raw;	/* one decoded record at a time */
 };
 
@@ -162,6 +184,12 @@ static int open_load(const struct nsw_options *o, enum hooks h,
 			skel->rodata->host_ns[i] = host->inum[i];
 		skel->rodata->wake_delay_ns = WAKE_DELAY_MS * 1000000ull;
 		skel->rodata->wake_bytes = WAKE_BYTES;
+		skel->rodata->rate_limit = o->rate_limit;
+		skel->rodata->rate_limit_total = o->rate_limit * RATE_TOTAL_X;
+		if (bpf_map__max_entries(skel->maps.events) > 2 * RESERVE_BYTES)
+			skel->rodata->reserve_avail =
+				bpf_map__max_entries(skel->maps.events) -
+				RESERVE_BYTES;
 	}
 	r = nswatch_bpf__load(skel);
 	if (r) {
@@ -270,6 +298,74 @@ static uint64_t take_drops(struct backend *b)
 	return delta;
 }
 
+static int seen_cmp(const void *a, const void *b)
+{
+	const struct flood_seen *x = a, *y = b;
+
+	return x->mnt_ns < y->mnt_ns ? -1 : x->mnt_ns > y->mnt_ns;
+}
+
+/*
+ * Read every `floods` entry and hand the calls held (and records
+ * dropped) since the previous read to the pipeline, one aggregate per
+ * mount namespace.  An entry the kernel evicts between two reads takes
+ * its unreported counts with it; lost.held still counts every call
+ * reported.
+ */
+static void report_floods(struct backend *b, uint64_t now_ms)
+{
+	struct nsw_bpf_flood_key key, next;
+	const struct flood_seen *prev;
+	uint32_t interval;
+	struct nsw_stats d;
+	size_t n = 0, i, j;
+	void *kp = NULL;
+	int fd, r;
+
+	interval = b->floods_ms ? (uint32_t)(now_ms - b->floods_ms) : DROPS_MS;
+	b->floods_ms = now_ms;
+	fd = bpf_map__fd(b->skel->maps.floods);
+	while (n < FLOOD_KEYS && bpf_map_get_next_key(fd, kp, &next) == 0) {
+		key = next;
+		kp = &key;
+		if (bpf_map_lookup_elem(fd, &key, &b->seen_next[n].v) < 0)
+			continue;
+		b->seen_next[n++].mnt_ns = key.mnt_ns;
+	}
+	/* a walk that met an eviction restarts: drop repeated keys */
+	qsort(b->seen_next, n, sizeof(*b->seen_next), seen_cmp);
+	for (i = j = 0; i < n; i++)
+		if (!j || b->seen_next[j - 1].mnt_ns != b->seen_next[i].mnt_ns)
+			b->seen_next[j++] = b->seen_next[i];
+	n = j;
+	memset(&d, 0, sizeof(d));
+	for (i = 0; i < n; i++) {
+		struct flood_seen k = { .mnt_ns = b->seen_next[i].mnt_ns };
+
+		prev = b->n_seen ? bsearch(&k, b->seen, b->n_seen,
+					   sizeof(*b->seen), seen_cmp) : NULL;
+		r = bpf_decode_flood(&b->seen_next[i].v,
+				     sizeof(b->seen_next[i].v),
+				     prev ? &prev->v : NULL, k.mnt_ns,
+				     interval, &b->raw);
+		if (r <= 0)
+			continue;
+		for (j = 0; j < NSW_AGG_COUNT; j++)
+			d.held += b->raw.agg.calls[j];
+		r = pipeline_handle(b->p, &b->raw);
+		if (r < 0)
+			log_ratelimited(LOG_LVL_DEBUG, "bpf-handle",
+					"aggregate of mount namespace %u not "
+					"handled: %s", k.mnt_ns, strerror(-r));
+	}
+	prev = b->seen;
+	b->seen = b->seen_next;
+	b->seen_next = (struct flood_seen *)prev;
+	b->n_seen = n;
+	if (d.held)
+		pipeline_add_stats(b->p, &d);
+}
+
 static uint64_t mono_ms(void)
 {
 	struct timespec ts;
@@ -309,11 +405,13 @@ static int bpf_run(struct backend *b, volatile sig_atomic_t *stop)
 						"records lost", (unsigned long long)
 						d.ringbuf_drops);
 			}
+			report_floods(b, now);
 		}
 		pipeline_tick(b->p);
 	}
-	/* what is already queued still counts */
+	/* what is already queued or counted still counts */
 	r = ring_buffer__consume(b->rb);
+	report_floods(b, mono_ms());
 	return r < 0 ? r : 0;
 }
 
@@ -330,6 +428,8 @@ static void backend_free(struct backend *b)
 	ring_buffer__free(b->rb);
 	nswatch_bpf__destroy(b->skel);
 	free(b->drop_vals);
+	free(b->seen);
+	free(b->seen_next);
 	free(b);
 }
 
@@ -465,7 +565,10 @@ static int bpf_start(struct backend **out, const struct nsw_options *o,
 		goto err;
 	}
 	b->drop_vals = calloc((size_t)b->ncpu, sizeof(__u64));
-	if (!b->drop_vals) {
+	/* untouched pages of these stay unallocated */
+	b->seen = calloc(FLOOD_KEYS, sizeof(*b->seen));
+	b->seen_next = calloc(FLOOD_KEYS, sizeof(*b->seen_next));
+	if (!b->drop_vals || !b->seen || !b->seen_next) {
 		r = -ENOMEM;
 		snprintf(why, whylen, "out of memory");
 		goto err;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bpf-decode.h"
+#include "event.h"
 #include "nswatch-events.h"
 
 /* The BPF side writes namespaces in enum nsw_ns order. */
@@ -214,6 +215,10 @@ static int decode_nscall(const unsigned char *data, size_t len,
 		set_ns(&raw->ns_after, c.ns_after);
 	}
 	raw->killed = c.nflags & NSW_BPF_NF_KILLED;
+	/* clone3 whose clone_args the program could not read: the call may
+	 * have made namespaces, which flags we cannot say */
+	if (c.syscall == NSW_BPF_SC_CLONE3 && (c.nflags & NSW_BPF_NF_FLAGS_ERR))
+		raw->flags_unknown = true;
 	return 0;
 }
 
@@ -248,4 +253,65 @@ int bpf_decode(const void *data, size_t len, struct nsw_raw *raw)
 	if (r < 0)
 		memset(raw, 0, sizeof(*raw));
 	return r;
+}
+
+/* The header of a `floods` value, when it is not being rewritten. */
+static bool flood_hdr(const unsigned char *v, size_t len, struct nsw_raw *raw)
+{
+	struct nsw_bpf_hdr h;
+
+	memcpy(&h, v, sizeof(h));
+	if (h.type != NSW_BPF_REC_FLOOD)
+		return false;
+	return decode_hdr(v, len, &h, raw) == 0;
+}
+
+int bpf_decode_flood(const void *cur, size_t len, const void *prev,
+		     uint32_t mnt_ns, uint32_t interval_ms,
+		     struct nsw_raw *raw)
+{
+	struct nsw_bpf_flood c, p;
+	bool any = false, reset = false;
+	int i;
+
+	memset(raw, 0, sizeof(*raw));
+	if (!cur || len != sizeof(c))
+		return -EINVAL;
+	memcpy(&c, cur, sizeof(c));
+	memset(&p, 0, sizeof(p));
+	if (prev)
+		memcpy(&p, prev, sizeof(p));
+	/* an entry evicted and made again starts from zero */
+	for (i = 0; i < NSW_BPF_FL_COUNT; i++)
+		reset |= c.held[i] < p.held[i] ||
+			 c.held_failed[i] < p.held_failed[i];
+	reset |= c.dropped < p.dropped;
+	if (reset)
+		memset(&p, 0, sizeof(p));
+	for (i = 0; i < NSW_BPF_FL_COUNT; i++) {
+		uint64_t n = c.held[i] - p.held[i];
+		uint64_t f = c.held_failed[i] - p.held_failed[i];
+
+		raw->agg.calls[i] = n;
+		/* the two counters are bumped one after the other, and read
+		 * while they are */
+		raw->agg.failed[i] = f > n ? n : f;
+		any |= n != 0;
+	}
+	raw->agg.dropped = c.dropped - p.dropped;
+	any |= raw->agg.dropped != 0;
+	if (!any) {
+		memset(raw, 0, sizeof(*raw));
+		return 0;
+	}
+	if (!flood_hdr(cur, len, raw) && !(prev && !reset &&
+					   flood_hdr(prev, len, raw))) {
+		raw->pid = raw->tid = 0;
+		raw->auid = 4294967295u;
+	}
+	raw->type = NSW_RAW_AGGREGATE;
+	raw->ktime_ns = c.last_ns;
+	raw->agg.interval_ms = interval_ms;
+	raw->agg.mnt_ns = mnt_ns;
+	return 1;
 }

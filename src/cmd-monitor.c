@@ -66,6 +66,13 @@ static void monitor_usage(FILE *f)
 "                             lost.output_queue, alerts last (default 32;\n"
 "                             0: write from the reading thread, which then\n"
 "                             waits for a slow output)\n"
+"  --rate-limit N             eBPF: namespace calls reported one by one per\n"
+"                             second and container (mount namespace), 5 N\n"
+"                             for all containers; the rest, and failures\n"
+"                             with EBADF/EINVAL, are counted in the kernel\n"
+"                             and reported once a second per container\n"
+"                             (process_throttle); escapes to the host are\n"
+"                             never held (default 20, 0 off)\n"
 "%s"
 "  -h, --help                 this help\n", cli_common_help());
 }
@@ -123,7 +130,7 @@ static int start_backend(struct nsw_options *o, struct output *out,
 int cmd_monitor(int argc, char **argv)
 {
 	enum { OPT_BACKEND = 300, OPT_SOURCE, OPT_EXEC, OPT_BTF, OPT_ENFORCE,
-	       OPT_READY, OPT_STATS, OPT_HOOKS, OPT_QUEUE };
+	       OPT_READY, OPT_STATS, OPT_HOOKS, OPT_QUEUE, OPT_RATE };
 	static const struct option own[] = {
 		{ "backend", required_argument, NULL, OPT_BACKEND },
 		{ "audit-source", required_argument, NULL, OPT_SOURCE },
@@ -134,6 +141,7 @@ int cmd_monitor(int argc, char **argv)
 		{ "ready-file", required_argument, NULL, OPT_READY },
 		{ "stats-interval", required_argument, NULL, OPT_STATS },
 		{ "output-queue", required_argument, NULL, OPT_QUEUE },
+		{ "rate-limit", required_argument, NULL, OPT_RATE },
 		{ "help", no_argument, NULL, 'h' },
 	};
 	struct option longopts[64];
@@ -211,6 +219,16 @@ int cmd_monitor(int argc, char **argv)
 				return NSW_EXIT_USAGE;
 			}
 			o.output_queue = (unsigned int)v;
+			break;
+		case OPT_RATE:
+			errno = 0;
+			o.rate_limit = (unsigned)strtoul(optarg, &end, 10);
+			if (errno || *end || end == optarg ||
+			    o.rate_limit > 1000000) {
+				fprintf(stderr, "nswatch monitor: bad "
+					"--rate-limit '%s'\n", optarg);
+				return NSW_EXIT_USAGE;
+			}
 			break;
 		case 'h': monitor_usage(stdout); return NSW_EXIT_OK;
 		default:

@@ -413,6 +413,25 @@ static void cw_alerts(struct cw *w, const struct nsw_event *ev,
 	strbuf_release(&ns);
 }
 
+/* "setns=N/F unshare=N/F clone=N/F dropped=D" (calls/failed). */
+static void throttle_detail(struct strbuf *out, const struct nsw_aggregate *a,
+			    struct cw *w)
+{
+	char buf[160];
+
+	snprintf(buf, sizeof(buf), "setns=%llu/%llu unshare=%llu/%llu "
+		 "clone=%llu/%llu dropped=%llu",
+		 (unsigned long long)a->calls[NSW_AGG_SETNS],
+		 (unsigned long long)a->failed[NSW_AGG_SETNS],
+		 (unsigned long long)a->calls[NSW_AGG_UNSHARE],
+		 (unsigned long long)a->failed[NSW_AGG_UNSHARE],
+		 (unsigned long long)a->calls[NSW_AGG_CLONE],
+		 (unsigned long long)a->failed[NSW_AGG_CLONE],
+		 (unsigned long long)a->dropped);
+	if (strbuf_adds(out, buf) < 0)
+		w->err = -ENOMEM;
+}
+
 int encode_compact_event(struct strbuf *sb, const struct encode_ctx *ctx,
 			 const struct nsw_event *ev, bool color)
 {
@@ -442,6 +461,14 @@ int encode_compact_event(struct strbuf *sb, const struct encode_ctx *ctx,
 		kprobe_detail(&detail, &emoji, &label, ctx, ev, &w);
 		cw_label(&w, C_BLUE, emoji, label);
 		break;
+	case NSW_EV_THROTTLE:
+		if (!ev->agg) {
+			w.err = -EINVAL;
+			goto out;
+		}
+		throttle_detail(&detail, ev->agg, &w);
+		cw_label(&w, C_BLUE, "🚦", "throttle");
+		break;
 	default:
 		w.err = -EINVAL;
 		goto out;
@@ -451,7 +478,7 @@ int encode_compact_event(struct strbuf *sb, const struct encode_ctx *ctx,
 	cw_add(&w, " ", 1);
 	cw_fields(&w, C_MAGENTA, p->binary, true);
 	cw_add(&w, " ", 1);
-	if (ev->type == NSW_EV_KPROBE) {
+	if (ev->type == NSW_EV_KPROBE || ev->type == NSW_EV_THROTTLE) {
 		cw_field(&w, C_CYAN, detail.buf ? detail.buf : "", detail.len,
 			 false);
 	} else {

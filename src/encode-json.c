@@ -32,6 +32,12 @@
  *  - alerts[].mitre: T1611 for every container rule, T1562.001 for
  *    monitor-tamper.
  *  - nswatch_stats counters are 64-bit, so strings, all always written.
+ *  - process_throttle (Tetragon: type, cgroup) is written for every
+ *    aggregate of namespace calls the eBPF side counted instead of
+ *    sending, always as THROTTLE_START (the calls were held during the
+ *    interval), with the cgroup's leaf name; ours: a `process` member
+ *    naming a recent caller (left out when none is known) and
+ *    nswatch.aggregate with the counts.
  *
  * Pure: no I/O, no logging.  Every string that came from the outside
  * (paths, argv, container and pod metadata, node name) goes through
@@ -1200,6 +1206,40 @@ static void jw_ns_types(struct jw *w, uint32_t mask)
 	jw_arr_end(w);
 }
 
+/* nswatch.aggregate: counts by enum nsw_agg_sc. */
+static void jw_agg_counts(struct jw *w, const char *key, const uint64_t *v)
+{
+	static const char *const names[NSW_AGG_COUNT] = {
+		"setns", "unshare", "clone",
+	};
+	int i;
+
+	jw_key(w, key);
+	jw_obj(w);
+	for (i = 0; i < NSW_AGG_COUNT; i++) {
+		jw_key(w, names[i]);
+		jw_u64(w, v[i]);
+	}
+	jw_end(w);
+}
+
+static void jw_aggregate(struct jw *w, const struct nsw_aggregate *a)
+{
+	jw_key(w, "aggregate");
+	jw_obj(w);
+	jw_key(w, "interval_ms");
+	jw_u32(w, a->interval_ms);
+	if (a->mnt_ns) {
+		jw_key(w, "mnt_ns");
+		jw_u32(w, a->mnt_ns);
+	}
+	jw_agg_counts(w, "calls", a->calls);
+	jw_agg_counts(w, "failed", a->failed);
+	jw_key(w, "dropped");
+	jw_u64(w, a->dropped);
+	jw_end(w);
+}
+
 static void jw_extension(struct jw *w, const struct nsw_event *ev)
 {
 	int i, n_alerts = ev->n_alerts;
@@ -1219,8 +1259,14 @@ static void jw_extension(struct jw *w, const struct nsw_event *ev)
 		jw_key(w, "success");
 		jw_bool(w, ev->ret >= 0);
 	}
-	if (ev->ns_types_known)
+	if (ev->flags_unknown) {
+		jw_key(w, "ns_types");
+		jw_arr(w);
+		jw_str(w, "unknown");
+		jw_arr_end(w);
+	} else if (ev->ns_types_known) {
 		jw_ns_types(w, ev->ns_types);
+	}
 	for (i = 0; i < NSW_NS_COUNT; i++) {
 		const struct nsw_ns_change *c = &ev->ns_change[i];
 
@@ -1245,6 +1291,8 @@ static void jw_extension(struct jw *w, const struct nsw_event *ev)
 		jw_end(w);
 	if (ev->verdict != NSW_VERDICT_NONE_SET)
 		jw_kv_str(w, "verdict", nsw_verdict_name(ev->verdict));
+	if (ev->type == NSW_EV_THROTTLE && ev->agg)
+		jw_aggregate(w, ev->agg);
 	/* Always written: consumers filter on it both ways. */
 	jw_key(w, "container_process");
 	jw_bool(w, ev->container_process);
@@ -1345,12 +1393,23 @@ static int encode_event_once(struct strbuf *sb, const struct encode_ctx *ctx,
 	case NSW_EV_EXEC: key = "process_exec"; break;
 	case NSW_EV_EXIT: key = "process_exit"; break;
 	case NSW_EV_KPROBE: key = "process_kprobe"; break;
+	case NSW_EV_THROTTLE: key = "process_throttle"; break;
 	default: return -EINVAL;
 	}
 
 	jw_obj(&w);
 	jw_key(&w, key);
 	jw_obj(&w);
+	if (ev->type == NSW_EV_THROTTLE) {
+		jw_kv_str(&w, "type", "THROTTLE_START");
+		jw_kv_str(&w, "cgroup", ev->cgroup);
+		if (ev->proc->pid) {
+			jw_key(&w, "process");
+			jw_process(&w, ctx, ev->proc, true);
+		}
+		jw_end(&w);
+		goto tail;
+	}
 	jw_key(&w, "process");
 	jw_process(&w, ctx, ev->proc, true);
 	jw_parent_ancestors(&w, ctx, ev, false);
@@ -1368,10 +1427,12 @@ static int encode_event_once(struct strbuf *sb, const struct encode_ctx *ctx,
 	case NSW_EV_KPROBE:
 		jw_kprobe_body(&w, ctx, ev);
 		break;
+	default:	/* written above */
+		break;
 	}
 	jw_parent_ancestors(&w, ctx, ev, true);
 	jw_end(&w);
-
+tail:
 	jw_kv_str(&w, "node_name", ctx->node_name);
 	jw_kv_time(&w, "time", ev->time_ns);
 	jw_key(&w, "cluster_name");
@@ -1384,8 +1445,9 @@ static int encode_event_once(struct strbuf *sb, const struct encode_ctx *ctx,
 int encode_json_stats(struct strbuf *sb, const struct encode_ctx *ctx,
 		      const struct nsw_stats *st, uint64_t time_ns)
 {
-	static const char *const ev_names[] = {
+	static const char *const ev_names[NSW_EV_TYPE_COUNT] = {
 		"process_exec", "process_exit", "process_kprobe",
+		"process_throttle",
 	};
 	struct jw w = { .sb = sb };
 	size_t start = sb->len;
@@ -1401,7 +1463,7 @@ int encode_json_stats(struct strbuf *sb, const struct encode_ctx *ctx,
 	jw_obj(&w);
 	jw_key(&w, "events");
 	jw_obj(&w);
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < NSW_EV_TYPE_COUNT; i++) {
 		jw_key(&w, ev_names[i]);
 		jw_u64(&w, st->events[i]);
 	}
@@ -1419,6 +1481,8 @@ int encode_json_stats(struct strbuf *sb, const struct encode_ctx *ctx,
 	jw_u64(&w, st->kernel_lost);
 	jw_key(&w, "ringbuf");
 	jw_u64(&w, st->ringbuf_drops);
+	jw_key(&w, "held");
+	jw_u64(&w, st->held);
 	jw_key(&w, "seq_gaps");
 	jw_u64(&w, st->seq_gaps);
 	jw_key(&w, "output_errors");

@@ -116,6 +116,8 @@ enum nsw_event_type {
 	NSW_EV_EXEC,
 	NSW_EV_EXIT,
 	NSW_EV_KPROBE,
+	NSW_EV_THROTTLE,	/* namespace calls counted, not reported one by one */
+	NSW_EV_TYPE_COUNT
 };
 
 enum nsw_syscall {
@@ -194,6 +196,27 @@ enum nsw_action {
 				 NSW_CLONE_NEWIPC | NSW_CLONE_NEWUSER | \
 				 NSW_CLONE_NEWPID | NSW_CLONE_NEWNET)
 
+/* Slots of struct nsw_aggregate's counters. */
+enum nsw_agg_sc {
+	NSW_AGG_SETNS,
+	NSW_AGG_UNSHARE,
+	NSW_AGG_CLONE,		/* clone and clone3 */
+	NSW_AGG_COUNT
+};
+
+/*
+ * Namespace calls of one mount namespace that the kernel counted instead
+ * of reporting them one by one (flood control, eBPF backend), over one
+ * interval.
+ */
+struct nsw_aggregate {
+	uint64_t calls[NSW_AGG_COUNT];
+	uint64_t failed[NSW_AGG_COUNT];	/* ...of which failed */
+	uint64_t dropped;	/* records lost to a full ring buffer */
+	uint32_t interval_ms;	/* since the previous report */
+	uint32_t mnt_ns;	/* the callers' mount namespace; 0 unknown */
+};
+
 /*
  * One event ready for output.  Pointers are borrowed from the process
  * cache for the duration of the encode call.
@@ -226,6 +249,7 @@ struct nsw_event {
 	bool success;
 	bool ns_types_known;
 	uint32_t ns_types;	/* CLONE_NEW* mask; 0 with known = "any" */
+	bool flags_unknown;	/* clone3 flags unreadable: ["unknown"] */
 	struct nsw_ns_change ns_change[NSW_NS_COUNT];
 	enum nsw_verdict verdict;
 	/* setns: the namespaces after the call were not captured in the
@@ -236,6 +260,10 @@ struct nsw_event {
 	struct nsw_alert alerts[NSW_MAX_ALERTS];
 	int n_alerts;
 	const char *enforced;	/* "sigkill" or NULL */
+
+	/* process_throttle (NSW_EV_THROTTLE) */
+	const struct nsw_aggregate *agg;
+	const char *cgroup;	/* the sample caller's cgroup name, or NULL */
 };
 
 /* Names for the schema. Return static strings. */

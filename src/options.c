@@ -22,6 +22,7 @@ void options_init(struct nsw_options *o)
 	o->format = NSW_FMT_JSON;
 	o->exec_rules = true;
 	o->stats_interval = 60;
+	o->rate_limit = 20;
 	o->output_flush_after = 2;
 	/* a burst of 10000 setns calls in 0.1 s makes ~25 MB of JSON,
 	 * faster than the writer thread, sharing two CPUs with the storm

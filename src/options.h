@@ -40,6 +40,9 @@ struct nsw_options {
 	bool enforce_nsenter;		/* eBPF: nsenter exec in a container
 					 * is denied (BPF LSM) or killed */
 	unsigned int stats_interval;	/* seconds, 0 = only at exit */
+	unsigned int rate_limit;	/* eBPF: namespace call records per
+					 * second and mount namespace of
+					 * processes in containers; 0 off */
 	/* filters */
 	const char *f_pod;
 	const char *f_namespace;

@@ -159,6 +159,7 @@ void pipeline_add_stats(struct pipeline *p, const struct nsw_stats *d)
 	p->stats.ringbuf_drops += d->ringbuf_drops;
 	p->stats.seq_gaps += d->seq_gaps;
 	p->stats.parse_errors += d->parse_errors;
+	p->stats.held += d->held;
 }
 
 /* ---- process resolution -------------------------------------------- */
@@ -484,7 +485,9 @@ static bool filtered_out(struct pipeline *p, const struct nsw_event *ev)
 		types = p->policy->emit_types;
 	if (p->policy && p->policy->emit_alerts_only)
 		alerts_only = true;
-	if (types && !(types & (1u << ev->type)))
+	/* aggregates stand for namespace calls: shown with kprobes */
+	if (types && !(types & (1u << (ev->type == NSW_EV_THROTTLE ?
+					NSW_EV_KPROBE : ev->type))))
 		return true;
 	if (alerts_only && !ev->n_alerts)
 		return true;
@@ -1168,6 +1171,11 @@ static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
 	ev.ns_unconfirmed = r->syscall == NSW_SC_SETNS &&
 			    !(r->ns_before_known && r->ns_after_known) &&
 			    !mnt_root_settles(p, r, &ev);
+	/* clone3 whose flags the kernel side could not read */
+	if (r->flags_unknown) {
+		ev.flags_unknown = true;
+		ev.verdict = NSW_VERDICT_UNKNOWN;
+	}
 	if (vi.after_known && ev.success) {
 		/* the process now holds the new namespaces of this call's
 		 * types; a later read may show later calls too, so only the
@@ -1182,6 +1190,87 @@ static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
 	family(p, &ev, anc);
 	verdict_alerts_nscall(&ev, runtime_exempt(pr));
 	return emit(p, &ev);
+}
+
+/* "container NAME (pod NS/POD)", or the id, for alert messages. */
+static void container_label(char *buf, size_t len,
+			    const struct nsw_container *c)
+{
+	if (c->pod_name[0])
+		snprintf(buf, len, "container %s (pod %s/%s)",
+			 c->name[0] ? c->name : c->id, c->pod_namespace,
+			 c->pod_name);
+	else
+		snprintf(buf, len, "container %s",
+			 c->name[0] ? c->name : c->id);
+}
+
+/*
+ * Namespace calls the kernel counted instead of sending (flood control):
+ * one process_throttle event per mount namespace and interval, named by a
+ * recent caller; for a container process, alerts of the rules the calls
+ * would have raised, with the counts, and monitor-tamper when records
+ * were lost, since that may have hidden an alert.
+ */
+static int handle_aggregate(struct pipeline *p, const struct nsw_raw *r)
+{
+	static const char *const what[NSW_AGG_COUNT] = {
+		"setns", "unshare", "clone",
+	};
+	const struct nsw_aggregate *a = &r->agg;
+	struct nsw_process nobody, *pr = NULL;
+	uint64_t ktime, wall;
+	struct nsw_event ev;
+	char label[512], cgname[129];
+	bool gone;
+	int i, ret;
+
+	times_of(p, r, &ktime, &wall);
+	if (r->pid)
+		pr = acting_process(p, r, ktime, wall);
+	if (!pr) {
+		/* no caller named: the counts still go out */
+		memset(&nobody, 0, sizeof(nobody));
+		nobody.auid = 4294967295u;
+		pr = &nobody;
+	}
+	/* the caller may be gone: its cgroup still names the container */
+	if (!pr->ctr && r->cgroup_id && pr != &nobody)
+		pr->ctr = container_by_cgid(p, r->cgroup_id, r->pid, &gone);
+	event_init(p, &ev, NSW_EV_THROTTLE, pr, now_wall_ns());
+	ev.agg = a;
+	snprintf(cgname, sizeof(cgname), "%.*s", (int)r->cgroup_name.len,
+		 r->cgroup_name.p ? r->cgroup_name.p : "");
+	ev.cgroup = cgname[0] ? cgname : NULL;
+	if (pr->ctr) {
+		container_label(label, sizeof(label), pr->ctr);
+		for (i = 0; i < NSW_AGG_COUNT; i++) {
+			if (!a->calls[i])
+				continue;
+			verdict_add_alert(&ev, i == NSW_AGG_SETNS ?
+					  NSW_RULE_SETNS_IN_CONTAINER :
+					  NSW_RULE_UNSHARE_IN_CONTAINER,
+					  NSW_SEV_MEDIUM,
+					  "%llu %s calls (%llu failed) by %s "
+					  "in %u ms, counted in the kernel "
+					  "instead of reported one by one",
+					  (unsigned long long)a->calls[i],
+					  what[i],
+					  (unsigned long long)a->failed[i],
+					  label, a->interval_ms);
+		}
+		if (a->dropped)
+			verdict_add_alert(&ev, NSW_RULE_MONITOR_TAMPER,
+					  NSW_SEV_HIGH,
+					  "%llu records of %s lost in %u ms: "
+					  "eBPF ring buffer full",
+					  (unsigned long long)a->dropped,
+					  label, a->interval_ms);
+	}
+	ret = emit(p, &ev);
+	if (pr == &nobody)
+		procfs_process_clear(&nobody);
+	return ret;
 }
 
 int pipeline_handle(struct pipeline *p, const struct nsw_raw *raw)
@@ -1205,11 +1294,14 @@ int pipeline_handle(struct pipeline *p, const struct nsw_raw *raw)
 	case NSW_RAW_NSCALL:
 		/* audit sees clone3 but not its flags (a user-space struct):
 		 * nothing says it made a namespace, and most are threads */
-		if (raw->syscall == NSW_SC_CLONE3 && !raw->clone_flags) {
+		if (raw->syscall == NSW_SC_CLONE3 && !raw->clone_flags &&
+		    !raw->flags_unknown) {
 			p->stats.filtered++;
 			return 0;
 		}
 		return handle_nscall(p, raw);
+	case NSW_RAW_AGGREGATE:
+		return handle_aggregate(p, raw);
 	}
 	p->stats.parse_errors++;
 	return -EINVAL;

@@ -19,6 +19,8 @@ enum nsw_raw_type {
 	NSW_RAW_FORK,		/* a new thread group leader appeared */
 	NSW_RAW_EXIT,		/* thread group leader exited */
 	NSW_RAW_NSCALL,		/* setns, unshare, clone/clone3 with CLONE_NEW* */
+	NSW_RAW_AGGREGATE,	/* calls counted in the kernel (agg); the
+				 * process fields name a recent caller */
 };
 
 #define NSW_RAW_MAX_ARGS 128
@@ -104,6 +106,13 @@ struct nsw_raw {
 	/* exec: the kernel found nsenter by the name in the whole argv[0]
 	 * (argv above may be cut before its last component) */
 	bool nsenter_name;
+
+	/* NSW_RAW_NSCALL: clone3 whose clone_args could not be read, so
+	 * its flags are unknown (clone_flags 0) */
+	bool flags_unknown;
+
+	/* NSW_RAW_AGGREGATE */
+	struct nsw_aggregate agg;
 };
 
 #endif /* NSWATCH_RAW_EVENT_H */

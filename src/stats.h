@@ -8,10 +8,12 @@
 #include "event.h"
 
 struct nsw_stats {
-	uint64_t events[3];		/* by enum nsw_event_type */
+	uint64_t events[NSW_EV_TYPE_COUNT];	/* by enum nsw_event_type */
 	uint64_t alerts[NSW_RULE_COUNT];
 	uint64_t kernel_lost;		/* audit status `lost` since start */
 	uint64_t ringbuf_drops;		/* bpf ring buffer reservations failed */
+	uint64_t held;			/* namespace calls counted in the kernel
+					 * and reported only in aggregates */
 	uint64_t seq_gaps;		/* audit serials never seen */
 	uint64_t parse_errors;		/* malformed input records/lines */
 	uint64_t output_errors;		/* lines that could not be written */

@@ -359,6 +359,8 @@ void verdict_alerts_nscall(struct nsw_event *ev, bool helper)
 		bool user = ev->ns_types & NSW_CLONE_NEWUSER;
 
 		flag_names(ev->ns_types, names, sizeof(names));
+		if (ev->flags_unknown)
+			snprintf(names, sizeof(names), "unknown flags");
 		verdict_add_alert(ev, NSW_RULE_UNSHARE_IN_CONTAINER,
 				  user ? NSW_SEV_HIGH : NSW_SEV_MEDIUM,
 				  "%s(%s) by a container process %s%s",

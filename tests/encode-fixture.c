@@ -631,10 +631,45 @@ static int event_key(struct parser *p, const char *k, const char *v)
 			ev->type = NSW_EV_EXIT;
 		else if (!strcmp(v, "kprobe"))
 			ev->type = NSW_EV_KPROBE;
+		else if (!strcmp(v, "throttle"))
+			ev->type = NSW_EV_THROTTLE;
 		else
-			return perr(p, "type is exec, exit or kprobe");
+			return perr(p, "type is exec, exit, kprobe or "
+				    "throttle");
 		return 0;
 	}
+	if (!strcmp(k, "agg.calls") || !strcmp(k, "agg.failed")) {
+		uint64_t *dst = k[4] == 'c' ? it->agg.calls : it->agg.failed;
+
+		ev->agg = &it->agg;
+		for (e = 0; e < NSW_AGG_COUNT; e++) {
+			if ((r = next_token(p, &v, &tok)) <= 0)
+				return r < 0 ? r : perr(p, "three counts");
+			r = parse_u64(p, tok, &dst[e]);
+			free(tok);
+			if (r < 0)
+				return r;
+		}
+		return 0;
+	}
+	if (!strcmp(k, "agg.dropped")) {
+		ev->agg = &it->agg;
+		return parse_u64(p, v, &it->agg.dropped);
+	}
+	if (!strcmp(k, "agg.interval_ms")) {
+		ev->agg = &it->agg;
+		return parse_u32(p, v, &it->agg.interval_ms);
+	}
+	if (!strcmp(k, "agg.mnt_ns")) {
+		ev->agg = &it->agg;
+		return parse_u32(p, v, &it->agg.mnt_ns);
+	}
+	if (!strcmp(k, "cgroup")) {
+		ev->cgroup = it->cgroup;
+		return set_str(p, v, it->cgroup, sizeof(it->cgroup));
+	}
+	if (!strcmp(k, "flags_unknown"))
+		return parse_bool(p, v, &ev->flags_unknown);
 	if (!strcmp(k, "time"))
 		return parse_time(p, v, &ev->time_ns);
 	if (!strcmp(k, "proc") || !strcmp(k, "parent")) {
@@ -757,12 +792,14 @@ static int stats_key(struct parser *p, const char *k, const char *v)
 	if (!strcmp(k, "time"))
 		return parse_time(p, v, &it->stats_time);
 	if (!strncmp(k, "events.", 7)) {
-		static const char *const names[] = { "exec", "exit", "kprobe" };
+		static const char *const names[NSW_EV_TYPE_COUNT] = {
+			"exec", "exit", "kprobe", "throttle",
+		};
 
-		for (i = 0; i < 3; i++)
+		for (i = 0; i < NSW_EV_TYPE_COUNT; i++)
 			if (!strcmp(k + 7, names[i]))
 				return parse_u64(p, v, &st->events[i]);
-		return perr(p, "events.exec|exit|kprobe");
+		return perr(p, "events.exec|exit|kprobe|throttle");
 	}
 	if (!strncmp(k, "alerts.", 7)) {
 		i = lookup_enum(k + 7, rule_name, NSW_RULE_COUNT);
@@ -773,6 +810,7 @@ static int stats_key(struct parser *p, const char *k, const char *v)
 #define U64(f) if (!strcmp(k, #f)) return parse_u64(p, v, &st->f)
 	U64(kernel_lost);
 	U64(ringbuf_drops);
+	U64(held);
 	U64(seq_gaps);
 	U64(parse_errors);
 	U64(output_errors);

@@ -27,6 +27,8 @@ struct fx_item {
 	const struct nsw_process *anc[FX_MAX_ANC];
 	struct nsw_stats st;
 	uint64_t stats_time;
+	struct nsw_aggregate agg;	/* type = throttle */
+	char cgroup[129];
 };
 
 struct fixture {

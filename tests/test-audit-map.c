@@ -57,6 +57,7 @@ static const char *type_name(enum nsw_raw_type t)
 	case NSW_RAW_FORK: return "FORK";
 	case NSW_RAW_EXIT: return "EXIT";
 	case NSW_RAW_NSCALL: return "NSCALL";
+	case NSW_RAW_AGGREGATE: return "AGGREGATE";
 	}
 	return "?";
 }

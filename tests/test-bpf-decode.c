@@ -453,6 +453,21 @@ static void test_nscall(void)
 	   raw.clone_flags == (0x200000000ull | 0x0c000000),
 	   "clone3: 64-bit flags from clone_args");
 
+	ok(!raw.flags_unknown, "clone3: flags known");
+
+	/* clone_args unreadable at entry: still a namespace call */
+	c.clone_flags = 0;
+	c.ret = -14;
+	c.nflags |= NSW_BPF_NF_FLAGS_ERR;
+	is_int(bpf_decode(&c, sizeof(c), &raw), 0, "clone3 unreadable: valid");
+	ok(raw.type == NSW_RAW_NSCALL && raw.syscall == NSW_SC_CLONE3 &&
+	   raw.flags_unknown && raw.clone_flags == 0 && raw.ret == -14,
+	   "clone3 unreadable: flags unknown, call kept");
+	c.syscall = NSW_BPF_SC_SETNS;
+	is_int(bpf_decode(&c, sizeof(c), &raw), 0, "setns with FLAGS_ERR");
+	ok(!raw.flags_unknown, "FLAGS_ERR means nothing for setns");
+	c.nflags &= ~NSW_BPF_NF_FLAGS_ERR;
+
 	c.syscall = NSW_BPF_SC_EXECVE;
 	is_int(bpf_decode(&c, sizeof(c), &raw), -EINVAL,
 	       "nscall: exec syscall rejected");
@@ -464,11 +479,112 @@ static void test_nscall(void)
 	       "nscall: short record");
 }
 
+static void test_flood(void)
+{
+	struct nsw_bpf_flood cur, prev;
+	struct nsw_raw raw;
+
+	memset(&cur, 0, sizeof(cur));
+	fill_hdr(&cur.hdr, NSW_BPF_REC_FLOOD, sizeof(cur));
+	cur.held[NSW_BPF_FL_SETNS] = 300000;
+	cur.held_failed[NSW_BPF_FL_SETNS] = 299990;
+	cur.held[NSW_BPF_FL_CLONE] = 4;
+	cur.dropped = 2;
+	cur.last_ns = 5000000000ull;
+
+	/* first read of an entry: everything since it was made */
+	is_int(bpf_decode_flood(&cur, sizeof(cur), NULL, 4026532299u, 1000,
+				&raw), 1, "flood: new entry reported");
+	is_int(raw.type, NSW_RAW_AGGREGATE, "flood: type");
+	ok(raw.agg.calls[NSW_AGG_SETNS] == 300000 &&
+	   raw.agg.failed[NSW_AGG_SETNS] == 299990 &&
+	   raw.agg.calls[NSW_AGG_UNSHARE] == 0 &&
+	   raw.agg.calls[NSW_AGG_CLONE] == 4 &&
+	   raw.agg.failed[NSW_AGG_CLONE] == 0, "flood: counts by syscall");
+	ok(raw.agg.dropped == 2, "flood: dropped");
+	ok(raw.agg.mnt_ns == 4026532299u && raw.agg.interval_ms == 1000,
+	   "flood: key and interval");
+	ok(raw.pid == 4242 && raw.tid == 4243 && raw.cgroup_id ==
+	   0x1122334455667788ull && bytes_is(&raw.comm, "nsenter") &&
+	   bytes_is(&raw.cgroup_name, "cri-containerd-abc.scope"),
+	   "flood: the caller from the header");
+	ok(raw.ktime_ns == 5000000000ull, "flood: time of the last call");
+
+	/* a later read: only the difference */
+	prev = cur;
+	cur.held[NSW_BPF_FL_SETNS] += 10;
+	cur.held_failed[NSW_BPF_FL_SETNS] += 10;
+	is_int(bpf_decode_flood(&cur, sizeof(cur), &prev, 1, 1004, &raw), 1,
+	       "flood: change reported");
+	ok(raw.agg.calls[NSW_AGG_SETNS] == 10 &&
+	   raw.agg.failed[NSW_AGG_SETNS] == 10 &&
+	   raw.agg.calls[NSW_AGG_CLONE] == 0 && raw.agg.dropped == 0,
+	   "flood: delta since the previous read");
+
+	/* nothing new: nothing to say */
+	prev = cur;
+	is_int(bpf_decode_flood(&cur, sizeof(cur), &prev, 1, 1000, &raw), 0,
+	       "flood: unchanged entry");
+	ok(raw_is_zero(&raw), "flood: unchanged leaves raw zero");
+
+	/* failed read ahead of calls (two counters, read in between) */
+	cur.held_failed[NSW_BPF_FL_UNSHARE] = prev.held_failed[NSW_BPF_FL_UNSHARE] + 1;
+	is_int(bpf_decode_flood(&cur, sizeof(cur), &prev, 1, 1000, &raw), 0,
+	       "flood: failed without a call yet: nothing");
+	cur.held[NSW_BPF_FL_UNSHARE] = prev.held[NSW_BPF_FL_UNSHARE] + 1;
+	cur.held_failed[NSW_BPF_FL_UNSHARE] += 1;
+	is_int(bpf_decode_flood(&cur, sizeof(cur), &prev, 1, 1000, &raw), 1,
+	       "flood: failed counted ahead");
+	ok(raw.agg.calls[NSW_AGG_UNSHARE] == 1 &&
+	   raw.agg.failed[NSW_AGG_UNSHARE] == 1, "flood: failed <= calls");
+
+	/* the entry was evicted and made again: counts start at zero */
+	prev = cur;
+	memset(cur.held, 0, sizeof(cur.held));
+	memset(cur.held_failed, 0, sizeof(cur.held_failed));
+	cur.dropped = 0;
+	cur.held[NSW_BPF_FL_SETNS] = 5;
+	is_int(bpf_decode_flood(&cur, sizeof(cur), &prev, 1, 1000, &raw), 1,
+	       "flood: recreated entry");
+	ok(raw.agg.calls[NSW_AGG_SETNS] == 5 && raw.agg.dropped == 0,
+	   "flood: recreated entry counts from zero");
+
+	/* header being rewritten: the previous read names the caller */
+	prev = cur;
+	prev.hdr.pid = 999;
+	cur.hdr.version = 0;
+	cur.held[NSW_BPF_FL_SETNS] += 1;
+	is_int(bpf_decode_flood(&cur, sizeof(cur), &prev, 1, 1000, &raw), 1,
+	       "flood: torn header");
+	is_int(raw.pid, 999, "flood: caller from the previous read");
+	prev.hdr.version = 0;
+	is_int(bpf_decode_flood(&cur, sizeof(cur), &prev, 1, 1000, &raw), 1,
+	       "flood: no header at all");
+	ok(raw.pid == 0 && raw.comm.p == NULL && raw.agg.calls[NSW_AGG_SETNS]
+	   == 1, "flood: counts without a caller");
+	cur.hdr.version = NSW_BPF_ABI_VERSION;
+	cur.hdr.type = NSW_BPF_REC_NSCALL;
+	is_int(bpf_decode_flood(&cur, sizeof(cur), NULL, 1, 1000, &raw), 1,
+	       "flood: header of another type");
+	is_int(raw.pid, 0, "flood: header of another type ignored");
+
+	is_int(bpf_decode_flood(&cur, sizeof(cur) - 1, NULL, 1, 1000, &raw),
+	       -EINVAL, "flood: wrong size");
+	is_int(bpf_decode_flood(NULL, sizeof(cur), NULL, 1, 1000, &raw),
+	       -EINVAL, "flood: no value");
+
+	/* a flood value is never a ring-buffer record */
+	cur.hdr.type = NSW_BPF_REC_FLOOD;
+	is_int(bpf_decode(&cur, sizeof(cur), &raw), -EINVAL,
+	       "flood value on the ring buffer rejected");
+}
+
 int main(void)
 {
 	test_header();
 	test_exec();
 	test_fork_exit();
 	test_nscall();
+	test_flood();
 	return done_testing();
 }

@@ -73,6 +73,7 @@ static const char *check_line(const char *s, size_t n)
 			if (strcmp(key, "process_exec") &&
 			    strcmp(key, "process_exit") &&
 			    strcmp(key, "process_kprobe") &&
+			    strcmp(key, "process_throttle") &&
 			    strcmp(key, "nswatch_stats"))
 				why = "first key is not an event key";
 			continue;

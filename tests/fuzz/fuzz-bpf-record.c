@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Fuzz target: bpf_decode() on arbitrary ring-buffer samples. */
+/* Fuzz target: bpf_decode() on arbitrary ring-buffer samples, and
+ * bpf_decode_flood() on the same bytes read as one or two `floods` map
+ * values (current, previous). */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bpf-decode.h"
 #include "fuzz.h"
+#include "nswatch-events.h"
 
 static const uint8_t *lo, *hi;
 static volatile unsigned sink;
@@ -29,6 +33,31 @@ static void check_bytes(const struct nsw_bytes *b)
 		sink += (unsigned char)b->p[i];
 }
 
+static void fuzz_flood(const uint8_t *data, size_t size)
+{
+	static const struct nsw_raw zero;
+	const size_t v = sizeof(struct nsw_bpf_flood);
+	const uint8_t *prev = size >= 2 * v ? data + v : NULL;
+	struct nsw_raw raw;
+	int i, r;
+
+	r = bpf_decode_flood(data, size >= v ? v : size, prev, 7, 1000, &raw);
+	if (r != 1) {
+		if ((r != 0 && r != -EINVAL) || memcmp(&raw, &zero, sizeof(raw)))
+			abort();	/* nothing, or an error: nothing left */
+		return;
+	}
+	if (raw.type != NSW_RAW_AGGREGATE || raw.agg.mnt_ns != 7)
+		abort();
+	for (i = 0; i < NSW_AGG_COUNT; i++)
+		if (raw.agg.failed[i] > raw.agg.calls[i])
+			abort();
+	if (raw.comm.len > 16 || raw.cgroup_name.len > 128)
+		abort();
+	check_bytes(&raw.comm);
+	check_bytes(&raw.cgroup_name);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct nsw_raw raw;
@@ -36,6 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	lo = data;
 	hi = data + size;
+	fuzz_flood(data, size);
 	if (bpf_decode(data, size, &raw) < 0) {
 		static const struct nsw_raw zero;
 

@@ -167,6 +167,10 @@ static void print_raw(const struct nsw_raw *r)
 			put_ns("before", &r->ns_before);
 		if (r->ns_after_known)
 			put_ns("after", &r->ns_after);
+		if (r->flags_unknown)
+			printf(" flags_unknown=1");
+		break;
+	case NSW_RAW_AGGREGATE:	/* read from the floods map, not the ring */
 		break;
 	}
 	putchar('\n');

@@ -271,18 +271,20 @@ ct_rootfs_add_dynamic() {
 # Build (once; rebuilt when an input is newer) the busybox rootfs cached at
 # $NSW_CT_ROOTFS: /bin/busybox with a symlink per applet (sh, sleep,
 # nsenter, unshare, cat, ls, touch, ...), /bin/nsw-setns and
-# /bin/nsw-leave-return (static helpers, if built), /bin/nsx (renamed
-# util-linux nsenter plus its libraries), and any extra static binaries
-# given as SRC:DEST.  Call with the lock held.
+# /bin/nsw-leave-return and /bin/nsw-flood (static helpers, if built),
+# /bin/nsx (renamed util-linux nsenter plus its libraries), and any extra
+# static binaries given as SRC:DEST.  Call with the lock held.
 ct_rootfs_build() {
 	local setns=$top_builddir/tests/helpers/nsw-setns
 	local leave=$top_builddir/tests/helpers/nsw-leave-return
+	local flood=$top_builddir/tests/helpers/nsw-flood
 	local stamp=$NSW_CT_ROOTFS/.nswatch-rootfs inputs=() extra a src dest
 	local tmp=$NSW_CT_ROOTFS.tmp
 
 	inputs=(/bin/busybox "${BASH_SOURCE[0]}")
 	[ -x "$setns" ] && inputs+=("$setns")
 	[ -x "$leave" ] && inputs+=("$leave")
+	[ -x "$flood" ] && inputs+=("$flood")
 	command -v nsenter >/dev/null && inputs+=("$(command -v nsenter)")
 	for extra in "$@"; do
 		inputs+=("${extra%%:*}")
@@ -310,6 +312,9 @@ ct_rootfs_build() {
 	if [ -x "$leave" ]; then
 		install -m 0755 "$leave" "$tmp/bin/nsw-leave-return" ||
 			return 1
+	fi
+	if [ -x "$flood" ]; then
+		install -m 0755 "$flood" "$tmp/bin/nsw-flood" || return 1
 	fi
 	if command -v nsenter >/dev/null; then
 		ct_rootfs_add_dynamic "$(command -v nsenter)" /bin/nsx || return 1

@@ -8,6 +8,7 @@
 #   mon_start CONFIG OUT        start monitoring, wait for readiness
 #   mon_stop                    SIGTERM, wait, report the exit status
 #   mon_events OUT PID...       event lines of those pids, in output order
+# MON_EXTRA_ARGS (an array) adds options to the monitor's command line.
 #
 # CONFIG is one of
 #   bpf              --backend=bpf
@@ -22,6 +23,7 @@
 
 MON_PID=
 MON_AUDITD=0
+MON_EXTRA_ARGS=()	# more monitor options, set by the caller
 MON_ERR=
 
 # _mon_auditd_stop: stop an auditd we started, restore rules state.
@@ -95,6 +97,7 @@ mon_start() {
 		args=(--backend=audit --audit-source=multicast) ;;
 	fallback) args=(--backend=auto --btf "$NSW_CT_WORK/no-such-btf") ;;
 	esac
+	args+=("${MON_EXTRA_ARGS[@]}")
 	"$NSWATCH" monitor "${args[@]}" --output "$out" --ready-file "$ready" \
 		--stats-interval 0 --node-name nswtest-node \
 		--cluster-name nswtest 2>"$MON_ERR" &
