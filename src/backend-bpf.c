@@ -38,6 +38,7 @@
 #include "backend.h"
 #include "bpf-decode.h"
 #include "bpf-probe.h"
+#include "inum-set.h"
 #include "log.h"
 #include "nsinfo.h"
 #include "nswatch-events.h"
@@ -322,11 +323,61 @@ static void bpf_stats(struct backend *b, struct nsw_stats *st)
 	st->ringbuf_drops += take_drops(b);
 }
 
+/* ---- host namespaces ------------------------------------------------ */
+
+/* Mirror one change of the pipeline's host namespace set into the
+ * kernel's host_ns_set map. */
+static void host_set_changed(void *arg, uint32_t inum, bool added)
+{
+	struct backend *b = arg;
+	struct bpf_map *m = b->skel->maps.host_ns_set;
+	__u32 key = inum, one = 1;
+	int r;
+
+	if (added) {
+		r = bpf_map__update_elem(m, &key, sizeof(key), &one,
+					 sizeof(one), BPF_ANY);
+	} else {
+		r = bpf_map__delete_elem(m, &key, sizeof(key), 0);
+		if (r == -ENOENT)
+			r = 0;	/* the kernel removed it at creation */
+	}
+	if (r < 0)
+		log_ratelimited(LOG_LVL_WARN, "bpf-host-ns", "host namespace "
+				"%u not %s the kernel's set: %s", inum,
+				added ? "added to" : "removed from",
+				strerror(-r));
+}
+
+/* The whole set, before the programs are attached. */
+static int host_set_load(struct backend *b)
+{
+	const struct inum_set *hs = pipeline_host_set(b->p);
+	size_t i;
+
+	if (hs->n > NSW_BPF_HOST_NS_MAX)
+		log_warn("%zu host namespaces, the kernel keeps %d: the rest "
+			 "are not host namespaces for enforcement", hs->n,
+			 NSW_BPF_HOST_NS_MAX);
+	for (i = 0; i < hs->n && i < NSW_BPF_HOST_NS_MAX; i++) {
+		__u32 key = hs->v[i], one = 1;
+		int r = bpf_map__update_elem(b->skel->maps.host_ns_set, &key,
+					     sizeof(key), &one, sizeof(one),
+					     BPF_ANY);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 /* The one cleanup path: detach, unload, free. */
 static void backend_free(struct backend *b)
 {
 	if (!b)
 		return;
+	if (b->p)
+		pipeline_set_host_set_hook(b->p, NULL, NULL);
 	ring_buffer__free(b->rb);
 	nswatch_bpf__destroy(b->skel);
 	free(b->drop_vals);
@@ -342,6 +393,11 @@ static int try_hooks(struct backend *b, const struct nsw_options *o,
 	r = open_load(o, h, host, lsm, &b->skel, why, whylen);
 	if (r < 0)
 		return r;
+	r = host_set_load(b);
+	if (r < 0) {
+		reason(why, whylen, "cannot fill the host namespace map", r);
+		goto err_destroy;
+	}
 	bpf_libbpf_log_reset();
 	r = nswatch_bpf__attach(b->skel);
 	if (r) {
@@ -489,6 +545,7 @@ static int bpf_start(struct backend **out, const struct nsw_options *o,
 				 why_h[HOOKS_TRACEPOINT]);
 		goto err;
 	}
+	pipeline_set_host_set_hook(p, host_set_changed, b);
 	log_info("eBPF backend: %s hooks attached%s", hooks_name(b->hooks),
 		 o->enforce ? ", enforcing (SIGKILL on setns to the host)" :
 			      "");
