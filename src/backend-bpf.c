@@ -62,6 +62,9 @@ enum hooks { HOOKS_RAW, HOOKS_TRACEPOINT, HOOKS_COUNT };
 
 struct backend {
 	struct nswatch_bpf *skel;
+	bool links_reported;	/* monitor-tamper said once for links */
+	struct inum_set missing;	/* host namespaces the map lacked at
+					 * the last check */
 	struct ring_buffer *rb;
 	struct pipeline *p;
 	enum hooks hooks;
@@ -279,6 +282,117 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* ---- tamper ----------------------------------------------------------- */
+
+/*
+ * Are all our programs still attached through our links?  The kernel
+ * refuses BPF_LINK_DETACH for raw tracepoint and perf event links
+ * (`bpftool link detach` fails with EOPNOTSUPP), so this catches what a
+ * kernel that allows it would let another root process do.  The name of
+ * the first detached program in *name.
+ */
+static bool links_intact(struct backend *b, const char **name)
+{
+	const struct bpf_object_skeleton *sk = b->skel->skeleton;
+	int i;
+
+	for (i = 0; i < sk->prog_cnt; i++) {
+		const struct bpf_prog_skeleton *ps = (const void *)
+			((const char *)sk->progs + (size_t)i * sk->prog_skel_sz);
+		struct bpf_link *l = *ps->link;
+		struct bpf_prog_info pi;
+		struct bpf_link_info li;
+		__u32 pl = sizeof(pi), ll = sizeof(li);
+
+		if (!l || bpf_link__fd(l) < 0)
+			continue;	/* not loaded (other hook set, LSM) */
+		memset(&pi, 0, sizeof(pi));
+		memset(&li, 0, sizeof(li));
+		if (bpf_obj_get_info_by_fd(bpf_program__fd(*ps->prog), &pi,
+					    &pl) < 0 ||
+		    bpf_obj_get_info_by_fd(bpf_link__fd(l), &li, &ll) < 0 ||
+		    li.prog_id != pi.id) {
+			*name = ps->name;
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * The kernel's host namespace map against the pipeline's set.  An entry
+ * the set lacks was written by another process (any root process can
+ * open our maps by id): it would make a container's namespace a host one
+ * and its processes exempt from enforcement, so it is reported and
+ * removed.  An entry the map lacks may be one the kernel removed at
+ * creation while its record waits in the ring buffer: reported and put
+ * back only when it is still missing at the next check.
+ */
+static void host_map_check(struct backend *b)
+{
+	const struct inum_set *hs = pipeline_host_set(b->p);
+	struct bpf_map *m = b->skel->maps.host_ns_set;
+	struct inum_set now_missing = { 0 };
+	__u32 key, next, *prev = NULL, one = 1, extra_first = 0;
+	unsigned int extra = 0, gone = 0;
+	size_t i;
+	char msg[200];
+
+	while (bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
+		key = next;
+		prev = &key;
+		if (inum_set_has(hs, key))
+			continue;
+		if (!extra++)
+			extra_first = key;
+		/* deleting the current key: start the walk again */
+		if (bpf_map__delete_elem(m, &key, sizeof(key), 0) == 0)
+			prev = NULL;
+	}
+	for (i = 0; i < hs->n && i < NSW_BPF_HOST_NS_MAX; i++) {
+		key = hs->v[i];
+		if (bpf_map__lookup_elem(m, &key, sizeof(key), &next,
+					 sizeof(next), 0) == 0)
+			continue;
+		if (!inum_set_has(&b->missing, key)) {
+			inum_set_add(&now_missing, key);
+			continue;
+		}
+		gone++;
+		bpf_map__update_elem(m, &key, sizeof(key), &one, sizeof(one),
+				     BPF_ANY);
+	}
+	inum_set_clear(&b->missing);
+	b->missing = now_missing;
+	if (extra) {
+		snprintf(msg, sizeof(msg), "eBPF host namespace map written "
+			 "by another process: %u namespace%s made host "
+			 "namespaces (first %u), removed", extra,
+			 extra == 1 ? "" : "s", extra_first);
+		pipeline_tamper(b->p, msg);
+	}
+	if (gone) {
+		snprintf(msg, sizeof(msg), "eBPF host namespace map written "
+			 "by another process: %u host namespace%s removed, put "
+			 "back", gone, gone == 1 ? "" : "s");
+		pipeline_tamper(b->p, msg);
+	}
+}
+
+static void tamper_check(struct backend *b)
+{
+	const char *name = "?";
+	char msg[160];
+
+	if (!b->links_reported && !links_intact(b, &name)) {
+		b->links_reported = true;
+		snprintf(msg, sizeof(msg), "eBPF program %s is no longer "
+			 "attached: its events are not seen", name);
+		pipeline_tamper(b->p, msg);
+	}
+	host_map_check(b);
+}
+
 static int bpf_run(struct backend *b, volatile sig_atomic_t *stop)
 {
 	struct nsw_stats d;
@@ -301,6 +415,7 @@ static int bpf_run(struct backend *b, volatile sig_atomic_t *stop)
 		now = mono_ms();
 		if (now >= next_drops) {
 			next_drops = now + DROPS_MS;
+			tamper_check(b);
 			memset(&d, 0, sizeof(d));
 			d.ringbuf_drops = take_drops(b);
 			if (d.ringbuf_drops) {
@@ -380,6 +495,7 @@ static void backend_free(struct backend *b)
 		pipeline_set_host_set_hook(b->p, NULL, NULL);
 	ring_buffer__free(b->rb);
 	nswatch_bpf__destroy(b->skel);
+	inum_set_clear(&b->missing);
 	free(b->drop_vals);
 	free(b);
 }
