@@ -270,16 +270,19 @@ ct_rootfs_add_dynamic() {
 # ct_rootfs_build [STATIC_BINARY:DEST ...]
 # Build (once; rebuilt when an input is newer) the busybox rootfs cached at
 # $NSW_CT_ROOTFS: /bin/busybox with a symlink per applet (sh, sleep,
-# nsenter, unshare, cat, ls, touch, ...), /bin/nsw-setns (static helper,
-# if built), /bin/nsx (renamed util-linux nsenter plus its libraries), and
-# any extra static binaries given as SRC:DEST.  Call with the lock held.
+# nsenter, unshare, cat, ls, touch, ...), /bin/nsw-setns and
+# /bin/nsw-race (static helpers, if built), /bin/nsx (renamed util-linux
+# nsenter plus its libraries), and any extra static binaries given as
+# SRC:DEST.  Call with the lock held.
 ct_rootfs_build() {
 	local setns=$top_builddir/tests/helpers/nsw-setns
+	local race=$top_builddir/tests/helpers/nsw-race
 	local stamp=$NSW_CT_ROOTFS/.nswatch-rootfs inputs=() extra a src dest
 	local tmp=$NSW_CT_ROOTFS.tmp
 
 	inputs=(/bin/busybox "${BASH_SOURCE[0]}")
 	[ -x "$setns" ] && inputs+=("$setns")
+	[ -x "$race" ] && inputs+=("$race")
 	command -v nsenter >/dev/null && inputs+=("$(command -v nsenter)")
 	for extra in "$@"; do
 		inputs+=("${extra%%:*}")
@@ -303,6 +306,9 @@ ct_rootfs_build() {
 	done
 	if [ -x "$setns" ]; then
 		install -m 0755 "$setns" "$tmp/bin/nsw-setns" || return 1
+	fi
+	if [ -x "$race" ]; then
+		install -m 0755 "$race" "$tmp/bin/nsw-race" || return 1
 	fi
 	if command -v nsenter >/dev/null; then
 		ct_rootfs_add_dynamic "$(command -v nsenter)" /bin/nsx || return 1
