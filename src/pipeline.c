@@ -1039,7 +1039,9 @@ static void host_set_created(struct pipeline *p, const struct nsw_raw *r,
 	bool host;
 	int i, n = 0;
 
-	if (!p->live || !vi->success || !vi->before_known)
+	/* no CLONE_NEW* flags (runc's unshare(0), audit's clone3): none
+	 * made, and "any" must not read as every slot */
+	if (!p->live || !vi->success || !vi->before_known || !vi->ns_mask)
 		return;
 	if (r->syscall == NSW_SC_UNSHARE && vi->after_known) {
 		for (i = 0; i < NSW_NS_COUNT; i++) {
