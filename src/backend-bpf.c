@@ -65,6 +65,7 @@ struct backend {
 	bool links_reported;	/* monitor-tamper said once for links */
 	struct inum_set missing;	/* host namespaces the map lacked at
 					 * the last check */
+	struct inum_set lost;	/* ...at two checks: reported, not checked */
 	struct ring_buffer *rb;
 	struct pipeline *p;
 	enum hooks hooks;
@@ -325,15 +326,17 @@ static bool links_intact(struct backend *b, const char **name)
  * open our maps by id): it would make a container's namespace a host one
  * and its processes exempt from enforcement, so it is reported and
  * removed.  An entry the map lacks may be one the kernel removed at
- * creation while its record waits in the ring buffer: reported and put
- * back only when it is still missing at the next check.
+ * creation while its record waits in the ring buffer: reported when it
+ * is still missing at the next check, but not put back (if that record
+ * was lost, the namespace may be a container's that reused the inode
+ * number: a host namespace judged lateral is the safer mistake).
  */
 static void host_map_check(struct backend *b)
 {
 	const struct inum_set *hs = pipeline_host_set(b->p);
 	struct bpf_map *m = b->skel->maps.host_ns_set;
 	struct inum_set now_missing = { 0 };
-	__u32 key, next, *prev = NULL, one = 1, extra_first = 0;
+	__u32 key, next, *prev = NULL, extra_first = 0;
 	unsigned int extra = 0, gone = 0;
 	size_t i;
 	char msg[200];
@@ -351,7 +354,8 @@ static void host_map_check(struct backend *b)
 	}
 	for (i = 0; i < hs->n && i < NSW_BPF_HOST_NS_MAX; i++) {
 		key = hs->v[i];
-		if (bpf_map__lookup_elem(m, &key, sizeof(key), &next,
+		if (inum_set_has(&b->lost, key) ||
+		    bpf_map__lookup_elem(m, &key, sizeof(key), &next,
 					 sizeof(next), 0) == 0)
 			continue;
 		if (!inum_set_has(&b->missing, key)) {
@@ -359,8 +363,7 @@ static void host_map_check(struct backend *b)
 			continue;
 		}
 		gone++;
-		bpf_map__update_elem(m, &key, sizeof(key), &one, sizeof(one),
-				     BPF_ANY);
+		inum_set_add(&b->lost, key);
 	}
 	inum_set_clear(&b->missing);
 	b->missing = now_missing;
@@ -373,8 +376,8 @@ static void host_map_check(struct backend *b)
 	}
 	if (gone) {
 		snprintf(msg, sizeof(msg), "eBPF host namespace map written "
-			 "by another process: %u host namespace%s removed, put "
-			 "back", gone, gone == 1 ? "" : "s");
+			 "by another process, or a namespace record lost: %u "
+			 "host namespace%s removed", gone, gone == 1 ? "" : "s");
 		pipeline_tamper(b->p, msg);
 	}
 }
@@ -496,6 +499,7 @@ static void backend_free(struct backend *b)
 	ring_buffer__free(b->rb);
 	nswatch_bpf__destroy(b->skel);
 	inum_set_clear(&b->missing);
+	inum_set_clear(&b->lost);
 	free(b->drop_vals);
 	free(b);
 }

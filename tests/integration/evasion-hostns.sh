@@ -26,7 +26,8 @@
 #      (the kernel refuses it for our link types: then the program must
 #      still see setns), and a write into our host namespace map (`bpftool
 #      map update`: a container's namespace made a host one), which must
-#      raise monitor-tamper within a few seconds and be undone.
+#      raise monitor-tamper within a few seconds and be undone, and a
+#      deletion of a host service's namespace from it (reported too).
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$PWD}"
@@ -258,8 +259,20 @@ ok $? "c: monitor-tamper alert within 5 s of the map write"
 # shellcheck disable=SC2086
 ! bpftool map lookup id "$MAP" key hex $KEY >/dev/null 2>&1
 ok $? "c: the entry was removed again"
+# a host service's namespace deleted from it
+KEY0=$(printf '%08x' "$SVC0_MNT" | sed 's/\(..\)\(..\)\(..\)\(..\)/\4 \3 \2 \1/')
+# shellcheck disable=SC2086
+bpftool map delete id "$MAP" key hex $KEY0
+ok $? "c: bpftool deleted host service mnt $SVC0_MNT from map $MAP"
+n=200
+until [ "$(grep -c '"monitor-tamper"' "$OUT")" -ge 2 ] || [ "$n" -eq 0 ]; do
+	ct_sleep 0.05
+	n=$((n - 1))
+done
 mon_stop
 is "$MON_RC" 0 "c: monitor exits 0"
+jq -e -s '[.[] | .nswatch.alerts[]? | select(.rule == "monitor-tamper" and (.message | test("1 host namespace removed")))] | length == 1' "$OUT" >/dev/null
+ok $? "c: monitor-tamper within 10 s of the deletion, once"
 jq -e -s --arg m "$APP_MNT" '[.[] | .nswatch.alerts[]? | select(.rule == "monitor-tamper" and .severity == "high" and (.message | test("host namespace map") and test($m)))] | length == 1' "$OUT" >/dev/null
 ok $? "c: one monitor-tamper alert naming the namespace"
 ev "$OUT" "$PC" "$SETNS_EV"
