@@ -150,6 +150,11 @@ struct nsw_bpf_exit {
 #define NSW_BPF_NF_COMPAT	(1u << 3)	/* 32-bit (ia32) syscall */
 #define NSW_BPF_NF_FLAGS_ERR	(1u << 4)	/* clone3 flags unreadable */
 #define NSW_BPF_NF_TARGET_NS	(1u << 5)	/* target_ns[] valid (pidfd) */
+#define NSW_BPF_NF_KILLED_EXIT	(1u << 6)	/* ...SIGKILL sent at exit, not
+						 * entry (with NF_KILLED) */
+
+/* Entries of the host_ns_set map (namespaces of host processes). */
+#define NSW_BPF_HOST_NS_MAX	16384
 
 /* What the setns fd referred to at syscall entry. */
 enum nsw_bpf_target {
@@ -227,15 +232,20 @@ struct nsw_bpf_flood {
 /*
  * Knobs (const volatile in .rodata, set by user space before load):
  *   self_tgid   records of this tgid are not sent (nswatch itself)
- *   enforce     non-zero: at setns entry, SIGKILL a caller whose mnt or pid
- *               namespace is not the host's when the fd names a host
+ *   enforce     non-zero: SIGKILL a container process (its mnt or pid
+ *               namespace is no host namespace) whose setns names a host
  *               namespace (nsfs inode, or any requested type of a pidfd
- *               task, equal to host_ns[slot])
+ *               task) at entry, and, at exit, one whose setns left it in
+ *               a host namespace it did not hold before (the fd can be
+ *               swapped between the two lookups).  A host namespace is
+ *               one of host_ns[] or an inode in the host_ns_set map
+ *               (namespaces of host processes, filled by user space;
+ *               the kernel removes every namespace a syscall creates)
  *   enforce_nsenter
  *               non-zero: at exec (sched_process_exec, the new image in
- *               place, none of it run yet), SIGKILL a process whose mnt or
- *               pid namespace is not the host's when the binary's last
- *               path component or argv[0]'s is "nsenter", or argv[0]'s is
+ *               place, none of it run yet), SIGKILL a container process
+ *               (as for enforce) when the binary's last path
+ *               component or argv[0]'s is "nsenter", or argv[0]'s is
  *               "busybox"/"toybox" and argv[1]'s is "nsenter"; the exec
  *               record then carries NSW_BPF_EF_KILLED.  The optional BPF
  *               LSM program (lsm/bprm_check_security, not autoloaded)

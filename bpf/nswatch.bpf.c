@@ -143,6 +143,24 @@ struct {
 } nscall_heap SEC(".maps");
 
 /*
+ * Namespaces of host (non-container) processes beyond the initial ones in
+ * host_ns[] (a host service's private mount namespace, `unshare -m` on the
+ * host): key the inode number (unique across namespace types), value 1.
+ * Only user space adds entries, for namespaces it has seen a host process
+ * create or hold (it knows host processes by their cgroup, which the
+ * kernel side cannot tell apart from runc's init before it enters the
+ * container); the kernel deletes every namespace a syscall creates, so an
+ * inode number freed by a host namespace and handed again to a
+ * container's new one is never taken for the host's.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NSW_BPF_HOST_NS_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} host_ns_set SEC(".maps");
+
+/*
  * Exec assembly area.  out[] is sized so that each packed piece can be
  * written at a masked offset: binary at 0 (< 4096), args after it
  * (offset < 4096, < 4096 bytes), cwd after both (offset < 8192).
@@ -294,13 +312,27 @@ static __always_inline bool read_ns(struct task_struct *t, __u32 *ns)
 	return true;
 }
 
-/* A process outside the host's mnt or pid namespace: in a container. */
+/* A host namespace: an initial one, or one of a host process
+ * (host_ns_set).  Inode numbers are unique across namespace types. */
+static __always_inline bool is_host_inum(__u32 inum)
+{
+	if (!inum)
+		return false;
+	if (inum == host_ns[NSW_BPF_NS_MNT] || inum == host_ns[NSW_BPF_NS_PID] ||
+	    inum == host_ns[NSW_BPF_NS_NET] || inum == host_ns[NSW_BPF_NS_UTS] ||
+	    inum == host_ns[NSW_BPF_NS_IPC] || inum == host_ns[NSW_BPF_NS_USER] ||
+	    inum == host_ns[NSW_BPF_NS_CGROUP] ||
+	    inum == host_ns[NSW_BPF_NS_TIME])
+		return true;
+	return bpf_map_lookup_elem(&host_ns_set, &inum) != NULL;
+}
+
+/* A process whose mnt or pid namespace is no host process's: in a
+ * container.  A host service in a private mount namespace is not. */
 static __always_inline bool ns_contained(const __u32 *ns)
 {
-	return (host_ns[NSW_BPF_NS_MNT] &&
-		ns[NSW_BPF_NS_MNT] != host_ns[NSW_BPF_NS_MNT]) ||
-	       (host_ns[NSW_BPF_NS_PID] &&
-		ns[NSW_BPF_NS_PID] != host_ns[NSW_BPF_NS_PID]);
+	return (host_ns[NSW_BPF_NS_MNT] && !is_host_inum(ns[NSW_BPF_NS_MNT])) ||
+	       (host_ns[NSW_BPF_NS_PID] && !is_host_inum(ns[NSW_BPF_NS_PID]));
 }
 
 /*
@@ -917,6 +949,30 @@ static __always_inline void fork_made_ns(struct task_struct *parent,
 	bpf_map_update_elem(&pending, &pid_tgid, e, BPF_ANY);
 }
 
+/* clone/clone3 that made namespaces: the child's new ones are not (yet)
+ * host namespaces (see host_ns_set and nscall_exit_check). */
+static __always_inline void forget_child_ns(const struct nsw_bpf_nscall *pend,
+					    struct task_struct *child)
+{
+	__u32 ns[NSW_BPF_NS_COUNT] = {};
+	__u32 i, inum;
+
+	if (!(pend->nflags & NSW_BPF_NF_BEFORE) || !read_ns(child, ns))
+		return;
+	for (i = 0; i < NSW_BPF_NS_COUNT; i++) {
+		inum = ns[i];
+		/* the child's pid/time namespaces are the parent's
+		 * *_for_children ones unless this clone made them */
+		if (!inum || inum == pend->ns_before[i] ||
+		    (i == NSW_BPF_NS_PID &&
+		     inum == pend->ns_before[NSW_BPF_NS_PID_FOR_CHILDREN]) ||
+		    (i == NSW_BPF_NS_TIME &&
+		     inum == pend->ns_before[NSW_BPF_NS_TIME_FOR_CHILDREN]))
+			continue;
+		bpf_map_delete_elem(&host_ns_set, &inum);
+	}
+}
+
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(nsw_fork, struct task_struct *parent, struct task_struct *child)
 {
@@ -930,10 +986,12 @@ int BPF_PROG(nsw_fork, struct task_struct *parent, struct task_struct *child)
 	pend = bpf_map_lookup_elem(&pending, &pid_tgid);
 	if (pend && !pend->child_pid &&
 	    (pend->syscall == NSW_BPF_SC_CLONE ||
-	     pend->syscall == NSW_BPF_SC_CLONE3))
+	     pend->syscall == NSW_BPF_SC_CLONE3)) {
 		pend->child_pid = child_tgid;
-	else if (!pend)
+		forget_child_ns(pend, child);
+	} else if (!pend) {
 		fork_made_ns(parent, child, pid_tgid, child_tgid);
+	}
 
 	if (BPF_CORE_READ(child, pid) != child_tgid)
 		return 0;	/* a thread, not a process */
@@ -1069,7 +1127,7 @@ static __always_inline bool is_host_ns(__u32 slot, __u32 inum)
 {
 	if (slot >= NSW_BPF_NS_COUNT)
 		return false;
-	return host_ns[slot] && inum == host_ns[slot];
+	return is_host_inum(inum);
 }
 
 /* Enforcement at setns entry (knob `enforce`, off by default). */
@@ -1227,6 +1285,45 @@ static __always_inline bool nscall_held(const struct nsw_bpf_nscall *e,
 	return true;
 }
 
+/*
+ * At syscall exit, before the record is made (so that neither depends on
+ * ring-buffer space): read where the caller ended up into e->ns_after,
+ * and
+ *  - setns: the kernel looked the fd up again after our entry hook did,
+ *    so a second task sharing the fd table can dup2() a host namespace
+ *    onto it in between and pass the entry check.  What counts is the
+ *    result: a container process that now holds a host namespace it did
+ *    not hold at entry is sent SIGKILL here, which is delivered before the
+ *    return to user space (knob `enforce`);
+ *  - unshare: every namespace it made is new, hence not (yet) a host
+ *    namespace, whatever a dead namespace with the same inode number was
+ *    (host_ns_set).
+ */
+static __always_inline void nscall_exit_check(struct nsw_bpf_nscall *e)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	bool hit = false;
+	__u32 i, inum;
+
+	if (!(e->nflags & NSW_BPF_NF_BEFORE) || !read_ns(t, e->ns_after))
+		return;
+	e->nflags |= NSW_BPF_NF_AFTER;
+	for (i = 0; i < NSW_BPF_NS_COUNT; i++) {
+		inum = e->ns_after[i];
+		if (!inum || inum == e->ns_before[i])
+			continue;
+		if (e->syscall == NSW_BPF_SC_UNSHARE)
+			bpf_map_delete_elem(&host_ns_set, &inum);
+		else if (e->syscall == NSW_BPF_SC_SETNS && is_host_inum(inum))
+			hit = true;
+	}
+	if (!hit || !enforce || (e->nflags & NSW_BPF_NF_KILLED) ||
+	    !ns_contained(e->ns_before))
+		return;
+	if (!bpf_send_signal(SIGKILL))
+		e->nflags |= NSW_BPF_NF_KILLED | NSW_BPF_NF_KILLED_EXIT;
+}
+
 /* Syscall entry: keep state for the exit when the call is one we report. */
 static __always_inline int on_enter(__u32 sc, __u64 a0, __u64 a1,
 				    bool compat)
@@ -1309,8 +1406,15 @@ static __always_inline int on_exit(long ret)
 	e = bpf_map_lookup_elem(&pending, &pid_tgid);
 	if (!e)
 		return 0;
+	/* enforcement first: a held or dropped record must not spare it */
+	nscall_exit_check(e);
 	t = (struct task_struct *)bpf_get_current_task();
-	after_ok = read_ns(t, after);
+	if (e->nflags & NSW_BPF_NF_AFTER) {
+		__builtin_memcpy(after, e->ns_after, sizeof(after));
+		after_ok = true;
+	} else {
+		after_ok = read_ns(t, after);
+	}
 	cls = nscall_class(e, ret, after, after_ok);
 	if (nscall_held(e, ret, cls,
 			nscall_changed(e, ret, after, after_ok),

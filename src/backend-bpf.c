@@ -38,6 +38,7 @@
 #include "backend.h"
 #include "bpf-decode.h"
 #include "bpf-probe.h"
+#include "inum-set.h"
 #include "log.h"
 #include "nsinfo.h"
 #include "nswatch-events.h"
@@ -79,6 +80,10 @@ enum hooks { HOOKS_RAW, HOOKS_TRACEPOINT, HOOKS_COUNT };
 
 struct backend {
 	struct nswatch_bpf *skel;
+	bool links_reported;	/* monitor-tamper said once for links */
+	struct inum_set missing;	/* host namespaces the map lacked at
+					 * the last check */
+	struct inum_set lost;	/* ...at two checks: reported, not checked */
 	struct ring_buffer *rb;
 	struct pipeline *p;
 	enum hooks hooks;
@@ -374,6 +379,119 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* ---- tamper ----------------------------------------------------------- */
+
+/*
+ * Are all our programs still attached through our links?  The kernel
+ * refuses BPF_LINK_DETACH for raw tracepoint and perf event links
+ * (`bpftool link detach` fails with EOPNOTSUPP), so this catches what a
+ * kernel that allows it would let another root process do.  The name of
+ * the first detached program in *name.
+ */
+static bool links_intact(struct backend *b, const char **name)
+{
+	const struct bpf_object_skeleton *sk = b->skel->skeleton;
+	int i;
+
+	for (i = 0; i < sk->prog_cnt; i++) {
+		const struct bpf_prog_skeleton *ps = (const void *)
+			((const char *)sk->progs + (size_t)i * sk->prog_skel_sz);
+		struct bpf_link *l = *ps->link;
+		struct bpf_prog_info pi;
+		struct bpf_link_info li;
+		__u32 pl = sizeof(pi), ll = sizeof(li);
+
+		if (!l || bpf_link__fd(l) < 0)
+			continue;	/* not loaded (other hook set, LSM) */
+		memset(&pi, 0, sizeof(pi));
+		memset(&li, 0, sizeof(li));
+		if (bpf_obj_get_info_by_fd(bpf_program__fd(*ps->prog), &pi,
+					    &pl) < 0 ||
+		    bpf_obj_get_info_by_fd(bpf_link__fd(l), &li, &ll) < 0 ||
+		    li.prog_id != pi.id) {
+			*name = ps->name;
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * The kernel's host namespace map against the pipeline's set.  An entry
+ * the set lacks was written by another process (any root process can
+ * open our maps by id): it would make a container's namespace a host one
+ * and its processes exempt from enforcement, so it is reported and
+ * removed.  An entry the map lacks may be one the kernel removed at
+ * creation while its record waits in the ring buffer: reported when it
+ * is still missing at the next check, but not put back (if that record
+ * was lost, the namespace may be a container's that reused the inode
+ * number: a host namespace judged lateral is the safer mistake).
+ */
+static void host_map_check(struct backend *b)
+{
+	const struct inum_set *hs = pipeline_host_set(b->p);
+	struct bpf_map *m = b->skel->maps.host_ns_set;
+	struct inum_set now_missing = { 0 };
+	__u32 key, next, *prev = NULL, extra_first = 0;
+	unsigned int extra = 0, gone = 0;
+	size_t i;
+	char msg[200];
+
+	while (bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
+		key = next;
+		prev = &key;
+		if (inum_set_has(hs, key))
+			continue;
+		if (!extra++)
+			extra_first = key;
+		/* deleting the current key: start the walk again */
+		if (bpf_map__delete_elem(m, &key, sizeof(key), 0) == 0)
+			prev = NULL;
+	}
+	for (i = 0; i < hs->n && i < NSW_BPF_HOST_NS_MAX; i++) {
+		key = hs->v[i];
+		if (inum_set_has(&b->lost, key) ||
+		    bpf_map__lookup_elem(m, &key, sizeof(key), &next,
+					 sizeof(next), 0) == 0)
+			continue;
+		if (!inum_set_has(&b->missing, key)) {
+			inum_set_add(&now_missing, key);
+			continue;
+		}
+		gone++;
+		inum_set_add(&b->lost, key);
+	}
+	inum_set_clear(&b->missing);
+	b->missing = now_missing;
+	if (extra) {
+		snprintf(msg, sizeof(msg), "eBPF host namespace map written "
+			 "by another process: %u namespace%s made host "
+			 "namespaces (first %u), removed", extra,
+			 extra == 1 ? "" : "s", extra_first);
+		pipeline_tamper(b->p, msg);
+	}
+	if (gone) {
+		snprintf(msg, sizeof(msg), "eBPF host namespace map written "
+			 "by another process, or a namespace record lost: %u "
+			 "host namespace%s removed", gone, gone == 1 ? "" : "s");
+		pipeline_tamper(b->p, msg);
+	}
+}
+
+static void tamper_check(struct backend *b)
+{
+	const char *name = "?";
+	char msg[160];
+
+	if (!b->links_reported && !links_intact(b, &name)) {
+		b->links_reported = true;
+		snprintf(msg, sizeof(msg), "eBPF program %s is no longer "
+			 "attached: its events are not seen", name);
+		pipeline_tamper(b->p, msg);
+	}
+	host_map_check(b);
+}
+
 static int bpf_run(struct backend *b, volatile sig_atomic_t *stop)
 {
 	struct nsw_stats d;
@@ -396,6 +514,7 @@ static int bpf_run(struct backend *b, volatile sig_atomic_t *stop)
 		now = mono_ms();
 		if (now >= next_drops) {
 			next_drops = now + DROPS_MS;
+			tamper_check(b);
 			memset(&d, 0, sizeof(d));
 			d.ringbuf_drops = take_drops(b);
 			if (d.ringbuf_drops) {
@@ -420,13 +539,65 @@ static void bpf_stats(struct backend *b, struct nsw_stats *st)
 	st->ringbuf_drops += take_drops(b);
 }
 
+/* ---- host namespaces ------------------------------------------------ */
+
+/* Mirror one change of the pipeline's host namespace set into the
+ * kernel's host_ns_set map. */
+static void host_set_changed(void *arg, uint32_t inum, bool added)
+{
+	struct backend *b = arg;
+	struct bpf_map *m = b->skel->maps.host_ns_set;
+	__u32 key = inum, one = 1;
+	int r;
+
+	if (added) {
+		r = bpf_map__update_elem(m, &key, sizeof(key), &one,
+					 sizeof(one), BPF_ANY);
+	} else {
+		r = bpf_map__delete_elem(m, &key, sizeof(key), 0);
+		if (r == -ENOENT)
+			r = 0;	/* the kernel removed it at creation */
+	}
+	if (r < 0)
+		log_ratelimited(LOG_LVL_WARN, "bpf-host-ns", "host namespace "
+				"%u not %s the kernel's set: %s", inum,
+				added ? "added to" : "removed from",
+				strerror(-r));
+}
+
+/* The whole set, before the programs are attached. */
+static int host_set_load(struct backend *b)
+{
+	const struct inum_set *hs = pipeline_host_set(b->p);
+	size_t i;
+
+	if (hs->n > NSW_BPF_HOST_NS_MAX)
+		log_warn("%zu host namespaces, the kernel keeps %d: the rest "
+			 "are not host namespaces for enforcement", hs->n,
+			 NSW_BPF_HOST_NS_MAX);
+	for (i = 0; i < hs->n && i < NSW_BPF_HOST_NS_MAX; i++) {
+		__u32 key = hs->v[i], one = 1;
+		int r = bpf_map__update_elem(b->skel->maps.host_ns_set, &key,
+					     sizeof(key), &one, sizeof(one),
+					     BPF_ANY);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 /* The one cleanup path: detach, unload, free. */
 static void backend_free(struct backend *b)
 {
 	if (!b)
 		return;
+	if (b->p)
+		pipeline_set_host_set_hook(b->p, NULL, NULL);
 	ring_buffer__free(b->rb);
 	nswatch_bpf__destroy(b->skel);
+	inum_set_clear(&b->missing);
+	inum_set_clear(&b->lost);
 	free(b->drop_vals);
 	free(b->seen);
 	free(b->seen_next);
@@ -442,6 +613,11 @@ static int try_hooks(struct backend *b, const struct nsw_options *o,
 	r = open_load(o, h, host, lsm, &b->skel, why, whylen);
 	if (r < 0)
 		return r;
+	r = host_set_load(b);
+	if (r < 0) {
+		reason(why, whylen, "cannot fill the host namespace map", r);
+		goto err_destroy;
+	}
 	bpf_libbpf_log_reset();
 	r = nswatch_bpf__attach(b->skel);
 	if (r) {
@@ -592,6 +768,7 @@ static int bpf_start(struct backend **out, const struct nsw_options *o,
 				 why_h[HOOKS_TRACEPOINT]);
 		goto err;
 	}
+	pipeline_set_host_set_hook(p, host_set_changed, b);
 	log_info("eBPF backend: %s hooks attached%s", hooks_name(b->hooks),
 		 o->enforce ? ", enforcing (SIGKILL on setns to the host)" :
 			      "");

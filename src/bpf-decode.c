@@ -214,6 +214,7 @@ static int decode_nscall(const unsigned char *data, size_t len,
 		raw->ns_after_known = true;
 		set_ns(&raw->ns_after, c.ns_after);
 	}
+	raw->child_pid = c.child_pid;
 	raw->killed = c.nflags & NSW_BPF_NF_KILLED;
 	/* clone3 whose clone_args the program could not read: the call may
 	 * have made namespaces, which flags we cannot say */

@@ -20,6 +20,7 @@
 #include "container-meta.h"
 #include "encode-compact.h"
 #include "encode-json.h"
+#include "inum-set.h"
 #include "log.h"
 #include "nsinfo.h"
 #include "output.h"
@@ -69,6 +70,9 @@ struct pipeline {
 	struct container_cache *cc;
 	struct host_ns host;
 	bool host_known;
+	struct inum_set host_set;	/* see pipeline_host_set() */
+	void (*host_set_hook)(void *arg, uint32_t inum, bool added);
+	void *host_set_arg;
 	struct nsw_stats stats;
 	struct strbuf sb;
 	struct encode_ctx ectx;
@@ -142,6 +146,7 @@ void pipeline_free(struct pipeline *p)
 	container_cache_free(p->cc);
 	encode_memo_free(p->ectx.memo);
 	strbuf_release(&p->sb);
+	inum_set_clear(&p->host_set);
 	free(p);
 }
 
@@ -160,6 +165,48 @@ void pipeline_add_stats(struct pipeline *p, const struct nsw_stats *d)
 	p->stats.seq_gaps += d->seq_gaps;
 	p->stats.parse_errors += d->parse_errors;
 	p->stats.held += d->held;
+}
+
+/* ---- host namespaces ------------------------------------------------ */
+
+/* push: tell the hook even when inum was in the set (the kernel side
+ * removed it when a syscall made it) */
+static void host_set_add(struct pipeline *p, uint32_t inum, bool push)
+{
+	int r = inum_set_add(&p->host_set, inum);
+
+	if (inum && (r > 0 || (r == 0 && push)) && p->host_set_hook)
+		p->host_set_hook(p->host_set_arg, inum, true);
+}
+
+static void host_set_del(struct pipeline *p, uint32_t inum)
+{
+	if (inum_set_del(&p->host_set, inum) && p->host_set_hook)
+		p->host_set_hook(p->host_set_arg, inum, false);
+}
+
+/* A container's own namespaces (its init's) are never the host's, even
+ * when a host process holds them (runc exec, nsenter -t <container>). */
+static void host_set_forget(struct pipeline *p, const struct nsw_ns_set *ns)
+{
+	int i;
+
+	for (i = 0; i < NSW_NS_COUNT; i++)
+		if (!p->host_known || p->host.ns.inum[i] != ns->inum[i])
+			host_set_del(p, ns->inum[i]);
+}
+
+const struct inum_set *pipeline_host_set(const struct pipeline *p)
+{
+	return &p->host_set;
+}
+
+void pipeline_set_host_set_hook(struct pipeline *p,
+				void (*fn)(void *arg, uint32_t inum, bool added),
+				void *arg)
+{
+	p->host_set_hook = fn;
+	p->host_set_arg = arg;
 }
 
 /* ---- process resolution -------------------------------------------- */
@@ -214,8 +261,10 @@ static struct nsw_container *container_for(struct pipeline *p,
 		return NULL;
 	c = container_cache_get(p->cc, cg);
 	if (c && !c->has_ns && c->init_pid && p->live &&
-	    nsinfo_read_pid(p->opts.procfs, c->init_pid, &c->init_ns) == 0)
+	    nsinfo_read_pid(p->opts.procfs, c->init_pid, &c->init_ns) == 0) {
 		c->has_ns = true;
+		host_set_forget(p, &c->init_ns);
+	}
 	if (c)
 		note_root_dev(p, c);
 	return c;
@@ -1093,6 +1142,100 @@ static bool has_pending(const struct pipeline *p, uint32_t pid)
 	return false;
 }
 
+/*
+ * Was the process a host process when it made the call?  Its cgroup then
+ * says so, not the cache: runc's init is forked on the host and moved into
+ * the container's cgroup before it makes the container's namespaces.  The
+ * record's cgroup (bpf), else the process's cgroup now (audit); a process
+ * gone before it could be read is not taken for a host process.
+ */
+static bool creator_is_host(struct pipeline *p, const struct nsw_raw *r)
+{
+	struct nsw_container *c;
+	struct cgroup_attr cg;
+	size_t len;
+	char *text;
+	bool gone;
+
+	if (r->cgroup_id) {
+		c = container_by_cgid(p, r->cgroup_id, r->pid, &gone);
+		if (c) {
+			container_put(c);
+			return false;
+		}
+		return !gone;
+	}
+	text = procfs_read_file(p->opts.procfs, r->pid, "cgroup", &len);
+	if (!text)
+		return false;
+	if (container_parse_cgroup(text, len, &cg) < 0)
+		cg.kind = CGROUP_CONTAINER;	/* unreadable: not the host's */
+	free(text);
+	return cg.kind != CGROUP_CONTAINER;
+}
+
+/*
+ * The namespaces a successful unshare/clone made enter the host set when
+ * a host process made them, and leave it otherwise (an inode number is
+ * reused once its namespace is gone).  The kernel side removes them all
+ * at creation; only this adds (see host_ns_set in bpf/nswatch.bpf.c).
+ */
+static void host_set_created(struct pipeline *p, const struct nsw_raw *r,
+			     const struct verdict_input *vi)
+{
+	const struct nsw_process *child = NULL;
+	uint32_t made[NSW_NS_COUNT];
+	bool host;
+	int i, n = 0;
+
+	/* no CLONE_NEW* flags (runc's unshare(0), audit's clone3): none
+	 * made, and "any" must not read as every slot */
+	if (!p->live || !vi->success || !vi->before_known || !vi->ns_mask)
+		return;
+	if (r->syscall == NSW_SC_UNSHARE && vi->after_known) {
+		for (i = 0; i < NSW_NS_COUNT; i++) {
+			uint32_t from = vi->before.inum[i];
+
+			/* audit: a state read after the call may already
+			 * show the new namespace; the parent's is the old */
+			if (from == vi->after.inum[i] && !vi->before_exact &&
+			    vi->parent_ns)
+				from = vi->parent_ns->inum[i];
+			if (verdict_slot_in_scope(i, vi->ns_mask) &&
+			    vi->after.inum[i] != from)
+				made[n++] = vi->after.inum[i];
+		}
+	} else if ((r->syscall == NSW_SC_CLONE ||
+		    r->syscall == NSW_SC_CLONE3) && r->child_pid) {
+		/* the child's fork record came first */
+		child = proc_cache_lookup(p->pc, r->child_pid);
+		if (!child || !child->ns_known)
+			return;
+		for (i = 0; i < NSW_NS_COUNT; i++) {
+			uint32_t v = child->ns.inum[i];
+
+			/* its pid/time namespaces are the parent's
+			 * *_for_children ones unless the clone made them */
+			if (v == vi->before.inum[i] ||
+			    (i == NSW_NS_PID &&
+			     v == vi->before.inum[NSW_NS_PID_FOR_CHILDREN]) ||
+			    (i == NSW_NS_TIME &&
+			     v == vi->before.inum[NSW_NS_TIME_FOR_CHILDREN]))
+				continue;
+			made[n++] = v;
+		}
+	}
+	if (!n)
+		return;
+	host = creator_is_host(p, r);
+	for (i = 0; i < n; i++) {
+		if (host)
+			host_set_add(p, made[i], true);
+		else
+			host_set_del(p, made[i]);
+	}
+}
+
 static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
 {
 	const struct nsw_process *anc[MAX_ANCESTORS];
@@ -1138,6 +1281,7 @@ static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
 	vi.ns_mask = r->syscall == NSW_SC_SETNS ? ev.ns_types :
 		     ev.ns_types_known ? ev.ns_types : 0;
 	vi.host = p->host_known ? &p->host.ns : NULL;
+	vi.host_set = p->host_known ? &p->host_set : NULL;
 	vi.own = pr->ctr && pr->ctr->has_ns ? &pr->ctr->init_ns : NULL;
 	if (r->ns_before_known) {
 		vi.before = r->ns_before;
@@ -1166,6 +1310,8 @@ static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
 		vi.before = *vi.parent_ns;
 		vi.before_known = true;
 	}
+	if (r->syscall != NSW_SC_SETNS)
+		host_set_created(p, r, &vi);
 	ev.verdict = verdict_nscall(&vi, ev.ns_change);
 	/* only the eBPF backend captures both sides when the call returns */
 	ev.ns_unconfirmed = r->syscall == NSW_SC_SETNS &&
@@ -1385,6 +1531,22 @@ int pipeline_seed_procfs(struct pipeline *p)
 			continue;
 		link_parent(p, pr);
 		pr->in_init_tree = in_init_tree(p, pr);
+	}
+	/* host namespaces: every host process's, less the containers' own
+	 * (a host process may have joined one: runc exec, nsenter) */
+	for (i = 0; p->host_known && i < n; i++) {
+		struct nsw_process *pr = proc_cache_lookup(p->pc, pids[i]);
+		int j;
+
+		if (pr && !pr->ctr && pr->ns_known)
+			for (j = 0; j < NSW_NS_COUNT; j++)
+				host_set_add(p, pr->ns.inum[j], false);
+	}
+	for (i = 0; p->host_known && i < n; i++) {
+		struct nsw_process *pr = proc_cache_lookup(p->pc, pids[i]);
+
+		if (pr && pr->ctr && pr->ctr->has_ns)
+			host_set_forget(p, &pr->ctr->init_ns);
 	}
 	free(pids);
 	return 0;

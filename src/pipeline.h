@@ -8,6 +8,7 @@
 #define NSWATCH_PIPELINE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "options.h"
 #include "raw-event.h"
@@ -34,6 +35,21 @@ int pipeline_emit_snapshot(struct pipeline *p);
 /* The host namespace reference, or NULL when unknown. */
 struct host_ns;
 const struct host_ns *pipeline_host(const struct pipeline *p);
+/*
+ * Host namespaces beyond the initial ones: every namespace of a host
+ * (non-container) process at start (less the namespaces of containers'
+ * init processes: a host process may have joined those), and those a host
+ * process creates later.  A namespace a container process creates leaves
+ * the set (its inode number may be a dead host namespace's).  Verdicts
+ * treat them as the host's.
+ */
+struct inum_set;
+const struct inum_set *pipeline_host_set(const struct pipeline *p);
+/* fn(arg, inum, added) is called for every change of that set after this
+ * call (the eBPF backend mirrors it into the kernel). */
+void pipeline_set_host_set_hook(struct pipeline *p,
+				void (*fn)(void *arg, uint32_t inum, bool added),
+				void *arg);
 /* Use `pol` (borrowed, outlives p) for rule settings and allowlists. */
 struct policy;
 void pipeline_set_policy(struct pipeline *p, const struct policy *pol);

@@ -101,6 +101,9 @@ struct nsw_raw {
 	uint64_t cgroup_id;
 	struct nsw_bytes cgroup_name;
 
+	/* clone/clone3: host tgid of the child (bpf); 0 unknown */
+	uint32_t child_pid;
+
 	/* enforcement already applied in the kernel */
 	bool killed;
 	/* exec: the kernel found nsenter by the name in the whole argv[0]

@@ -70,11 +70,20 @@ static bool joined_host_root(const struct verdict_input *in,
 	return true;
 }
 
+static bool is_host(const struct verdict_input *in, int slot, uint32_t inum)
+{
+	if (!inum)
+		return false;
+	if (in->host && in->host->inum[slot] == inum)
+		return true;
+	return in->host_set && inum_set_has(in->host_set, inum);
+}
+
 enum nsw_verdict verdict_nscall(const struct verdict_input *in,
 				struct nsw_ns_change ch[NSW_NS_COUNT])
 {
 	bool any = false, to_host = false, from_host_only = true;
-	bool to_own_only = true;
+	bool to_own_only = true, host_to_host = true;
 	int i;
 
 	memset(ch, 0, sizeof(*ch) * NSW_NS_COUNT);
@@ -121,8 +130,8 @@ enum nsw_verdict verdict_nscall(const struct verdict_input *in,
 		}
 		if (!from || from == to)
 			continue;
-		from_is_host = in->host && in->host->inum[i] == from;
-		to_is_host = in->host && in->host->inum[i] == to;
+		from_is_host = is_host(in, i, from);
+		to_is_host = is_host(in, i, to);
 		ch[i].changed = true;
 		ch[i].from = from;
 		ch[i].to = to;
@@ -132,10 +141,14 @@ enum nsw_verdict verdict_nscall(const struct verdict_input *in,
 			to_host = true;
 		if (!from_is_host)
 			from_host_only = false;
+		if (!from_is_host || !to_is_host)
+			host_to_host = false;
 		if (!in->own || in->own->inum[i] != to)
 			to_own_only = false;
 	}
-	if (!any)
+	/* between host namespaces (a host service leaving its private
+	 * mount namespace): no container involved */
+	if (!any || host_to_host)
 		return NSW_VERDICT_NONE;
 	if (to_host)
 		return in->container_process ? NSW_VERDICT_ESCAPE_TO_HOST :

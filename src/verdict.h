@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "inum-set.h"
 
 struct verdict_input {
 	enum nsw_syscall syscall;
@@ -26,7 +27,11 @@ struct verdict_input {
 	const struct nsw_ns_set *parent_ns;	/* NULL: unknown */
 	bool after_known;
 	struct nsw_ns_set after;
-	const struct nsw_ns_set *host;	/* NULL: unknown */
+	const struct nsw_ns_set *host;	/* initial namespaces; NULL: unknown */
+	/* Namespaces of host (non-container) processes beyond `host` (a
+	 * host service's private mount namespace): host namespaces too.
+	 * NULL: none known. */
+	const struct inum_set *host_set;
 	const struct nsw_ns_set *own;	/* container init's; NULL: unknown */
 	/* setns: the mount namespace joined, seen at the call (audit logs
 	 * the root directory looked up in it): its root is the host's root
@@ -43,7 +48,8 @@ int verdict_slot_of_flag(uint32_t flag);
 bool verdict_slot_in_scope(int slot, uint32_t mask);
 
 /* Compute the verdict of a setns/unshare/clone and fill ch[] with the
- * changed slots. */
+ * changed slots.  A namespace is the host's when it is in->host's in its
+ * slot or in in->host_set. */
 enum nsw_verdict verdict_nscall(const struct verdict_input *in,
 				struct nsw_ns_change ch[NSW_NS_COUNT]);
 

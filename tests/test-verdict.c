@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "inum-set.h"
 #include "nsinfo.h"
 #include "procfs.h"
 #include "tap.h"
@@ -18,6 +19,7 @@
 #define CTR_UTS 4026532501u
 #define CTR_PIDC 4026532502u
 #define OTHER_MNT 4026532900u
+#define SVC_MNT 4026533100u	/* a host service's private mount ns */
 
 static struct nsw_ns_set host, ctr, other;
 
@@ -501,12 +503,68 @@ static void test_applet_name(void)
 	   "no argv: no name");
 }
 
+/* A namespace of a host process (host_set) is a host namespace. */
+static void test_host_set(void)
+{
+	struct nsw_ns_change ch[NSW_NS_COUNT];
+	struct inum_set set = { 0 };
+	struct verdict_input vi;
+	struct nsw_ns_set svc, to_svc;
+
+	is_int(inum_set_add(&set, SVC_MNT), 1, "inum set: added");
+	is_int(inum_set_add(&set, SVC_MNT), 0, "inum set: once");
+	is_int(inum_set_add(&set, 0), 0, "inum set: 0 is no namespace");
+	is_int(inum_set_add(&set, 17), 1, "inum set: a smaller one");
+	ok(inum_set_has(&set, SVC_MNT) && inum_set_has(&set, 17) &&
+	   !inum_set_has(&set, 18) && !inum_set_has(&set, 0), "inum set: has");
+
+	to_svc = ctr;
+	to_svc.inum[NSW_NS_MNT] = SVC_MNT;
+	vi = setns_in(true, NSW_CLONE_NEWNS, &ctr, &to_svc);
+	is_int(verdict_nscall(&vi, ch), NSW_VERDICT_LATERAL,
+	       "unknown mnt ns without a host set: lateral");
+	vi.host_set = &set;
+	is_int(verdict_nscall(&vi, ch), NSW_VERDICT_ESCAPE_TO_HOST,
+	       "container joins a host service's mnt ns: escape_to_host");
+	ok(ch[NSW_NS_MNT].changed && ch[NSW_NS_MNT].to == SVC_MNT &&
+	   ch[NSW_NS_MNT].to_is_host, "... and to_is_host says so");
+	vi = setns_in(true, 0, &ctr, &to_svc);
+	vi.host_set = &set;
+	is_int(verdict_nscall(&vi, ch), NSW_VERDICT_ESCAPE_TO_HOST,
+	       "setns(fd, 0) into it: escape_to_host");
+
+	/* the host service itself (in its private mount ns) enters a
+	 * container: it comes from a host namespace */
+	svc = host;
+	svc.inum[NSW_NS_MNT] = SVC_MNT;
+	vi = setns_in(false, NSW_CLONE_NEWNS, &svc, &ctr);
+	vi.host_set = &set;
+	is_int(verdict_nscall(&vi, ch), NSW_VERDICT_ENTER_CONTAINER,
+	       "host service enters a container: enter_container");
+	vi = setns_in(false, NSW_CLONE_NEWNS, &svc, &host);
+	vi.host_set = &set;
+	is_int(verdict_nscall(&vi, ch), NSW_VERDICT_NONE,
+	       "host service back to the initial mnt ns: none");
+
+	/* a namespace that left the set (a container made a new one with
+	 * the inode number of a dead host namespace) is no longer host */
+	ok(inum_set_del(&set, SVC_MNT) && !inum_set_del(&set, SVC_MNT),
+	   "inum set: removed once");
+	vi = setns_in(true, NSW_CLONE_NEWNS, &ctr, &to_svc);
+	vi.host_set = &set;
+	is_int(verdict_nscall(&vi, ch), NSW_VERDICT_LATERAL,
+	       "removed from the host set: lateral again");
+	inum_set_clear(&set);
+	ok(!inum_set_has(&set, 17), "inum set: cleared");
+}
+
 int main(void)
 {
 	setup();
 	test_applet_name();
 	test_setns();
 	test_mnt_root();
+	test_host_set();
 	test_unshare();
 	test_alerts();
 	test_parsers();

@@ -271,13 +271,14 @@ ct_rootfs_add_dynamic() {
 # Build (once; rebuilt when an input is newer) the busybox rootfs cached at
 # $NSW_CT_ROOTFS: /bin/busybox with a symlink per applet (sh, sleep,
 # nsenter, unshare, cat, ls, touch, ...), /bin/nsw-setns and
-# /bin/nsw-leave-return and /bin/nsw-flood (static helpers, if built),
-# /bin/nsx (renamed util-linux nsenter plus its libraries), and any extra
-# static binaries given as SRC:DEST.  Call with the lock held.
+# /bin/nsw-leave-return, /bin/nsw-flood and /bin/nsw-race (static helpers,
+# if built), /bin/nsx (renamed util-linux nsenter plus its libraries), and
+# any extra static binaries given as SRC:DEST.  Call with the lock held.
 ct_rootfs_build() {
 	local setns=$top_builddir/tests/helpers/nsw-setns
 	local leave=$top_builddir/tests/helpers/nsw-leave-return
 	local flood=$top_builddir/tests/helpers/nsw-flood
+	local race=$top_builddir/tests/helpers/nsw-race
 	local stamp=$NSW_CT_ROOTFS/.nswatch-rootfs inputs=() extra a src dest
 	local tmp=$NSW_CT_ROOTFS.tmp
 
@@ -285,6 +286,7 @@ ct_rootfs_build() {
 	[ -x "$setns" ] && inputs+=("$setns")
 	[ -x "$leave" ] && inputs+=("$leave")
 	[ -x "$flood" ] && inputs+=("$flood")
+	[ -x "$race" ] && inputs+=("$race")
 	command -v nsenter >/dev/null && inputs+=("$(command -v nsenter)")
 	for extra in "$@"; do
 		inputs+=("${extra%%:*}")
@@ -315,6 +317,9 @@ ct_rootfs_build() {
 	fi
 	if [ -x "$flood" ]; then
 		install -m 0755 "$flood" "$tmp/bin/nsw-flood" || return 1
+	fi
+	if [ -x "$race" ]; then
+		install -m 0755 "$race" "$tmp/bin/nsw-race" || return 1
 	fi
 	if command -v nsenter >/dev/null; then
 		ct_rootfs_add_dynamic "$(command -v nsenter)" /bin/nsx || return 1
