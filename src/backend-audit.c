@@ -94,6 +94,8 @@
 #define BLIND_CHECK_S 1
 /* see struct blind */
 #define CLOSE_QUIET_MS 250
+/* see shared_rules in struct backend */
+#define HEAL_QUIET_MS 1000
 /* backlog_wait_time while nswatch is the audit daemon: 0, a syscall
  * never waits for a slow reader (records past the backlog limit are
  * lost and counted in `lost`); the kernel default is 60 s per record */
@@ -193,6 +195,16 @@ struct backend {
 	unsigned long last_serial;	/* netlink: highest serial read */
 
 	bool rules_gone_maybe;		/* opened by another key's removal */
+	/* Some of our rules were loaded by the operator (auditd's rules.d)
+	 * too.  `augenrules --load` deletes every rule and adds its own
+	 * back, and `auditctl -R` stops at the first rule that exists: a
+	 * rule we put back first would cut the operator's load short.  Then
+	 * rules are put back only once the configuration has been quiet for
+	 * HEAL_QUIET_MS (and a reload that brings them back needs nothing). */
+	bool shared_rules;
+	uint64_t last_cfg_ms;		/* monotonic ms of the last rule change
+					 * by someone else */
+	uint64_t heal_at;		/* monotonic ms, 0: none */
 	bool lock_due;
 	char lock_who[320];
 	uint64_t next_status;		/* netlink: AUDIT_GET each second */
@@ -894,6 +906,11 @@ static void check_rules(struct backend *b)
 			    "(-e 2): they cannot be put back before a reboot");
 		return;
 	}
+	if (b->shared_rules && now_ms() < b->last_cfg_ms + HEAL_QUIET_MS) {
+		b->heal_at = b->last_cfg_ms + HEAL_QUIET_MS;
+		return;
+	}
+	b->heal_at = 0;
 	r = audit_ruleset_install(b->rs, b->ctl, &added, why, sizeof(why));
 	if (r < 0) {
 		log_ratelimited(LOG_LVL_ERR, "audit-heal", "%s", why);
@@ -925,6 +942,7 @@ static int on_config(const struct audit_cfg_change *c, void *arg)
 	describe_who(c, who, sizeof(who));
 	switch (c->op) {
 	case AUDIT_CFG_RULE_REMOVE:
+		b->last_cfg_ms = now_ms();
 		if (c->res_known && !c->res) {
 			if (our_key)
 				tamper(b, "an attempt to remove an nswatch "
@@ -942,6 +960,7 @@ static int on_config(const struct audit_cfg_change *c, void *arg)
 		b->check_due = true;
 		break;
 	case AUDIT_CFG_RULE_ADD:
+		b->last_cfg_ms = now_ms();
 		if (b->rules_gone.open)
 			b->check_due = true;
 		break;
@@ -999,6 +1018,8 @@ static void react(struct backend *b)
 		b->status_due = false;
 		check_status(b);
 	}
+	if (b->heal_at && now_ms() >= b->heal_at)
+		b->check_due = true;
 	if (b->check_due) {
 		b->check_due = false;
 		check_rules(b);
@@ -1535,6 +1556,14 @@ static int audit_start(struct backend **out, const struct nsw_options *o,
 		}
 		if (audit_ruleset_notes(b->rs)[0])
 			log_info("audit rules: %s", audit_ruleset_notes(b->rs));
+		b->shared_rules = audit_ruleset_owned(b->rs) <
+				  audit_ruleset_count(b->rs);
+		if (b->shared_rules)
+			log_info("%zu of nswatch's audit rules were loaded "
+				 "already: if they are removed, nswatch waits "
+				 "%d ms for a reload (augenrules --load) before "
+				 "it puts them back", audit_ruleset_count(b->rs)
+				 - audit_ruleset_owned(b->rs), HEAL_QUIET_MS);
 	}
 	if (b->ctl >= 0) {
 		n = audit_ruleset_check(b->rs, b->ctl, missing,
@@ -1591,6 +1620,13 @@ static int audit_run(struct backend *b, volatile sig_atomic_t *stop)
 
 		if (w2 >= 0 && (wait < 0 || w2 < wait))
 			wait = w2;
+		if (b->heal_at) {
+			uint64_t t = now_ms();
+
+			w2 = b->heal_at > t ? (int)(b->heal_at - t) : 0;
+			if (wait < 0 || w2 < wait)
+				wait = w2;
+		}
 		pfd.fd = b->evfd;	/* a switch to multicast changes it */
 		r = poll(&pfd, 1, wait >= 0 && wait < 1000 ? wait : 1000);
 		if (r < 0 && errno != EINTR) {

@@ -17,7 +17,10 @@
 #      nswatch holds the socket; nswatch gives the socket up and reads the
 #      multicast group, auditd starts on its second try, and an escape
 #      after the switch is still reported.
-#   5. netlink, the output a pipe whose reader is stopped: an exec storm
+#   5. multicast, one of nswatch's rules also in auditd's rules.d: the
+#      operator's reload (-D, then the rules) is not cut short by nswatch
+#      putting that rule back first.
+#   6. netlink, the output a pipe whose reader is stopped: an exec storm
 #      still finishes (audit's backlog_wait_time is 0 while nswatch is the
 #      daemon, so no syscall waits for the stuck reader), the records the
 #      kernel dropped are counted in lost.kernel, and the old
@@ -144,7 +147,43 @@ al_monitor_stop
 is $? 0 "nswatch exits 0"
 al_auditd_stop
 
-# --- 5. a stuck output reader does not stall the host ----------------------
+# --- 5. an operator's reload of rules that include one of ours ---------------
+# auditd's rules.d has one of nswatch's rules (as after installing
+# rules/nswatch.rules); `augenrules --load` runs `auditctl -R` on a file
+# that starts with -D, and auditctl stops at the first rule that exists:
+# a rule nswatch put back at once would cut the load short.
+al_auditd reload
+ok $? "auditd started"
+shared=$("$NSWATCH" rules | grep -m1 -- '^-a ')
+# shellcheck disable=SC2086  # a rule's words
+auditctl $shared >/dev/null
+al_monitor reload --audit-source=multicast
+ok $? "multicast: nswatch started, one of its rules loaded by the operator"
+n_rules=$(al_rules_ours)
+{
+	echo "-D"
+	for (( i = 0; i < 20; i++ )); do
+		echo "-w /tmp/nsw-operator-$i -p wa -k operator"
+	done
+	echo "$shared"
+	echo "-w /tmp/nsw-operator-last -p wa -k operator"
+} >"$AL_DIR/operator.rules"
+auditctl -R "$AL_DIR/operator.rules" >"$AL_DIR/operator.out" 2>&1
+ok $? "the operator's reload succeeds"
+is "$(auditctl -l | grep -c -- '-k operator$\|key=operator$')" 21 "... with all its rules"
+for (( i = 0; i < 30; i++ )); do
+	[ "$(al_rules_ours)" = "$n_rules" ] && break
+	ct_sleep 0.1
+done
+is "$(al_rules_ours)" "$n_rules" "... and all of nswatch's rules are back"
+al_wait_json "$AL_OUT" "$(tamper_msg "rules removed .* by pid [0-9]+ \\\\(auditctl.*; put back by nswatch after")" 3
+ok $? "... reported as one blind window"
+al_monitor_stop
+is $? 0 "nswatch exits 0"
+auditctl -D -k operator >/dev/null
+al_auditd_stop
+
+# --- 6. a stuck output reader does not stall the host ----------------------
 cc -O2 -o "$AL_DIR/storm" "$top_srcdir/bench/storm.c" 2>"$AL_DIR/cc.log"
 ok $? "storm built"
 mkfifo "$AL_DIR/pipe"
