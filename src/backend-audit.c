@@ -894,8 +894,9 @@ static void check_rules(struct backend *b)
 	blind_open(&b->rules_gone, 0, NULL);
 	if ((unsigned int)n > b->rules_gone.missing)
 		b->rules_gone.missing = (unsigned int)n;
-	log_warn("%d nswatch audit rule%s missing: %s", n, n == 1 ? "" : "s",
-		 missing);
+	/* every second while blind */
+	log_ratelimited(LOG_LVL_WARN, "audit-missing", "%d nswatch audit "
+			"rule%s missing: %s", n, n == 1 ? "" : "s", missing);
 	if (!b->own_rules) {
 		blind_alert(b, &b->rules_gone, WHAT_RULES, "auditd owns them: "
 			    "not audited until they are loaded again");
