@@ -40,11 +40,21 @@ bool verdict_slot_in_scope(int slot, uint32_t mask)
 	return false;
 }
 
+static bool is_host(const struct verdict_input *in, int slot, uint32_t inum)
+{
+	if (!inum)
+		return false;
+	if (in->host && in->host->inum[slot] == inum)
+		return true;
+	return in->host_set && inum_set_has(in->host_set, inum);
+}
+
 /*
  * A container process whose setns joined a mount namespace rooted at the
  * host's root directory has the host's file system, whatever /proc shows
  * later (it may have gone back, or be gone).  The change is written as
- * one to the host's mount namespace.  False when that is not what the
+ * one to the host's mount namespace, or to the host process's one that
+ * /proc shows.  False when that is not what the
  * call did, or when the process held the host's mount namespace before.
  */
 static bool joined_host_root(const struct verdict_input *in,
@@ -56,27 +66,26 @@ static bool joined_host_root(const struct verdict_input *in,
 	    !verdict_slot_in_scope(NSW_NS_MNT, in->ns_mask))
 		return false;
 	host = in->host->inum[NSW_NS_MNT];
-	if (in->before_known && (in->before_exact ||
-				 in->before.inum[NSW_NS_MNT] != host))
+	/* audit's "before" is a late read that may show the namespace
+	 * joined: the container's own is then what it left */
+	if (in->before_known && in->before_exact)
 		from = in->before.inum[NSW_NS_MNT];
-	else if (in->own)
+	else if (in->own && in->own->inum[NSW_NS_MNT])
 		from = in->own->inum[NSW_NS_MNT];
+	else if (in->before_known && in->before.inum[NSW_NS_MNT] != host)
+		from = in->before.inum[NSW_NS_MNT];
 	if (!host || from == host)
 		return false;
 	ch[NSW_NS_MNT].changed = true;
 	ch[NSW_NS_MNT].from = from;
+	/* which host mount namespace: the one /proc shows now when it is a
+	 * host process's (a host service's private one), else the host's */
 	ch[NSW_NS_MNT].to = host;
+	if (in->after_known && in->after.inum[NSW_NS_MNT] != from &&
+	    is_host(in, NSW_NS_MNT, in->after.inum[NSW_NS_MNT]))
+		ch[NSW_NS_MNT].to = in->after.inum[NSW_NS_MNT];
 	ch[NSW_NS_MNT].to_is_host = true;
 	return true;
-}
-
-static bool is_host(const struct verdict_input *in, int slot, uint32_t inum)
-{
-	if (!inum)
-		return false;
-	if (in->host && in->host->inum[slot] == inum)
-		return true;
-	return in->host_set && inum_set_has(in->host_set, inum);
 }
 
 enum nsw_verdict verdict_nscall(const struct verdict_input *in,
