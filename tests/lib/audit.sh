@@ -21,7 +21,7 @@
 #                               wait until a line of FILE matches the jq
 #                               FILTER (used with select)
 #
-# The audit status (enabled, backlog limit) found at the start is put back
+# The audit status (enabled, backlog limit and wait time) found at the start is put back
 # at exit, auditd processes we started are stopped, and rules with key
 # nswatch are removed if any are left (the tests refuse to run when such
 # rules were loaded before they started).
@@ -32,6 +32,7 @@ AL_PIDS=()		# nswatch monitors we started
 AL_AUDITD_PIDS=()	# auditd processes we started
 AL_SAVED_ENABLED=
 AL_SAVED_BACKLOG=
+AL_SAVED_WAIT=
 AL_SHORT_DIR=		# al_short_dir
 # state files of nswatch's rule ownership live here during tests
 export NSWATCH_RUNTIME_DIR=$AL_DIR/run
@@ -68,6 +69,8 @@ al_cleanup() {
 		auditctl -D -k nswatch >/dev/null 2>&1
 		auditctl -e "$AL_SAVED_ENABLED" >/dev/null 2>&1
 		auditctl -b "$AL_SAVED_BACKLOG" >/dev/null 2>&1
+		[ -n "$AL_SAVED_WAIT" ] &&
+			auditctl --backlog_wait_time "$AL_SAVED_WAIT" >/dev/null 2>&1
 	fi
 }
 
@@ -82,6 +85,14 @@ al_lock() {
 	fi
 	AL_SAVED_ENABLED=$(al_status enabled)
 	AL_SAVED_BACKLOG=$(al_status backlog_limit)
+	AL_SAVED_WAIT=$(al_status backlog_wait_time)
+	# A backlog_wait_time of 0 (left by an audit daemon that was killed
+	# before it could restore it: nswatch sets 0 while it is the daemon)
+	# makes the kernel drop records as soon as the backlog (64 by
+	# default) is full, and a scenario's records would be lost before
+	# any daemon runs.  Tests start from the kernel's default wait.
+	[ "$AL_SAVED_WAIT" = 0 ] &&
+		auditctl --backlog_wait_time 60000 >/dev/null 2>&1
 	[ "$AL_SAVED_ENABLED" = 2 ] &&
 		skip_all "audit configuration is locked (-e 2)"
 	return 0
