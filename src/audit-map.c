@@ -236,6 +236,7 @@ struct sc_info {
 	bool uid_ok, euid_ok, auid_ok;
 	uint32_t uid, euid, auid;
 	struct span comm, exe;
+	char selinux_level[NSW_SELINUX_LEVEL_MAX]; /* subj=, when a container's */
 };
 
 /* ---- small parsers ---------------------------------------------------- */
@@ -909,6 +910,9 @@ static int parse_syscall(struct audit_map *m, auparse_state_t *au,
 			comm = v;
 		} else if (!strcmp(name, "exe")) {
 			exe = v;
+		} else if (!strcmp(name, "subj")) {
+			nsw_selinux_container_level(v, si->selinux_level,
+						    sizeof(si->selinux_level));
 		}
 	} while (auparse_next_field(au) > 0);
 
@@ -1276,6 +1280,7 @@ static void fill_common(struct audit_map *m, const struct sc_info *si,
 		r->auid = si->auid;
 	}
 	r->comm = span_bytes(m, &si->comm);
+	memcpy(r->selinux_level, si->selinux_level, sizeof(r->selinux_level));
 	r->syscall = class_syscall(si->cls);
 	if (si->exit_ok) {
 		r->ret_known = true;

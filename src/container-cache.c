@@ -212,6 +212,32 @@ struct nsw_container *container_cache_by_root_dev(struct container_cache *cc,
 	return found;
 }
 
+struct nsw_container *container_cache_by_selinux(struct container_cache *cc,
+						 const char *level)
+{
+	struct nsw_container *found = NULL;
+	struct cc_entry *e;
+	size_t b;
+
+	if (!cc || !level || !level[0])
+		return NULL;
+	for (b = 0; b < CC_BUCKETS; b++) {
+		for (e = cc->bucket[b]; e; e = e->next) {
+			if (strcmp(e->c->selinux_level, level))
+				continue;
+			/* a second one: the same pod (a shared level), or
+			 * evidence that names nothing */
+			if (found && (!found->pod_uid[0] ||
+				      strcmp(found->pod_uid, e->c->pod_uid)))
+				return NULL;
+			if (!found)
+				found = e->c;
+		}
+	}
+	container_get(found);
+	return found;
+}
+
 static bool entry_gone(const struct cc_entry *e)
 {
 	struct stat st;

@@ -29,6 +29,7 @@
 #include <json-c/json.h>
 
 #include "container-meta.h"
+#include "selinux-label.h"
 #include "strbuf.h"
 
 #define META_MAX_FILE (4u << 20)	/* any state file we read */
@@ -265,6 +266,16 @@ static bool jint(struct json_object *o, const char *key, int64_t *out)
 		return false;
 	*out = json_object_get_int64(v);
 	return true;
+}
+
+/* The MCS level of the label the runtime gives the container's processes
+ * (OCI process.selinuxLabel, runc's process_label), when it has
+ * categories; first one found wins. */
+static void set_selinux(struct nsw_container *c, const char *label)
+{
+	if (!c->selinux_level[0] && label)
+		nsw_selinux_container_level(label, c->selinux_level,
+					    sizeof(c->selinux_level));
 }
 
 static void set_pid(struct nsw_container *c, int64_t pid)
@@ -658,6 +669,8 @@ static int parse_oci_config(const char *json, size_t len,
 		    json_type_object);
 	if (caps_privileged(jget(caps, "bounding", json_type_array)))
 		out->privileged = true;
+	set_selinux(out, jstr(jget(root, "process", json_type_object),
+			      "selinuxLabel"));
 	json_object_put(root);
 	return 0;
 }
@@ -713,6 +726,7 @@ static int parse_runc_state(const char *json, size_t len,
 	caps = jget(cfg, "capabilities", json_type_object);
 	if (caps_privileged(jget(caps, "Bounding", json_type_array)))
 		out->privileged = true;
+	set_selinux(out, jstr(cfg, "process_label"));
 	json_object_put(root);
 	return 0;
 }

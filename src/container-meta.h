@@ -60,6 +60,13 @@ void container_put(struct nsw_container *c);
 struct nsw_container *container_cache_by_root_dev(struct container_cache *cc,
 						  uint32_t major,
 						  uint32_t minor);
+/* The one cached container whose runtime gave its processes the SELinux
+ * level `level` ("s0:c1,c2"), referenced, or NULL when none or several
+ * containers of different pods have it.  Containers of one pod may share
+ * a level (CRI-O gives it per pod): then the first one found of that pod
+ * is returned, which names the pod right and the container perhaps not. */
+struct nsw_container *container_cache_by_selinux(struct container_cache *cc,
+						 const char *level);
 /* Forget containers whose runtime state is gone. */
 void container_cache_sweep(struct container_cache *cc);
 void container_cache_free(struct container_cache *cc);

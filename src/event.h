@@ -74,6 +74,9 @@ struct nsw_container {
 	bool root_dev_known, root_dev_read;
 	uint32_t root_dev_major;
 	uint32_t root_dev_minor;
+	/* MCS level of the SELinux label the runtime gives the container's
+	 * processes ("s0:c123,c456"), empty when none with categories */
+	char selinux_level[64];
 	struct nsw_label *labels;  /* pod labels, sorted by key */
 	size_t n_labels;
 };

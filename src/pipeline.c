@@ -288,6 +288,20 @@ static struct nsw_container *container_by_exe(struct pipeline *p,
 }
 
 /*
+ * Container of a gone process by its SELinux label (audit's subj=): on
+ * hosts that label containers (RHEL: container_t with categories per
+ * container or pod, from the runtime's process label), the level names
+ * it.  A container process cannot give itself another container's
+ * categories; a host process's level is a range or has none, which names
+ * no container.  Referenced for the caller.
+ */
+static struct nsw_container *container_by_selinux(struct pipeline *p,
+						  const struct nsw_raw *r)
+{
+	return container_cache_by_selinux(p->cc, r->selinux_level);
+}
+
+/*
  * cgroup id -> container, so that a process whose facts all came from the
  * kernel costs one /proc read per cgroup, not one per exec.  Entries hold
  * a container reference; a full table is simply cleared.
@@ -860,6 +874,8 @@ static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
 		/* gone, and neither its old image nor its parent was in a
 		 * container: the file it exec'd may say where it ran */
 		np.ctr = container_by_exe(p, r);
+	if (!np.ctr && !have_live)
+		np.ctr = container_by_selinux(p, r);
 	if (np.ctr && complete && p->live)
 		np.container_pid = container_pid_of(p, r->pid);
 	/* first seen in a container from a host process: a host arrival

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "selinux-label.h"
 
 enum nsw_raw_type {
 	NSW_RAW_EXEC,		/* execve/execveat returned (success or not) */
@@ -60,6 +61,11 @@ struct nsw_raw {
 	uint32_t exe_dev_major;
 	uint32_t exe_dev_minor;
 	uint64_t exe_ino;
+	/* the MCS level of the process's SELinux label when it is one a
+	 * runtime gives a container ("s0:c123,c456"; audit's subj=), else
+	 * empty: it names the container of a process gone before it could be
+	 * read, on hosts that label containers (RHEL) */
+	char selinux_level[NSW_SELINUX_LEVEL_MAX];
 
 	/* NSW_RAW_FORK: child pid is .pid, parent is .ppid */
 

@@ -88,6 +88,8 @@ static void dump_raw(struct strbuf *sb, const struct nsw_raw *r)
 		strbuf_addf(sb, " ktime=%llu", (unsigned long long)r->ktime_ns);
 	strbuf_adds(sb, " comm=");
 	esc(sb, r->comm.p, r->comm.len);
+	if (r->selinux_level[0])
+		strbuf_addf(sb, " selinux=%s", r->selinux_level);
 	strbuf_adds(sb, " bin=");
 	esc(sb, r->binary.p, r->binary.len);
 	if (r->type == NSW_RAW_EXIT) {

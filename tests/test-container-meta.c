@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "container-meta.h"
+#include "selinux-label.h"
 #include "tap.h"
 #include "../tests/fixtures/container-meta/ids.h"
 
@@ -659,6 +660,98 @@ out:
 	container_cache_free(cc);
 }
 
+/* SELinux levels: which labels name a container, how the runtimes' state
+ * carries them, and the cache lookup of a gone process's level */
+static void test_selinux(void)
+{
+	static const struct { const char *label, *want; } lv[] = {
+		{ "system_u:system_r:container_t:s0:c123,c456",
+		  "s0:c123,c456" },
+		{ "system_u:system_r:container_t:s0:c1", "s0:c1" },
+		{ "system_u:system_r:spc_t:s0", "" },	/* no categories */
+		{ "unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023",
+		  "" },				/* the host's range */
+		{ "system_u:system_r:container_t:s0:c0.c1023", "" },
+		{ "system_u:system_r:container_t:s0:c1,", "" },
+		{ "system_u:system_r:container_t:s0:c1,c2x", "" },
+		{ "system_u:system_r:container_t:s0:c123456", "" },
+		{ "system_u:system_r:container_t", "" },
+		{ "container_t:s0:c1,c2", "" },		/* two colons */
+		{ "unconfined", "" },
+		{ "", "" },
+		{ "u:r:t:s:c1", "" },
+		{ "u:r:t:s0:c1,c2,c3,c4,c5,c6,c7,c8,c9,c10,c11,c12,c13,c14,"
+		  "c15,c16,c17,c18,c19,c20,c21", "" },	/* longer than kept */
+	};
+	struct container_cache *cc = container_cache_new("/nonexistent");
+	struct nsw_container c, *a, *b, *d, *f;
+	struct cgroup_attr cg;
+	char out[NSW_SELINUX_LEVEL_MAX], bundle[64];
+	const char *j;
+	size_t i;
+
+	for (i = 0; i < sizeof(lv) / sizeof(lv[0]); i++) {
+		bool r = nsw_selinux_container_level(lv[i].label, out,
+						     sizeof(out));
+
+		ok(r == (lv[i].want[0] != 0) && !strcmp(out, lv[i].want),
+		   "selinux level of \"%s\": \"%s\"", lv[i].label, out);
+	}
+	ok(!nsw_selinux_container_level("u:r:t:s0:c1,c2", out, 8) && !out[0],
+	   "selinux level: too small an output buffer keeps nothing");
+
+	j = "{\"ociVersion\":\"1.1.0\",\"process\":{\"selinuxLabel\":"
+	    "\"system_u:system_r:container_t:s0:c7,c8\"}}";
+	memset(&c, 0, sizeof(c));
+	container_meta_parse_oci_config(j, strlen(j), &c);
+	is_str(c.selinux_level, "s0:c7,c8", "oci: process.selinuxLabel");
+	j = "{\"id\":\"x\",\"config\":{\"process_label\":"
+	    "\"system_u:system_r:container_t:s0:c9,c10\"}}";
+	memset(&c, 0, sizeof(c));
+	container_meta_parse_runc_state(j, strlen(j), &c, bundle,
+					sizeof(bundle));
+	is_str(c.selinux_level, "s0:c9,c10", "runc: config.process_label");
+
+	cg_for(&cg, CID, "", "");
+	a = container_cache_get(cc, &cg);
+	cg_for(&cg, CID2, "", "");
+	b = container_cache_get(cc, &cg);
+	cg_for(&cg, CID3, "", "");
+	d = container_cache_get(cc, &cg);
+	if (!a || !b || !d) {
+		ok(0, "selinux: three containers");
+		goto out;
+	}
+	ok(container_cache_by_selinux(cc, "") == NULL,
+	   "selinux: an empty level names nothing");
+	strcpy(a->selinux_level, "s0:c1,c2");
+	strcpy(b->selinux_level, "s0:c3,c4");
+	f = container_cache_by_selinux(cc, "s0:c1,c2");
+	ok(f == a, "selinux: the container with that level");
+	container_put(f);
+	ok(container_cache_by_selinux(cc, "s0:c1") == NULL,
+	   "selinux: levels compared whole");
+	/* CRI-O: one level per pod */
+	strcpy(d->selinux_level, "s0:c3,c4");
+	strcpy(b->pod_uid, "pod-1");
+	strcpy(d->pod_uid, "pod-1");
+	f = container_cache_by_selinux(cc, "s0:c3,c4");
+	ok(f == b || f == d, "selinux: one pod's shared level names the pod");
+	container_put(f);
+	strcpy(d->pod_uid, "pod-2");
+	ok(container_cache_by_selinux(cc, "s0:c3,c4") == NULL,
+	   "selinux: one level in two pods names none");
+	d->pod_uid[0] = '\0';
+	b->pod_uid[0] = '\0';
+	ok(container_cache_by_selinux(cc, "s0:c3,c4") == NULL,
+	   "selinux: one level, two containers of no pod: none");
+out:
+	container_put(a);
+	container_put(b);
+	container_put(d);
+	container_cache_free(cc);
+}
+
 int main(void)
 {
 	const char *top = getenv("top_srcdir");
@@ -671,6 +764,7 @@ int main(void)
 	test_workloads();
 	test_cache();
 	test_root_dev();
+	test_selinux();
 	{
 		char cmd[PATH_MAX];
 

@@ -122,6 +122,24 @@ static int exec_ev(struct pipeline *p, uint32_t pid, uint32_t ppid,
 	return pipeline_handle(p, &r);
 }
 
+/* An exec by a process gone before /proc could be read (audit reports
+ * after the fact) whose SYSCALL record carried an SELinux level. */
+static int exec_gone_ev(struct pipeline *p, uint32_t pid, uint32_t ppid,
+			const char *binary, const char *level)
+{
+	struct nsw_raw r;
+
+	raw_init(&r, NSW_RAW_EXEC, pid, ppid);
+	r.syscall = NSW_SC_EXECVE;
+	r.success = r.success_known = true;
+	r.binary.p = binary;
+	r.binary.len = strlen(binary);
+	r.argv[0] = r.binary;
+	r.argc = 1;
+	snprintf(r.selinux_level, sizeof(r.selinux_level), "%s", level);
+	return pipeline_handle(p, &r);
+}
+
 static int fork_ev(struct pipeline *p, uint32_t pid, uint32_t ppid)
 {
 	struct nsw_raw r;
@@ -226,6 +244,34 @@ int main(void)
 	mkpid(103, POD A64 "/crio-conmon-" B64 ".scope");
 	mkpid(200, "/");
 	mkpid(201, POD C64);
+	/* C's runtime state: containerd's bundle, with the SELinux label its
+	 * processes get (RHEL) */
+	{
+		char path[512];
+		const char *sub[] = { "/run", "/run/containerd",
+			"/run/containerd/io.containerd.runtime.v2.task",
+			"/run/containerd/io.containerd.runtime.v2.task/k8s.io",
+			"/run/containerd/io.containerd.runtime.v2.task/k8s.io/"
+			C64 };
+		FILE *f;
+		size_t i;
+
+		for (i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
+			snprintf(path, sizeof(path), "%s%s", dir, sub[i]);
+			mkdir(path, 0755);
+		}
+		snprintf(path, sizeof(path), "%s%s/config.json", dir,
+			 sub[4]);
+		f = fopen(path, "w");
+		if (f) {
+			fputs("{\"ociVersion\":\"1.1.0\",\"process\":{"
+			      "\"selinuxLabel\":\"system_u:system_r:"
+			      "container_t:s0:c5,c6\"},\"annotations\":{"
+			      "\"io.kubernetes.cri.sandbox-name\":\"web\"}}",
+			      f);
+			fclose(f);
+		}
+	}
 
 	options_init(&o);
 	o.procfs = procfs;
@@ -255,6 +301,12 @@ int main(void)
 	fork_ev(p, 201, 200);
 	exec_ev(p, 201, 200, "/usr/sbin/runc", 21, HOST_BASE);
 	ns_ev(p, 201, NSW_SC_SETNS, 0x40000000, HOST_BASE, 6000);
+	/* a static program run into C by the runtime (runc on the host is
+	 * its parent) and gone before /proc could be read: its SELinux level
+	 * is C's; another with a level no container has */
+	exec_gone_ev(p, 300, 200, "/escape", "s0:c5,c6");
+	ns_ev(p, 300, NSW_SC_SETNS, 0x40000000, 6000, HOST_BASE);
+	exec_gone_ev(p, 301, 200, "/escape", "s0:c7,c8");
 	pipeline_free(p);
 	output_close(out);
 
@@ -295,6 +347,19 @@ int main(void)
 	l = line_of(all, "process_kprobe", 201);
 	ok(has(l, "\"verdict\":\"enter_container\"") && !has(l, "\"alerts\""),
 	   "runc's init joining C: enter_container, no alert");
+	free(l);
+	l = line_of(all, "process_exec", 300);
+	ok(has(l, C64) && has(l, "\"container_process\":true") &&
+	   has(l, "\"name\":\"web\""),
+	   "gone at once: placed in C by its SELinux level");
+	free(l);
+	l = line_of(all, "process_kprobe", 300);
+	ok(has(l, C64) && has(l, "\"alerts\""),
+	   "its setns is C's, alerted");
+	free(l);
+	l = line_of(all, "process_exec", 301);
+	ok(l && !has(l, C64) && !has(l, "\"container_process\":true"),
+	   "a level no container has names none");
 	free(l);
 	free(all);
 	{
