@@ -43,7 +43,8 @@ const struct option *config_find_option(const struct option *opts,
 
 /* Unquote s[0..n) into out (capacity > n).  A quoted value ends at its
  * closing quote, after which only blanks or a comment may follow; a bare
- * value ends at a `#` after a blank, and loses its trailing blanks.
+ * value ends at a `#` that starts it or follows a blank, and loses its
+ * trailing blanks.
  * 0, or -EINVAL with the reason in *why. */
 static int read_value(const char *s, size_t n, char *out, const char **why)
 {
@@ -76,7 +77,7 @@ static int read_value(const char *s, size_t n, char *out, const char **why)
 		return 0;
 	}
 	for (i = 0; i < n; i++) {
-		if (s[i] == '#' && i && is_blank(s[i - 1]))
+		if (s[i] == '#' && (!i || is_blank(s[i - 1])))
 			break;
 		out[o++] = s[i];
 	}
