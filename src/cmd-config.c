@@ -36,6 +36,7 @@ static struct {
 	int synth_end;		/* argv index after the file's arguments */
 	unsigned int *arg_line;	/* file line of each argv index < synth_end */
 	struct origin *origin;	/* one per option of opts */
+	bool *negated;		/* --no-FLAG on the command line */
 	int last_line;		/* line of the option being parsed, 0: none */
 	const char *last_name;
 	bool active, parsed;
@@ -186,9 +187,10 @@ static const struct option *match_long(const char *name, size_t n)
 	return found;
 }
 
-/* Take --config FILE / --config=FILE out of argv (compacting it in
- * place); -EINVAL after a message when it lacks its FILE or is given
- * twice.  *help: -h or --help is among the options. */
+/* Take --config FILE / --config=FILE and --no-FLAG out of argv
+ * (compacting it in place); -EINVAL after a message when --config lacks
+ * its FILE or is given twice.  *help: -h or --help is among the
+ * options. */
 static int take_config_arg(int *argc, char **argv, const char **path,
 			   bool *help)
 {
@@ -225,6 +227,17 @@ static int take_config_arg(int *argc, char **argv, const char **path,
 			*path = file;
 			continue;
 		}
+		/* --no-FLAG: the command line switches off a flag the file
+		 * sets (getopt has no negative flags) */
+		if (!strncmp(a, "--no-", 5) &&
+		    !match_long(a + 2, strlen(a + 2))) {
+			opt = config_find_option(cfg.opts, a + 5);
+			if (opt && opt->has_arg == no_argument &&
+			    strcmp(opt->name, "help")) {
+				cfg.negated[opt - cfg.opts] = true;
+				continue;
+			}
+		}
 		argv[o++] = argv[i];
 		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
 			*help = true;
@@ -257,11 +270,15 @@ int config_merge(int *argc, char ***argv, const struct option *opts,
 	for (cfg.n_opts = 0; opts[cfg.n_opts].name; cfg.n_opts++)
 		;
 	cfg.origin = calloc(cfg.n_opts + 1, sizeof(*cfg.origin));
-	if (!cfg.origin)
+	cfg.negated = calloc(cfg.n_opts + 1, sizeof(*cfg.negated));
+	if (!cfg.origin || !cfg.negated)
 		return -ENOMEM;
 	r = take_config_arg(argc, *argv, &path, &help);
 	if (r < 0)
 		return r;
+	for (i = 0; i < cfg.n_opts; i++)
+		if (cfg.negated[i])
+			cfg.origin[i].value = "no";	/* command line */
 	cfg.active = true;
 	cfg.explicit = path != NULL;
 	if (help && cfg.mode == MODE_RUN)
@@ -303,6 +320,8 @@ int config_merge(int *argc, char ***argv, const struct option *opts,
 
 		/* repeats: the last line is the one in effect, as on the
 		 * command line */
+		if (cfg.negated[e->opt - opts])
+			continue;
 		cfg.origin[e->opt - opts].value = e->value;
 		cfg.origin[e->opt - opts].line = e->line;
 		errno = 0;
