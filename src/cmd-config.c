@@ -37,6 +37,7 @@ static struct {
 	unsigned int *arg_line;	/* file line of each argv index < synth_end */
 	struct origin *origin;	/* one per option of opts */
 	bool *negated;		/* --no-FLAG on the command line */
+	char **argv;		/* the merged argv, kept (and reachable) */
 	int last_line;		/* line of the option being parsed, 0: none */
 	const char *last_name;
 	bool active, parsed;
@@ -339,7 +340,7 @@ int config_merge(int *argc, char ***argv, const struct option *opts,
 		nv[n++] = (*argv)[k];
 	nv[n] = NULL;
 	*argc = n;
-	*argv = nv;
+	*argv = cfg.argv = nv;
 	return 0;
 }
 
