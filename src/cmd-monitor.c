@@ -12,6 +12,7 @@
 
 #include "backend-choose.h"
 #include "cli.h"
+#include "cmd-config.h"
 #include "commands.h"
 #include "log.h"
 #include "notify.h"
@@ -38,10 +39,14 @@ static void on_hup(int sig)
 static void monitor_usage(FILE *f)
 {
 	fprintf(f,
-"usage: nswatch monitor [options]\n"
+"usage: nswatch monitor [--config FILE] [options]\n"
 "Watches every namespace change (setns, unshare, clone) and exec on this\n"
 "host and writes one event per line (Tetragon JSON + nswatch extension).\n"
 "\n"
+"  --config FILE              settings, see nswatch.conf(5) (default\n"
+"                             " CONFIG_DEFAULT_PATH "\n"
+"                             when it exists); the command line wins,\n"
+"                             --no-FLAG turns off a flag the file sets\n"
 "  --backend=auto|bpf|audit   event source (default auto: eBPF when BTF is\n"
 "                             present and the programs load, else audit)\n"
 "  --audit-source=auto|plugin|multicast|netlink\n"
@@ -159,9 +164,21 @@ int cmd_monitor(int argc, char **argv)
 
 	options_init(&o);
 	cli_build_longopts(longopts, 64, own, sizeof(own) / sizeof(own[0]));
+	/* nswatch.conf's settings go before the real arguments */
+	if (config_merge(&argc, &argv, longopts, "monitor") < 0)
+		return NSW_EXIT_USAGE;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		config_seen(c, optarg, optind);
 		switch (c) {
-		case OPT_BACKEND: o.backend = optarg; break;
+		case OPT_BACKEND:
+			if (strcmp(optarg, "auto") && strcmp(optarg, "bpf") &&
+			    strcmp(optarg, "audit")) {
+				fprintf(stderr, "nswatch monitor: --backend "
+					"must be auto, bpf or audit\n");
+				return NSW_EXIT_USAGE;
+			}
+			o.backend = optarg;
+			break;
 		case OPT_SOURCE:
 			if (strcmp(optarg, "auto") && strcmp(optarg, "plugin") &&
 			    strcmp(optarg, "multicast") &&
@@ -245,12 +262,10 @@ int cmd_monitor(int argc, char **argv)
 			argv[optind]);
 		return NSW_EXIT_USAGE;
 	}
-	if (strcmp(o.backend, "auto") && strcmp(o.backend, "bpf") &&
-	    strcmp(o.backend, "audit")) {
-		fprintf(stderr, "nswatch monitor: --backend must be auto, bpf "
-			"or audit\n");
-		return NSW_EXIT_USAGE;
-	}
+	/* `nswatch config check|show|get` end here */
+	r = config_options_done();
+	if (r >= 0)
+		return r;
 	if (geteuid() != 0)
 		log_warn("not running as root: loading eBPF programs and audit "
 			 "rules needs CAP_BPF/CAP_PERFMON or CAP_AUDIT_CONTROL");

@@ -9,6 +9,7 @@ int cmd_ps(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
+int cmd_config(int argc, char **argv);
 
 /* Exit statuses. */
 #define NSW_EXIT_OK 0

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd-config.h"
 #include "commands.h"
 
 struct subcommand {
@@ -21,6 +22,7 @@ static const struct subcommand subcommands[] = {
 	{ "probe", cmd_probe, "report kernel features and backend choice" },
 	{ "rules", cmd_rules, "print or check nswatch's audit rules" },
 	{ "policy", cmd_policy, "check or show the detection policy" },
+	{ "config", cmd_config, "check or show nswatch.conf settings" },
 };
 
 static void usage(FILE *f)
@@ -37,6 +39,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	size_t i;
+	int r;
 
 	/* `nswatch replay | head': a reader that quits ends us quietly
 	 * (status 141 in the shell), as it ends any filter, even when our
@@ -57,8 +60,13 @@ int main(int argc, char **argv)
 		return NSW_EXIT_OK;
 	}
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
-		if (!strcmp(argv[1], subcommands[i].name))
-			return subcommands[i].fn(argc - 1, argv + 1);
+		if (!strcmp(argv[1], subcommands[i].name)) {
+			r = subcommands[i].fn(argc - 1, argv + 1);
+			/* a bad value from nswatch.conf: name its line */
+			if (r == NSW_EXIT_USAGE)
+				config_blame();
+			return r;
+		}
 	fprintf(stderr, "nswatch: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return NSW_EXIT_USAGE;
