@@ -155,6 +155,7 @@ struct nsw_stats *pipeline_stats(struct pipeline *p)
 	p->stats.output_errors = p->encode_errors +
 				 (p->out ? output_errors(p->out) : 0);
 	p->stats.output_queue = p->out ? output_dropped(p->out) : 0;
+	p->stats.log_lost = log_lost();
 	return &p->stats;
 }
 
