@@ -56,6 +56,7 @@
 #include "audit-nl.h"
 #include "audit-probe.h"
 #include "audit-rules.h"
+#include "audit-wait.h"
 #include "backend.h"
 #include "log.h"
 #include "pipeline.h"
@@ -1165,8 +1166,18 @@ static int take_netlink(struct backend *b, const struct audit_status_v *st,
 		       sizeof(st->backlog_wait_time) &&
 	    st->backlog_wait_time != NETLINK_BACKLOG_WAIT &&
 	    st->enabled != 2) {
+		/* recorded first: if we are killed, the next start puts
+		 * the value back (audit_wait_repair) */
+		r = audit_wait_save(st->backlog_wait_time);
+		if (r < 0)
+			log_warn("cannot record the audit backlog_wait_time "
+				 "%u in %s/%s (a killed nswatch would leave 0 "
+				 "behind): %s", st->backlog_wait_time,
+				 audit_rules_state_dir(),
+				 AUDIT_WAIT_STATE_FILE, strerror(-r));
 		r = audit_set_backlog_wait_time(b->ctl, NETLINK_BACKLOG_WAIT);
 		if (r < 0) {
+			audit_wait_forget();
 			log_warn("cannot lower the audit backlog_wait_time "
 				 "(%u): a full backlog makes every audited "
 				 "syscall wait: %s", st->backlog_wait_time,
@@ -1199,6 +1210,8 @@ static void restore_backlog(struct backend *b)
 		if (r < 0)
 			log_warn("cannot restore the audit backlog_wait_time "
 				 "%u: %s", b->old_wait, strerror(-r));
+		else
+			audit_wait_forget();
 		b->wait_set = false;
 	}
 

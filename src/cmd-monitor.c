@@ -18,6 +18,7 @@
 #include "output.h"
 #include "pipeline.h"
 #include "policy.h"
+#include "audit-wait.h"
 #include "privdrop.h"
 #include "strbuf.h"
 
@@ -75,6 +76,24 @@ static void monitor_usage(FILE *f)
 "                             never held (default 20, 0 off)\n"
 "%s"
 "  -h, --help                 this help\n", cli_common_help());
+}
+
+/* A SIGKILLed nswatch that was the audit daemon left backlog_wait_time
+ * at 0 (audited syscalls never wait, records are dropped past the
+ * backlog): put back the value it recorded, whatever the backend now. */
+static void repair_audit_wait(void)
+{
+	uint32_t v = 0;
+	int r;
+
+	r = audit_wait_repair(&v);
+	if (r > 0)
+		log_warn("restored the audit backlog_wait_time to %u: an "
+			 "nswatch that was the audit daemon was killed and "
+			 "left 0", v);
+	else if (r < 0)
+		log_warn("cannot repair the audit backlog_wait_time left by "
+			 "a killed nswatch: %s", strerror(-r));
 }
 
 /* Start the chosen backend; with auto, fall back from eBPF to audit. */
@@ -290,6 +309,7 @@ int cmd_monitor(int argc, char **argv)
 		}
 	}
 
+	repair_audit_wait();
 	r = start_backend(&o, out, &ops, &b, &p, &pol);
 	if (r < 0) {
 		output_close(out);
