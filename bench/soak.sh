@@ -38,7 +38,9 @@
 set -u
 export LC_ALL=C
 
-LOCK=/tmp/nswatch-global.lock
+# SOAK_LOCK: another lock file, for an eBPF-only soak that may run beside
+# the tests (it touches no containers and no audit state)
+LOCK=${SOAK_LOCK:-/tmp/nswatch-global.lock}
 srcdir=$(cd "$(dirname "$0")" && pwd)
 self="$srcdir/soak.sh"
 
