@@ -20,6 +20,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -540,6 +541,7 @@ struct metrics *metrics_start(const char *address, const char *textfile,
 			      const char *backend, const char *node_name,
 			      char *why, size_t whylen)
 {
+	sigset_t all, old;
 	struct metrics *m;
 	int r;
 
@@ -566,7 +568,11 @@ struct metrics *metrics_start(const char *address, const char *textfile,
 		snprintf(why, whylen, "pipe: %s", strerror(-r));
 		goto fail;
 	}
+	/* signals are for the reading thread (its poll must wake up) */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	r = -pthread_create(&m->thread, NULL, metrics_thread, m);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (r < 0) {
 		snprintf(why, whylen, "metrics thread: %s", strerror(-r));
 		goto fail;
