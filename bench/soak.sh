@@ -155,7 +155,7 @@ count_file() {		# file
 }
 
 sum_count() {		# kind
-	awk -v k="$1" '$1 == k { s += $2 } END { print s + 0 }' \
+	awk -v k="$1" '$1 == k { s += $2 } END { printf "%.0f\n", s }' \
 		"$W/counts.txt" 2>/dev/null
 }
 
