@@ -7,7 +7,9 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../src/event.h"
@@ -152,10 +154,98 @@ static void test_textfile(void)
 	   "a bad address is refused with a reason");
 }
 
+static int connect_port(unsigned int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	a.sin_port = htons((uint16_t)port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* Send req, read the answer until the server closes (at most len - 1). */
+static size_t http(unsigned int port, const char *req, char *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+	int fd = connect_port(port);
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return 0;
+	if (write(fd, req, strlen(req)) < 0) {
+		close(fd);
+		return 0;
+	}
+	while (got < len - 1 && (n = read(fd, buf + got, len - 1 - got)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+	close(fd);
+	return got;
+}
+
+static void test_http(void)
+{
+	struct nsw_stats st = sample();
+	struct metrics *m = NULL;
+	char addr[32], why[256], *buf;
+	unsigned int port = 0;
+	int i, silent;
+
+	srand((unsigned int)time(NULL) ^ (unsigned int)getpid());
+	for (i = 0; i < 20 && !m; i++) {
+		port = 20000 + (unsigned int)(rand() % 20000);
+		snprintf(addr, sizeof(addr), "%u", port);
+		m = metrics_start(addr, NULL, "bpf", "node1", why, sizeof(why));
+	}
+	if (!ok(m != NULL, "HTTP endpoint on 127.0.0.1:%u", port)) {
+		diag("%s", why);
+		return;
+	}
+	metrics_publish(m, &st);
+	buf = malloc(65536);
+	if (!buf)
+		return;
+	http(port, "GET /metrics HTTP/1.0\r\nHost: x\r\n\r\n", buf, 65536);
+	ok(!strncmp(buf, "HTTP/1.0 200 OK\r\n", 17), "GET /metrics: 200");
+	ok(strstr(buf, "\r\nContent-Type: text/plain; version=0.0.4") != NULL,
+	   "text format 0.0.4");
+	ok(strstr(buf, "\r\n\r\n# HELP nswatch_events_total ") &&
+	   strstr(buf, "\nnswatch_lost_total{reason=\"log\"} 2\n"),
+	   "the body: the published counters");
+	http(port, "GET /metrics?x=1 HTTP/1.1\r\n\r\n", buf, 65536);
+	ok(!strncmp(buf, "HTTP/1.0 200 ", 13), "a query string is fine");
+	http(port, "GET /other HTTP/1.0\r\n\r\n", buf, 65536);
+	ok(!strncmp(buf, "HTTP/1.0 404 ", 13), "another path: 404");
+	http(port, "GET /metricsx HTTP/1.0\r\n\r\n", buf, 65536);
+	ok(!strncmp(buf, "HTTP/1.0 404 ", 13), "/metricsx: 404");
+	http(port, "POST /metrics HTTP/1.0\r\n\r\n", buf, 65536);
+	ok(!strncmp(buf, "HTTP/1.0 405 ", 13), "POST: 405");
+	http(port, "HEAD /metrics HTTP/1.0\r\n\r\n", buf, 65536);
+	ok(!strncmp(buf, "HTTP/1.0 200 ", 13) && !strstr(buf, "# HELP"),
+	   "HEAD: 200 without a body");
+	/* a client that connects and says nothing is given up on */
+	silent = connect_port(port);
+	http(port, "GET /metrics HTTP/1.0\r\n\r\n", buf, 65536);
+	ok(silent >= 0 && !strncmp(buf, "HTTP/1.0 200 ", 13),
+	   "a silent client does not keep the next one out");
+	if (silent >= 0)
+		close(silent);
+	metrics_stop(m);
+	ok(connect_port(port) < 0, "closed after stop");
+	free(buf);
+}
+
 int main(void)
 {
 	test_format();
 	test_address();
 	test_textfile();
+	test_http();
 	return done_testing();
 }
