@@ -81,11 +81,14 @@ grep -q '^nswatch_alerts_total{rule="setns-escape-to-host"} [1-9]' "$dir/scrape1
 ok $? "the scrape counts the escape's alert"
 grep -q '^nswatch_info{backend="bpf",version="[^"]*",node="nswtest-node"} 1$' "$dir/scrape1.prom"
 ok $? "nswatch_info names the backend and node"
+missing=
 for m in nswatch_events_total nswatch_lost_total nswatch_last_event_age_seconds \
 	nswatch_resident_memory_bytes nswatch_start_time_seconds; do
-	grep -q "^$m[{ ]" "$dir/scrape1.prom" || { diag "missing $m"; false; } || break
+	grep -q "^${m}[{ ]" "$dir/scrape1.prom" || missing="$missing $m"
 done
-ok $? "events, losses, last event age, RSS and start time are there"
+ok "$([ -z "$missing" ]; echo $?)" \
+	"events, losses, last event age, RSS and start time are there" ||
+	diag "missing:$missing"
 
 head -n 1 < <(scrape /other) | grep -q '^HTTP/1.0 404 '
 ok $? "another path: 404"
