@@ -38,7 +38,9 @@
 set -u
 export LC_ALL=C
 
-LOCK=/tmp/nswatch-global.lock
+# SOAK_LOCK: another lock file, for an eBPF-only soak that may run beside
+# the tests (it touches no containers and no audit state)
+LOCK=${SOAK_LOCK:-/tmp/nswatch-global.lock}
 srcdir=$(cd "$(dirname "$0")" && pwd)
 self="$srcdir/soak.sh"
 
@@ -153,7 +155,7 @@ count_file() {		# file
 }
 
 sum_count() {		# kind
-	awk -v k="$1" '$1 == k { s += $2 } END { print s + 0 }' \
+	awk -v k="$1" '$1 == k { s += $2 } END { printf "%.0f\n", s }' \
 		"$W/counts.txt" 2>/dev/null
 }
 

@@ -1492,6 +1492,14 @@ int audit_map_event(struct audit_map *m, auparse_state_t *au,
 		n += do_emit(m, emit, arg, &err);
 		break;
 	case SC_UNSHARE:
+		/* unshare(CLONE_FS), unshare(CLONE_FILES), unshare(0) create
+		 * no namespace: ignored, as the eBPF programs skip them at
+		 * entry (a rule set older than ours, or auditd's own, may
+		 * still record them) */
+		if (si.a0_ok && !(si.a0 & NSW_CLONE_NS_MASK)) {
+			m->st.ignored++;
+			break;
+		}
 		m->raw.type = NSW_RAW_NSCALL;
 		m->raw.a0 = (int64_t)si.a0;
 		n += do_emit(m, emit, arg, &err);

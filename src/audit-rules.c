@@ -32,7 +32,10 @@ static const struct {
 	const char *field;
 	unsigned int modes;
 } rule_table[] = {
-	{ AUDIT_GRP_NS, "setns,unshare", NULL, M_ANY },
+	{ AUDIT_GRP_NS, "setns", NULL, M_ANY },
+	/* unshare(CLONE_FS) and the like create no namespace (the eBPF
+	 * programs skip them too): the kernel filters them out */
+	{ AUDIT_GRP_NS, "unshare", "a0&" AUDIT_RULES_CLONE_MASK, M_ANY },
 	{ AUDIT_GRP_CLONE, "clone", "a0&" AUDIT_RULES_CLONE_MASK, M_ANY },
 	{ AUDIT_GRP_CLONE3, "clone3", NULL, M_ANY },
 	{ AUDIT_GRP_EXEC, "execve,execveat", NULL, M_ALL },
@@ -121,8 +124,9 @@ static const char *group_comment(enum audit_rule_group g,
 {
 	switch (g) {
 	case AUDIT_GRP_NS:
-		return "## setns and unshare: every call, failed ones included.  Low volume\n"
-		       "## (container runtimes, CNI plugins, systemd sandboxing).\n";
+		return "## setns: every call, failed ones included; unshare: calls with a\n"
+		       "## CLONE_NEW* flag (unshare(CLONE_FS) creates no namespace).  Low\n"
+		       "## volume (container runtimes, CNI plugins, systemd sandboxing).\n";
 	case AUDIT_GRP_CLONE:
 		return "## clone creating a namespace: any CLONE_NEW* bit in the flags\n"
 		       "## (NEWTIME|NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET).\n";
@@ -710,6 +714,21 @@ static bool owner_alive(long pid, unsigned long long start)
 	if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
 		return false;
 	return proc_starttime(pid) == start;
+}
+
+const char *audit_rules_state_dir(void)
+{
+	return state_dir();
+}
+
+bool audit_rules_owner_alive(long pid, unsigned long long start)
+{
+	return owner_alive(pid, start);
+}
+
+unsigned long long audit_rules_proc_starttime(long pid)
+{
+	return proc_starttime(pid);
 }
 
 /* Write (or, with nothing owned, remove) our state file. */

@@ -30,7 +30,8 @@ struct strbuf;
 #define AUDIT_RULES_KEY "nswatch"
 /* Where the ownership state files live (NSWATCH_RUNTIME_DIR overrides). */
 #define AUDIT_RULES_STATE_DIR "/run/nswatch"
-/* CLONE_NEW{TIME,NS,CGROUP,UTS,IPC,USER,PID,NET}, for -F a0&... on clone */
+/* CLONE_NEW{TIME,NS,CGROUP,UTS,IPC,USER,PID,NET}, for -F a0&... on clone
+ * and unshare */
 #define AUDIT_RULES_CLONE_MASK "0x7E020080"
 
 /* Flags for audit_rules_build() and audit_ruleset_new(). */
@@ -38,7 +39,7 @@ struct strbuf;
 #define AUDIT_RULES_NO_B32	0x2u	/* no 32-bit ABI rules */
 
 enum audit_rule_group {
-	AUDIT_GRP_NS,		/* setns, unshare */
+	AUDIT_GRP_NS,		/* setns, unshare with CLONE_NEW* */
 	AUDIT_GRP_CLONE,	/* clone with CLONE_NEW* */
 	AUDIT_GRP_CLONE3,	/* clone3 (unfilterable) */
 	AUDIT_GRP_EXEC,		/* execve, execveat */
@@ -48,7 +49,7 @@ enum audit_rule_group {
 struct audit_rule_spec {
 	enum audit_rule_group group;
 	bool b32;		/* -F arch=b32, else b64 */
-	const char *syscalls;	/* as after -S: "setns,unshare" */
+	const char *syscalls;	/* as after -S: "execve,execveat" */
 	const char *field;	/* one more -F pair, or NULL */
 };
 
@@ -170,6 +171,15 @@ struct audit_status_v {
 	uint32_t backlog_wait_time_actual;
 	size_t len;		/* bytes the kernel sent */
 };
+
+/* The directory of nswatch's state files (NSWATCH_RUNTIME_DIR, else
+ * AUDIT_RULES_STATE_DIR). */
+const char *audit_rules_state_dir(void);
+/* Whether process PID still runs and started at START (field 22 of
+ * /proc/PID/stat), i.e. is the owner a state file names. */
+bool audit_rules_owner_alive(long pid, unsigned long long start);
+/* Field 22 of /proc/PID/stat, 0 when unknown. */
+unsigned long long audit_rules_proc_starttime(long pid);
 
 /* AUDIT_GET on an audit_open() fd.  0 or -errno. */
 int audit_status_get(int fd, struct audit_status_v *st);

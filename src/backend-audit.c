@@ -14,7 +14,7 @@
  *             backlog limit), and restores the previous settings at exit.
  *
  * Multicast and netlink are proven before start() returns: a child of
- * ours calls unshare(0), which our rules audit, and its record has to
+ * ours calls setns(-1, 0), which our rules audit, and its record has to
  * arrive within two seconds (a 3.10 kernel binds the multicast group but
  * never delivers).
  *
@@ -56,6 +56,7 @@
 #include "audit-nl.h"
 #include "audit-probe.h"
 #include "audit-rules.h"
+#include "audit-wait.h"
 #include "backend.h"
 #include "log.h"
 #include "pipeline.h"
@@ -1165,8 +1166,18 @@ static int take_netlink(struct backend *b, const struct audit_status_v *st,
 		       sizeof(st->backlog_wait_time) &&
 	    st->backlog_wait_time != NETLINK_BACKLOG_WAIT &&
 	    st->enabled != 2) {
+		/* recorded first: if we are killed, the next start puts
+		 * the value back (audit_wait_repair) */
+		r = audit_wait_save(st->backlog_wait_time);
+		if (r < 0)
+			log_warn("cannot record the audit backlog_wait_time "
+				 "%u in %s/%s (a killed nswatch would leave 0 "
+				 "behind): %s", st->backlog_wait_time,
+				 audit_rules_state_dir(),
+				 AUDIT_WAIT_STATE_FILE, strerror(-r));
 		r = audit_set_backlog_wait_time(b->ctl, NETLINK_BACKLOG_WAIT);
 		if (r < 0) {
+			audit_wait_forget();
 			log_warn("cannot lower the audit backlog_wait_time "
 				 "(%u): a full backlog makes every audited "
 				 "syscall wait: %s", st->backlog_wait_time,
@@ -1199,6 +1210,8 @@ static void restore_backlog(struct backend *b)
 		if (r < 0)
 			log_warn("cannot restore the audit backlog_wait_time "
 				 "%u: %s", b->old_wait, strerror(-r));
+		else
+			audit_wait_forget();
 		b->wait_set = false;
 	}
 
@@ -1291,9 +1304,10 @@ static int switch_to_multicast(struct backend *b, const char *why)
 }
 
 /*
- * Prove that records reach us: a child calls unshare(0), which the
- * setns/unshare rule audits.  Its record is recognised by pid and kept
- * out of the output.
+ * Prove that records reach us: a child calls setns(-1, 0), which fails
+ * (EBADF) and which the setns rule audits (failed calls too; unshare(0)
+ * is no longer audited: the unshare rule wants a CLONE_NEW* flag).  Its
+ * record is recognised by pid and kept out of the output.
  */
 static int selftest(struct backend *b, char *why, size_t whylen)
 {
@@ -1308,7 +1322,7 @@ static int selftest(struct backend *b, char *why, size_t whylen)
 		return -errno;
 	}
 	if (pid == 0) {
-		syscall(SYS_unshare, 0);
+		syscall(SYS_setns, -1, 0);
 		_exit(0);
 	}
 	b->test_pid = pid;
@@ -1339,14 +1353,14 @@ static int selftest(struct backend *b, char *why, size_t whylen)
 		return 0;
 	if (b->src == SRC_MULTICAST)
 		snprintf(why, whylen, "self-test: the audit record of our own "
-			 "unshare(0) did not arrive on the multicast group "
+			 "setns(-1, 0) did not arrive on the multicast group "
 			 "within %d s: this kernel does not deliver multicast "
 			 "audit records (RHEL 7 binds but never sends), or a "
 			 "never rule hides it; run nswatch as an auditd "
 			 "plugin", SELFTEST_MS / 1000);
 	else
 		snprintf(why, whylen, "self-test: the audit record of our own "
-			 "unshare(0) did not arrive within %d s (a never rule "
+			 "setns(-1, 0) did not arrive within %d s (a never rule "
 			 "hiding it?)", SELFTEST_MS / 1000);
 	return -ETIMEDOUT;
 }

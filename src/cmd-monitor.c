@@ -19,6 +19,8 @@
 #include "output.h"
 #include "pipeline.h"
 #include "policy.h"
+#include "audit-wait.h"
+#include "metrics.h"
 #include "privdrop.h"
 #include "strbuf.h"
 
@@ -65,6 +67,11 @@ static void monitor_usage(FILE *f)
 "                             host namespaces (refused with audit)\n"
 "  --ready-file PATH          create PATH once monitoring is in place\n"
 "  --stats-interval SEC       nswatch_stats line period (default 60, 0 off)\n"
+"  --metrics-address [ADDR:]PORT\n"
+"                             serve Prometheus metrics on GET /metrics\n"
+"                             (ADDR default 127.0.0.1; [ADDR6]:PORT for IPv6)\n"
+"  --metrics-textfile PATH    write the same metrics to PATH (node_exporter\n"
+"                             textfile collector) every 15 s and at exit\n"
 "  --output-queue MIB         lines waiting for the output, written by a\n"
 "                             thread of their own; when the output does not\n"
 "                             keep up, lines are dropped and counted in\n"
@@ -80,6 +87,29 @@ static void monitor_usage(FILE *f)
 "                             never held (default 20, 0 off)\n"
 "%s"
 "  -h, --help                 this help\n", cli_common_help());
+}
+
+/* A SIGKILLed nswatch that was the audit daemon left backlog_wait_time
+ * at 0 (audited syscalls never wait, records are dropped past the
+ * backlog): put back the value it recorded, whatever the backend now. */
+static void repair_audit_wait(void)
+{
+	uint32_t v = 0;
+	int r;
+
+	r = audit_wait_repair(&v);
+	if (r > 0)
+		log_warn("restored the audit backlog_wait_time to %u: an "
+			 "nswatch that was the audit daemon was killed and "
+			 "left 0", v);
+	else if (r < 0)
+		log_warn("cannot repair the audit backlog_wait_time left by "
+			 "a killed nswatch: %s", strerror(-r));
+}
+
+static void metrics_hook(void *arg, const struct nsw_stats *st)
+{
+	metrics_publish(arg, st);
 }
 
 /* Start the chosen backend; with auto, fall back from eBPF to audit. */
@@ -135,7 +165,8 @@ static int start_backend(struct nsw_options *o, struct output *out,
 int cmd_monitor(int argc, char **argv)
 {
 	enum { OPT_BACKEND = 300, OPT_SOURCE, OPT_EXEC, OPT_BTF, OPT_ENFORCE,
-	       OPT_READY, OPT_STATS, OPT_HOOKS, OPT_QUEUE, OPT_RATE };
+	       OPT_READY, OPT_STATS, OPT_HOOKS, OPT_QUEUE, OPT_RATE,
+	       OPT_METRICS_ADDR, OPT_METRICS_FILE };
 	static const struct option own[] = {
 		{ "backend", required_argument, NULL, OPT_BACKEND },
 		{ "audit-source", required_argument, NULL, OPT_SOURCE },
@@ -147,6 +178,8 @@ int cmd_monitor(int argc, char **argv)
 		{ "stats-interval", required_argument, NULL, OPT_STATS },
 		{ "output-queue", required_argument, NULL, OPT_QUEUE },
 		{ "rate-limit", required_argument, NULL, OPT_RATE },
+		{ "metrics-address", required_argument, NULL, OPT_METRICS_ADDR },
+		{ "metrics-textfile", required_argument, NULL, OPT_METRICS_FILE },
 		{ "help", no_argument, NULL, 'h' },
 	};
 	struct option longopts[64];
@@ -158,6 +191,7 @@ int cmd_monitor(int argc, char **argv)
 	struct policy pol;
 	struct sigaction sa;
 	struct output *out;
+	struct metrics *m = NULL;
 	int c, r, status = NSW_EXIT_OK;
 	unsigned long v;
 	char *end;
@@ -247,6 +281,8 @@ int cmd_monitor(int argc, char **argv)
 				return NSW_EXIT_USAGE;
 			}
 			break;
+		case OPT_METRICS_ADDR: o.metrics_address = optarg; break;
+		case OPT_METRICS_FILE: o.metrics_textfile = optarg; break;
 		case 'h': monitor_usage(stdout); return NSW_EXIT_OK;
 		default:
 			r = cli_common_option(&o, c, optarg, "monitor");
@@ -305,11 +341,34 @@ int cmd_monitor(int argc, char **argv)
 		}
 	}
 
+	repair_audit_wait();
+	/* bound before the backend drops privileges (a low port) */
+	if (o.metrics_address || o.metrics_textfile) {
+		char why[256];
+
+		m = metrics_start(o.metrics_address, o.metrics_textfile, NULL,
+				  o.node_name, why, sizeof(why));
+		if (!m) {
+			log_err("metrics: %s", why);
+			output_close(out);
+			policy_free(&pol);
+			return NSW_EXIT_FAIL;
+		}
+	}
 	r = start_backend(&o, out, &ops, &b, &p, &pol);
 	if (r < 0) {
+		metrics_stop(m);
 		output_close(out);
 		policy_free(&pol);
 		return NSW_EXIT_FAIL;
+	}
+	if (m) {
+		metrics_set_backend(m, ops->name);
+		pipeline_set_stats_hook(p, metrics_hook, m);
+		log_info("metrics:%s%s%s%s", o.metrics_address ? " http://" : "",
+			 o.metrics_address ? o.metrics_address : "",
+			 o.metrics_textfile ? " textfile " : "",
+			 o.metrics_textfile ? o.metrics_textfile : "");
 	}
 	/* everything privileged is set up: keep only what running needs
 	 * (the audit backend keeps its own, larger set in its start()) */
@@ -345,6 +404,8 @@ int cmd_monitor(int argc, char **argv)
 	ops->stop(b);
 	pipeline_flush(p);
 	pipeline_emit_stats(p);
+	/* the textfile's last write carries the figures of that line */
+	metrics_stop(m);
 	/* at most half a second more for a stuck reader; what it did not
 	 * take counts in the figures below */
 	output_finish(out);

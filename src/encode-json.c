@@ -1489,6 +1489,8 @@ int encode_json_stats(struct strbuf *sb, const struct encode_ctx *ctx,
 	jw_u64(&w, st->output_errors);
 	jw_key(&w, "output_queue");
 	jw_u64(&w, st->output_queue);
+	jw_key(&w, "log");
+	jw_u64(&w, st->log_lost);
 	jw_end(&w);
 	jw_key(&w, "raw_events");
 	jw_u64(&w, st->raw_events);

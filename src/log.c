@@ -1,10 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <errno.h>
+#include <pthread.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -18,6 +25,67 @@ void log_set_level(enum log_level lvl)
 void log_set_json(bool json)
 {
 	(void)json;
+}
+
+/*
+ * Own log lines to stderr, never blocking: they are written from the
+ * thread that reads events, and a stderr pipe or socket nobody reads
+ * (a supervisor that stopped, a full journal stream) must not stop the
+ * monitor.  A pipe is reopened through /proc/self/fd/2 with O_NONBLOCK:
+ * a file description of our own, so the flag does not reach the shell or
+ * supervisor that shares fd 2.  A socket gets MSG_DONTWAIT.  Files and
+ * terminals are written as before.  A line that would block is dropped
+ * and counted (log_lost(), `lost.log` in the stats line); lines are far
+ * below PIPE_BUF, so a pipe takes each whole or not at all.
+ */
+enum err_kind { ERR_UNKNOWN, ERR_PLAIN, ERR_PIPE, ERR_SOCKET };
+
+static pthread_once_t err_once = PTHREAD_ONCE_INIT;
+static enum err_kind err_kind;
+static int err_fd = 2;
+static uint64_t err_lost;
+
+static void err_setup(void)
+{
+	struct stat sb;
+	int fd;
+
+	err_kind = ERR_PLAIN;
+	if (fstat(2, &sb) < 0)
+		return;
+	if (S_ISSOCK(sb.st_mode)) {
+		err_kind = ERR_SOCKET;
+	} else if (S_ISFIFO(sb.st_mode)) {
+		fd = open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd >= 0) {
+			err_fd = fd;
+			err_kind = ERR_PIPE;
+		}
+	}
+}
+
+static void err_write(const char *buf, size_t len)
+{
+	ssize_t w;
+
+	pthread_once(&err_once, err_setup);
+	do {
+		if (err_kind == ERR_SOCKET)
+			w = send(2, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		else
+			w = write(err_fd, buf, len);
+	} while (w < 0 && errno == EINTR);
+	if (w < 0 && errno == ENOTSOCK && err_kind == ERR_SOCKET) {
+		err_kind = ERR_PLAIN;	/* fd 2 was replaced */
+		w = write(2, buf, len);
+	}
+	if (w < 0 || (size_t)w < len)
+		__atomic_add_fetch(&err_lost, 1, __ATOMIC_RELAXED);
+}
+
+uint64_t log_lost(void)
+{
+	return __atomic_load_n(&err_lost, __ATOMIC_RELAXED);
 }
 
 /* the format attribute lets clang check callers and accept vsnprintf */
@@ -36,7 +104,15 @@ void log_v(enum log_level lvl, const char *fmt, va_list ap)
 		if (c < 0x20 || c == 0x7f)
 			line[i] = '?';
 	}
-	fprintf(stderr, "nswatch: %s: %s\n", names[lvl], line);
+	{
+		char out[sizeof(line) + 32];
+		int n = snprintf(out, sizeof(out), "nswatch: %s: %s\n",
+				 names[lvl], line);
+
+		if (n > 0)
+			err_write(out, (size_t)n < sizeof(out) ? (size_t)n :
+				  sizeof(out) - 1);
+	}
 }
 
 void log_msg(enum log_level lvl, const char *fmt, ...)

@@ -4,6 +4,7 @@
 #define NSWATCH_LOG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 enum log_level { LOG_LVL_ERR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
 
@@ -14,6 +15,10 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 /* Like log_msg but at most once per `key` every 10 s; counts suppressed. */
 void log_ratelimited(enum log_level lvl, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Own log lines dropped because stderr would have blocked (a pipe or
+ * socket nobody reads): the stats line's `lost.log`. */
+uint64_t log_lost(void);
 
 #define log_err(...) log_msg(LOG_LVL_ERR, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_LVL_WARN, __VA_ARGS__)

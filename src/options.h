@@ -40,6 +40,8 @@ struct nsw_options {
 	bool enforce_nsenter;		/* eBPF: nsenter exec in a container
 					 * is denied (BPF LSM) or killed */
 	unsigned int stats_interval;	/* seconds, 0 = only at exit */
+	const char *metrics_address;	/* monitor: HTTP /metrics, NULL off */
+	const char *metrics_textfile;	/* monitor: node_exporter file, NULL */
 	unsigned int rate_limit;	/* eBPF: namespace call records per
 					 * second and mount namespace of
 					 * processes in containers; 0 off */

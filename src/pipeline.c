@@ -73,6 +73,10 @@ struct pipeline {
 	struct inum_set host_set;	/* see pipeline_host_set() */
 	void (*host_set_hook)(void *arg, uint32_t inum, bool added);
 	void *host_set_arg;
+	/* metrics: the counters, once a second and with every stats line */
+	void (*stats_hook)(void *arg, const struct nsw_stats *st);
+	void *stats_arg;
+	uint64_t stats_hook_at;		/* monotonic s of the last call */
 	struct nsw_stats stats;
 	struct strbuf sb;
 	struct encode_ctx ectx;
@@ -155,6 +159,7 @@ struct nsw_stats *pipeline_stats(struct pipeline *p)
 	p->stats.output_errors = p->encode_errors +
 				 (p->out ? output_errors(p->out) : 0);
 	p->stats.output_queue = p->out ? output_dropped(p->out) : 0;
+	p->stats.log_lost = log_lost();
 	return &p->stats;
 }
 
@@ -207,6 +212,14 @@ void pipeline_set_host_set_hook(struct pipeline *p,
 {
 	p->host_set_hook = fn;
 	p->host_set_arg = arg;
+}
+
+void pipeline_set_stats_hook(struct pipeline *p,
+			     void (*fn)(void *arg, const struct nsw_stats *st),
+			     void *arg)
+{
+	p->stats_hook = fn;
+	p->stats_arg = arg;
 }
 
 /* ---- process resolution -------------------------------------------- */
@@ -1636,6 +1649,10 @@ void pipeline_tick(struct pipeline *p)
 		p->next_stats = now + p->opts.stats_interval;
 		pipeline_emit_stats(p);
 	}
+	if (p->stats_hook && now != p->stats_hook_at) {
+		p->stats_hook_at = now;
+		p->stats_hook(p->stats_arg, pipeline_stats(p));
+	}
 	if (p->n_pending)
 		settle_pending(p, 0, NULL, false);
 	/* the lines of this batch: written together */
@@ -1656,9 +1673,14 @@ void pipeline_set_policy(struct pipeline *p, const struct policy *pol)
 
 int pipeline_emit_stats(struct pipeline *p)
 {
+	const struct nsw_stats *st = pipeline_stats(p);
+
+	/* the same figures as the line: metrics agree with it */
+	if (p->stats_hook)
+		p->stats_hook(p->stats_arg, st);
 	strbuf_reset(&p->sb);
-	if (encode_json_stats(&p->sb, &p->ectx, pipeline_stats(p),
-			      now_wall_ns()) < 0 || !p->out)
+	if (encode_json_stats(&p->sb, &p->ectx, st, now_wall_ns()) < 0 ||
+	    !p->out)
 		return -EIO;
 	return output_write_important(p->out, p->sb.buf, p->sb.len);
 }

@@ -50,6 +50,11 @@ const struct inum_set *pipeline_host_set(const struct pipeline *p);
 void pipeline_set_host_set_hook(struct pipeline *p,
 				void (*fn)(void *arg, uint32_t inum, bool added),
 				void *arg);
+/* fn(arg, st) gets the counters about once a second and with every
+ * nswatch_stats line (the same figures as the line); st is borrowed. */
+void pipeline_set_stats_hook(struct pipeline *p,
+			     void (*fn)(void *arg, const struct nsw_stats *st),
+			     void *arg);
 /* Use `pol` (borrowed, outlives p) for rule settings and allowlists. */
 struct policy;
 void pipeline_set_policy(struct pipeline *p, const struct policy *pol);

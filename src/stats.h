@@ -22,6 +22,8 @@ struct nsw_stats {
 	uint64_t filtered;		/* events dropped by filters on purpose */
 	uint64_t raw_events;		/* raw events received from the backend */
 	uint64_t proc_misses;		/* processes gone before lookup */
+	uint64_t log_lost;		/* own log lines dropped: stderr would
+					 * have blocked */
 };
 
 #endif

@@ -818,6 +818,7 @@ static int stats_key(struct parser *p, const char *k, const char *v)
 	U64(filtered);
 	U64(raw_events);
 	U64(proc_misses);
+	U64(log_lost);
 #undef U64
 	return perr(p, "unknown stats key '%s'", k);
 }

@@ -612,6 +612,77 @@ static void test_chunks_and_limits(const char *dir)
 	strbuf_release(&big);
 }
 
+/*
+ * unshare() without a CLONE_NEW* flag creates no namespace; the eBPF
+ * programs skip it at entry, so the audit mapping must ignore it too.
+ * clone3 (flags unknown to audit) still reaches the pipeline.
+ */
+static void test_unshare_no_ns(void)
+{
+	static const char log[] =
+		/* unshare(CLONE_FS) */
+		"type=SYSCALL msg=audit(1700000000.100:20): arch=c000003e "
+		"syscall=272 success=yes exit=0 a0=200 a1=0 a2=0 a3=0 "
+		"items=0 ppid=1 pid=7 auid=0 uid=0 euid=0 comm=\"u\" "
+		"exe=\"/u\" key=\"nswatch\"\n"
+		"type=EOE msg=audit(1700000000.100:20): \n"
+		/* unshare(CLONE_FILES|CLONE_SYSVSEM), i386 */
+		"type=SYSCALL msg=audit(1700000000.100:21): arch=40000003 "
+		"syscall=310 success=yes exit=0 a0=40400 a1=0 a2=0 a3=0 "
+		"items=0 ppid=1 pid=8 auid=0 uid=0 euid=0 comm=\"u\" "
+		"exe=\"/u\" key=\"nswatch\"\n"
+		"type=EOE msg=audit(1700000000.100:21): \n"
+		/* ausearch -i form of unshare(CLONE_FS) */
+		"type=SYSCALL msg=audit(11/23/24 10:00:20.300:22) : "
+		"arch=x86_64 syscall=unshare success=yes exit=0 a0=CLONE_FS "
+		"a1=0x0 a2=0x0 a3=0x0 items=0 ppid=1 pid=9 auid=unset "
+		"uid=root euid=root comm=u exe=/u key=nswatch \n"
+		/* unshare(0), failed unshare(CLONE_FS) */
+		"type=SYSCALL msg=audit(1700000000.100:23): arch=c000003e "
+		"syscall=272 success=yes exit=0 a0=0 a1=0 a2=0 a3=0 "
+		"items=0 ppid=1 pid=10 auid=0 uid=0 euid=0 comm=\"u\" "
+		"exe=\"/u\" key=\"nswatch\"\n"
+		"type=EOE msg=audit(1700000000.100:23): \n"
+		"type=SYSCALL msg=audit(1700000000.100:24): arch=c000003e "
+		"syscall=272 success=no exit=-22 a0=200 a1=0 a2=0 a3=0 "
+		"items=0 ppid=1 pid=11 auid=0 uid=0 euid=0 comm=\"u\" "
+		"exe=\"/u\" key=\"nswatch\"\n"
+		"type=EOE msg=audit(1700000000.100:24): \n"
+		/* unshare(CLONE_FS|CLONE_NEWNS): reported */
+		"type=SYSCALL msg=audit(1700000000.100:25): arch=c000003e "
+		"syscall=272 success=yes exit=0 a0=20200 a1=0 a2=0 a3=0 "
+		"items=0 ppid=1 pid=12 auid=0 uid=0 euid=0 comm=\"u\" "
+		"exe=\"/u\" key=\"nswatch\"\n"
+		"type=EOE msg=audit(1700000000.100:25): \n"
+		/* clone3: flags unknown, still passed on */
+		"type=SYSCALL msg=audit(1700000000.100:26): arch=c000003e "
+		"syscall=435 success=yes exit=13 a0=7ffc0000 a1=58 a2=0 a3=0 "
+		"items=0 ppid=1 pid=13 auid=0 uid=0 euid=0 comm=\"u\" "
+		"exe=\"/u\" key=\"nswatch\"\n"
+		"type=EOE msg=audit(1700000000.100:26): \n";
+	struct strbuf sb = STRBUF_INIT;
+	const struct audit_map_stats *ms;
+	struct replay *rp;
+
+	rp = run("unshare-no-ns", log, sizeof(log) - 1, 0, &sb, 0);
+	if (!ok(rp != NULL, "replay of unshare without CLONE_NEW*"))
+		return;
+	ms = replay_map_stats(rp);
+	is_int((int)ms->events, 7, "seven events read");
+	is_int((int)ms->ignored, 5,
+	       "unshare without CLONE_NEW* (raw, i386, ausearch -i, "
+	       "unshare(0), failed) ignored");
+	is_int((int)ms->mapped, 2, "unshare with CLONE_NEWNS and clone3 "
+	       "mapped");
+	ok(sb.buf && strstr(sb.buf, "pid=12 ") && !strstr(sb.buf, "pid=7 ") &&
+	   !strstr(sb.buf, "pid=8 ") && !strstr(sb.buf, "pid=10 ") &&
+	   !strstr(sb.buf, "pid=9 ") && !strstr(sb.buf, "pid=11 "),
+	   "only the namespace-creating unshare is emitted");
+	ok(sb.buf && strstr(sb.buf, "pid=13 "), "clone3 still emitted");
+	replay_free(rp);
+	strbuf_release(&sb);
+}
+
 /* ---- CONFIG_CHANGE: tests/fixtures/audit-config/NAME.log -> NAME.cfg --- */
 
 static int cfg_dump(const struct audit_cfg_change *c, void *arg)
@@ -723,5 +794,6 @@ int main(int argc, char **argv)
 	test_seq();
 	test_tick();
 	test_chunks_and_limits(dir);
+	test_unshare_no_ns();
 	return done_testing();
 }

@@ -105,34 +105,37 @@ static void test_table(void)
 	size_t n, i;
 	int b32 = 0;
 
-	is_int(audit_rules_build(NSW_EXEC_RULES_ALL, 0, s, AUDIT_RULES_MAX), 10,
-	       "all: 10 rules");
+	is_int(audit_rules_build(NSW_EXEC_RULES_ALL, 0, s, AUDIT_RULES_MAX), 12,
+	       "all: 12 rules");
 	is_int(audit_rules_build(NSW_EXEC_RULES_CONTAINERS, 0, s,
-				 AUDIT_RULES_MAX), 12, "containers: 12 rules");
-	is_int(audit_rules_build(NSW_EXEC_RULES_NONE, 0, s, AUDIT_RULES_MAX), 6,
-	       "none: 6 rules");
+				 AUDIT_RULES_MAX), 14, "containers: 14 rules");
+	is_int(audit_rules_build(NSW_EXEC_RULES_NONE, 0, s, AUDIT_RULES_MAX), 8,
+	       "none: 8 rules");
 	is_int(audit_rules_build(NSW_EXEC_RULES_ALL, AUDIT_RULES_NO_CLONE3, s,
-				 AUDIT_RULES_MAX), 8, "all without clone3: 8");
+				 AUDIT_RULES_MAX), 10, "all without clone3: 10");
 	is_int(audit_rules_build(NSW_EXEC_RULES_ALL, AUDIT_RULES_NO_B32, s,
-				 AUDIT_RULES_MAX), 5, "all without b32: 5");
+				 AUDIT_RULES_MAX), 6, "all without b32: 6");
 	is_int(audit_rules_build(NSW_EXEC_RULES_ALL, 0, s, 3), 3,
 	       "build stops at max");
 
 	n = audit_rules_build(NSW_EXEC_RULES_ALL, 0, s, AUDIT_RULES_MAX);
 	audit_rule_format(&s[0], line, sizeof(line));
-	is_str(line, "-a always,exit -F arch=b64 -S setns,unshare -F key=nswatch",
-	       "first rule: setns,unshare b64");
-	audit_rule_format(&s[3], line, sizeof(line));
+	is_str(line, "-a always,exit -F arch=b64 -S setns -F key=nswatch",
+	       "first rule: setns b64, unfiltered");
+	audit_rule_format(&s[2], line, sizeof(line));
+	is_str(line, "-a always,exit -F arch=b64 -S unshare -F a0&0x7E020080 "
+	       "-F key=nswatch", "unshare b64 with the CLONE_NEW* mask");
+	audit_rule_format(&s[5], line, sizeof(line));
 	is_str(line, "-a always,exit -F arch=b32 -S clone -F a0&0x7E020080 "
 	       "-F key=nswatch", "clone b32 with the CLONE_NEW* mask");
 	for (i = 0; i < n; i++)
 		b32 += s[i].b32;
-	is_int(b32, 5, "half of them for the 32-bit ABI");
+	is_int(b32, 6, "half of them for the 32-bit ABI");
 	is_int(audit_rule_format(&s[0], line, 10), -ENOSPC,
 	       "format reports a short buffer");
 
 	n = audit_rules_build(NSW_EXEC_RULES_CONTAINERS, 0, s, AUDIT_RULES_MAX);
-	audit_rule_format(&s[6], line, sizeof(line));
+	audit_rule_format(&s[8], line, sizeof(line));
 	is_str(line, "-a always,exit -F arch=b64 -S execve,execveat -F auid=-1 "
 	       "-F key=nswatch", "containers: exec with auid unset");
 	audit_rule_format(&s[n - 1], line, sizeof(line));
@@ -175,9 +178,9 @@ static void test_data(void)
 		return;
 	}
 	n = audit_rules_build(NSW_EXEC_RULES_CONTAINERS, 0, s, AUDIT_RULES_MAX);
-	is_int(n, 12, "containers set");
+	is_int(n, 14, "containers set");
 
-	d = audit_rule_spec_data(&s[2]);	/* clone b64 */
+	d = audit_rule_spec_data(&s[4]);	/* clone b64 */
 	ok(d != NULL, "clone b64 data");
 	if (!d)
 		return;
@@ -194,19 +197,27 @@ static void test_data(void)
 	ok(audit_rule_has_key(d, "nswatch"), "has_key");
 	ok(!audit_rule_has_key(d, "nswatc"), "has_key is exact");
 
-	d2 = audit_rule_spec_data(&s[2]);
+	d2 = audit_rule_spec_data(&s[4]);
 	ok(d2 && audit_rule_same(d, d2), "same spec, same data");
 	d2->mask[0] |= 1;
 	ok(!audit_rule_same(d, d2), "another syscall, another rule");
 	audit_rule_free_data(d2);
 	audit_rule_free_data(d);
 
-	d = audit_rule_spec_data(&s[1]);	/* setns,unshare b32 */
+	d = audit_rule_spec_data(&s[1]);	/* setns b32 */
 	ok(d && d->values[0] == ELF_I386 && has_syscall(d, 346) &&
-	   has_syscall(d, 310), "b32: i386 arch, setns 346 and unshare 310");
+	   !has_syscall(d, 310) && d->field_count == 2,
+	   "b32: i386 arch, setns 346 alone, no filter");
+	audit_rule_free_data(d);
+	d = audit_rule_spec_data(&s[3]);	/* unshare b32 */
+	i = d ? field_index(d, AUDIT_ARG0) : -1;
+	ok(d && d->values[0] == ELF_I386 && has_syscall(d, 310) &&
+	   i >= 0 && d->fieldflags[i] == AUDIT_BIT_MASK &&
+	   d->values[i] == 0x7E020080u,
+	   "b32: unshare 310 with a0&0x7E020080");
 	audit_rule_free_data(d);
 
-	d = audit_rule_spec_data(&s[6]);	/* exec auid=-1 b64 */
+	d = audit_rule_spec_data(&s[8]);	/* exec auid=-1 b64 */
 	i = d ? field_index(d, AUDIT_LOGINUID) : -1;
 	ok(i >= 0 && d->values[i] == 4294967295u &&
 	   d->fieldflags[i] == AUDIT_EQUAL, "auid=-1 is loginuid 4294967295");
@@ -214,7 +225,7 @@ static void test_data(void)
 	   "execve and execveat");
 	audit_rule_free_data(d);
 
-	d = audit_rule_spec_data(&s[10]);	/* exec spc_t b64 */
+	d = audit_rule_spec_data(&s[12]);	/* exec spc_t b64 */
 	i = d ? field_index(d, AUDIT_SUBJ_TYPE) : -1;
 	ok(i >= 0 && d->values[i] == 5 && !memcmp(d->buf, "spc_t", 5),
 	   "subj_type=spc_t as a string field");

@@ -22,6 +22,13 @@
  *	clone3 with clone_args in a page that was unmapped: nobody can read
  *	them, the call fails with EFAULT.
  *	Both clone3 modes print "nsw-flood: clone3 pid=P ret=R errno=E".
+ *   nsw-flood unshare-noflags
+ *	unshare(CLONE_FS), unshare(CLONE_FILES), unshare(CLONE_FS |
+ *	CLONE_FILES | CLONE_SYSVSEM): none creates a namespace, and a
+ *	monitor must stay silent about them.  Then, as a marker that the
+ *	monitor saw this process, unshare(CLONE_NEWUTS) (EPERM without
+ *	CAP_SYS_ADMIN, still an event).  Prints "nsw-flood: unshare pid=P
+ *	noflags=N marker=R errno=E" (N: how many of the three succeeded).
  *   nsw-flood clone3-race ITERATIONS
  *	clone3 ITERATIONS times with clone_args whose flags another thread
  *	keeps switching between 0 and CLONE_NEWUTS, so that what a BPF
@@ -233,6 +240,22 @@ static int clone3_bad_args(void)
 	return do_clone3(m);
 }
 
+static int unshare_noflags(void)
+{
+	static const int flags[] = {
+		CLONE_FS, CLONE_FILES, CLONE_FS | CLONE_FILES | CLONE_SYSVSEM,
+	};
+	int i, n = 0, r, e;
+
+	for (i = 0; i < 3; i++)
+		n += syscall(SYS_unshare, flags[i]) == 0;
+	r = (int)syscall(SYS_unshare, CLONE_NEWUTS);
+	e = r < 0 ? errno : 0;
+	printf("nsw-flood: unshare pid=%d noflags=%d marker=%d errno=%d\n",
+	       (int)getpid(), n, r, e);
+	return n == 3 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "setns-badfd")) {
@@ -250,8 +273,11 @@ int main(int argc, char **argv)
 		return clone3_bad_args();
 	if (argc == 3 && !strcmp(argv[1], "clone3-race") && atol(argv[2]) > 0)
 		return clone3_race(atol(argv[2]));
+	if (argc == 2 && !strcmp(argv[1], "unshare-noflags"))
+		return unshare_noflags();
 	fprintf(stderr, "usage: nsw-flood setns-badfd SECONDS [WORKERS] | "
 		"setns-own SECONDS | clone3-unmapped-args | "
-		"clone3-bad-args | clone3-race ITERATIONS\n");
+		"clone3-bad-args | clone3-race ITERATIONS | "
+		"unshare-noflags\n");
 	return 2;
 }
