@@ -17,6 +17,7 @@
 #include <libaudit.h>
 
 #include "audit-rules.h"
+#include "compat.h"
 #include "strbuf.h"
 
 /* ---- the table ------------------------------------------------------ */
