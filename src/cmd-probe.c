@@ -6,7 +6,9 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <libaudit.h>
+#ifdef HAVE_LINUX_BPF_H
 #include <linux/bpf.h>
+#endif
 #include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 #include <unistd.h>
 
 #include "audit-probe.h"
+#include "compat.h"
 #include "audit-rules.h"
 #include "backend-choose.h"
 #include "bpf-probe.h"
@@ -62,7 +65,14 @@ static bool kernel_at_least(const char *release, int maj, int min)
 }
 
 /* Load "r0 = 0; exit" as a socket filter: the least a kernel with bpf(2)
- * accepts.  0 or -errno. */
+ * accepts.  0 or -errno; -ENOSYS when built with kernel headers that
+ * predate bpf(2) (RHEL 7's 3.10 before 7.6). */
+#if !defined(HAVE_LINUX_BPF_H) || !defined(__NR_bpf)
+static int probe_bpf_load(void)
+{
+	return -ENOSYS;
+}
+#else
 static int probe_bpf_load(void)
 {
 	struct bpf_insn insns[2];
@@ -84,6 +94,7 @@ static int probe_bpf_load(void)
 	close(fd);
 	return 0;
 }
+#endif
 
 static int probe_audit(struct probe_report *r)
 {

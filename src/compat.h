@@ -49,4 +49,10 @@ static inline struct audit_rule_data *nsw_audit_rule_create_data(void)
 #define audit_rule_create_data nsw_audit_rule_create_data
 #endif
 
+/* Kernel headers older than the constants (RHEL 7's are 3.10's):
+ * include this after <linux/magic.h>. */
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270	/* Linux 4.5 */
+#endif
+
 #endif /* NSW_COMPAT_H */

@@ -68,9 +68,13 @@ rhel7)
 	ok $? "audit 2.8: no auparse_set_eoe_timeout"
 	! has HAVE_BPF
 	ok $? "--disable-bpf: no eBPF backend"
+	! has HAVE_LINUX_BPF_H
+	ok $? "built as without linux/bpf.h (kernel headers before 3.18)"
 	"$top_builddir/nswatch" probe >probe.out 2>&1
 	grep -q 'backend (auto): *audit' probe.out
 	ok $? "nswatch probe: auto means audit"
+	grep -q 'BPF program load: *no: Function not implemented' probe.out
+	ok $? "nswatch probe: no bpf(2) without its headers"
 	grep -q 'built with: *libaudit 2\.8\.5, json-c 0\.11$' probe.out
 	ok $? "nswatch probe: built with libaudit 2.8.5 and json-c 0.11"
 	grep -q 'libaudit clone3  unknown (audit < 3.0)' probe.out

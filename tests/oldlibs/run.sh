@@ -8,7 +8,8 @@
 #   run.sh SRCDIR WORKDIR
 #
 # Shapes (what a RHEL machine has; the kernel stays this machine's):
-#   rhel7  audit 2.8.5 + json-c 0.11,  --disable-bpf, -Wpedantic
+#   rhel7  audit 2.8.5 + json-c 0.11,  --disable-bpf, -Wpedantic, no
+#          linux/bpf.h
 #          (+ tests/oldlibs/auditctl28.sh: 2.8.5's auditctl loads
 #          `nswatch rules --audit-version=2.8`)
 #   rhel8  this host's audit 3 + json-c 0.13.1, eBPF backend built
@@ -109,7 +110,31 @@ shape() { # NAME CONFIGURE_ARGS... -- runs one shape; sets status
 	fi
 }
 
-shape rhel7 --disable-bpf CFLAGS="-O2 -g -Wpedantic"
+# RHEL 7 before 7.6 has kernel headers without linux/bpf.h: pretend so
+# (configure's cache variable), so the fallback compiles too
+shape rhel7 --disable-bpf CFLAGS="-O2 -g -Wpedantic" ac_cv_header_linux_bpf_h=no
 shape rhel8
+
+# configure refuses a too old json-c and names the package to upgrade
+cfg=$work/configure-old
+rm -rf "$cfg" "$work/pc-old" && mkdir -p "$cfg" "$work/pc-old"
+printf '%s\n' "prefix=/nonexistent" "Name: json-c" "Description: old" \
+	"Version: 0.10" "Libs: -ljson-c" "Cflags:" >"$work/pc-old/json-c.pc"
+(cd "$src" && { git ls-files -z --cached --others --exclude-standard
+	printf '%s\0' configure Makefile.in config.h.in aclocal.m4 build-aux m4; } |
+	xargs -0 tar -c --ignore-failed-read 2>/dev/null) | tar -x -C "$cfg"
+if (cd "$cfg" && PKG_CONFIG_PATH=$work/pc-old ./configure -q --disable-bpf \
+	>configure.out 2>&1); then
+	echo "not ok - configure accepts json-c 0.10"
+	status=1
+elif grep -q 'json-c >= 0.11 not found' "$cfg/configure.out" &&
+     grep -q 'json-c-devel (RHEL, Fedora) or libjson-c-dev' "$cfg/configure.out"; then
+	echo "ok - configure stops at json-c 0.10 and names json-c-devel / libjson-c-dev"
+else
+	echo "not ok - configure's message for json-c 0.10"
+	tail -n 5 "$cfg/configure.out"
+	status=1
+fi
+rm -rf "$cfg" "$work/pc-old"
 echo "check-oldlibs: $(( SECONDS - t0 ))s"
 exit "$status"
