@@ -58,6 +58,7 @@
 #define REC_EXECVE	1309
 #define REC_BPRM_FCAPS	1321
 #define REC_PROCTITLE	1327
+#define REC_EOE		1320
 #define REC_DAEMON_FIRST 1200	/* auditd's own records: its own serials */
 #define REC_DAEMON_LAST	1299
 
@@ -1320,6 +1321,13 @@ static int do_emit(struct audit_map *m, audit_emit_fn emit, void *arg,
  * exe= is still the caller's old image, so only item 0 is used.  argv[0]
  * keeps the applet name in every case.
  */
+bool audit_map_lone_eoe(auparse_state_t *au)
+{
+	return au && auparse_get_num_records(au) == 1 &&
+	       auparse_first_record(au) > 0 &&
+	       auparse_get_type(au) == REC_EOE;
+}
+
 int audit_map_event(struct audit_map *m, auparse_state_t *au,
 		    audit_emit_fn emit, void *arg)
 {
@@ -1338,6 +1346,8 @@ int audit_map_event(struct audit_map *m, auparse_state_t *au,
 
 	if (!m || !au)
 		return -EINVAL;
+	if (audit_map_lone_eoe(au))
+		return 0;
 	m->st.events++;
 	m->arena_len = 0;
 	m->n_pieces = 0;

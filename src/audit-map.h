@@ -33,7 +33,8 @@ struct audit_map_stats {
 struct audit_map *audit_map_new(uint32_t default_arch);
 /* Map the event auparse is positioned on (from an AUPARSE_CB_EVENT_READY
  * callback or auparse_next_event).  Returns the number of raw events
- * emitted (0 if not ours) or -EINVAL when malformed. */
+ * emitted (0 if not ours) or -EINVAL when malformed.  A lone EOE (see
+ * audit_map_lone_eoe) returns 0 and is not counted. */
 int audit_map_event(struct audit_map *m, auparse_state_t *au,
 		    audit_emit_fn emit, void *arg);
 const struct audit_map_stats *audit_map_stats(const struct audit_map *m);
@@ -90,6 +91,15 @@ struct audit_cfg_change {
 };
 
 typedef int (*audit_cfg_fn)(const struct audit_cfg_change *c, void *arg);
+
+/*
+ * True when the event auparse is positioned on is a single EOE record.
+ * libauparse before 3.0 (RHEL 7's 2.8.5) ends an event in feed mode at
+ * its PROCTITLE record, so the EOE that follows arrives as an event of
+ * its own, which carries nothing; consumers skip it, so that both
+ * versions give the same events.
+ */
+bool audit_map_lone_eoe(auparse_state_t *au);
 
 /* Calls fn for every CONFIG_CHANGE record of the event auparse is
  * positioned on.  Returns the number of records handed to fn (0 when the

@@ -103,10 +103,20 @@ static unsigned int missing_for(enum nsw_exec_rules mode,
 	return n;
 }
 
+const char *audit_probe_plugin_dir(void)
+{
+	struct stat sb;
+
+	if (stat("/etc/audit/plugins.d", &sb) == 0 && S_ISDIR(sb.st_mode))
+		return "/etc/audit/plugins.d";
+	if (stat("/etc/audisp/plugins.d", &sb) == 0 && S_ISDIR(sb.st_mode))
+		return "/etc/audisp/plugins.d";
+	return NULL;
+}
+
 int audit_probe_status(const char *procfs, struct audit_probe *out)
 {
 	struct audit_rule_list l = { NULL, 0 };
-	struct stat sb;
 	int fd;
 
 	memset(out, 0, sizeof(*out));
@@ -115,11 +125,7 @@ int audit_probe_status(const char *procfs, struct audit_probe *out)
 			 (out->kernel_major == AUDIT_MULTICAST_MIN_MAJOR &&
 			  out->kernel_minor >= AUDIT_MULTICAST_MIN_MINOR);
 	out->clone3_known = audit_rules_clone3_known();
-	if (stat("/etc/audit/plugins.d", &sb) == 0 && S_ISDIR(sb.st_mode))
-		out->plugin_dir = "/etc/audit/plugins.d";
-	else if (stat("/etc/audisp/plugins.d", &sb) == 0 &&
-		 S_ISDIR(sb.st_mode))
-		out->plugin_dir = "/etc/audisp/plugins.d";
+	out->plugin_dir = audit_probe_plugin_dir();
 	if (out->plugin_dir)
 		out->plugin_conf = conf_has_nswatch(out->plugin_dir);
 
@@ -152,4 +158,54 @@ int audit_probe_status(const char *procfs, struct audit_probe *out)
 	}
 	audit_close(fd);
 	return 0;
+}
+
+static bool kernel_at_least(const struct audit_compat *c, int major, int minor)
+{
+	return c->kernel_major > major ||
+	       (c->kernel_major == major && c->kernel_minor >= minor);
+}
+
+void audit_compat_text(const struct audit_compat *c, struct strbuf *sb)
+{
+	bool mc = kernel_at_least(c, AUDIT_MULTICAST_MIN_MAJOR,
+				  AUDIT_MULTICAST_MIN_MINOR);
+
+	strbuf_addf(sb, "  %-16s %s\n", "multicast", mc ?
+		    "yes (kernel >= 3.16)" :
+		    "no (kernel < 3.16): with auditd running, nswatch runs as "
+		    "its plugin (contrib/nswatch-plugin.conf); without, it "
+		    "becomes the audit daemon");
+	strbuf_addf(sb, "  %-16s %s\n", "clone3", kernel_at_least(c, 5, 3) ?
+		    "yes (kernel >= 5.3)" :
+		    "no (kernel < 5.3): nothing creates namespaces through it; "
+		    "clone, unshare and setns are watched");
+	strbuf_addf(sb, "  %-16s %s\n", "execveat", kernel_at_least(c, 3, 19) ?
+		    "yes (kernel >= 3.19)" :
+		    "no (kernel < 3.19): execve alone is watched (the "
+		    "execveat rule never matches)");
+	strbuf_addf(sb, "  %-16s %s\n", "libaudit clone3", c->libaudit_clone3 ?
+		    "known (audit >= 3.0)" :
+		    "unknown (audit < 3.0): the rules nswatch loads itself "
+		    "leave clone3 out");
+	if (c->auditctl_major < 0)
+		strbuf_addf(sb, "  %-16s %s\n", "auditctl",
+			    "not found: no rules file can be loaded with it");
+	else if (c->auditctl_major < 3)
+		strbuf_addf(sb, "  %-16s %s: knows no clone3; load `nswatch "
+			    "rules --audit-version=2.8` (clone3 by number)\n",
+			    "auditctl", c->auditctl_version);
+	else
+		strbuf_addf(sb, "  %-16s %s: loads rules/nswatch.rules\n",
+			    "auditctl", c->auditctl_version);
+	if (!c->plugin_dir)
+		strbuf_addf(sb, "  %-16s %s\n", "audit plugins",
+			    "no plugin directory (auditd not installed)");
+	else if (strstr(c->plugin_dir, "audisp"))
+		strbuf_addf(sb, "  %-16s %s (audispd, audit 2.8): nswatch reads "
+			    "audispd's string format on stdin, the same as "
+			    "auditd 3's\n", "audit plugins", c->plugin_dir);
+	else
+		strbuf_addf(sb, "  %-16s %s (auditd >= 3.0)\n",
+			    "audit plugins", c->plugin_dir);
 }

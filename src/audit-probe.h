@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "audit-rules.h"
+#include "strbuf.h"
 
 /* Kernel multicast (AUDIT_NLGRP_READLOG) exists from Linux 3.16. */
 #define AUDIT_MULTICAST_MIN_MAJOR 3
@@ -44,10 +45,29 @@ struct audit_probe {
 	bool plugin_conf;		/* an nswatch .conf is in plugin_dir */
 };
 
+/*
+ * Old kernels and audit userspace (RHEL 7: kernel 3.10, audit 2.8): what
+ * is missing and what nswatch does instead, for `nswatch probe`.
+ */
+struct audit_compat {
+	int kernel_major, kernel_minor;	/* running kernel */
+	bool libaudit_clone3;		/* linked libaudit knows clone3 */
+	int auditctl_major;		/* this host's auditctl, -errno */
+	const char *auditctl_version;	/* "3.0.9", "" unknown */
+	const char *plugin_dir;		/* as audit_probe.plugin_dir */
+};
+
+/* One "  name  state: what nswatch does" line per item into sb. */
+void audit_compat_text(const struct audit_compat *c, struct strbuf *sb);
+
 /* Fill out (never fails as a whole: the *_err fields say what could not
  * be read).  procfs: usually "/proc".  Returns 0, or -errno when not even
  * an audit socket could be opened (out->status_err has it too). */
 int audit_probe_status(const char *procfs, struct audit_probe *out);
+
+/* The audit plugin directory: /etc/audit/plugins.d (auditd >= 3.0),
+ * else /etc/audisp/plugins.d (audispd, audit 2.8), else NULL. */
+const char *audit_probe_plugin_dir(void);
 
 /* Kernel version from uname(2); 0 or -errno. */
 int audit_probe_kernel(int *major, int *minor);

@@ -17,6 +17,7 @@
 #include <libaudit.h>
 
 #include "audit-rules.h"
+#include "compat.h"
 #include "strbuf.h"
 
 /* ---- the table ------------------------------------------------------ */
@@ -120,8 +121,14 @@ int audit_rule_format(const struct audit_rule_spec *r, char *buf, size_t len)
 }
 
 static const char *group_comment(enum audit_rule_group g,
-				 enum nsw_exec_rules mode)
+				 enum nsw_exec_rules mode, unsigned int flags)
 {
+	if (g == AUDIT_GRP_CLONE3 && (flags & AUDIT_RULES_AUDIT28))
+		return "## clone3 keeps its flags in memory, so the kernel cannot filter it:\n"
+		       "## every clone3 is logged (glibc >= 2.34 creates threads with it).\n"
+		       "## By number (" AUDIT_RULES_CLONE3_NR " on every architecture): audit 2.8's auditctl\n"
+		       "## does not know the name.  Kernels before 5.3 have no clone3; the\n"
+		       "## rule then never matches.\n";
 	switch (g) {
 	case AUDIT_GRP_NS:
 		return "## setns: every call, failed ones included; unshare: calls with a\n"
@@ -133,8 +140,9 @@ static const char *group_comment(enum audit_rule_group g,
 	case AUDIT_GRP_CLONE3:
 		return "## clone3 keeps its flags in memory, so the kernel cannot filter it:\n"
 		       "## every clone3 is logged (glibc >= 2.34 creates threads with it).\n"
-		       "## Needs audit >= 3.0 and kernel >= 5.3; delete these lines for\n"
-		       "## audit 2.8 (RHEL 7), whose auditctl stops at an unknown syscall.\n";
+		       "## Needs kernel >= 5.3 and audit >= 3.0: for audit 2.8 (RHEL 7),\n"
+		       "## whose auditctl stops at the name, use the file of\n"
+		       "## `nswatch rules --audit-version=2.8` (clone3 by number).\n";
 	case AUDIT_GRP_EXEC:
 		if (mode == NSW_EXEC_RULES_CONTAINERS)
 			return "## execve/execveat outside login sessions (auid unset: children of\n"
@@ -163,11 +171,16 @@ int audit_rules_text(enum nsw_exec_rules mode, unsigned int flags,
 		"## `-F auid!=unset`: processes started by container runtimes have no\n"
 		"## login uid and would be missed.\n",
 		audit_rules_mode_name(mode));
+	if (flags & AUDIT_RULES_AUDIT28)
+		strbuf_adds(sb, "## For audit 2.8 (RHEL 7): nswatch rules --audit-version=2.8\n");
 	n = audit_rules_build(mode, flags, specs, AUDIT_RULES_MAX);
 	for (i = 0; i < n; i++) {
 		if (i == 0 || specs[i].group != specs[i - 1].group)
 			strbuf_addf(sb, "\n%s", group_comment(specs[i].group,
-							      mode));
+							      mode, flags));
+		if (specs[i].group == AUDIT_GRP_CLONE3 &&
+		    (flags & AUDIT_RULES_AUDIT28))
+			specs[i].syscalls = AUDIT_RULES_CLONE3_NR;
 		r = audit_rule_format(&specs[i], line, sizeof(line));
 		if (r < 0)
 			return r;
@@ -196,6 +209,47 @@ static int machine_b32(void)
 static int machine_for(bool b32)
 {
 	return b32 ? machine_b32() : audit_detect_machine();
+}
+
+int audit_rules_parse_auditctl_version(const char *s, char *ver, size_t len)
+{
+	const char *v = s ? strstr(s, "version ") : NULL;
+	char *end;
+	size_t n;
+	long major;
+
+	if (!v)
+		return -EINVAL;
+	v += strlen("version ");
+	major = strtol(v, &end, 10);
+	if (end == v || *end != '.' || major < 1 || major > 99)
+		return -EINVAL;
+	if (ver && len) {
+		n = strspn(v, "0123456789.");
+		if (n >= len)
+			n = len - 1;
+		memcpy(ver, v, n);
+		ver[n] = '\0';
+	}
+	return (int)major;
+}
+
+int audit_rules_auditctl_version(char *ver, size_t len)
+{
+	char line[128] = "";
+	FILE *f;
+
+	if (ver && len)
+		ver[0] = '\0';
+	/* a fixed command line; sbin directories for a non-root PATH */
+	f = popen("PATH=\"$PATH:/usr/sbin:/sbin\" auditctl -v 2>/dev/null", "r");
+	if (!f)
+		return -errno;
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	if (pclose(f) == -1)
+		return -ECHILD;
+	return audit_rules_parse_auditctl_version(line, ver, len);
 }
 
 bool audit_rules_clone3_known(void)

@@ -37,6 +37,12 @@ struct strbuf;
 /* Flags for audit_rules_build() and audit_ruleset_new(). */
 #define AUDIT_RULES_NO_CLONE3	0x1u	/* leave clone3 out */
 #define AUDIT_RULES_NO_B32	0x2u	/* no 32-bit ABI rules */
+/* audit_rules_text() for audit 2.8's auditctl, whose syscall table
+ * predates clone3: that syscall by number (AUDIT_RULES_CLONE3_NR) */
+#define AUDIT_RULES_AUDIT28	0x4u
+/* clone3's number on every architecture with the common syscall table
+ * (x86_64, i386, arm, aarch64, ppc, s390) */
+#define AUDIT_RULES_CLONE3_NR	"435"
 
 enum audit_rule_group {
 	AUDIT_GRP_NS,		/* setns, unshare with CLONE_NEW* */
@@ -68,9 +74,16 @@ size_t audit_rules_build(enum nsw_exec_rules mode, unsigned int flags,
 /* The augenrules line of one rule, without newline.  0 or -ENOSPC. */
 int audit_rule_format(const struct audit_rule_spec *r, char *buf,
 		      size_t len);
-/* The whole rules file (comments and rules) for a mode. 0 or -ENOMEM. */
+/* The whole rules file (comments and rules) for a mode; flags as for
+ * audit_rules_build(), plus AUDIT_RULES_AUDIT28.  0 or -ENOMEM. */
 int audit_rules_text(enum nsw_exec_rules mode, unsigned int flags,
 		     struct strbuf *sb);
+/* "auditctl version 2.8.5" (auditctl -v) -> 2, and "2.8.5" into ver
+ * (may be NULL); -EINVAL if no version. */
+int audit_rules_parse_auditctl_version(const char *s, char *ver, size_t len);
+/* Major version of this host's auditctl (`auditctl -v`, PATH then the
+ * sbin directories), its full version into ver; -errno if none. */
+int audit_rules_auditctl_version(char *ver, size_t len);
 /* Does this libaudit know clone3 (audit >= 3.0)? */
 bool audit_rules_clone3_known(void);
 /* Does this libaudit support the 32-bit ABI of this machine? */

@@ -6,7 +6,9 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <libaudit.h>
+#ifdef HAVE_LINUX_BPF_H
 #include <linux/bpf.h>
+#endif
 #include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,9 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "audit-probe.h"
+#include "compat.h"
+#include "audit-rules.h"
 #include "backend-choose.h"
 #include "bpf-probe.h"
 #include "commands.h"
@@ -46,6 +51,8 @@ struct probe_report {
 	bool chose;
 	char backend[16];
 	char why[512];
+	struct audit_compat compat;	/* old kernel / audit userspace */
+	char auditctl_version[32];
 };
 
 static bool kernel_at_least(const char *release, int maj, int min)
@@ -58,7 +65,14 @@ static bool kernel_at_least(const char *release, int maj, int min)
 }
 
 /* Load "r0 = 0; exit" as a socket filter: the least a kernel with bpf(2)
- * accepts.  0 or -errno. */
+ * accepts.  0 or -errno; -ENOSYS when built with kernel headers that
+ * predate bpf(2) (RHEL 7's 3.10 before 7.6). */
+#if !defined(HAVE_LINUX_BPF_H) || !defined(__NR_bpf)
+static int probe_bpf_load(void)
+{
+	return -ENOSYS;
+}
+#else
 static int probe_bpf_load(void)
 {
 	struct bpf_insn insns[2];
@@ -80,6 +94,7 @@ static int probe_bpf_load(void)
 	close(fd);
 	return 0;
 }
+#endif
 
 static int probe_audit(struct probe_report *r)
 {
@@ -164,6 +179,12 @@ static void probe_all(const struct nsw_options *o, struct probe_report *r)
 	r->multicast = kernel_at_least(r->kernel, 3, 16);
 	r->cgroup = cgroup_version();
 	r->host_ok = nsinfo_host(o->procfs, &r->host) == 0;
+	audit_probe_kernel(&r->compat.kernel_major, &r->compat.kernel_minor);
+	r->compat.libaudit_clone3 = audit_rules_clone3_known();
+	r->compat.auditctl_major = audit_rules_auditctl_version(
+		r->auditctl_version, sizeof(r->auditctl_version));
+	r->compat.auditctl_version = r->auditctl_version;
+	r->compat.plugin_dir = audit_probe_plugin_dir();
 	rc = backend_choose(o, &ops, r->why, sizeof(r->why));
 	r->chose = rc == 0;
 	if (rc == 0)
@@ -172,6 +193,8 @@ static void probe_all(const struct nsw_options *o, struct probe_report *r)
 
 static void print_text(const struct probe_report *r)
 {
+	struct strbuf sb_compat = STRBUF_INIT;
+
 	printf("kernel:            %s (%s)\n", r->kernel, r->machine);
 	printf("BTF:               %s (%s)\n", r->btf ? "present" : "absent",
 	       r->btf_path);
@@ -213,6 +236,11 @@ static void print_text(const struct probe_report *r)
 	}
 	printf("audit multicast:   %s\n", r->multicast ?
 	       "supported (kernel >= 3.16)" : "not supported (kernel < 3.16)");
+	audit_compat_text(&r->compat, &sb_compat);
+	printf("built with:        libaudit %s, json-c %s\n"
+	       "old kernel and audit features:\n%s", NSW_BUILT_AUDIT,
+	       NSW_BUILT_JSONC, sb_compat.buf ? sb_compat.buf : "");
+	strbuf_release(&sb_compat);
 	printf("cgroup:            %s\n", r->cgroup);
 	printf("host namespaces:   %s\n", r->host.reason);
 	if (r->chose)
@@ -266,6 +294,13 @@ static void print_json(const struct probe_report *r)
 		json_str(&sb, "audit_error", r->audit_error, true);
 	}
 	strbuf_addf(&sb, ",\"audit_multicast\":%s", r->multicast ? "true" : "false");
+	json_str(&sb, "libaudit_built", NSW_BUILT_AUDIT, true);
+	json_str(&sb, "jsonc_built", NSW_BUILT_JSONC, true);
+	strbuf_addf(&sb, ",\"libaudit_clone3\":%s",
+		    r->compat.libaudit_clone3 ? "true" : "false");
+	json_str(&sb, "auditctl_version", r->auditctl_version, true);
+	json_str(&sb, "audit_plugin_dir",
+		 r->compat.plugin_dir ? r->compat.plugin_dir : "", true);
 	json_str(&sb, "cgroup", r->cgroup, true);
 	strbuf_addf(&sb, ",\"host_ns_ref_pid\":%u", r->host.ref_pid);
 	json_str(&sb, "host_ns_reference", r->host.reason, true);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,9 +19,13 @@ static void rules_usage(FILE *f)
 {
 	fprintf(f,
 "usage: nswatch rules [--exec-rules=all|containers|none] [--check|--cleanup]\n"
+"                     [--audit-version=3|2.8|auto]\n"
 "Prints the audit rules nswatch needs, in augenrules form (the content of\n"
 "rules/nswatch.rules for --exec-rules=all).\n"
 "\n"
+"  --audit-version=V  the auditctl that loads them: 3 (default, audit >= 3.0),\n"
+"                     2.8 (RHEL 7: clone3 by number, its table lacks the\n"
+"                     name), auto (ask `auditctl -v` on this host)\n"
 "  --exec-rules=MODE  all: every execve/execveat (default); containers:\n"
 "                     only processes without a login uid (auid unset:\n"
 "                     children of container runtimes, services) and SELinux\n"
@@ -96,11 +101,36 @@ static int do_cleanup(void)
 	return NSW_EXIT_OK;
 }
 
+/* "3", "3.0.7", "2.8", "auto" -> flags for audit_rules_text(), or -errno */
+static int audit_version_flags(const char *v)
+{
+	char *end;
+	long major;
+
+	if (!strcmp(v, "auto")) {
+		major = audit_rules_auditctl_version(NULL, 0);
+		if (major < 0) {
+			fprintf(stderr, "nswatch rules: --audit-version=auto: "
+				"no version from `auditctl -v` (is auditd's "
+				"auditctl installed?)\n");
+			return (int)major;
+		}
+	} else {
+		major = strtol(v, &end, 10);
+		if (end == v || (*end && *end != '.'))
+			return -EINVAL;
+	}
+	if (major < 2)
+		return -EINVAL;
+	return major == 2 ? (int)AUDIT_RULES_AUDIT28 : 0;
+}
+
 int cmd_rules(int argc, char **argv)
 {
-	enum { OPT_EXEC = 300, OPT_CHECK, OPT_CLEANUP };
+	enum { OPT_EXEC = 300, OPT_CHECK, OPT_CLEANUP, OPT_AUVER };
 	static const struct option longopts[] = {
 		{ "exec-rules", required_argument, NULL, OPT_EXEC },
+		{ "audit-version", required_argument, NULL, OPT_AUVER },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "cleanup", no_argument, NULL, OPT_CLEANUP },
 		{ "help", no_argument, NULL, 'h' },
@@ -121,6 +151,17 @@ int cmd_rules(int argc, char **argv)
 				return NSW_EXIT_USAGE;
 			}
 			break;
+		case OPT_AUVER:
+			c = audit_version_flags(optarg);
+			if (c < 0) {
+				if (c == -EINVAL)
+					fprintf(stderr, "nswatch rules: "
+						"--audit-version must be 3, "
+						"2.8 or auto\n");
+				return NSW_EXIT_USAGE;
+			}
+			flags |= (unsigned int)c;
+			break;
 		case OPT_CHECK: check = true; break;
 		case OPT_CLEANUP: cleanup = true; break;
 		case 'h': rules_usage(stdout); return NSW_EXIT_OK;
@@ -138,8 +179,8 @@ int cmd_rules(int argc, char **argv)
 		return do_cleanup();
 
 	/* The printed text does not depend on this libaudit, so that it
-	 * equals rules/nswatch.rules everywhere; the clone3 comment says
-	 * what to do on audit 2.8. */
+	 * equals rules/nswatch.rules everywhere; what differs for audit 2.8
+	 * is chosen with --audit-version. */
 	if (audit_rules_text(mode, flags, &sb) < 0) {
 		fprintf(stderr, "nswatch rules: out of memory\n");
 		strbuf_release(&sb);

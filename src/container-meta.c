@@ -26,7 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
+#include "compat.h"
 
 #include "container-meta.h"
 #include "selinux-label.h"

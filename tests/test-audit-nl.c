@@ -11,6 +11,7 @@
 #include <libaudit.h>
 #include <linux/netlink.h>
 
+#include "audit-map.h"
 #include "audit-nl.h"
 #include "strbuf.h"
 #include "tap.h"
@@ -46,7 +47,8 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t t, void *arg)
 	const char *v;
 
 	(void)arg;
-	if (t != AUPARSE_CB_EVENT_READY)
+	/* a lone EOE: libauparse 2.8 ends the event at its PROCTITLE */
+	if (t != AUPARSE_CB_EVENT_READY || audit_map_lone_eoe(au))
 		return;
 	events++;
 	auparse_first_record(au);

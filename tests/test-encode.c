@@ -13,30 +13,35 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "encode-compact.h"
 #include "encode-fixture.h"
 #include "encode-json.h"
 #include "tap.h"
+#include "utf8-valid.h"
 
 static const char *const envelope_keys[] = {
 	"node_name", "time", "cluster_name", "nswatch",
 };
 
-/* Parse one line strictly (UTF-8 validated); NULL when invalid. */
+/* Parse one line strictly (UTF-8 validated here, and by json-c >= 0.14
+ * too); NULL when invalid. */
 static json_object *parse_line(const char *s, size_t n)
 {
 	struct json_tokener *tok = json_tokener_new();
 	json_object *o;
 
-	if (!tok)
+	if (!tok || !nsw_utf8_valid(s, n)) {
+		if (tok)
+			json_tokener_free(tok);
 		return NULL;
+	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-				    JSON_TOKENER_VALIDATE_UTF8);
+				    NSW_JSON_TOKENER_VALIDATE_UTF8);
 	o = json_tokener_parse_ex(tok, s, (int)n);
 	if (o && (json_tokener_get_error(tok) != json_tokener_success ||
 		  json_tokener_get_parse_end(tok) != n)) {

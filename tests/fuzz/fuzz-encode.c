@@ -17,12 +17,13 @@
 #include "config.h"
 
 #include <errno.h>
-#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "compat.h"
 #include "encode-compact.h"
 #include "encode-json.h"
+#include "../utf8-valid.h"
 
 #define HDR 96
 #define NSTR 24
@@ -51,13 +52,14 @@ static bool json_line_ok(const char *s, size_t n)
 	json_object *o;
 	bool good;
 
-	if (!n || s[n - 1] != '\n' || memchr(s, '\n', n - 1))
+	if (!n || s[n - 1] != '\n' || memchr(s, '\n', n - 1) ||
+	    !nsw_utf8_valid(s, n - 1))
 		return false;
 	tok = json_tokener_new();
 	if (!tok)
 		abort();
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-				    JSON_TOKENER_VALIDATE_UTF8);
+				    NSW_JSON_TOKENER_VALIDATE_UTF8);
 	o = json_tokener_parse_ex(tok, s, (int)(n - 1));
 	good = o && json_tokener_get_error(tok) == json_tokener_success &&
 	       json_tokener_get_parse_end(tok) == n - 1 &&
