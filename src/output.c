@@ -794,6 +794,7 @@ int output_flush(struct output *out)
 		return 0;
 	r = write_all(out, out->ring, out->pending);
 	out->pending = 0;
+	report(out);	/* lines the syslog sink could not send */
 	return r;
 }
 

@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Built-in size rotation of the event file (--output-max-size,
+# --output-keep) in a live eBPF monitor, with a SIGHUP reopen (as
+# logrotate sends) in the middle: every file stays within the size,
+# holds whole JSON lines, and the kept files together hold every event of
+# the run once.
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$PWD}"
+# shellcheck source=/dev/null
+. "$top_srcdir/tests/lib/containers.sh"
+# shellcheck source=/dev/null
+. "$top_srcdir/tests/lib/monitor.sh"
+
+require_root
+require_cmd jq flock
+[ -n "$NSWATCH" ] || NSWATCH=$top_builddir/nswatch
+[ -x "$NSWATCH" ] || bail_out "nswatch binary not found at $NSWATCH"
+nsw_lock
+why=$(mon_config_ok bpf) || skip_all "bpf: $why"
+
+OUT=$NSW_CT_WORK/rot.json
+MAX=65536
+MON_EXTRA_ARGS=(--output-max-size 64k --output-keep 30)
+mon_start bpf "$OUT" || bail_out "monitor not ready"
+ok 0 "monitor with --output-max-size 64k --output-keep 30 ready"
+mark=nsw-rot-$$
+for i in $(seq 1 150); do /bin/true "$mark-$i"; done
+kill -HUP "$MON_PID"
+for i in $(seq 151 300); do /bin/true "$mark-$i"; done
+ct_sleep 1
+mon_stop
+is "$MON_RC" 0 "monitor exits 0"
+
+files=("$OUT")
+for i in $(seq 1 30); do
+	[ -e "$OUT.$i" ] && files+=("$OUT.$i")
+done
+nf=${#files[@]}
+ok "$([ "$nf" -ge 4 ]; echo $?)" "the file was rotated ($nf files)"
+ok "$([ ! -e "$OUT.31" ]; echo $?)" "no more than --output-keep old files"
+big=0
+for f in "${files[@]}"; do
+	s=$(stat -c %s "$f")
+	[ "$s" -gt "$big" ] && big=$s
+done
+ok "$([ "$big" -le "$MAX" ]; echo $?)" "no file past 64 KiB (largest $big)"
+bad=0
+for f in "${files[@]}"; do
+	jq -e . "$f" >/dev/null 2>&1 || bad=$((bad + 1))
+	[ -s "$f" ] && [ "$(tail -c 1 "$f" | od -An -c | tr -d ' ')" != '\n' ] &&
+		bad=$((bad + 1))
+done
+is "$bad" 0 "every file holds whole JSON lines"
+n=$(cat "${files[@]}" | jq -r --arg m "$mark-" \
+	'.process_exec.process.arguments // empty | select(startswith($m))' |
+	sort -u | wc -l)
+t=$(cat "${files[@]}" | jq -r --arg m "$mark-" \
+	'.process_exec.process.arguments // empty | select(startswith($m))' |
+	wc -l)
+is "$n/$t" 300/300 "every exec of the run is in the kept files, once"
+grep -q 'output reopened' "$MON_ERR"
+ok $? "SIGHUP reopened the output between rotations"
+grep -q 'output errors 0, output queue 0 ' "$MON_ERR"
+ok $? "nothing lost" || diag "$(grep stopped "$MON_ERR")"
+done_testing
