@@ -5,7 +5,9 @@
 # --output-keep) in a live eBPF monitor, with a SIGHUP reopen (as
 # logrotate sends) in the middle: every file stays within the size,
 # holds whole JSON lines, and the kept files together hold every event of
-# the run once.
+# the run once.  Then contrib/logrotate/nswatch, run by a real logrotate
+# against a monitor without a size limit: the file is moved away, the
+# monitor signalled through the pid in its lock file, a new file begun.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$PWD}"
@@ -65,4 +67,41 @@ grep -q 'output reopened' "$MON_ERR"
 ok $? "SIGHUP reopened the output between rotations"
 grep -q 'output errors 0, output queue 0 ' "$MON_ERR"
 ok $? "nothing lost" || diag "$(grep stopped "$MON_ERR")"
+
+# ---- contrib/logrotate/nswatch ----------------------------------------------
+if ! command -v logrotate >/dev/null; then
+	skip "needs logrotate (contrib/install-deps.sh installs it)"
+	done_testing
+	exit
+fi
+OUT=$NSW_CT_WORK/lr.json
+MON_EXTRA_ARGS=()
+mon_start bpf "$OUT" || bail_out "monitor not ready"
+echo "pid $MON_PID monitor" >"$NSW_CT_WORK/monitor.lock"
+sed -e "s|/var/log/nswatch/events.json|$OUT|" \
+	-e "s|/run/nswatch/monitor.lock|$NSW_CT_WORK/monitor.lock|" \
+	"$top_srcdir/contrib/logrotate/nswatch" >"$NSW_CT_WORK/logrotate.conf"
+for i in $(seq 1 20); do /bin/true "$mark-lr-$i"; done
+ct_sleep 0.5
+logrotate -f -s "$NSW_CT_WORK/logrotate.state" "$NSW_CT_WORK/logrotate.conf" \
+	>"$NSW_CT_WORK/logrotate.out" 2>&1
+is "$?" 0 "logrotate ran contrib/logrotate/nswatch" ||
+	diag "$(cat "$NSW_CT_WORK/logrotate.out")"
+n=100
+until grep -q 'output reopened' "$MON_ERR" || [ "$n" -eq 0 ]; do
+	ct_sleep 0.05
+	n=$((n - 1))
+done
+for i in $(seq 21 40); do /bin/true "$mark-lr-$i"; done
+ct_sleep 1
+mon_stop
+is "$MON_RC" 0 "monitor exits 0"
+grep -q 'output reopened' "$MON_ERR"
+ok $? "postrotate signalled the monitor (pid from its lock file)"
+count() {
+	jq -r --arg m "$mark-lr-" '.process_exec.process.arguments // empty
+		| select(startswith($m))' "$@" | sort -u | wc -l
+}
+is "$(count "$OUT.1")" 20 "the moved file holds the events before"
+is "$(count "$OUT")" 20 "the new file holds the events after"
 done_testing
