@@ -211,8 +211,11 @@ static int send_line(struct syslog_sink *s, struct iovec *iov, int n)
 		if (err != ECONNREFUSED && err != ENOTCONN && err != ENOENT &&
 		    err != EDESTADDRREQ && err != EPIPE)
 			return -err;
-		if (tries || sink_connect(s) < 0)
+		if (tries)
 			return -err;
+		err = sink_connect(s);
+		if (err < 0)
+			return err;	/* why the daemon is not there */
 	}
 	return -ENOTCONN;
 }

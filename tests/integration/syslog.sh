@@ -187,7 +187,8 @@ ok $? "syslog monitor: no output errors" || diag "$(grep stopped "$RS/sys.err")"
 "$NSWATCH" replay --log="syslog@$SOCK" --output "$RS/r.json" \
 	"$top_srcdir/tests/fixtures/audit/escape-nsenter.log" 2>"$RS/log.err"
 wait_lines "$EVENTS" 1
-grep -q '^replay: [0-9]* lines' "$EVENTS"
+# (rsyslog keeps the space after "nswatch[PID]:" in %msg%)
+grep -q '^ \?replay: [0-9]* lines' "$EVENTS"
 ok $? "--log=syslog: the own log reached the syslog socket" ||
 	diag "$(cat "$EVENTS" "$RS/log.err")"
 [ ! -s "$RS/log.err" ]
