@@ -25,9 +25,9 @@ why=$(mon_config_ok bpf) || skip_all "bpf: $why"
 
 OUT=$NSW_CT_WORK/rot.json
 MAX=65536
-MON_EXTRA_ARGS=(--output-max-size 64k --output-keep 30)
+MON_EXTRA_ARGS=(--output-max-size 64k --output-keep 200)
 mon_start bpf "$OUT" || bail_out "monitor not ready"
-ok 0 "monitor with --output-max-size 64k --output-keep 30 ready"
+ok 0 "monitor with --output-max-size 64k --output-keep 200 ready"
 mark=nsw-rot-$$
 for i in $(seq 1 150); do /bin/true "$mark-$i"; done
 kill -HUP "$MON_PID"
@@ -37,12 +37,12 @@ mon_stop
 is "$MON_RC" 0 "monitor exits 0"
 
 files=("$OUT")
-for i in $(seq 1 30); do
+for i in $(seq 1 200); do
 	[ -e "$OUT.$i" ] && files+=("$OUT.$i")
 done
 nf=${#files[@]}
 ok "$([ "$nf" -ge 4 ]; echo $?)" "the file was rotated ($nf files)"
-ok "$([ ! -e "$OUT.31" ]; echo $?)" "no more than --output-keep old files"
+ok "$([ ! -e "$OUT.201" ]; echo $?)" "no more than --output-keep old files"
 big=0
 for f in "${files[@]}"; do
 	s=$(stat -c %s "$f")
