@@ -153,26 +153,36 @@ is "$?" 0 "file monitor exits 0"
 
 # the events of the scenario's processes and of the shell chain (all
 # processes of the privileged container), in each output, sorted: two
-# monitors' ring buffers may order two CPUs' events differently
+# monitors' ring buffers may order two CPUs' events differently.  Each
+# monitor turns the kernel's monotonic times into wall-clock times with
+# an offset of its own, so `time' and `start_time' may differ in the last
+# digits between the two and are left out here; part 1 compared every
+# byte of the transport.
 pick() {
 	jq -c --arg c "containerd://$SCN_PRIV_ID" --arg pids " $S1 " '
 		(.process_exec // .process_kprobe // .process_exit) as $e
 		| select($e != null)
 		| select(($e.process.pod.container.id == $c
 			  and $e.process.pid != null)
-			 or ($pids | contains(" \($e.process.pid) ")))' "$1" |
+			 or ($pids | contains(" \($e.process.pid) ")))
+		| walk(if type == "object" then del(.time, .start_time)
+		       else . end)' "$1" |
 		sort
 }
-wait_lines "$EVENTS" "$(grep -c . "$RS/file.json")" ||
-	diag "rsyslog has $(wc -l <"$EVENTS") lines, the file $(wc -l <"$RS/file.json")"
+# (the syslog monitor started later: it has fewer lines in all)
+pick "$RS/file.json" >"$RS/file.pick"
+nf=$(wc -l <"$RS/file.pick")
+n=200
+while [ "$(pick "$EVENTS" | wc -l)" -lt "$nf" ] && [ "$n" -gt 0 ]; do
+	ct_sleep 0.05
+	n=$((n - 1))
+done
 jq -e . "$EVENTS" >/dev/null
 ok $? "every message rsyslog received is a JSON line"
-pick "$RS/file.json" >"$RS/file.pick"
 pick "$EVENTS" >"$RS/sys.pick"
-nf=$(wc -l <"$RS/file.pick")
 ok "$([ "$nf" -gt 10 ]; echo $?)" "file: $nf events of the escape and the shell chain"
 cmp -s "$RS/file.pick" "$RS/sys.pick"
-ok $? "syslog: the same $nf lines, byte for byte" ||
+ok $? "syslog: the same $nf events (but for their wall-clock times)" ||
 	diag "$(diff "$RS/file.pick" "$RS/sys.pick" | cut -c 1-300 | head -n 20)"
 jq -e -s '[.[] | select(.process_kprobe and .nswatch.verdict == "escape_to_host"
 	and ([.nswatch.alerts[]?.rule] | index("setns-escape-to-host")))]
