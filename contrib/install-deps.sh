@@ -13,3 +13,5 @@ apt-get install -y --no-install-recommends \
 	auditd runc crun busybox-static util-linux iproute2 procps \
 	jq laurel libbpf-tools ca-certificates git \
 	prometheus
+# tests/integration/syslog.sh starts its own rsyslogd (contrib/rsyslog)
+apt-get install -y --no-install-recommends rsyslog logrotate

@@ -11,6 +11,8 @@
 #include "event.h"
 #include "log.h"
 #include "output.h"
+#include "output-rotate.h"
+#include "output-syslog.h"
 #include "policy.h"
 #include "strbuf.h"
 
@@ -18,7 +20,7 @@ enum {
 	OPT_NODE = CLI_COMMON_FIRST, OPT_CLUSTER, OPT_PROCFS, OPT_ROOT,
 	OPT_OUTPUT, OPT_FORMAT, OPT_POD, OPT_NAMESPACE, OPT_CONTAINER,
 	OPT_TYPES, OPT_ALERTS, OPT_HOST, OPT_CONTS, OPT_VERBOSE, OPT_QUIET,
-	OPT_POLICY, OPT_FLUSH_AFTER,
+	OPT_POLICY, OPT_FLUSH_AFTER, OPT_MAX_SIZE, OPT_KEEP, OPT_LOG,
 };
 
 static const struct option common[] = {
@@ -39,6 +41,9 @@ static const struct option common[] = {
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "output-flush-after", required_argument, NULL, OPT_FLUSH_AFTER },
+	{ "output-max-size", required_argument, NULL, OPT_MAX_SIZE },
+	{ "output-keep", required_argument, NULL, OPT_KEEP },
+	{ "log", required_argument, NULL, OPT_LOG },
 };
 
 void cli_build_longopts(struct option *dst, size_t max,
@@ -141,6 +146,38 @@ int cli_common_option(struct nsw_options *o, int c, const char *arg,
 		o->output_flush_after = (unsigned int)v;
 		return 0;
 	}
+	case OPT_MAX_SIZE:
+		if (rotate_parse_size(arg, &o->output_max_size) < 0) {
+			fprintf(stderr, "nswatch %s: --output-max-size takes "
+				"bytes with an optional k, M or G suffix, at "
+				"least 4k (got '%s')\n", cmd, arg);
+			return -EINVAL;
+		}
+		return 0;
+	case OPT_KEEP: {
+		char *end;
+		unsigned long v;
+
+		errno = 0;
+		v = strtoul(arg, &end, 10);
+		if (errno || *end || end == arg || *arg == '-' ||
+		    v > ROTATE_KEEP_MAX) {
+			fprintf(stderr, "nswatch %s: --output-keep takes 0 to "
+				"%d old files (got '%s')\n", cmd,
+				ROTATE_KEEP_MAX, arg);
+			return -EINVAL;
+		}
+		o->output_keep = (unsigned int)v;
+		return 0;
+	}
+	case OPT_LOG:
+		if (log_set_dest_spec(arg) < 0) {
+			fprintf(stderr, "nswatch %s: --log takes auto, stderr, "
+				"syslog[@SOCKET] or journal[@SOCKET] (got "
+				"'%s')\n", cmd, arg);
+			return -EINVAL;
+		}
+		return 0;
 	default:
 		return -ENOENT;
 	}
@@ -154,6 +191,13 @@ const char *cli_common_help(void)
 {
 	return
 "  --output FILE              append events to FILE (reopened on SIGHUP)\n"
+"  --output syslog[:FACILITY][@SOCKET]\n"
+"                             one RFC 5424 message per event to the local\n"
+"                             syslog socket (default daemon, /dev/log);\n"
+"                             the daemon must take 4 MiB messages (README)\n"
+"  --output-max-size SIZE     rotate FILE before it passes SIZE (k, M, G):\n"
+"                             FILE.1 ... FILE.N, whole lines (default off)\n"
+"  --output-keep N            old files kept by rotation (default 5)\n"
 "  --output-flush-after MIB   when output is a file, start writeback every\n"
 "                             MIB written and drop what is on disk from the\n"
 "                             page cache (default 2, 0 off)\n"
@@ -170,7 +214,12 @@ const char *cli_common_help(void)
 "                             only host / only container processes\n"
 "  --policy FILE              detection policy (default " POLICY_DEFAULT_PATH "\n"
 "                             when it exists; see nswatch-policy(5))\n"
-"  --verbose | --quiet        more / fewer diagnostics on stderr\n";
+"  --verbose | --quiet        more / fewer diagnostics\n"
+"  --log auto|stderr|syslog[@SOCKET]|journal[@SOCKET]\n"
+"                             where diagnostics go (default auto: the\n"
+"                             journal when stderr is its stream, syslog\n"
+"                             when stderr is closed or /dev/null, else\n"
+"                             stderr)\n";
 }
 
 struct output *cli_open_output(const struct nsw_options *o, const char *cmd)
@@ -180,7 +229,12 @@ struct output *cli_open_output(const struct nsw_options *o, const char *cmd)
 	if (!out) {
 		const char *why = strerror(errno);
 
-		if (errno == ELOOP)
+		if (errno == EINVAL && syslog_is_spec(o->output_path))
+			why = "takes syslog[:FACILITY][@/SOCKET/PATH], FACILITY "
+			      "one of kern, user, mail, daemon, auth, syslog, "
+			      "lpr, news, uucp, cron, authpriv, ftp, "
+			      "local0..local7";
+		else if (errno == ELOOP)
 			why = "it is a symbolic link (refused)";
 		else if (errno == EPERM)
 			why = "refused: not owned by this user, writable by "
@@ -191,6 +245,13 @@ struct output *cli_open_output(const struct nsw_options *o, const char *cmd)
 		return NULL;
 	}
 	output_set_flush_after(out, (uint64_t)o->output_flush_after << 20);
+	if (o->output_max_size &&
+	    output_set_rotate(out, o->output_max_size, o->output_keep) < 0) {
+		log_err("%s: --output-max-size needs --output to be a regular "
+			"file", cmd);
+		output_close(out);
+		return NULL;
+	}
 	return out;
 }
 

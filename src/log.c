@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -14,8 +15,77 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "log-dest.h"
 
 static enum log_level cur_level = LOG_LVL_INFO;
+
+/* ---- destination: stderr, syslog or the journal (--log) */
+static enum log_dest cur_dest = LOG_DEST_STDERR;
+static char dest_path[108];
+static int dest_fd = -1;
+
+int log_set_dest_spec(const char *arg)
+{
+	enum log_dest d;
+	char path[sizeof(dest_path)];
+	struct stat st;
+
+	if (!strcmp(arg, "auto")) {
+		d = log_dest_auto(fstat(STDERR_FILENO, &st) == 0 ? &st : NULL,
+				  isatty(STDERR_FILENO),
+				  getenv("JOURNAL_STREAM"));
+		snprintf(path, sizeof(path), "%s", d == LOG_DEST_JOURNAL ?
+			 LOG_JOURNAL_SOCKET : LOG_SYSLOG_SOCKET);
+	} else if (log_dest_parse(arg, &d, path, sizeof(path)) < 0) {
+		return -EINVAL;
+	}
+	if (dest_fd >= 0)
+		close(dest_fd);
+	dest_fd = -1;
+	cur_dest = d;
+	memcpy(dest_path, path, sizeof(path));
+	return 0;
+}
+
+static void err_write(const char *buf, size_t len);
+
+static void emit_stderr(enum log_level lvl, const char *line)
+{
+	static const char *const names[] = { "error", "warning", "info", "debug" };
+	char out[1100];
+	int n = snprintf(out, sizeof(out), "nswatch: %s: %s\n", names[lvl],
+			 line);
+
+	if (n > 0)
+		err_write(out, (size_t)n < sizeof(out) ? (size_t)n :
+			  sizeof(out) - 1);
+}
+
+/* To the socket when there is one to send to, else (not there, full)
+ * to stderr: a line is never held up. */
+static void emit(enum log_level lvl, const char *line)
+{
+	/* syslog severities: err, warning, info, debug */
+	static const int prio[] = { 3, 4, 6, 7 };
+	char buf[1400];
+	size_t n = 0;
+
+	switch (cur_dest) {
+	case LOG_DEST_SYSLOG:
+		n = log_format_syslog(buf, sizeof(buf), prio[lvl], time(NULL),
+				      "nswatch", (long)getpid(), line);
+		break;
+	case LOG_DEST_JOURNAL:
+		n = log_format_journal(buf, sizeof(buf), prio[lvl], "nswatch",
+				       line);
+		break;
+	case LOG_DEST_STDERR:
+		break;
+	}
+	if (n && log_dest_send(&dest_fd, dest_path, buf, n) == 0)
+		return;
+	emit_stderr(lvl, line);
+}
 
 void log_set_level(enum log_level lvl)
 {
@@ -92,7 +162,6 @@ uint64_t log_lost(void)
 static __attribute__((format(printf, 2, 0)))
 void log_v(enum log_level lvl, const char *fmt, va_list ap)
 {
-	static const char *const names[] = { "error", "warning", "info", "debug" };
 	char line[1024];
 	size_t i;
 
@@ -104,15 +173,7 @@ void log_v(enum log_level lvl, const char *fmt, va_list ap)
 		if (c < 0x20 || c == 0x7f)
 			line[i] = '?';
 	}
-	{
-		char out[sizeof(line) + 32];
-		int n = snprintf(out, sizeof(out), "nswatch: %s: %s\n",
-				 names[lvl], line);
-
-		if (n > 0)
-			err_write(out, (size_t)n < sizeof(out) ? (size_t)n :
-				  sizeof(out) - 1);
-	}
+	emit(lvl, line);
 }
 
 void log_msg(enum log_level lvl, const char *fmt, ...)

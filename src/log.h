@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Diagnostics to stderr (never to the event stream). */
+/* Diagnostics to stderr, syslog or the journal (never to the event
+ * stream). */
 #ifndef NSWATCH_LOG_H
 #define NSWATCH_LOG_H
 
@@ -10,6 +11,10 @@ enum log_level { LOG_LVL_ERR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
 
 void log_set_level(enum log_level lvl);
 void log_set_json(bool json);
+/* --log: "auto", "stderr", "syslog[@SOCKET]" or "journal[@SOCKET]"
+ * (log-dest.h says what auto picks).  A line the socket does not take
+ * goes to stderr.  Returns 0 or -EINVAL. */
+int log_set_dest_spec(const char *arg);
 void log_msg(enum log_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Like log_msg but at most once per `key` every 10 s; counts suppressed. */

@@ -8,6 +8,7 @@
 
 #include "cmd-config.h"
 #include "commands.h"
+#include "log.h"
 
 struct subcommand {
 	const char *name;
@@ -46,6 +47,8 @@ int main(int argc, char **argv)
 	 * parent left SIGPIPE ignored; the monitor ignores it on its own
 	 * and counts the lines lost */
 	signal(SIGPIPE, SIG_DFL);
+	/* stderr, syslog or the journal, until --log says otherwise */
+	log_set_dest_spec("auto");
 	if (argc < 2) {
 		usage(stderr);
 		return NSW_EXIT_USAGE;

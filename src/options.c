@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "options.h"
+#include "output-rotate.h"
 #include "strbuf.h"
 
 void options_init(struct nsw_options *o)
@@ -24,6 +25,7 @@ void options_init(struct nsw_options *o)
 	o->stats_interval = 60;
 	o->rate_limit = 20;
 	o->output_flush_after = 2;
+	o->output_keep = ROTATE_KEEP_DEFAULT;
 	/* a burst of 10000 setns calls in 0.1 s makes ~25 MB of JSON,
 	 * faster than the writer thread, sharing two CPUs with the storm
 	 * and the reader, writes it out: 4 MiB lost a third of such a

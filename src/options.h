@@ -30,6 +30,8 @@ struct nsw_options {
 	const char *ready_file;
 	const char *output_path;	/* NULL: stdout */
 	unsigned int output_flush_after;	/* MiB of write-behind, 0 off */
+	uint64_t output_max_size;	/* rotate the file past this, 0 never */
+	unsigned int output_keep;	/* old files kept by rotation */
 	unsigned int output_queue;	/* monitor: MiB queued for the writer
 					 * thread, 0 writes synchronously */
 	const char *policy_path;

@@ -14,6 +14,8 @@
 
 #include "log.h"
 #include "output.h"
+#include "output-rotate.h"
+#include "output-syslog.h"
 
 /*
  * Lines are gathered and written together by output_flush(), which the
@@ -83,6 +85,11 @@ struct output {
 	off_t handed;		/* writeback started up to here */
 	off_t settled;		/* ...and up to here one handover earlier */
 	off_t dropped;		/* dropped from the cache up to here */
+	struct syslog_sink *sys;	/* --output syslog: instead of fd */
+	uint64_t max_size;	/* rotate before the file passes this; 0 never */
+	unsigned int keep;	/* old files kept by rotation */
+	uint64_t size;		/* of the file, as far as we wrote it */
+	uint64_t rot_retry;	/* a rotation failed: again at this size */
 
 	/* ---- lines not written yet.  Synchronous: ring[0, pending).
 	 * Writer thread: ring[head, head + used) is the writer's (mod cap),
@@ -101,6 +108,8 @@ struct output {
 	uint64_t qdrops;	/* lines dropped: queue full, or left at exit */
 	uint64_t qdrops_alert;	/* ...of them important */
 	int last_err;		/* errno of the last failed write */
+	uint64_t rot_fails;	/* rotations that failed... */
+	int rot_err;		/* ...the last one's -errno */
 
 	/* ---- writer thread; fields below under lock */
 	bool threaded;
@@ -120,7 +129,7 @@ struct output {
 	int reopen_err;		/* ...and how the last one went */
 
 	/* ---- the caller's view of what it has reported */
-	uint64_t seen_errors, seen_qdrops, seen_reopens;
+	uint64_t seen_errors, seen_qdrops, seen_reopens, seen_rot_fails;
 };
 
 static uint64_t load64(const uint64_t *v)
@@ -175,6 +184,8 @@ static void wb_reset(struct output *out)
 	struct stat st;
 
 	out->reg = fstat(out->fd, &st) == 0 && S_ISREG(st.st_mode);
+	out->size = out->reg ? (uint64_t)st.st_size : 0;
+	out->rot_retry = 0;
 	out->wb = out->flush_after && out->reg;
 	out->since = 0;
 	out->handed = out->settled = out->dropped = out->wb ? st.st_size : 0;
@@ -192,6 +203,19 @@ struct output *output_open(const char *path)
 	out->ring = malloc(out->cap);
 	if (!out->ring)
 		goto fail;
+	if (syslog_is_spec(path)) {
+		int conn_err;
+
+		out->sys = syslog_sink_open(path, &conn_err);
+		if (!out->sys)
+			goto fail;
+		out->fd = syslog_sink_fd(out->sys);
+		if (conn_err)
+			log_warn("output %s: cannot connect yet (%s); lines are "
+				 "counted lost until it can", path,
+				 strerror(-conn_err));
+		return out;
+	}
 	if (!path || !strcmp(path, "-")) {
 		out->fd = STDOUT_FILENO;
 		out->tty = isatty(STDOUT_FILENO);
@@ -294,9 +318,11 @@ static void take_back_partial(struct output *out)
 
 	if (out->partial && out->reg && fstat(out->fd, &st) == 0 &&
 	    (uint64_t)st.st_size >= out->partial &&
-	    ftruncate(out->fd, st.st_size - (off_t)out->partial) == 0 &&
-	    out->since >= out->partial)
-		out->since -= out->partial;
+	    ftruncate(out->fd, st.st_size - (off_t)out->partial) == 0) {
+		out->size = (uint64_t)st.st_size - out->partial;
+		if (out->since >= out->partial)
+			out->since -= out->partial;
+	}
 	out->partial = 0;
 }
 
@@ -351,6 +377,15 @@ static void report(struct output *out)
 				(unsigned long long)q, (unsigned long long)
 				load64(&out->qdrops_alert));
 	}
+	e = load64(&out->rot_fails);
+	if (e != out->seen_rot_fails) {
+		out->seen_rot_fails = e;
+		log_ratelimited(LOG_LVL_ERR, "output-rotate",
+				"cannot rotate output %s: %s (still writing "
+				"to the old file)", out->path,
+				strerror(-__atomic_load_n(&out->rot_err,
+							  __ATOMIC_RELAXED)));
+	}
 	if (out->threaded) {
 		uint64_t n;
 		int err;
@@ -370,6 +405,61 @@ static void report(struct output *out)
 	}
 }
 
+static int reopen_fd(struct output *out);
+
+/* Size rotation (output-rotate.c): move the file away, open a new one
+ * the same safe way.  When that fails, writing goes on in the old file
+ * and rotation is tried again after another max_size bytes. */
+static void rotate_now(struct output *out)
+{
+	int r = rotate_shift(out->path, out->keep);
+
+	if (r == 0)
+		r = reopen_fd(out);
+	if (r < 0) {
+		out->rot_retry = out->size + out->max_size;
+		__atomic_store_n(&out->rot_err, r, __ATOMIC_RELAXED);
+		add64(&out->rot_fails, 1);
+	}
+}
+
+/* write(2) to the output: the syslog sink, or the file, rotated first
+ * when the bytes would take it past max_size (whole lines only). */
+static ssize_t out_write(struct output *out, const char *p, size_t len)
+{
+	ssize_t n;
+
+	if (out->sys) {
+		uint64_t lost = 0;
+		int err = 0;
+
+		n = syslog_sink_write(out->sys, p, len, &lost, &err);
+		out->fd = syslog_sink_fd(out->sys);	/* after a reconnect */
+		if (lost) {
+			__atomic_store_n(&out->last_err, err, __ATOMIC_RELAXED);
+			add64(&out->errors, lost);
+		}
+		return n;
+	}
+	if (out->max_size && out->reg && out->size >= out->rot_retry) {
+		size_t room = rotate_room(out->size, out->max_size,
+					  out->partial != 0, p, len);
+
+		if (!room) {
+			rotate_now(out);
+			room = rotate_room(out->size, out->max_size,
+					   out->partial != 0, p, len);
+			if (!room)	/* not rotated: on in the old file */
+				room = len;
+		}
+		len = room;
+	}
+	n = write(out->fd, p, len);
+	if (n > 0)
+		out->size += (uint64_t)n;
+	return n;
+}
+
 /* A write failed with err and `lost' lines were not written. */
 static void write_failed(struct output *out, int err, size_t lost)
 {
@@ -385,7 +475,7 @@ static int write_all(struct output *out, const char *buf, size_t len)
 	size_t off = 0;
 
 	while (off < len) {
-		ssize_t n = write(out->fd, buf + off, len - off);
+		ssize_t n = out_write(out, buf + off, len - off);
 
 		if (n <= 0) {
 			int err = n < 0 ? errno : EIO;
@@ -454,7 +544,7 @@ static void writer_write(struct output *out, size_t n)
 	int err;
 
 	pthread_mutex_unlock(&out->lock);
-	w = write(out->fd, p, len);
+	w = out_write(out, p, len);
 	err = w < 0 ? errno : w == 0 ? EIO : 0;
 	if (w > 0)
 		wrote(out, p, (size_t)w);
@@ -671,6 +761,18 @@ int output_reopen(struct output *out)
 	return reopen_fd(out);
 }
 
+int output_set_rotate(struct output *out, uint64_t max_size,
+		      unsigned int keep)
+{
+	if (!out->path || !out->reg)
+		return -EINVAL;
+	if (out->threaded)
+		return -EBUSY;
+	out->max_size = max_size;
+	out->keep = keep;
+	return 0;
+}
+
 void output_set_flush_after(struct output *out, uint64_t bytes)
 {
 	if (out->threaded)
@@ -692,6 +794,7 @@ int output_flush(struct output *out)
 		return 0;
 	r = write_all(out, out->ring, out->pending);
 	out->pending = 0;
+	report(out);	/* lines the syslog sink could not send */
 	return r;
 }
 
@@ -768,6 +871,7 @@ void output_close(struct output *out)
 	output_finish(out);
 	if (out->path)
 		close(out->fd);
+	syslog_sink_close(out->sys);
 	free(out->path);
 	free(out->ring);
 	free(out);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Where event lines go: stdout or an append-only file reopened on SIGHUP,
+/* Where event lines go: stdout, an append-only file reopened on SIGHUP
+ * (and rotated by size when asked), or syslog (output-syslog.h),
  * written from the caller's thread or, for a live monitor, from a writer
  * thread behind a bounded queue that never makes the caller wait. */
 #ifndef NSWATCH_OUTPUT_H
@@ -11,7 +12,9 @@
 
 struct output;
 
-/* path NULL or "-": stdout.  A path is opened without following a
+/* path NULL or "-": stdout; "syslog[:FACILITY][@SOCKET]": syslog (a
+ * socket not there yet is tried again at each line, warned about).  A
+ * path is opened without following a
  * symbolic link (ELOOP), created 0600, and refused (EPERM) when it is not
  * owned by the effective user, is writable by group or others, or is a
  * regular file with another hard link; character devices are taken as
@@ -45,6 +48,14 @@ int output_flush(struct output *out);
  * second for it (a reader that does not read is not waited for: what
  * is left counts in output_dropped), then end the thread. */
 void output_finish(struct output *out);
+/* Size rotation for a regular file: before a line would take it past
+ * max_size bytes (0: never), FILE becomes FILE.1 (FILE.1 FILE.2 ...,
+ * up to FILE.keep, the oldest dropped; keep 0 removes it) and a new FILE
+ * is opened as output_open does.  Lines are never split between two
+ * files.  Call before output_start_writer.  Returns 0, -EINVAL (not a
+ * regular file) or -EBUSY. */
+int output_set_rotate(struct output *out, uint64_t max_size,
+		      unsigned int keep);
 /* Write-behind for a regular file: every `bytes' written (at most 4 GiB),
  * start writeback of them and drop the range handed over two times before
  * from the page cache (default 2 MiB; 0 turns it off). */
