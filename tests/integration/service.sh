@@ -116,6 +116,7 @@ while ! grep -q bound "$W/notify.out" 2>/dev/null && [ "$n" -gt 0 ]; do
 	ct_sleep 0.05
 	n=$((n - 1))
 done
+# shellcheck disable=SC2034  # read by mon_start
 MON_EXTRA_ARGS=(--lock-file="$LOCK")
 NOTIFY_SOCKET=$W/notify.sock WATCHDOG_USEC=1000000 mon_start "$CFG" "$W/svc.out"
 ok $? "the unit's monitor starts ($CFG) with the lock free again"

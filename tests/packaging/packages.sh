@@ -36,7 +36,9 @@
 . "$top_srcdir/tests/lib/audit.sh"
 
 TARBALL=${1:-}
-[ -n "$TARBALL" ] && [ -r "$TARBALL" ] || bail_out "usage: $0 TARBALL (from make dist)"
+if [ -z "$TARBALL" ] || [ ! -r "$TARBALL" ]; then
+	bail_out "usage: $0 TARBALL (from make dist)"
+fi
 TARBALL=$(readlink -f "$TARBALL")
 require_root
 require_cmd dpkg-buildpackage lintian rpmbuild rpm debootstrap dpkg-deb jq \
@@ -95,7 +97,7 @@ src=$(echo "$PW"/deb/nswatch-*/)
 (cd "$src" && dpkg-buildpackage -us -uc -b) >"$PW/deb/build.log" 2>&1
 ok $? "dpkg-buildpackage -us -uc -b from the tarball" ||
 	diag "$(tail -n 30 "$PW/deb/build.log")"
-DEB=$(ls "$PW"/deb/nswatch_*.deb 2>/dev/null | head -n 1)
+DEB=$(find "$PW/deb" -maxdepth 1 -name 'nswatch_*.deb' | head -n 1)
 [ -n "$DEB" ] || bail_out "no .deb built"
 lintian --fail-on warning "$PW"/deb/nswatch_*.changes >"$PW/deb/lintian.log" 2>&1
 ok $? "lintian: nothing at warning level" || diag "$(cat "$PW/deb/lintian.log")"
@@ -130,7 +132,7 @@ for v in 9 7; do
 	*) pd=/etc/audit/plugins.d bpf=yes ;;
 	esac
 	# shellcheck disable=SC2086
-	m=$(missing "$top/files" $(echo $RPM_FILES | sed "s|@PLUGINDIR@|$pd|g"))
+	m=$(missing "$top/files" ${RPM_FILES//@PLUGINDIR@/$pd})
 	ok $((${#m} != 0)) "rhel $v rpm lists the unit, plugin conf ($pd), rules, man pages" ||
 		diag "missing: $m"
 	grep -q "eBPF backend: *$bpf" "$top/build.log"
@@ -221,6 +223,7 @@ diag "ExecStart: ${CMD[*]}"
 
 # ---- live: containers, audit, monitors (global lock) -----------------------
 al_lock
+# shellcheck disable=SC2154
 trap 'al_rc=$?; al_cleanup; unmount_root; (exit $al_rc); ct_cleanup_all' EXIT
 ct_rootfs_build || bail_out "cannot build the test rootfs"
 scn_setup_pods >/dev/null || bail_out "cannot start the test pods"
