@@ -12,6 +12,6 @@ apt-get install -y --no-install-recommends \
 	libclang-rt-14-dev \
 	auditd runc crun busybox-static util-linux iproute2 procps \
 	jq laurel libbpf-tools ca-certificates git \
-	prometheus
+	prometheus systemd debhelper lintian rpm debootstrap fakeroot
 # tests/integration/syslog.sh starts its own rsyslogd (contrib/rsyslog)
 apt-get install -y --no-install-recommends rsyslog logrotate

@@ -15,6 +15,7 @@
 #include "cmd-config.h"
 #include "commands.h"
 #include "log.h"
+#include "monitor-lock.h"
 #include "notify.h"
 #include "output.h"
 #include "pipeline.h"
@@ -66,6 +67,10 @@ static void monitor_usage(FILE *f)
 "  --enforce                  eBPF: kill container processes that setns into\n"
 "                             host namespaces (refused with audit)\n"
 "  --ready-file PATH          create PATH once monitoring is in place\n"
+"  --lock-file PATH           hold an exclusive lock on PATH, refuse to start\n"
+"                             when another monitor holds it (nswatch.service\n"
+"                             and the auditd plugin both use\n"
+"                             /run/nswatch/monitor.lock)\n"
 "  --stats-interval SEC       nswatch_stats line period (default 60, 0 off)\n"
 "  --metrics-address [ADDR:]PORT\n"
 "                             serve Prometheus metrics on GET /metrics\n"
@@ -110,6 +115,31 @@ static void repair_audit_wait(void)
 static void metrics_hook(void *arg, const struct nsw_stats *st)
 {
 	metrics_publish(arg, st);
+}
+
+/* --lock-file: one monitor per host, whoever started it.  The role says
+ * which of the two ways of running it this one is, for the message the
+ * other one prints. */
+static int take_lock(const char *path, const struct nsw_options *o)
+{
+	const char *role = "monitor";
+	char holder[128];
+	int fd;
+
+	if (o->audit_source && !strcmp(o->audit_source, "plugin"))
+		role = "auditd-plugin";
+	else if (getenv("NOTIFY_SOCKET") || getenv("INVOCATION_ID"))
+		role = "nswatch.service";
+	fd = monitor_lock_take(path, role, holder, sizeof(holder));
+	if (fd == -EWOULDBLOCK) {
+		log_err("another nswatch monitor runs on this host (%s) and "
+			"holds %s: run either nswatch.service or the auditd "
+			"plugin (active = yes in plugins.d/nswatch.conf), not "
+			"both", *holder ? holder : "pid unknown", path);
+	} else if (fd < 0) {
+		log_err("cannot lock %s: %s", path, strerror(-fd));
+	}
+	return fd;
 }
 
 /* Start the chosen backend; with auto, fall back from eBPF to audit. */
@@ -166,7 +196,7 @@ int cmd_monitor(int argc, char **argv)
 {
 	enum { OPT_BACKEND = 300, OPT_SOURCE, OPT_EXEC, OPT_BTF, OPT_ENFORCE,
 	       OPT_READY, OPT_STATS, OPT_HOOKS, OPT_QUEUE, OPT_RATE,
-	       OPT_METRICS_ADDR, OPT_METRICS_FILE };
+	       OPT_METRICS_ADDR, OPT_METRICS_FILE, OPT_LOCK };
 	static const struct option own[] = {
 		{ "backend", required_argument, NULL, OPT_BACKEND },
 		{ "audit-source", required_argument, NULL, OPT_SOURCE },
@@ -180,6 +210,7 @@ int cmd_monitor(int argc, char **argv)
 		{ "rate-limit", required_argument, NULL, OPT_RATE },
 		{ "metrics-address", required_argument, NULL, OPT_METRICS_ADDR },
 		{ "metrics-textfile", required_argument, NULL, OPT_METRICS_FILE },
+		{ "lock-file", required_argument, NULL, OPT_LOCK },
 		{ "help", no_argument, NULL, 'h' },
 	};
 	struct option longopts[64];
@@ -192,7 +223,8 @@ int cmd_monitor(int argc, char **argv)
 	struct sigaction sa;
 	struct output *out;
 	struct metrics *m = NULL;
-	int c, r, status = NSW_EXIT_OK;
+	const char *lock_file = NULL;
+	int c, r, lock_fd = -1, status = NSW_EXIT_OK;
 	unsigned long v;
 	char *end;
 
@@ -250,6 +282,7 @@ int cmd_monitor(int argc, char **argv)
 			break;
 		case OPT_ENFORCE: o.enforce = true; break;
 		case OPT_READY: o.ready_file = optarg; break;
+		case OPT_LOCK: lock_file = optarg; break;
 		case OPT_STATS:
 			errno = 0;
 			o.stats_interval = (unsigned)strtoul(optarg, &end, 10);
@@ -315,9 +348,20 @@ int cmd_monitor(int argc, char **argv)
 	if (pol.rules[NSW_RULE_NSENTER_IN_CONTAINER].enabled &&
 	    pol.rules[NSW_RULE_NSENTER_IN_CONTAINER].action == POLICY_ACTION_KILL)
 		o.enforce_nsenter = true;
+	/* before the output is opened: a refused monitor writes nothing */
+	if (lock_file) {
+		lock_fd = take_lock(lock_file, &o);
+		if (lock_fd < 0) {
+			policy_free(&pol);
+			return lock_fd == -EWOULDBLOCK ? NSW_EXIT_BUSY :
+			       NSW_EXIT_FAIL;
+		}
+	}
 	out = cli_open_output(&o, "monitor");
 	if (!out) {
 		policy_free(&pol);
+		if (lock_fd >= 0)
+			close(lock_fd);
 		return NSW_EXIT_FAIL;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -430,5 +474,7 @@ int cmd_monitor(int argc, char **argv)
 	pipeline_free(p);
 	output_close(out);
 	policy_free(&pol);
+	if (lock_fd >= 0)
+		close(lock_fd);
 	return status;
 }

@@ -15,5 +15,6 @@ int cmd_config(int argc, char **argv);
 #define NSW_EXIT_OK 0
 #define NSW_EXIT_FAIL 1		/* runtime failure */
 #define NSW_EXIT_USAGE 2	/* bad command line or input */
+#define NSW_EXIT_BUSY 3		/* monitor: another one holds --lock-file */
 
 #endif

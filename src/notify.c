@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "notify.h"
@@ -68,4 +70,47 @@ void notify_stopping(const char *ready_file)
 	sd_send("STOPPING=1");
 	if (ready_file)
 		unlink(ready_file);
+}
+
+/* $WATCHDOG_USEC, read once: 0 when systemd does not watch us (unset, or
+ * meant for another pid: WATCHDOG_PID names the main process). */
+static uint64_t watchdog_period_us(void)
+{
+	static int done;
+	static uint64_t period;
+	const char *v, *pid;
+	char *end;
+
+	if (done)
+		return period;
+	done = 1;
+	v = getenv("WATCHDOG_USEC");
+	if (!v || !*v)
+		return 0;
+	pid = getenv("WATCHDOG_PID");
+	if (pid && *pid && strtol(pid, NULL, 10) != (long)getpid())
+		return 0;
+	errno = 0;
+	period = strtoull(v, &end, 10);
+	if (errno || *end)
+		period = 0;
+	return period;
+}
+
+int notify_watchdog(void)
+{
+	static uint64_t next;
+	struct timespec ts;
+	uint64_t period = watchdog_period_us(), now;
+
+	if (!period)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	if (now < next)
+		return 0;
+	/* twice per period, as sd_watchdog_enabled(3) advises: one late
+	 * loop turn must not be taken for a hang */
+	next = now + period / 2;
+	return sd_send("WATCHDOG=1");
 }

@@ -23,6 +23,7 @@
 #include "inum-set.h"
 #include "log.h"
 #include "nsinfo.h"
+#include "notify.h"
 #include "output.h"
 #include "pipeline.h"
 #include "policy.h"
@@ -1641,6 +1642,10 @@ void pipeline_tick(struct pipeline *p)
 			log_info("output reopened");
 		/* else the writer thread reopens it: output_flush says */
 	}
+	/* the keepalive proves this loop turns (a no-op unless systemd
+	 * set WatchdogSec=) */
+	if (p->live)
+		notify_watchdog();
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	now = (uint64_t)ts.tv_sec;
 	if (!p->next_stats)

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Test helper: stand in for systemd's notification socket.
- *   nsw-notify-listen PATH TIMEOUT_S
+ *   nsw-notify-listen PATH TIMEOUT_S [UNTIL]
  * binds a unix datagram socket at PATH, prints "bound", then prints every
- * message received (one per line) until READY=1 arrives or TIMEOUT_S
- * passes.  Exit 0 when READY=1 was received, 1 otherwise.
+ * message received (one per line) until UNTIL (default READY=1) arrives
+ * or TIMEOUT_S passes.  Exit 0 when UNTIL was received, 1 otherwise.
  */
 #include <poll.h>
 #include <stdio.h>
@@ -21,9 +21,11 @@ int main(int argc, char **argv)
 	char buf[4096];
 	time_t end;
 	int fd;
+	const char *until = argc > 3 ? argv[3] : "READY=1";
 
-	if (argc != 3 || strlen(argv[1]) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "usage: nsw-notify-listen PATH TIMEOUT_S\n");
+	if (argc < 3 || argc > 4 || strlen(argv[1]) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "usage: nsw-notify-listen PATH TIMEOUT_S "
+			"[UNTIL]\n");
 		return 2;
 	}
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -52,7 +54,7 @@ int main(int argc, char **argv)
 		buf[n] = '\0';
 		printf("%s\n", buf);
 		fflush(stdout);
-		if (strstr(buf, "READY=1")) {
+		if (strstr(buf, until)) {
 			unlink(argv[1]);
 			return 0;
 		}
