@@ -11,4 +11,9 @@ apt-get install -y --no-install-recommends \
 	libbpf-dev libelf-dev zlib1g-dev clang llvm bpftool \
 	libclang-rt-14-dev \
 	auditd runc crun busybox-static util-linux iproute2 procps \
-	jq laurel libbpf-tools ca-certificates git
+	jq laurel libbpf-tools ca-certificates git \
+	podman python3 python3-yaml
+# kubectl (for `kubectl kustomize` in the manifest tests): Debian's
+# kubernetes-client, unless a kubectl is installed already
+command -v kubectl >/dev/null ||
+	apt-get install -y --no-install-recommends kubernetes-client
