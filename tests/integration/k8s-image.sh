@@ -84,7 +84,7 @@ podman_args() {
 }
 
 run_backend() {
-	local be=$1 w=$W/$1 mon ev args=() evargs=() n pid hwm ready
+	local be=$1 w=$W/$1 mon ev args=() evargs=() n hwm ready pid
 	mkdir -p "$w"
 	mon=nswatch-test-$be-$$ ev=nswatch-events-$be-$$
 	mapfile -t args < <(podman_args nswatch "$w")
@@ -105,16 +105,19 @@ run_backend() {
 		>"$w/run-ev.out" 2>&1
 	ok $? "$be: the events container starts" ||
 		diag "$(tail -n 5 "$w/run-ev.out")"
-	n=300
-	until "${PODMAN[@]}" exec "$mon" /bin/test -e /run/nswatch/ready \
-		2>/dev/null; do
-		n=$((n - 1))
-		[ "$n" -gt 0 ] && "${PODMAN[@]}" container exists "$mon" &&
-			[ "$("${PODMAN[@]}" inspect -f '{{.State.Running}}' "$mon")" = true ] ||
+	n=300 ready=1
+	while [ "$n" -gt 0 ]; do
+		if "${PODMAN[@]}" exec "$mon" /bin/test -e /run/nswatch/ready \
+			2>/dev/null; then
+			ready=0
+			break
+		fi
+		[ "$("${PODMAN[@]}" inspect -f '{{.State.Running}}' "$mon" 2>/dev/null)" = true ] ||
 			break
 		ct_sleep 0.1
+		n=$((n - 1))
 	done
-	[ "$n" -gt 0 ]
+	[ "$ready" -eq 0 ]
 	ok $? "$be: readiness probe (test -e /run/nswatch/ready) succeeds" ||
 		diag "$("${PODMAN[@]}" logs "$mon" 2>&1 | tail -n 15)"
 	"${PODMAN[@]}" logs "$mon" 2>&1 | grep -q "backend: .*$be\|ready: backend $be"
@@ -151,8 +154,8 @@ run_backend() {
 		| length == 1' >/dev/null
 	ok $? "$be: the events container's stdout has the nsenter exec"
 
-	ready=$(cat "$w/run/ready" 2>/dev/null)
-	hwm=$(awk '/^VmHWM:/ { print int($2 / 1024) }' "/proc/$ready/status" 2>/dev/null)
+	pid=$(cat "$w/run/ready" 2>/dev/null)
+	hwm=$(awk '/^VmHWM:/ { print int($2 / 1024) }' "/proc/$pid/status" 2>/dev/null)
 	diag "$be: nswatch peak RSS ${hwm:-?} MiB (limit $LIMIT_MIB MiB)"
 	[ -n "$hwm" ] && [ "$hwm" -lt "$LIMIT_MIB" ]
 	ok $? "$be: peak RSS under the DaemonSet's memory limit"
