@@ -95,6 +95,7 @@ struct pipeline {
 	uint64_t host_root_ino;
 	struct nsw_process dead[DEAD_SLOTS];	/* ring, see remember_dead() */
 	size_t dead_next;
+	unsigned int load_depth;	/* load_live() of parents, nested */
 };
 
 static uint64_t now_wall_ns(void)
@@ -428,6 +429,10 @@ static void attribute(struct pipeline *p, struct nsw_process *np,
 			    !verdict_is_runtime_helper(np->binary);
 }
 
+static const struct nsw_process *lookup_parent(struct pipeline *p,
+					       uint32_t pid,
+					       uint64_t child_ktime);
+
 /* Load a live process from /proc into the cache.  NULL when gone. */
 static struct nsw_process *load_live(struct pipeline *p, uint32_t pid)
 {
@@ -456,6 +461,20 @@ static struct nsw_process *load_live(struct pipeline *p, uint32_t pid)
 	}
 	attribute(p, &np, np.ppid ? proc_cache_lookup(p->pc, np.ppid) : NULL,
 		  NULL, &cg, false);
+	/* parent_exec_id: the parent read from /proc too when it is not
+	 * known yet (runc's init clones, seen first at their setns); the
+	 * nesting is bounded, a deeper chain stays unlinked */
+	if (!np.ppid) {
+		np.parent_ktime = 1;
+	} else if (p->load_depth < MAX_ANCESTORS) {
+		const struct nsw_process *par;
+
+		p->load_depth++;
+		par = lookup_parent(p, np.ppid, np.ktime);
+		p->load_depth--;
+		if (par)
+			np.parent_ktime = par->ktime;
+	}
 	return proc_cache_insert(p->pc, &np);
 }
 
