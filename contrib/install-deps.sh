@@ -12,6 +12,11 @@ apt-get install -y --no-install-recommends \
 	libclang-rt-14-dev \
 	auditd runc crun busybox-static util-linux iproute2 procps \
 	jq laurel libbpf-tools ca-certificates git \
-	prometheus systemd debhelper lintian rpm debootstrap fakeroot
+	prometheus systemd debhelper lintian rpm debootstrap fakeroot \
+	podman python3 python3-yaml
 # tests/integration/syslog.sh starts its own rsyslogd (contrib/rsyslog)
 apt-get install -y --no-install-recommends rsyslog logrotate
+# kubectl (for `kubectl kustomize` in the manifest tests): Debian's
+# kubernetes-client, unless a kubectl is installed already
+command -v kubectl >/dev/null ||
+	apt-get install -y --no-install-recommends kubernetes-client

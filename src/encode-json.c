@@ -35,9 +35,11 @@
  *  - process_throttle (Tetragon: type, cgroup) is written for every
  *    aggregate of namespace calls the eBPF side counted instead of
  *    sending, always as THROTTLE_START (the calls were held during the
- *    interval), with the cgroup's leaf name; ours: a `process` member
- *    naming a recent caller (left out when none is known) and
- *    nswatch.aggregate with the counts.
+ *    interval), with the cgroup's leaf name and nothing else: Tetragon's
+ *    ProcessThrottle has no process, and a reader decoding it as protobuf
+ *    JSON must find only its fields there.  Ours, in nswatch.aggregate:
+ *    the counts and `process`, a recent caller (left out when none is
+ *    known).
  *
  * Pure: no I/O, no logging.  Every string that came from the outside
  * (paths, argv, container and pod metadata, node name) goes through
@@ -1223,8 +1225,11 @@ static void jw_agg_counts(struct jw *w, const char *key, const uint64_t *v)
 	jw_end(w);
 }
 
-static void jw_aggregate(struct jw *w, const struct nsw_aggregate *a)
+static void jw_aggregate(struct jw *w, const struct encode_ctx *ctx,
+			 const struct nsw_event *ev)
 {
+	const struct nsw_aggregate *a = ev->agg;
+
 	jw_key(w, "aggregate");
 	jw_obj(w);
 	jw_key(w, "interval_ms");
@@ -1237,10 +1242,15 @@ static void jw_aggregate(struct jw *w, const struct nsw_aggregate *a)
 	jw_agg_counts(w, "failed", a->failed);
 	jw_key(w, "dropped");
 	jw_u64(w, a->dropped);
+	if (ev->proc->pid) {
+		jw_key(w, "process");
+		jw_process(w, ctx, ev->proc, true);
+	}
 	jw_end(w);
 }
 
-static void jw_extension(struct jw *w, const struct nsw_event *ev)
+static void jw_extension(struct jw *w, const struct encode_ctx *ctx,
+			 const struct nsw_event *ev)
 {
 	int i, n_alerts = ev->n_alerts;
 	bool any = false;
@@ -1292,7 +1302,7 @@ static void jw_extension(struct jw *w, const struct nsw_event *ev)
 	if (ev->verdict != NSW_VERDICT_NONE_SET)
 		jw_kv_str(w, "verdict", nsw_verdict_name(ev->verdict));
 	if (ev->type == NSW_EV_THROTTLE && ev->agg)
-		jw_aggregate(w, ev->agg);
+		jw_aggregate(w, ctx, ev);
 	/* Always written: consumers filter on it both ways. */
 	jw_key(w, "container_process");
 	jw_bool(w, ev->container_process);
@@ -1403,10 +1413,6 @@ static int encode_event_once(struct strbuf *sb, const struct encode_ctx *ctx,
 	if (ev->type == NSW_EV_THROTTLE) {
 		jw_kv_str(&w, "type", "THROTTLE_START");
 		jw_kv_str(&w, "cgroup", ev->cgroup);
-		if (ev->proc->pid) {
-			jw_key(&w, "process");
-			jw_process(&w, ctx, ev->proc, true);
-		}
 		jw_end(&w);
 		goto tail;
 	}
@@ -1437,7 +1443,7 @@ tail:
 	jw_kv_time(&w, "time", ev->time_ns);
 	jw_key(&w, "cluster_name");
 	jw_str(&w, cluster_or_default(ctx));
-	jw_extension(&w, ev);
+	jw_extension(&w, ctx, ev);
 	jw_end(&w);
 	return jw_finish(&w, start, overflow_before);
 }

@@ -35,6 +35,8 @@
 #define MAX_ANCESTORS 64
 #define MAX_PENDING 4096
 #define CGID_SLOTS 4096
+/* exited processes kept for their children's parent links */
+#define DEAD_SLOTS 64
 
 struct cgid_slot {
 	uint64_t id;		/* 0: empty */
@@ -96,6 +98,9 @@ struct pipeline {
 	uint32_t host_root_major;
 	uint32_t host_root_minor;
 	uint64_t host_root_ino;
+	struct nsw_process dead[DEAD_SLOTS];	/* ring, see remember_dead() */
+	size_t dead_next;
+	unsigned int load_depth;	/* load_live() of parents, nested */
 };
 
 static uint64_t now_wall_ns(void)
@@ -143,10 +148,14 @@ struct pipeline *pipeline_new(const struct nsw_options *o,
 
 void pipeline_free(struct pipeline *p)
 {
+	size_t i;
+
 	if (!p)
 		return;
 	pipeline_flush(p);
 	cgid_clear(p);
+	for (i = 0; i < DEAD_SLOTS; i++)
+		proc_release(&p->dead[i]);
 	proc_cache_free(p->pc);
 	container_cache_free(p->cc);
 	encode_memo_free(p->ectx.memo);
@@ -448,6 +457,10 @@ static void attribute(struct pipeline *p, struct nsw_process *np,
 			    !verdict_is_runtime_helper(np->binary);
 }
 
+static const struct nsw_process *lookup_parent(struct pipeline *p,
+					       uint32_t pid,
+					       uint64_t child_ktime);
+
 /* Load a live process from /proc into the cache.  NULL when gone. */
 static struct nsw_process *load_live(struct pipeline *p, uint32_t pid)
 {
@@ -476,6 +489,20 @@ static struct nsw_process *load_live(struct pipeline *p, uint32_t pid)
 	}
 	attribute(p, &np, np.ppid ? proc_cache_lookup(p->pc, np.ppid) : NULL,
 		  NULL, &cg, false);
+	/* parent_exec_id: the parent read from /proc too when it is not
+	 * known yet (runc's init clones, seen first at their setns); the
+	 * nesting is bounded, a deeper chain stays unlinked */
+	if (!np.ppid) {
+		np.parent_ktime = 1;
+	} else if (p->load_depth < MAX_ANCESTORS) {
+		const struct nsw_process *par;
+
+		p->load_depth++;
+		par = lookup_parent(p, np.ppid, np.ktime);
+		p->load_depth--;
+		if (par)
+			np.parent_ktime = par->ktime;
+	}
 	return proc_cache_insert(p->pc, &np);
 }
 
@@ -486,17 +513,55 @@ static struct nsw_process *lookup(struct pipeline *p, uint32_t pid)
 	return pr ? pr : load_live(p, pid);
 }
 
+/*
+ * An exited process is kept (the last DEAD_SLOTS of them) so that a child
+ * whose exec is handled after the parent's exit still links to it, as
+ * Tetragon's process cache does.  With audit this is the rule, not a
+ * race: `runc run -d` lets the container's init exec and exits at once,
+ * the records come late, the exit first, and /proc has neither.
+ */
+static void remember_dead(struct pipeline *p, const struct nsw_process *pr)
+{
+	struct nsw_process *slot = &p->dead[p->dead_next];
+
+	proc_release(slot);
+	if (proc_copy(slot, pr) < 0)
+		memset(slot, 0, sizeof(*slot));
+	p->dead_next = (p->dead_next + 1) % DEAD_SLOTS;
+}
+
+/* The parent pid of a process started at child_ktime: the live one, else
+ * the newest exited process of that pid that started before the child
+ * (a pid reused since is live, and found first). */
+static const struct nsw_process *lookup_parent(struct pipeline *p,
+					       uint32_t pid,
+					       uint64_t child_ktime)
+{
+	const struct nsw_process *pr = lookup(p, pid);
+	size_t i, k;
+
+	if (pr || !pid)
+		return pr;
+	for (i = 0; i < DEAD_SLOTS; i++) {
+		k = (p->dead_next + DEAD_SLOTS - 1 - i) % DEAD_SLOTS;
+		if (p->dead[k].pid == pid &&
+		    (!child_ktime || p->dead[k].ktime <= child_ktime))
+			return &p->dead[k];
+	}
+	return NULL;
+}
+
 /* Parent's exec ktime for parent_exec_id. */
 static void link_parent(struct pipeline *p, struct nsw_process *pr)
 {
-	struct nsw_process *par;
+	const struct nsw_process *par;
 
 	if (!pr->ppid) {
 		/* PID 1 and kthreadd: Tetragon's "<node>:1:0" */
 		pr->parent_ktime = 1;
 		return;
 	}
-	par = lookup(p, pr->ppid);
+	par = lookup_parent(p, pr->ppid, pr->ktime);
 	if (par)
 		pr->parent_ktime = par->ktime;
 }
@@ -530,10 +595,11 @@ static void family(struct pipeline *p, struct nsw_event *ev,
 	ev->n_ancestors = 0;
 	if (!ev->proc->ppid)
 		return;
-	ev->parent = lookup(p, ev->proc->ppid);
+	ev->parent = lookup_parent(p, ev->proc->ppid, ev->proc->ktime);
 	cur = ev->parent;
 	while (cur && cur->pid > 2 && cur->ppid && n < MAX_ANCESTORS) {
-		const struct nsw_process *next = lookup(p, cur->ppid);
+		const struct nsw_process *next = lookup_parent(p, cur->ppid,
+							       cur->ktime);
 
 		if (!next || next == ev->proc)
 			break;
@@ -992,6 +1058,7 @@ static int handle_exit(struct pipeline *p, const struct nsw_raw *r)
 	ev.status = (uint32_t)r->exit_code;
 	family(p, &ev, anc);
 	ret = emit(p, &ev);
+	remember_dead(p, pr);
 	proc_cache_remove(p->pc, r->pid);
 	return ret;
 }

@@ -148,6 +148,14 @@ static int fork_ev(struct pipeline *p, uint32_t pid, uint32_t ppid)
 	return pipeline_handle(p, &r);
 }
 
+static int exit_ev(struct pipeline *p, uint32_t pid)
+{
+	struct nsw_raw r;
+
+	raw_init(&r, NSW_RAW_EXIT, pid, 0);
+	return pipeline_handle(p, &r);
+}
+
 static int ns_ev(struct pipeline *p, uint32_t pid, enum nsw_syscall sc,
 		 uint32_t flags, uint32_t before, uint32_t after)
 {
@@ -218,6 +226,24 @@ static char *line_of(const char *all, const char *kind, unsigned int pid)
 static bool has(const char *line, const char *s)
 {
 	return line && strstr(line, s);
+}
+
+/* exec_id of pid's exec line into buf ("" when none) */
+static void exec_id_of(const char *all, unsigned int pid, char *buf,
+		       size_t len)
+{
+	char *l = line_of(all, "process_exec", pid);
+	const char *s = l ? strstr(l, "\"exec_id\":\"") : NULL;
+	size_t n = 0;
+
+	if (s) {
+		s += strlen("\"exec_id\":\"");
+		while (s[n] && s[n] != '"' && n + 1 < len)
+			n++;
+		memcpy(buf, s, n);
+	}
+	buf[n] = '\0';
+	free(l);
 }
 
 int main(void)
@@ -307,6 +333,12 @@ int main(void)
 	exec_gone_ev(p, 300, 200, "/escape", "s0:c5,c6");
 	ns_ev(p, 300, NSW_SC_SETNS, 0x40000000, 6000, HOST_BASE);
 	exec_gone_ev(p, 301, 200, "/escape", "s0:c7,c8");
+	/* `runc run -d`: the container's init is runc's child until runc
+	 * exits, right after letting it exec; audit hands nswatch both
+	 * records late, the exit first, and /proc has neither any more */
+	exec_ev(p, 400, 50, "/usr/sbin/runc", 30, HOST_BASE);
+	exit_ev(p, 400);
+	exec_ev(p, 401, 400, "/pause", 31, 9000);
 	pipeline_free(p);
 	output_close(out);
 
@@ -361,6 +393,21 @@ int main(void)
 	ok(l && !has(l, C64) && !has(l, "\"container_process\":true"),
 	   "a level no container has names none");
 	free(l);
+	{
+		char id[128], want[160];
+
+		exec_id_of(all, 400, id, sizeof(id));
+		snprintf(want, sizeof(want), "\"parent_exec_id\":\"%s\"", id);
+		l = line_of(all, "process_exec", 401);
+		ok(*id && has(l, want),
+		   "a parent that exited before its child's exec was handled "
+		   "is still linked (parent_exec_id)");
+		snprintf(want, sizeof(want),
+			 "\"parent\":{\"exec_id\":\"%s\"", id);
+		ok(*id && has(l, want) && has(l, "\"binary\":\"/usr/sbin/runc\""),
+		   "... and given as the parent");
+		free(l);
+	}
 	free(all);
 	{
 		char cmd[128];

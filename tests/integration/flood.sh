@@ -160,7 +160,7 @@ ok $? "1: ... and not many more"
 
 jq -e -s --arg id "$SCN_PRIV_ID" --arg pod "$SCN_PRIV_POD" '
 	map(select(.process_throttle != null and
-		   (.process_throttle.process.pod.container.id // "" |
+		   (.nswatch.aggregate.process.pod.container.id // "" |
 		    endswith($id)) and
 		   ([.nswatch.alerts[]? | select(.rule == "setns-in-container"
 			and (.message | contains($pod)))] | length > 0)))
