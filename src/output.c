@@ -29,7 +29,7 @@
  *
  * With a writer thread (monitor, output_start_writer): the lines go to a
  * ring of `cap' bytes that a thread of ours writes, and output_flush only
- * hands the batch over.  The thread reading the kernel's records never
+ * hands the batch over (earlier within a long batch: PUBLISH_*).  The thread reading the kernel's records never
  * waits for the output: a reader that stops reading (a stopped `| jq', a
  * full disk) would otherwise stop the monitor, fill the eBPF ring buffer
  * or, with the audit backend, the kernel's audit backlog, and then every
@@ -42,6 +42,11 @@
 /* hand a batch over early once this much is waiting: the writer starts
  * on a long batch as the synchronous buffer used to when it filled */
 #define PUBLISH_AT	(64 * 1024)
+/* ...or once its first line has waited this long (a batch is as long as
+ * what the reader found queued, which on a busy host can take
+ * milliseconds to encode: the escape line at its start would wait for
+ * all of it), and at once for an important line */
+#define PUBLISH_AFTER_NS	(200 * 1000)
 #define QUEUE_MIN	(256 * 1024)
 /*
  * Once the writer has caught up after a burst, the queue's pages beyond
@@ -101,6 +106,8 @@ struct output {
 	size_t reserve;		/* bytes only important lines may take */
 	size_t tail;		/* caller */
 	size_t pending;		/* caller */
+	uint64_t pending_since;	/* caller: CLOCK_MONOTONIC ns of the first
+				 * of the `pending' bytes */
 	size_t head;		/* writer */
 	size_t used;		/* atomic: the caller adds, the writer takes */
 	size_t touched;		/* caller: bytes of the ring used since the
@@ -595,6 +602,14 @@ static void publish(struct output *out)
 	pthread_mutex_unlock(&out->lock);
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 /* Give the queue's pages past QUEUE_KEEP back (they read as zeros when
  * touched again).  Failure costs memory, nothing else. */
 static void release_pages(struct output *out)
@@ -621,6 +636,7 @@ static int queue_lines(struct output *out, const char *buf, size_t len,
 	/* the writer only ever frees space: a stale value is safe */
 	size_t used = __atomic_load_n(&out->used, __ATOMIC_ACQUIRE);
 	size_t first;
+	uint64_t now;
 
 	/* the writer has caught up: start again at the ring's start, so
 	 * that a steady trickle keeps using the same few pages and only a
@@ -650,8 +666,12 @@ static int queue_lines(struct output *out, const char *buf, size_t len,
 	if (first < len || out->tail + len > out->touched)
 		out->touched = first < len ? out->cap : out->tail + len;
 	out->tail = (out->tail + len) % out->cap;
+	now = mono_ns();
+	if (!out->pending)
+		out->pending_since = now;
 	out->pending += len;
-	if (out->pending >= PUBLISH_AT)
+	if (important || out->pending >= PUBLISH_AT ||
+	    now - out->pending_since >= PUBLISH_AFTER_NS)
 		publish(out);
 	return 0;
 }
