@@ -22,6 +22,8 @@
 #   -r RATE           their rate per second (BENCH_LAT_RATE, 200)
 #   -c LIST           configurations, comma separated (BENCH_CONFIGS):
 #                     baseline,laurel,nsw-audit,nsw-multicast,nsw-bpf,execsnoop
+#                     (nsw-bpf-rt: nsw-bpf with --rt-priority 1; not in
+#                     the default list)
 #   -o FILE           results file (BENCH_RESULTS,
 #                     <srcdir>/bench/results-<date>.md)
 #   -k                keep the work directory (BENCH_KEEP=1)
@@ -685,6 +687,11 @@ one_config() {
 		KIND=nswatch
 		CONSUMERS="$NSW_PID"
 		put consumers "nswatch" ;;
+	nsw-bpf-rt)
+		start_nswatch --backend=bpf --rt-priority 1
+		KIND=nswatch
+		CONSUMERS="$NSW_PID"
+		put consumers "nswatch (SCHED_RR 1)" ;;
 	execsnoop)
 		if [ ! -d /sys/kernel/tracing/events ]; then
 			mount -t tracefs tracefs /sys/kernel/tracing ||

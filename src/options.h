@@ -32,6 +32,7 @@ struct nsw_options {
 	unsigned int output_flush_after;	/* MiB of write-behind, 0 off */
 	unsigned int output_queue;	/* monitor: MiB queued for the writer
 					 * thread, 0 writes synchronously */
+	unsigned int rt_priority;	/* monitor: SCHED_RR priority, 0 off */
 	const char *policy_path;
 	enum nsw_format format;
 	bool exec_rules;		/* install execve rules (audit) */
