@@ -13,11 +13,17 @@
 #   -n N              exec storm size (BENCH_N, 20000)
 #   -s N              setns storm size (BENCH_SETNS_N, same as -n)
 #   -R N              runs of each storm; medians are reported (BENCH_REPS, 3)
+#   -P N              rounds: the whole list of configurations N times in
+#                     turn, one table per round, so that configurations
+#                     are compared side by side under the same load
+#                     (BENCH_ROUNDS, 1)
 #   -p N              sleeping processes for the RSS probe (BENCH_PROCS, 10000)
 #   -l N              setns calls of the latency probe (BENCH_LAT_N, 2000)
 #   -r RATE           their rate per second (BENCH_LAT_RATE, 200)
 #   -c LIST           configurations, comma separated (BENCH_CONFIGS):
 #                     baseline,laurel,nsw-audit,nsw-multicast,nsw-bpf,execsnoop
+#                     (nsw-bpf-rt: nsw-bpf with --rt-priority 1; not in
+#                     the default list)
 #   -o FILE           results file (BENCH_RESULTS,
 #                     <srcdir>/bench/results-<date>.md)
 #   -k                keep the work directory (BENCH_KEEP=1)
@@ -633,9 +639,9 @@ stop_nswatch() {
 
 one_config() {
 	CONFIG=$1
-	W="$WORK/$CONFIG"
-	R="$WORK/results/$CONFIG.env"
-	mkdir -p "$W" "$WORK/results"
+	W="$WORK/r$ROUND/$CONFIG"
+	R="$WORK/r$ROUND/results/$CONFIG.env"
+	mkdir -p "$W" "$WORK/r$ROUND/results"
 	cd "$W" || exit 1
 	: > "$R"
 	trap one_cleanup EXIT
@@ -681,6 +687,11 @@ one_config() {
 		KIND=nswatch
 		CONSUMERS="$NSW_PID"
 		put consumers "nswatch" ;;
+	nsw-bpf-rt)
+		start_nswatch --backend=bpf --rt-priority 1
+		KIND=nswatch
+		CONSUMERS="$NSW_PID"
+		put consumers "nswatch (SCHED_RR 1)" ;;
 	execsnoop)
 		if [ ! -d /sys/kernel/tracing/events ]; then
 			mount -t tracefs tracefs /sys/kernel/tracing ||
@@ -745,6 +756,7 @@ usage() {
 N=${BENCH_N:-20000}
 SETNS_N=${BENCH_SETNS_N:-}
 REPS=${BENCH_REPS:-3}
+ROUNDS=${BENCH_ROUNDS:-1}
 PROCS=${BENCH_PROCS:-10000}
 LAT_N=${BENCH_LAT_N:-2000}
 LAT_RATE=${BENCH_LAT_RATE:-200}
@@ -752,11 +764,12 @@ CONFIGS=${BENCH_CONFIGS:-$ALL_CONFIGS}
 RESULTS=${BENCH_RESULTS:-}
 KEEP=${BENCH_KEEP:-0}
 
-while getopts 'n:s:R:p:l:r:c:o:kh' opt; do
+while getopts 'n:s:R:P:p:l:r:c:o:kh' opt; do
 	case $opt in
 	n) N=$OPTARG ;;
 	s) SETNS_N=$OPTARG ;;
 	R) REPS=$OPTARG ;;
+	P) ROUNDS=$OPTARG ;;
 	p) PROCS=$OPTARG ;;
 	l) LAT_N=$OPTARG ;;
 	r) LAT_RATE=$OPTARG ;;
@@ -835,28 +848,33 @@ fi
 
 log "work directory $WORK; N=$N procs=$PROCS latency=${LAT_N}@${LAT_RATE}/s"
 IFS=, read -r -a CONFIG_LIST <<< "$CONFIGS"
-for c in "${CONFIG_LIST[@]}"; do
-	log "configuration $c: waiting for $LOCK"
-	timeout -k 60 $((CONFIG_TIMEOUT + LOCK_WAIT)) \
-		flock -w "$LOCK_WAIT" "$LOCK" bash "$self" --one "$c" &
-	CHILD=$!
-	wait "$CHILD"
-	rc=$?
-	CHILD=""
-	if [ ! -s "$WORK/results/$c.env" ]; then
-		mkdir -p "$WORK/results"
-		printf 'config=%s\nstatus=failed\nreason=%s\n' "$c" \
-			"no result (exit $rc; lock wait or timeout)" \
-			> "$WORK/results/$c.env"
-	elif ! grep -q '^status=' "$WORK/results/$c.env"; then
-		if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-			why="timed out after $((CONFIG_TIMEOUT + LOCK_WAIT)) s"
-		else
-			why="interrupted (exit $rc)"
+for ROUND in $(seq "$ROUNDS"); do
+	export ROUND
+	RES="$WORK/r$ROUND/results"
+	for c in "${CONFIG_LIST[@]}"; do
+		log "round $ROUND, configuration $c: waiting for $LOCK"
+		timeout -k 60 $((CONFIG_TIMEOUT + LOCK_WAIT)) \
+			flock -w "$LOCK_WAIT" "$LOCK" bash "$self" --one "$c" &
+		CHILD=$!
+		wait "$CHILD"
+		rc=$?
+		CHILD=""
+		if [ ! -s "$RES/$c.env" ]; then
+			mkdir -p "$RES"
+			printf 'config=%s\nstatus=failed\nreason=%s\n' "$c" \
+				"no result (exit $rc; lock wait or timeout)" \
+				> "$RES/$c.env"
+		elif ! grep -q '^status=' "$RES/$c.env"; then
+			if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+				why="timed out after"
+				why="$why $((CONFIG_TIMEOUT + LOCK_WAIT)) s"
+			else
+				why="interrupted (exit $rc)"
+			fi
+			printf 'status=failed\nreason=%s\n' "$why" \
+				>> "$RES/$c.env"
 		fi
-		printf 'status=failed\nreason=%s\n' "$why" \
-			>> "$WORK/results/$c.env"
-	fi
+	done
 done
 
 # ---------------------------------------------------------------------------
@@ -864,13 +882,11 @@ done
 
 get() {			# config key
 	local v
-	v=$(grep -m1 "^$2=" "$WORK/results/$1.env" 2>/dev/null)
+	v=$(grep -m1 "^$2=" "$RES/$1.env" 2>/dev/null)
 	echo "${v#*=}"
 }
 
 report() {
-	local c s tick_ms
-	tick_ms=$(awk -v t="$(getconf CLK_TCK)" 'BEGIN { print 1000 / t }')
 	echo "# nswatch benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo
 	echo "- machine: $(uname -r), $(nproc) cores," \
@@ -888,7 +904,19 @@ report() {
 		"events, consumer CPU and losses); latency $LAT_N" \
 		"escape-like setns (a private mount namespace back to" \
 		"the host's) at $LAT_RATE/s; $PROCS sleeping processes"
-	echo
+	[ "$ROUNDS" -gt 1 ] && echo "- $ROUNDS rounds: the configurations" \
+		"in turn, then again; one table pair per round"
+	for ROUND in $(seq "$ROUNDS"); do
+		RES="$WORK/r$ROUND/results"
+		echo
+		[ "$ROUNDS" -gt 1 ] && { echo "## Round $ROUND"; echo; }
+		report_round
+	done
+}
+
+report_round() {
+	local c s tick_ms
+	tick_ms=$(awk -v t="$(getconf CLK_TCK)" 'BEGIN { print 1000 / t }')
 	echo "| config | storm | wall s | x base | rate/s | storm CPU s |" \
 		"x base | drain s | consumer CPU s | us/event | kauditd s |" \
 		"delivered/generated | audit lost | others % |"
@@ -986,12 +1014,12 @@ report() {
 		"under 0.5 s): noise from whatever else runs here."
 	for c in "${CONFIG_LIST[@]}"; do
 		if [ "$(get "$c" status)" != ok ] &&
-		   [ -s "$WORK/$c/failure.txt" ]; then
+		   [ -s "$WORK/r$ROUND/$c/failure.txt" ]; then
 			echo
 			echo "$c failed: $(get "$c" reason)"
 			echo
 			echo '```'
-			cat "$WORK/$c/failure.txt"
+			cat "$WORK/r$ROUND/$c/failure.txt"
 			echo '```'
 		fi
 		if [ -n "$(get "$c" rules_from)" ]; then

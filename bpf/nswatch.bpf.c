@@ -122,14 +122,41 @@ struct {
 	__type(value, struct nsw_bpf_flood);
 } flood_zero SEC(".maps");
 
-/* Entry state of a namespace syscall, keyed by pid_tgid.  LRU: a thread
- * killed inside the syscall never reaches sys_exit. */
+/*
+ * Entry state of a namespace syscall, per thread, until its exit.  Where
+ * the kernel has task-local storage (knob use_task_storage, set by user
+ * space after a probe), in pending_ts: a lookup in the task's own small
+ * list, freed with the task.  Else in `pending', keyed by pid_tgid: an
+ * update and a delete of a hash entry per call (and a delete at every
+ * thread exit) made most of the map cost of a setns storm.  LRU: a thread
+ * killed inside the syscall never reaches sys_exit.  User space shrinks
+ * the one not used to a single entry (pending_ts becoming a plain hash
+ * where task storage is refused); the verifier skips the code that uses
+ * it, as the knob is a constant.
+ */
+const volatile __u32 use_task_storage = 0;
+/* Plain loads from BTF task pointers (task_btf() below); user space
+ * loads again without them should the verifier refuse them. */
+const volatile __u32 fast_reads = 0;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 8192);
 	__type(key, __u64);
 	__type(value, struct nsw_bpf_nscall);
 } pending SEC(".maps");
+
+struct pending_slot {
+	struct nsw_bpf_nscall e;
+	__u32 valid;		/* an entry is waiting for its exit */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct pending_slot);
+} pending_ts SEC(".maps");
 
 struct nscall_scratch {
 	struct nsw_bpf_nscall rec;
@@ -277,13 +304,132 @@ static __always_inline __u32 ns_slot_of(__u32 flag)
 	}
 }
 
-/* Inode numbers of every namespace of t, in enum nsw_bpf_ns order. */
-static __always_inline bool read_ns(struct task_struct *t, __u32 *ns)
+/*
+ * Reads from the kernel.  Tasks that come from the kernel's BTF (the
+ * tp_btf arguments, bpf_get_current_task_btf()) are read with plain
+ * loads, which the JIT turns into guarded loads (a fault reads 0, like a
+ * failed bpf_probe_read_kernel) costing a few ns; a helper call costs
+ * ~30-50 ns, and a setns used to make some 80 of them, most of the
+ * monitor's cost in a setns storm.  Helpers stay where the verifier
+ * cannot follow (an index known only at run time), for pointers that do
+ * not come from BTF (*_probe), and for the current task on kernels
+ * without bpf_get_current_task_btf (before 5.11): task_btf() is settled
+ * when the program is loaded, and the verifier skips the other branch.
+ */
+#define task_btf() \
+	(fast_reads && bpf_core_enum_value_exists(enum bpf_func_id, \
+				   BPF_FUNC_get_current_task_btf))
+
+/* Only where task_btf() (use_task_storage implies it). */
+static __always_inline struct task_struct *cur_task(void)
 {
-	struct nsproxy *np = BPF_CORE_READ(t, nsproxy);
-	struct pid *pid;
+	return bpf_get_current_task_btf();
+}
+
+/* The current thread's pending entry, or NULL. */
+static __always_inline struct nsw_bpf_nscall *pend_get(__u64 pid_tgid)
+{
+	struct pending_slot *ps;
+
+	if (!use_task_storage)
+		return bpf_map_lookup_elem(&pending, &pid_tgid);
+	ps = bpf_task_storage_get(&pending_ts, cur_task(), NULL, 0);
+	return ps && ps->valid ? &ps->e : NULL;
+}
+
+static __always_inline void pend_del(__u64 pid_tgid)
+{
+	struct pending_slot *ps;
+
+	if (!use_task_storage) {
+		bpf_map_delete_elem(&pending, &pid_tgid);
+		return;
+	}
+	ps = bpf_task_storage_get(&pending_ts, cur_task(), NULL, 0);
+	if (ps)
+		ps->valid = 0;
+}
+
+/* Room for a new entry of the current thread, zeroed: its own slot, or
+ * this CPU's scratch that pend_put() then copies into the hash. */
+static __always_inline struct nsw_bpf_nscall *pend_new(void)
+{
+	struct nscall_scratch *s;
+	struct pending_slot *ps;
+	__u32 zero = 0;
+
+	if (use_task_storage) {
+		ps = bpf_task_storage_get(&pending_ts, cur_task(), NULL,
+					  BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!ps)
+			return NULL;
+		ps->valid = 0;
+		__builtin_memset(&ps->e, 0, sizeof(ps->e));
+		return &ps->e;
+	}
+	s = bpf_map_lookup_elem(&nscall_heap, &zero);
+	if (!s)
+		return NULL;
+	__builtin_memset(&s->rec, 0, sizeof(s->rec));
+	return &s->rec;
+}
+
+/* e, from pend_new(), is complete: it waits for the exit. */
+static __always_inline void pend_put(__u64 pid_tgid, struct nsw_bpf_nscall *e)
+{
+	if (use_task_storage)
+		((struct pending_slot *)e)->valid = 1;
+	else
+		bpf_map_update_elem(&pending, &pid_tgid, e, BPF_ANY);
+}
+
+/* The namespace of the task's pid at its own level (task_active_pid_ns):
+ * the level indexes the array, hence helpers. */
+static __always_inline __u32 active_pid_ns(struct pid *pid)
+{
 	struct upid up = {};
 	unsigned int level;
+
+	if (!pid)
+		return 0;
+	level = BPF_CORE_READ(pid, level);
+	if (level >= 64 ||
+	    bpf_core_read(&up, sizeof(up), &pid->numbers[level]))
+		return 0;
+	return BPF_CORE_READ(up.ns, ns.inum);
+}
+
+/* Inode numbers of every namespace of t, a task from BTF, in enum
+ * nsw_bpf_ns order. */
+static __always_inline bool read_ns_btf(struct task_struct *t, __u32 *ns)
+{
+	struct nsproxy *np = t->nsproxy;
+	struct pid *pid = NULL;
+
+	if (!np)
+		return false;	/* exiting task */
+	ns[NSW_BPF_NS_UTS] = np->uts_ns->ns.inum;
+	ns[NSW_BPF_NS_IPC] = np->ipc_ns->ns.inum;
+	ns[NSW_BPF_NS_MNT] = np->mnt_ns->ns.inum;
+	ns[NSW_BPF_NS_PID_FOR_CHILDREN] = np->pid_ns_for_children->ns.inum;
+	ns[NSW_BPF_NS_NET] = np->net_ns->ns.inum;
+	if (bpf_core_field_exists(np->time_ns)) {
+		ns[NSW_BPF_NS_TIME] = np->time_ns->ns.inum;
+		ns[NSW_BPF_NS_TIME_FOR_CHILDREN] =
+			np->time_ns_for_children->ns.inum;
+	}
+	ns[NSW_BPF_NS_CGROUP] = np->cgroup_ns->ns.inum;
+	ns[NSW_BPF_NS_USER] = t->real_cred->user_ns->ns.inum;
+	/* a plain value, not a BTF pointer: active_pid_ns indexes from it */
+	bpf_core_read(&pid, sizeof(pid), &t->thread_pid);
+	ns[NSW_BPF_NS_PID] = active_pid_ns(pid);
+	return true;
+}
+
+/* The same for a task found by address (a pidfd's), with helpers. */
+static __always_inline bool read_ns_probe(struct task_struct *t, __u32 *ns)
+{
+	struct nsproxy *np = BPF_CORE_READ(t, nsproxy);
 
 	if (!np)
 		return false;	/* exiting task */
@@ -300,16 +446,25 @@ static __always_inline bool read_ns(struct task_struct *t, __u32 *ns)
 	}
 	ns[NSW_BPF_NS_CGROUP] = BPF_CORE_READ(np, cgroup_ns, ns.inum);
 	ns[NSW_BPF_NS_USER] = BPF_CORE_READ(t, real_cred, user_ns, ns.inum);
-
-	/* task_active_pid_ns(): the pid's namespace at its own level */
-	pid = BPF_CORE_READ(t, thread_pid);
-	if (pid) {
-		level = BPF_CORE_READ(pid, level);
-		if (level < 64 &&
-		    !bpf_core_read(&up, sizeof(up), &pid->numbers[level]))
-			ns[NSW_BPF_NS_PID] = BPF_CORE_READ(up.ns, ns.inum);
-	}
+	ns[NSW_BPF_NS_PID] = active_pid_ns(BPF_CORE_READ(t, thread_pid));
 	return true;
+}
+
+/* The namespaces of t, a task from BTF (a tp_btf argument). */
+static __always_inline bool read_ns(struct task_struct *t, __u32 *ns)
+{
+	if (task_btf())
+		return read_ns_btf(t, ns);
+	return read_ns_probe(t, ns);
+}
+
+/* The namespaces of the current task. */
+static __always_inline bool cur_read_ns(__u32 *ns)
+{
+	if (task_btf())
+		return read_ns_btf(bpf_get_current_task_btf(), ns);
+	return read_ns_probe((struct task_struct *)bpf_get_current_task(),
+			     ns);
 }
 
 /* A host namespace: an initial one, or one of a host process
@@ -358,8 +513,73 @@ static __always_inline bool base_is(const char *s, __u32 len, __u32 mask,
 
 #define BASE_IS(s, len, mask, lit) base_is(s, len, mask, lit, sizeof(lit) - 1)
 
-static __always_inline void read_cgroup(struct task_struct *t,
-					struct nsw_bpf_hdr *h)
+static __always_inline void read_cgroup_btf(struct task_struct *t,
+					    struct nsw_bpf_hdr *h)
+{
+	struct css_set *cs = t->cgroups;
+	struct cgroup *cg = cs->dfl_cgrp;
+	struct kernfs_node *kn;
+	int id;
+
+	if (cg && cg->level == 0 &&
+	    bpf_core_enum_value_exists(enum cgroup_subsys_id, memory_cgrp_id)) {
+		/* unified root: on a v1/hybrid host the container cgroup
+		 * lives in the controller hierarchies */
+		id = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
+		if (id >= 0 && id < 16) {
+			struct cgroup_subsys_state *css = NULL;
+
+			/* an index known at run time: a helper */
+			bpf_core_read(&css, sizeof(css), &cs->subsys[id]);
+			if (css && BPF_CORE_READ(css, cgroup, level) > 0) {
+				cg = BPF_CORE_READ(css, cgroup);
+				h->hflags |= NSW_BPF_HF_CGROUP_V1;
+			}
+		}
+	}
+	if (!cg)
+		return;
+	kn = BPF_CORE_READ(cg, kn);
+	if (!kn)
+		return;
+	h->cgroup_id = BPF_CORE_READ(kn, id);
+	bpf_probe_read_kernel_str(h->cgroup_name, sizeof(h->cgroup_name),
+				  BPF_CORE_READ(kn, name));
+	h->hflags |= NSW_BPF_HF_CGROUP;
+}
+
+/* Fill the common header from task t, a task from BTF (zeroed by the
+ * caller). */
+static __always_inline void fill_hdr_btf(struct nsw_bpf_hdr *h,
+					 struct task_struct *t, __u16 type,
+					 __u32 size)
+{
+	const struct cred *cred = t->real_cred;
+
+	h->type = type;
+	h->version = NSW_BPF_ABI_VERSION;
+	h->size = size;
+	h->ktime_ns = bpf_ktime_get_boot_ns();
+	h->pid = t->tgid;
+	h->tid = t->pid;
+	h->ppid = t->real_parent->tgid;
+	if (cred) {
+		h->uid = cred->uid.val;
+		h->euid = cred->euid.val;
+		h->hflags |= NSW_BPF_HF_CREDS;
+	}
+	h->auid = (__u32)-1;
+	if (bpf_core_field_exists(t->loginuid)) {
+		h->auid = t->loginuid.val;
+		h->hflags |= NSW_BPF_HF_AUID;
+	}
+	h->cpu = bpf_get_smp_processor_id();
+	bpf_probe_read_kernel_str(&h->comm, sizeof(h->comm), t->comm);
+	read_cgroup_btf(t, h);
+}
+
+static __always_inline void read_cgroup_probe(struct task_struct *t,
+					      struct nsw_bpf_hdr *h)
 {
 	struct css_set *cs = BPF_CORE_READ(t, cgroups);
 	struct cgroup *cg = BPF_CORE_READ(cs, dfl_cgrp);
@@ -392,10 +612,10 @@ static __always_inline void read_cgroup(struct task_struct *t,
 	h->hflags |= NSW_BPF_HF_CGROUP;
 }
 
-/* Fill the common header from task t (zeroed by the caller). */
-static __always_inline void fill_hdr(struct nsw_bpf_hdr *h,
-				     struct task_struct *t, __u16 type,
-				     __u32 size)
+/* The same for a task that does not come from BTF. */
+static __always_inline void fill_hdr_probe(struct nsw_bpf_hdr *h,
+					   struct task_struct *t, __u16 type,
+					   __u32 size)
 {
 	const struct cred *cred = BPF_CORE_READ(t, real_cred);
 
@@ -418,7 +638,29 @@ static __always_inline void fill_hdr(struct nsw_bpf_hdr *h,
 	}
 	h->cpu = bpf_get_smp_processor_id();
 	BPF_CORE_READ_STR_INTO(&h->comm, t, comm);
-	read_cgroup(t, h);
+	read_cgroup_probe(t, h);
+}
+
+/* The common header from t, a task from BTF (a tp_btf argument). */
+static __always_inline void fill_hdr(struct nsw_bpf_hdr *h,
+				     struct task_struct *t, __u16 type,
+				     __u32 size)
+{
+	if (task_btf())
+		fill_hdr_btf(h, t, type, size);
+	else
+		fill_hdr_probe(h, t, type, size);
+}
+
+/* The common header from the current task. */
+static __always_inline void cur_fill_hdr(struct nsw_bpf_hdr *h, __u16 type,
+					 __u32 size)
+{
+	if (task_btf())
+		fill_hdr_btf(h, bpf_get_current_task_btf(), type, size);
+	else
+		fill_hdr_probe(h, (struct task_struct *)bpf_get_current_task(),
+			       type, size);
 }
 
 /* --- floods: what a pod can repeat cheaply stays out of the ring ----- */
@@ -489,8 +731,7 @@ static __always_inline void flood_sample(struct nsw_bpf_flood *f, __u64 now)
 		return;
 	f->sampled_ns = now;
 	__builtin_memset(&f->hdr, 0, sizeof(f->hdr));
-	fill_hdr(&f->hdr, (struct task_struct *)bpf_get_current_task(),
-		 NSW_BPF_REC_FLOOD, sizeof(*f));
+	cur_fill_hdr(&f->hdr, NSW_BPF_REC_FLOOD, sizeof(*f));
 }
 
 /* A record of this mount namespace was lost to a full ring buffer. */
@@ -911,23 +1152,22 @@ static __always_inline void fork_made_ns(struct task_struct *parent,
 					 struct task_struct *child,
 					 __u64 pid_tgid, __u32 child_tgid)
 {
-	struct nscall_scratch *s;
 	struct nsw_bpf_nscall *e;
 	__u32 c[NSW_BPF_NS_COUNT] = {};
-	__u32 zero = 0;
 	bool made;
 
-	if (BPF_CORE_READ(child, nsproxy) == BPF_CORE_READ(parent, nsproxy) &&
+	if (task_btf() ?
+	    child->nsproxy == parent->nsproxy &&
+	    child->real_cred->user_ns == parent->real_cred->user_ns :
+	    BPF_CORE_READ(child, nsproxy) == BPF_CORE_READ(parent, nsproxy) &&
 	    BPF_CORE_READ(child, real_cred, user_ns) ==
 	    BPF_CORE_READ(parent, real_cred, user_ns))
 		return;
 	if (is_self(pid_tgid >> 32))
 		return;
-	s = bpf_map_lookup_elem(&nscall_heap, &zero);
-	if (!s)
+	e = pend_new();
+	if (!e)
 		return;
-	e = &s->rec;
-	__builtin_memset(e, 0, sizeof(*e));
 	if (!read_ns(parent, e->ns_before) || !read_ns(child, c))
 		return;
 	made = c[NSW_BPF_NS_UTS] != e->ns_before[NSW_BPF_NS_UTS] ||
@@ -946,7 +1186,7 @@ static __always_inline void fork_made_ns(struct task_struct *parent,
 	e->nflags = NSW_BPF_NF_BEFORE | NSW_BPF_NF_FLAGS_ERR;
 	e->enter_ktime_ns = bpf_ktime_get_boot_ns();
 	e->child_pid = child_tgid;
-	bpf_map_update_elem(&pending, &pid_tgid, e, BPF_ANY);
+	pend_put(pid_tgid, e);
 }
 
 /* clone/clone3 that made namespaces: the child's new ones are not (yet)
@@ -983,7 +1223,7 @@ int BPF_PROG(nsw_fork, struct task_struct *parent, struct task_struct *child)
 
 	/* clone/clone3 creating namespaces: name the child in its record
 	 * (the child's namespaces travel in its fork record) */
-	pend = bpf_map_lookup_elem(&pending, &pid_tgid);
+	pend = pend_get(pid_tgid);
 	if (pend && !pend->child_pid &&
 	    (pend->syscall == NSW_BPF_SC_CLONE ||
 	     pend->syscall == NSW_BPF_SC_CLONE3)) {
@@ -1019,7 +1259,9 @@ int BPF_PROG(nsw_exit, struct task_struct *task)
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct nsw_bpf_exit *rec;
 
-	bpf_map_delete_elem(&pending, &pid_tgid);
+	/* task storage goes with the task */
+	if (!use_task_storage)
+		bpf_map_delete_elem(&pending, &pid_tgid);
 	/* do_exit() drops signal->live before this tracepoint: zero means
 	 * this is the last thread of the group */
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
@@ -1064,8 +1306,7 @@ static __always_inline void resolve_setns_target(struct task_struct *t,
 						 long fd, __u32 nstype,
 						 struct nsw_bpf_nscall *e)
 {
-	struct files_struct *files = BPF_CORE_READ(t, files);
-	struct fdtable *fdt = BPF_CORE_READ(files, fdt);
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
 	struct file **fdarr;
 	struct file *f = NULL;
 	struct inode *inode;
@@ -1110,7 +1351,7 @@ static __always_inline void resolve_setns_target(struct task_struct *t,
 	e->target_kind = NSW_BPF_TGT_PIDFD;
 	e->target_ns_type = nstype;
 	target = pid_task_of(pid);
-	if (!target || !read_ns(target, e->target_ns)) {
+	if (!target || !read_ns_probe(target, e->target_ns)) {
 		e->target_kind = NSW_BPF_TGT_BADFD;
 		return;
 	}
@@ -1301,11 +1542,10 @@ static __always_inline bool nscall_held(const struct nsw_bpf_nscall *e,
  */
 static __always_inline void nscall_exit_check(struct nsw_bpf_nscall *e)
 {
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	bool hit = false;
 	__u32 i, inum;
 
-	if (!(e->nflags & NSW_BPF_NF_BEFORE) || !read_ns(t, e->ns_after))
+	if (!(e->nflags & NSW_BPF_NF_BEFORE) || !cur_read_ns(e->ns_after))
 		return;
 	e->nflags |= NSW_BPF_NF_AFTER;
 	for (i = 0; i < NSW_BPF_NS_COUNT; i++) {
@@ -1330,10 +1570,8 @@ static __always_inline int on_enter(__u32 sc, __u64 a0, __u64 a1,
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct task_struct *t;
-	struct nscall_scratch *s;
 	struct nsw_bpf_nscall *e;
 	__u64 flags = 0;
-	__u32 zero = 0;
 	bool flags_err = false;
 
 	if (is_self(pid_tgid >> 32))
@@ -1361,11 +1599,9 @@ static __always_inline int on_enter(__u32 sc, __u64 a0, __u64 a1,
 		break;
 	}
 
-	s = bpf_map_lookup_elem(&nscall_heap, &zero);
-	if (!s)
+	e = pend_new();
+	if (!e)
 		return 0;
-	e = &s->rec;
-	__builtin_memset(e, 0, sizeof(*e));
 	t = (struct task_struct *)bpf_get_current_task();
 	e->syscall = sc;
 	e->arg0 = a0;
@@ -1383,13 +1619,13 @@ static __always_inline int on_enter(__u32 sc, __u64 a0, __u64 a1,
 		e->nflags |= NSW_BPF_NF_COMPAT;
 	if (flags_err)
 		e->nflags |= NSW_BPF_NF_FLAGS_ERR;
-	if (read_ns(t, e->ns_before))
+	if (cur_read_ns(e->ns_before))
 		e->nflags |= NSW_BPF_NF_BEFORE;
 	if (sc == NSW_BPF_SC_SETNS) {
 		resolve_setns_target(t, (int)a0, (__u32)a1, e);
 		maybe_enforce(e);
 	}
-	bpf_map_update_elem(&pending, &pid_tgid, e, BPF_ANY);
+	pend_put(pid_tgid, e);
 	return 0;
 }
 
@@ -1399,40 +1635,38 @@ static __always_inline int on_exit(long ret)
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct nsw_bpf_nscall *e, *rec;
 	__u32 after[NSW_BPF_NS_COUNT] = {};
-	struct task_struct *t;
 	bool after_ok;
 	int cls;
 
-	e = bpf_map_lookup_elem(&pending, &pid_tgid);
+	e = pend_get(pid_tgid);
 	if (!e)
 		return 0;
 	/* enforcement first: a held or dropped record must not spare it */
 	nscall_exit_check(e);
-	t = (struct task_struct *)bpf_get_current_task();
 	if (e->nflags & NSW_BPF_NF_AFTER) {
 		__builtin_memcpy(after, e->ns_after, sizeof(after));
 		after_ok = true;
 	} else {
-		after_ok = read_ns(t, after);
+		after_ok = cur_read_ns(after);
 	}
 	cls = nscall_class(e, ret, after, after_ok);
 	if (nscall_held(e, ret, cls,
 			nscall_changed(e, ret, after, after_ok),
 			bpf_ktime_get_boot_ns())) {
-		bpf_map_delete_elem(&pending, &pid_tgid);
+		pend_del(pid_tgid);
 		return 0;
 	}
 	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
 	if (!rec) {
 		count_drop(NSW_BPF_REC_NSCALL);
 		flood_dropped(e->ns_before[NSW_BPF_NS_MNT]);
-		bpf_map_delete_elem(&pending, &pid_tgid);
+		pend_del(pid_tgid);
 		return 0;
 	}
 	__builtin_memcpy(rec, e, sizeof(*rec));
-	bpf_map_delete_elem(&pending, &pid_tgid);
+	pend_del(pid_tgid);
 	__builtin_memset(&rec->hdr, 0, sizeof(rec->hdr));
-	fill_hdr(&rec->hdr, t, NSW_BPF_REC_NSCALL, sizeof(*rec));
+	cur_fill_hdr(&rec->hdr, NSW_BPF_REC_NSCALL, sizeof(*rec));
 	rec->ret = ret;
 	if (after_ok) {
 		__builtin_memcpy(rec->ns_after, after, sizeof(after));
@@ -1583,15 +1817,13 @@ SEC("?lsm/bprm_check_security")
 int BPF_PROG(nsw_lsm_bprm, struct linux_binprm *bprm, int ret)
 {
 	__u32 ns[NSW_BPF_NS_COUNT] = {};
-	struct task_struct *t;
 	struct lsm_scratch *s;
 	__u32 zero = 0;
 	long n;
 
 	if (ret || !enforce_nsenter)
 		return ret;
-	t = (struct task_struct *)bpf_get_current_task();
-	if (!read_ns(t, ns) || !ns_contained(ns))
+	if (!cur_read_ns(ns) || !ns_contained(ns))
 		return 0;
 	s = bpf_map_lookup_elem(&lsm_heap, &zero);
 	if (!s)

@@ -150,6 +150,31 @@ static void select_hooks(struct nswatch_bpf *skel, enum hooks h)
 		bpf_program__set_autoload(tp[i], h == HOOKS_TRACEPOINT);
 }
 
+/*
+ * Where a namespace call waits for its exit (pending/pending_ts in
+ * bpf/nswatch.bpf.c): task-local storage when the kernel has it (5.11+)
+ * and the raw hooks run (a tp_btf program may call its helpers on every
+ * kernel that has it), else the hash.  The map not used is shrunk to one
+ * entry: the hash is preallocated (8192 entries of ~380 bytes), and task
+ * storage refused by the kernel becomes a plain hash so that the object
+ * still loads (its code is never verified: the knob is a constant).
+ */
+static void pending_store(struct nswatch_bpf *skel, enum hooks h, bool fast)
+{
+	bool ts = fast && h == HOOKS_RAW &&
+		  libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE,
+					    NULL) == 1;
+
+	skel->rodata->use_task_storage = ts ? 1 : 0;
+	if (ts) {
+		bpf_map__set_max_entries(skel->maps.pending, 1);
+		return;
+	}
+	bpf_map__set_type(skel->maps.pending_ts, BPF_MAP_TYPE_HASH);
+	bpf_map__set_map_flags(skel->maps.pending_ts, 0);
+	bpf_map__set_max_entries(skel->maps.pending_ts, 1);
+}
+
 static void reason(char *why, size_t whylen, const char *what, int err)
 {
 	const char *w = bpf_libbpf_first_warning();
@@ -161,11 +186,12 @@ static void reason(char *why, size_t whylen, const char *what, int err)
 /*
  * Open the object and load one hook set, with the LSM program when lsm is
  * true.  host is NULL for a probe (the knobs keep their defaults: nothing
- * filtered, no enforcement).
+ * filtered, no enforcement).  fast: plain loads from BTF task pointers
+ * and task-local storage (the knobs fast_reads, use_task_storage).
  */
-static int open_load(const struct nsw_options *o, enum hooks h,
-		     const struct nsw_ns_set *host, bool lsm,
-		     struct nswatch_bpf **out, char *why, size_t whylen)
+static int open_load_one(const struct nsw_options *o, enum hooks h,
+			 const struct nsw_ns_set *host, bool lsm, bool fast,
+			 struct nswatch_bpf **out, char *why, size_t whylen)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = btf_custom(o));
 	struct nswatch_bpf *skel;
@@ -180,6 +206,8 @@ static int open_load(const struct nsw_options *o, enum hooks h,
 		return r;
 	}
 	select_hooks(skel, h);
+	skel->rodata->fast_reads = fast ? 1 : 0;
+	pending_store(skel, h, fast);
 	if (host) {
 		skel->rodata->self_tgid = (__u32)getpid();
 		skel->rodata->enforce = o->enforce ? 1 : 0;
@@ -207,6 +235,28 @@ static int open_load(const struct nsw_options *o, enum hooks h,
 	}
 	*out = skel;
 	return 0;
+}
+
+/*
+ * Load with the fast reads, else without them: a verifier that refuses
+ * a plain load from a task pointer, or task storage in these programs,
+ * costs speed (the helper reads cost a setns ~1.5 us more), not the
+ * backend.
+ */
+static int open_load(const struct nsw_options *o, enum hooks h,
+		     const struct nsw_ns_set *host, bool lsm,
+		     struct nswatch_bpf **out, char *why, size_t whylen)
+{
+	char first[256];
+	int r;
+
+	r = open_load_one(o, h, host, lsm, true, out, first, sizeof(first));
+	if (r == 0)
+		return 0;
+	r = open_load_one(o, h, host, lsm, false, out, why, whylen);
+	if (r == 0 && host)
+		log_info("eBPF: loaded with helper reads only (%s)", first);
+	return r;
 }
 
 static int bpf_probe(const struct nsw_options *o, char *why, size_t whylen)

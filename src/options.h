@@ -34,6 +34,7 @@ struct nsw_options {
 	unsigned int output_keep;	/* old files kept by rotation */
 	unsigned int output_queue;	/* monitor: MiB queued for the writer
 					 * thread, 0 writes synchronously */
+	unsigned int rt_priority;	/* monitor: SCHED_RR priority, 0 off */
 	const char *policy_path;
 	enum nsw_format format;
 	bool exec_rules;		/* install execve rules (audit) */

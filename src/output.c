@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,7 +31,7 @@
  *
  * With a writer thread (monitor, output_start_writer): the lines go to a
  * ring of `cap' bytes that a thread of ours writes, and output_flush only
- * hands the batch over.  The thread reading the kernel's records never
+ * hands the batch over (earlier within a long batch: PUBLISH_*).  The thread reading the kernel's records never
  * waits for the output: a reader that stops reading (a stopped `| jq', a
  * full disk) would otherwise stop the monitor, fill the eBPF ring buffer
  * or, with the audit backend, the kernel's audit backlog, and then every
@@ -43,7 +44,19 @@
 /* hand a batch over early once this much is waiting: the writer starts
  * on a long batch as the synchronous buffer used to when it filled */
 #define PUBLISH_AT	(64 * 1024)
+/* ...or once its first line has waited this long (a batch is as long as
+ * what the reader found queued, which on a busy host can take
+ * milliseconds to encode: the escape line at its start would wait for
+ * all of it), and at once for an important line */
+#define PUBLISH_AFTER_NS	(200 * 1000)
 #define QUEUE_MIN	(256 * 1024)
+/*
+ * Once the writer has caught up after a burst, the queue's pages beyond
+ * the first QUEUE_KEEP bytes are given back (a 10 000-setns burst touches
+ * the whole 32 MiB queue, which then stayed in the monitor's RSS for
+ * good); a steady trickle reuses the first pages and never gets here.
+ */
+#define QUEUE_KEEP	(1024 * 1024)
 /* at exit, the writer has this long to write what is queued */
 #define DRAIN_MS	500
 /* interrupts a write(2) blocked on a reader that does not read; a no-op
@@ -100,8 +113,12 @@ struct output {
 	size_t reserve;		/* bytes only important lines may take */
 	size_t tail;		/* caller */
 	size_t pending;		/* caller */
+	uint64_t pending_since;	/* caller: CLOCK_MONOTONIC ns of the first
+				 * of the `pending' bytes */
 	size_t head;		/* writer */
 	size_t used;		/* atomic: the caller adds, the writer takes */
+	size_t touched;		/* caller: bytes of the ring used since the
+				 * pages past QUEUE_KEEP were given back */
 
 	/* ---- counters, atomic: the writer adds, the caller reads */
 	uint64_t errors;	/* lines lost to write errors */
@@ -641,6 +658,7 @@ int output_start_writer(struct output *out, size_t queue_bytes)
 	/* room for a few hundred alert lines once routine ones fill it */
 	out->reserve = queue_bytes / 8;
 	out->head = out->tail = out->pending = out->used = 0;
+	out->touched = 0;
 	out->waiting = out->stop = out->abort = out->done = false;
 	out->reopen_req = false;
 	/* the writer takes no process signals (SIGTERM, SIGHUP go to the
@@ -674,6 +692,33 @@ static void publish(struct output *out)
 	pthread_mutex_unlock(&out->lock);
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Give the queue's pages past QUEUE_KEEP back (they read as zeros when
+ * touched again).  Failure costs memory, nothing else. */
+static void release_pages(struct output *out)
+{
+	static size_t page;
+	uintptr_t from, to;
+
+	if (!page)
+		page = sysconf(_SC_PAGESIZE) > 0 ?
+		       (size_t)sysconf(_SC_PAGESIZE) : 4096;
+	from = (uintptr_t)out->ring + QUEUE_KEEP;
+	from = (from + page - 1) / page * page;
+	to = (uintptr_t)out->ring + out->touched;
+	to = to / page * page;
+	if (to > from)
+		madvise((void *)from, to - from, MADV_DONTNEED);
+	out->touched = 0;
+}
+
 static int queue_lines(struct output *out, const char *buf, size_t len,
 		       bool important)
 {
@@ -681,14 +726,19 @@ static int queue_lines(struct output *out, const char *buf, size_t len,
 	/* the writer only ever frees space: a stale value is safe */
 	size_t used = __atomic_load_n(&out->used, __ATOMIC_ACQUIRE);
 	size_t first;
+	uint64_t now;
 
 	/* the writer has caught up: start again at the ring's start, so
 	 * that a steady trickle keeps using the same few pages and only a
 	 * burst touches the rest */
 	if (!used && !out->pending && out->tail) {
 		pthread_mutex_lock(&out->lock);
-		if (!__atomic_load_n(&out->used, __ATOMIC_ACQUIRE))
+		if (!__atomic_load_n(&out->used, __ATOMIC_ACQUIRE)) {
 			out->head = out->tail = 0;
+			/* nothing queued: the writer reads none of it */
+			if (out->touched > QUEUE_KEEP)
+				release_pages(out);
+		}
 		pthread_mutex_unlock(&out->lock);
 	}
 
@@ -703,9 +753,15 @@ static int queue_lines(struct output *out, const char *buf, size_t len,
 	first = len < out->cap - out->tail ? len : out->cap - out->tail;
 	memcpy(out->ring + out->tail, buf, first);
 	memcpy(out->ring, buf + first, len - first);
+	if (first < len || out->tail + len > out->touched)
+		out->touched = first < len ? out->cap : out->tail + len;
 	out->tail = (out->tail + len) % out->cap;
+	now = mono_ns();
+	if (!out->pending)
+		out->pending_since = now;
 	out->pending += len;
-	if (out->pending >= PUBLISH_AT)
+	if (important || out->pending >= PUBLISH_AT ||
+	    now - out->pending_since >= PUBLISH_AFTER_NS)
 		publish(out);
 	return 0;
 }
@@ -842,6 +898,7 @@ void output_finish(struct output *out)
 	pthread_mutex_destroy(&out->lock);
 	out->threaded = false;
 	out->head = out->tail = out->pending = out->used = 0;
+	out->touched = 0;
 }
 
 uint64_t output_errors(const struct output *out)

@@ -567,6 +567,97 @@ out:
 	unlink(old);
 }
 
+static long rss_kb(void)
+{
+	char l[256];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	while (f && fgets(l, sizeof(l), f))
+		if (sscanf(l, "VmRSS: %ld", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+/* Read what the FIFO has until `want' newlines came; false at a 30 s
+ * bound. */
+static bool drain_lines(int rfd, char *buf, size_t want)
+{
+	size_t got = 0;
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < 30000 && got < want; ) {
+		n = read(rfd, buf, 1 << 20);
+		if (n > 0) {
+			got += count_nl(buf, (size_t)n);
+			continue;
+		}
+		usleep(1000);
+		i++;
+	}
+	return got >= want;
+}
+
+/* After a burst, once the writer has caught up, the queue's pages past
+ * the first MiB are given back: RSS falls again. */
+static void test_queue_release(const char *dir)
+{
+	char fifo[160], line[128], *buf = malloc(1 << 20);
+	long before, burst, after = -1;
+	size_t i, lines = 0;
+	struct output *out;
+	int rfd;
+
+	snprintf(fifo, sizeof(fifo), "%s/release", dir);
+	if (!buf || mkfifo(fifo, 0600) < 0 ||
+	    (rfd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+		ok(0, "FIFO for the release test: %s", strerror(errno));
+		free(buf);
+		return;
+	}
+	out = output_open(fifo);
+	if (!out || output_start_writer(out, 16 << 20) < 0) {
+		ok(0, "writer thread for the release test");
+		close(rfd);
+		free(buf);
+		return;
+	}
+	alarm(60);
+	before = rss_kb();
+	/* 8 MB while nobody reads: the writer is stuck on the full pipe */
+	for (i = 0; i < 80000; i++) {
+		output_write(out, line, line100(line, i));
+		lines++;
+	}
+	output_flush(out);
+	burst = rss_kb();
+	ok(burst - before >= 6000,
+	   "an 8 MB burst takes the queue's pages (%ld -> %ld kB)", before,
+	   burst);
+	ok(drain_lines(rfd, buf, lines), "the burst is written once read");
+	/* the first line after the writer caught up gives the pages back
+	 * (the writer takes the bytes off the queue just after its write) */
+	for (i = 0; i < 1000; i++) {
+		output_write(out, "x\n", 2);
+		output_flush(out);
+		drain_lines(rfd, buf, 1);
+		usleep(1000);
+		after = rss_kb();
+		if (after < burst - 4096)
+			break;
+	}
+	ok(after >= 0 && after < burst - 4096,
+	   "...and given back once written (%ld kB after)", after);
+	output_close(out);
+	alarm(0);
+	close(rfd);
+	unlink(fifo);
+	free(buf);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/nsw-test-output.XXXXXX";
@@ -666,6 +757,7 @@ int main(void)
 	test_cut_line(dir, true);
 	test_stuck_reader(dir);
 	test_writer(dir);
+	test_queue_release(dir);
 	rmdir(dir);
 
 	test_write_behind();
