@@ -132,7 +132,7 @@ auditctl -e "$enabled0" >/dev/null
 auditctl -b "$backlog0" >/dev/null
 "$NSWATCH" rules --cleanup >"$AL_DIR/cleanup.out"
 ok $? "nswatch rules --cleanup"
-is "$(cat "$AL_DIR/cleanup.out")" "removed 6 stale rules" "... removes the dead nswatch's rules"
+is "$(cat "$AL_DIR/cleanup.out")" "removed 8 stale rules" "... removes the dead nswatch's rules"
 is "$(al_rules_ours)" 0 "... none left"
 is "$(ls "$NSWATCH_RUNTIME_DIR" | grep -c "^audit-rules\.")" 0 "... nor its state file"
 
