@@ -920,6 +920,15 @@ static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
 		np.binary = strdup(live.binary);
 	else if (r->binary.p)
 		np.binary = bytes_dup(&r->binary);
+	if (np.binary && !strcmp(np.binary, "/") && prev && prev->binary &&
+	    prev->binary[0] == '/' && prev->binary[1]) {
+		/* runc's init re-executes a sealed copy of itself with
+		 * execveat(fd, "", AT_EMPTY_PATH) after joining the
+		 * container's mount namespace: audit's exe= then reads "/",
+		 * no file.  It is still the image it was. */
+		free(np.binary);
+		np.binary = strdup(prev->binary);
+	}
 	if (r->argc > 0) {
 		bool cut;
 

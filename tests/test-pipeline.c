@@ -319,6 +319,10 @@ int main(void)
 	mkpid(304, "/system.slice/other.service");
 	fork_ev(p, 304, 300);
 	exec_gone_ev(p, 304, 300, "/bin/true", 34, "libpod-" C64 ".scope");
+	/* runc's init re-executing its sealed copy: audit names it "/" */
+	mkpid(310, "/");
+	exec_ev(p, 310, 300, "/usr/sbin/runc", 20, HOST_BASE);
+	exec_ev(p, 310, 300, "/", 20, HOST_BASE);
 	pipeline_free(p);
 	output_close(out);
 
@@ -376,6 +380,9 @@ int main(void)
 	ok(has(l, C64) && has(l, "\"container_process\":true"),
 	   "moved since the event: the captured leaf decides, not /proc");
 	free(l);
+	ok(has(all, "\"binary\":\"/usr/sbin/runc\"") &&
+	   !has(all, "\"binary\":\"/\""),
+	   "an exec whose image reads \"/\" keeps the image it was");
 	free(all);
 	{
 		char cmd[128];
