@@ -11,4 +11,5 @@ apt-get install -y --no-install-recommends \
 	libbpf-dev libelf-dev zlib1g-dev clang llvm bpftool \
 	libclang-rt-14-dev \
 	auditd runc crun busybox-static util-linux iproute2 procps \
-	jq laurel libbpf-tools ca-certificates git
+	jq laurel libbpf-tools ca-certificates git \
+	containerd podman catatonit containernetworking-plugins
