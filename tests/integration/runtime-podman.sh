@@ -16,8 +16,9 @@
 # Facts (Debian 12, no systemd): podman needs cgroup_manager "cgroupfs"
 # and events_logger "file" (containers.conf, given with CONTAINERS_CONF);
 # a pod's infra needs catatonit; rootful podman raises RLIMIT_NOFILE to
-# 1048576 unless told otherwise, which fails without CAP_SYS_RESOURCE
-# ("error setting rlimit type 7"), hence default_ulimits.  The privileged
+# 1048576 and RLIMIT_NPROC unless told otherwise, which fails without
+# CAP_SYS_RESOURCE ("error setting rlimit type 7", "type 6"), hence
+# default_ulimits at our own limits.  The privileged
 # container drops CAP_SYS_RESOURCE, which the bounding set lacks.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -43,7 +44,7 @@ IMAGE=localhost/nswtest/busybox:1.0
 export CONTAINERS_CONF=$NSW_CT_WORK/containers.conf
 cat >"$CONTAINERS_CONF" <<EOF
 [containers]
-default_ulimits = ["nofile=1024:1024"]
+default_ulimits = ["nofile=$(ulimit -Sn):$(ulimit -Hn)", "nproc=$(ulimit -Su):$(ulimit -Hu)"]
 [engine]
 cgroup_manager = "cgroupfs"
 events_logger = "file"
