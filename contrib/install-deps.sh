@@ -13,7 +13,8 @@ apt-get install -y --no-install-recommends \
 	auditd runc crun busybox-static util-linux iproute2 procps \
 	jq laurel libbpf-tools ca-certificates git \
 	prometheus systemd debhelper lintian rpm debootstrap fakeroot \
-	podman python3 python3-yaml
+	podman python3 python3-yaml \
+	containerd catatonit containernetworking-plugins
 # tests/integration/syslog.sh starts its own rsyslogd (contrib/rsyslog)
 apt-get install -y --no-install-recommends rsyslog logrotate
 # kubectl (for `kubectl kustomize` in the manifest tests): Debian's

@@ -30,12 +30,14 @@
 #define CC_BUCKETS 256
 #define CC_MAX_ENTRIES 8192
 #define CC_DEFAULT_TTL 5
+#define CC_REFILL_MS 100	/* at most one refill of an entry per 100 ms */
 
 struct cc_entry {
 	struct cc_entry *next;
 	struct nsw_container *c;
 	char src[PATH_MAX];	/* state file; "" when none was found */
 	uint64_t checked;	/* monotonic seconds of the last check */
+	uint64_t refreshed_ms;	/* monotonic ms of the last refill */
 };
 
 struct container_cache {
@@ -51,6 +53,14 @@ static uint64_t now_sec(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 static unsigned int hash_id(const char *id)
@@ -121,6 +131,49 @@ static struct nsw_container *load(struct container_cache *cc,
 	return c;
 }
 
+#define REFILL_STR(f) do { \
+	if (!e->c->f[0] && c->f[0]) \
+		memcpy(e->c->f, c->f, sizeof(e->c->f)); \
+} while (0)
+
+/*
+ * A container first looked up while its runtime was still creating it
+ * (the runtime writes the init's pid file after the state file) has no
+ * init pid, so its processes' "before" namespaces cannot be told from the
+ * host's.  Read its state again and fill what was missing, in place: the
+ * processes share this container.  Rate-limited per entry.
+ */
+static void refill(struct container_cache *cc, const struct cgroup_attr *cg,
+		   struct cc_entry *e)
+{
+	char src[PATH_MAX];
+	struct nsw_container *c = load(cc, cg, src, sizeof(src));
+
+	e->refreshed_ms = now_ms();
+	if (!c)
+		return;
+	if (src[0]) {
+		if (!e->src[0])
+			nsw_strlcpy(e->src, src, sizeof(e->src));
+		if (!e->c->start_time_ns)
+			e->c->start_time_ns = c->start_time_ns;
+		REFILL_STR(name);
+		REFILL_STR(image);
+		REFILL_STR(image_id);
+		REFILL_STR(pod_name);
+		REFILL_STR(pod_namespace);
+		REFILL_STR(pod_uid);
+		REFILL_STR(workload);
+		REFILL_STR(workload_kind);
+		if (c->privileged)
+			e->c->privileged = true;
+		/* last: a reader that sees the pid sees the rest */
+		__atomic_store_n(&e->c->init_pid, c->init_pid,
+				 __ATOMIC_RELEASE);
+	}
+	container_put(c);
+}
+
 /*
  * The container `cg` belongs to, referenced for the caller (release with
  * container_put), or NULL for host cgroups, helpers on the host, and
@@ -152,6 +205,9 @@ struct nsw_container *container_cache_get(struct container_cache *cc,
 		}
 		e->checked = now_sec();
 	}
+	if (e && !e->c->init_pid &&
+	    now_ms() - e->refreshed_ms >= CC_REFILL_MS)
+		refill(cc, cg, e);
 	if (e) {
 		container_get(e->c);
 		return e->c;
@@ -178,6 +234,26 @@ struct nsw_container *container_cache_get(struct container_cache *cc,
 	cc->n++;
 	container_get(e->c);
 	return e->c;
+}
+
+/*
+ * Like container_cache_get(), but only a container whose runtime state was
+ * found on disk: for an id that is only a guess (the leaf of a cgroup
+ * whose member is gone), which must not make a container of any name.
+ */
+struct nsw_container *container_cache_get_stateful(struct container_cache *cc,
+						   const struct cgroup_attr *cg)
+{
+	struct nsw_container *c = container_cache_get(cc, cg);
+	struct cc_entry *e;
+
+	if (!c)
+		return NULL;
+	for (e = cc->bucket[hash_id(cg->id)]; e; e = e->next)
+		if (e->c == c && e->src[0])
+			return c;
+	container_put(c);
+	return NULL;
 }
 
 /*

@@ -1382,6 +1382,74 @@ static void runtime_state_extra(struct lookup *l)
 		parse_file(path, parse_crun_x, l->out, &tmp);
 }
 
+/*
+ * The JSON string value that follows `key` (e.g. `"id":"<id>","name":"`)
+ * in buf, copied into out when it is 1..outlen-1 printable characters
+ * without `"` or `\\`; false otherwise.
+ */
+static bool value_after(const char *buf, size_t len, const char *key,
+			const char **at, char *out, size_t outlen)
+{
+	const char *p = memmem(buf, len, key, strlen(key));
+	size_t n = 0;
+
+	if (!p)
+		return false;
+	p += strlen(key);
+	while (p + n < buf + len && n < outlen && p[n] != '"') {
+		if (p[n] < 0x20 || p[n] > 0x7e || p[n] == '\\')
+			return false;
+		n++;
+	}
+	if (!n || n >= outlen || p + n >= buf + len)
+		return false;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	if (at)
+		*at = p + n;
+	return true;
+}
+
+/*
+ * podman keeps pods only in its libpod database (BoltDB), whose values are
+ * its own JSON documents stored contiguously: a container's config
+ * `{..."id":"<id>","name":"<name>","pod":"<pod id>",...}` and the pod's
+ * `{"id":"<pod id>","name":"<pod name>",...}`.  The names podman shows
+ * (`podman pod inspect`) are found by searching those byte strings in the
+ * file, bounded like every state file; a copy-on-write leftover of the
+ * same document says the same, as ids and names never change.
+ */
+static void podman_pod(struct lookup *l)
+{
+	static const char *const dbs[] = {
+		"/var/lib/containers/storage/libpod/bolt_state.db",
+	};
+	char path[PATH_MAX], key[200], name[256], pod[80];
+	const char *at;
+	size_t i, len;
+	char *buf;
+
+	for (i = 0; i < sizeof(dbs) / sizeof(dbs[0]); i++) {
+		if (l->out->pod_name[0] ||
+		    mkpath(path, sizeof(path), "%s%s", l->root, dbs[i]) < 0 ||
+		    read_bounded(path, &buf, &len) < 0)
+			continue;
+		snprintf(key, sizeof(key), "\"id\":\"%s\",\"name\":\"", l->id);
+		if (value_after(buf, len, key, &at, name, sizeof(name)) &&
+		    value_after(at, len - (size_t)(at - buf), "\",\"pod\":\"",
+				NULL, pod, sizeof(pod)) &&
+		    strlen(pod) == 64 && is_lhex_str(pod, 64) &&
+		    !memcmp(at, "\",\"pod\":\"", 9)) {
+			snprintf(key, sizeof(key), "{\"id\":\"%s\",\"name\":\"",
+				 pod);
+			if (value_after(buf, len, key, NULL, name,
+					sizeof(l->out->pod_name)))
+				FILL(l->out->pod_name, name);
+		}
+		free(buf);
+	}
+}
+
 static bool try_storage(struct lookup *l)
 {
 	static const char *const sb_dirs[] = {
@@ -1427,6 +1495,8 @@ static bool try_storage(struct lookup *l)
 			parse_storage_index(buf, len, l->id, l->out);
 			free(buf);
 		}
+		if (l->x.libpod)
+			podman_pod(l);
 		return true;
 	}
 	return false;

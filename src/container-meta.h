@@ -53,6 +53,8 @@ struct container_cache *container_cache_new(const char *rootdir);
  * for host cgroups. */
 struct nsw_container *container_cache_get(struct container_cache *cc,
 					  const struct cgroup_attr *cg);
+struct nsw_container *container_cache_get_stateful(struct container_cache *cc,
+						   const struct cgroup_attr *cg);
 void container_get(struct nsw_container *c);
 void container_put(struct nsw_container *c);
 /* The one cached container whose root file system is on device

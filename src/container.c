@@ -202,6 +202,7 @@ struct walk {
 	bool parent_is_pod;	/* the parent component is a pod cgroup */
 	bool cur_is_pod;	/* the current component is one */
 	int root_ns;		/* 0, NS_CONTAINERD or NS_TALOS (depth 0) */
+	bool libpod_pod;	/* stk top is /libpod_parent/<64hex> (P7) */
 };
 
 enum { NS_CONTAINERD = 1, NS_TALOS = 2 };
@@ -662,6 +663,26 @@ static void walk_component(struct walk *w, struct span c)
 	 * helper, which would make it a host process.  A real helper inside
 	 * a container (conmon in a kind node) is a member of that container.
 	 */
+	/*
+	 * P7: podman's cgroupfs manager puts a pod under
+	 * /libpod_parent/<pod id>/, its containers in libpod-<id> below and
+	 * the pod's conmon (and the runc and `podman container cleanup` it
+	 * starts) in conmon/.  The bare id taken for a container one level
+	 * up is the pod's, which is no container.
+	 */
+	if (w->libpod_pod && w->n && w->stk[w->n - 1].depth + 1 == w->depth) {
+		w->libpod_pod = false;
+		if (span_eq(c, "conmon")) {
+			w->n--;
+			w->leaf_root = false;
+			set_helper(w, none, "podman");
+			goto non_id;
+		}
+		if (id_token(c, &id)) {
+			w->n--;
+			goto ids;
+		}
+	}
 	if (w->n)
 		goto ids;
 	if (conmon_token(c, "crio-conmon-", &id)) {
@@ -688,6 +709,8 @@ ids:
 	rt = id_token(c, &id);
 	if (rt) {
 		push_container(w, id, *rt ? rt : bare_runtime(w), false);
+		w->libpod_pod = !*rt && w->depth == 1 &&
+				span_eq(w->parent, "libpod_parent");
 		return;
 	}
 

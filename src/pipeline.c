@@ -37,6 +37,7 @@
 #define CGID_SLOTS 4096
 /* exited processes kept for their children's parent links */
 #define DEAD_SLOTS 64
+#define CGNAME_MAX 255	/* a cgroup directory name (NAME_MAX) */
 
 struct cgid_slot {
 	uint64_t id;		/* 0: empty */
@@ -294,6 +295,36 @@ static struct nsw_container *container_for(struct pipeline *p,
 }
 
 /*
+ * A container first looked up before its runtime wrote the init's pid
+ * file has no init namespaces, and the "before" namespaces of its
+ * processes would fall back to their parent's (runc's: the host's).  Look
+ * its state up again (the cache rate-limits that) and read what is now
+ * known.
+ */
+static void container_complete(struct pipeline *p, struct nsw_container *c)
+{
+	struct nsw_container *again;
+	struct cgroup_attr cg;
+
+	if (!c || c->has_ns || !p->live)
+		return;
+	if (!c->init_pid) {
+		memset(&cg, 0, sizeof(cg));
+		cg.kind = CGROUP_CONTAINER;
+		nsw_strlcpy(cg.id, c->id, sizeof(cg.id));
+		nsw_strlcpy(cg.runtime, c->runtime, sizeof(cg.runtime));
+		again = container_for(p, &cg);
+		container_put(again);
+	}
+	if (c->init_pid &&
+	    nsinfo_read_pid(p->opts.procfs, c->init_pid, &c->init_ns) == 0) {
+		c->has_ns = true;
+		host_set_forget(p, &c->init_ns);
+	}
+	note_root_dev(p, c);
+}
+
+/*
  * Container of a process that exec'd a file from that container's root
  * file system (the exec record's device), or NULL.  For a process gone
  * before /proc could be read (audit reports after the fact; a static
@@ -364,10 +395,88 @@ static void cgid_clear(struct pipeline *p)
 static struct nsw_container *container_for(struct pipeline *p,
 					   const struct cgroup_attr *cg);
 
+/*
+ * Container named by the leaf of a cgroup whose member is gone before its
+ * /proc/<pid>/cgroup could be read (`ctr run --rm ... true`), referenced,
+ * or NULL.  The kernel captured the leaf name with the event: a leaf that
+ * is a container id by itself (R4: `<64hex>`, `libpod-<id>.scope`,
+ * `cri-containerd-<id>.scope`) names its container; any other leaf names
+ * one only when runtime state on disk has a container of that id (ctr's
+ * `/<namespace>/<name>`).  A helper's or host unit's leaf names nothing.
+ */
+static struct nsw_container *container_by_cgname(struct pipeline *p,
+						 const struct nsw_bytes *name)
+{
+	struct cgroup_attr cg;
+	char path[CGNAME_MAX + 2];
+	size_t i;
+
+	if (!name->p || !name->len || name->len > CGNAME_MAX)
+		return NULL;
+	for (i = 0; i < name->len; i++)
+		if (name->p[i] == '/' || name->p[i] == '\0')
+			return NULL;
+	path[0] = '/';
+	memcpy(path + 1, name->p, name->len);
+	path[name->len + 1] = '\0';
+	if (container_parse_path(path, &cg) < 0)
+		return NULL;
+	if (cg.kind == CGROUP_CONTAINER)
+		return container_for(p, &cg);
+	if (cg.kind != CGROUP_HOST)
+		return NULL;
+	memset(&cg, 0, sizeof(cg));
+	if (!nsw_strlcpy(cg.id, path + 1, sizeof(cg.id)))
+		return NULL;
+	cg.kind = CGROUP_CONTAINER;
+	cg.low_confidence = true;
+	return container_cache_get_stateful(p->cc, &cg);
+}
+
+/*
+ * Does the unified (`0::`) line of a /proc/<pid>/cgroup text end in the
+ * leaf the kernel captured with the event?  A process can have moved
+ * since (runc's init is forked in the shim's cgroup and moved into the
+ * container's): the file then describes another cgroup than the id.
+ * True when either side is unknown.
+ */
+static bool cg_leaf_matches(const char *text, size_t len,
+			    const struct nsw_bytes *name)
+{
+	const char *l = text, *end = text + len, *eol, *leaf;
+	size_t n;
+
+	if (!name->p || !name->len)
+		return true;
+	for (; l < end; l = eol + 1) {
+		eol = memchr(l, '\n', (size_t)(end - l));
+		if (!eol)
+			eol = end;
+		if ((size_t)(eol - l) < 3 || memcmp(l, "0::", 3))
+			continue;
+		n = (size_t)(eol - l) - 3;
+		l += 3;
+		if (n > 10 && !memcmp(l + n - 10, " (deleted)", 10))
+			n -= 10;
+		leaf = l + n;
+		while (leaf > l && leaf[-1] != '/')
+			leaf--;
+		n -= (size_t)(leaf - l);
+		if (!n)
+			return true;	/* the root: its name tells nothing */
+		return n == name->len && !memcmp(leaf, name->p, n);
+	}
+	return true;
+}
+
 /* Referenced container of the cgroup `id` (pid is a member, for the first
- * lookup), or NULL for host cgroups. */
+ * lookup; name is the cgroup's leaf the kernel captured, when the member
+ * is gone), or NULL for host cgroups.  *gone: the member was gone and the
+ * name did not tell; the caller must not take it for a host process. */
 static struct nsw_container *container_by_cgid(struct pipeline *p, uint64_t id,
-					       uint32_t pid, bool *gone)
+					       uint32_t pid,
+					       const struct nsw_bytes *name,
+					       bool *gone)
 {
 	struct cgroup_attr cg;
 	struct cgid_slot *slot;
@@ -384,14 +493,23 @@ static struct nsw_container *container_by_cgid(struct pipeline *p, uint64_t id,
 		return slot->ctr;
 	}
 	text = procfs_read_file(p->opts.procfs, pid, "cgroup", &len);
+	if (text && !cg_leaf_matches(text, len, name)) {
+		free(text);
+		text = NULL;
+	}
 	if (!text) {
-		*gone = true;	/* not cached: a later member decides */
-		return NULL;
+		c = p->live ? container_by_cgname(p, name) : NULL;
+		if (!c) {
+			*gone = true;	/* not cached: a later member decides */
+			return NULL;
+		}
+		goto cache;
 	}
 	if (container_parse_cgroup(text, len, &cg) < 0)
 		cg.kind = CGROUP_HOST;
 	free(text);
 	c = container_for(p, &cg);
+cache:
 	if (p->n_cgid >= CGID_SLOTS / 2) {
 		cgid_clear(p);
 		slot = cgid_find(p, id, &hit);
@@ -896,6 +1014,15 @@ static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
 		np.binary = strdup(live.binary);
 	else if (r->binary.p)
 		np.binary = bytes_dup(&r->binary);
+	if (np.binary && !strcmp(np.binary, "/") && prev && prev->binary &&
+	    prev->binary[0] == '/' && prev->binary[1]) {
+		/* runc's init re-executes a sealed copy of itself with
+		 * execveat(fd, "", AT_EMPTY_PATH) after joining the
+		 * container's mount namespace: audit's exe= then reads "/",
+		 * no file.  It is still the image it was. */
+		free(np.binary);
+		np.binary = strdup(prev->binary);
+	}
 	if (r->argc > 0) {
 		bool cut;
 
@@ -945,8 +1072,9 @@ static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
 	} else if (complete && p->live) {
 		bool gone;
 
-		/* gone: exited already; it was where it came from (host) */
-		np.ctr = container_by_cgid(p, r->cgroup_id, r->pid, &gone);
+		/* gone: exited already; the cgroup's name may still say */
+		np.ctr = container_by_cgid(p, r->cgroup_id, r->pid,
+					       &r->cgroup_name, &gone);
 	} else if (have_live && cg.kind != CGROUP_HOST) {
 		np.ctr = container_for(p, &cg);
 	}
@@ -1255,7 +1383,8 @@ static bool creator_is_host(struct pipeline *p, const struct nsw_raw *r)
 	bool gone;
 
 	if (r->cgroup_id) {
-		c = container_by_cgid(p, r->cgroup_id, r->pid, &gone);
+		c = container_by_cgid(p, r->cgroup_id, r->pid,
+					       &r->cgroup_name, &gone);
 		if (c) {
 			container_put(c);
 			return false;
@@ -1379,6 +1508,7 @@ static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
 		     ev.ns_types_known ? ev.ns_types : 0;
 	vi.host = p->host_known ? &p->host.ns : NULL;
 	vi.host_set = p->host_known ? &p->host_set : NULL;
+	container_complete(p, pr->ctr);
 	vi.own = pr->ctr && pr->ctr->has_ns ? &pr->ctr->init_ns : NULL;
 	if (r->ns_before_known) {
 		vi.before = r->ns_before;
@@ -1479,7 +1609,8 @@ static int handle_aggregate(struct pipeline *p, const struct nsw_raw *r)
 	}
 	/* the caller may be gone: its cgroup still names the container */
 	if (!pr->ctr && r->cgroup_id && pr != &nobody)
-		pr->ctr = container_by_cgid(p, r->cgroup_id, r->pid, &gone);
+		pr->ctr = container_by_cgid(p, r->cgroup_id, r->pid,
+					       &r->cgroup_name, &gone);
 	event_init(p, &ev, NSW_EV_THROTTLE, pr, now_wall_ns());
 	ev.agg = a;
 	snprintf(cgname, sizeof(cgname), "%.*s", (int)r->cgroup_name.len,

@@ -24,6 +24,7 @@
 #define A64 HX("a1a1")
 #define B64 HX("b2b2")
 #define C64 HX("c3c3")
+#define D64 HX("d4d4")
 #define HOST_BASE 402653100
 #define POD "/kubepods/besteffort/pod0f3b7c9e-1a2b-4c5d-8e9f-0a1b2c3d4e5f/"
 
@@ -124,8 +125,8 @@ static int exec_ev(struct pipeline *p, uint32_t pid, uint32_t ppid,
 
 /* An exec by a process gone before /proc could be read (audit reports
  * after the fact) whose SYSCALL record carried an SELinux level. */
-static int exec_gone_ev(struct pipeline *p, uint32_t pid, uint32_t ppid,
-			const char *binary, const char *level)
+static int exec_selinux_ev(struct pipeline *p, uint32_t pid, uint32_t ppid,
+			   const char *binary, const char *level)
 {
 	struct nsw_raw r;
 
@@ -137,6 +138,32 @@ static int exec_gone_ev(struct pipeline *p, uint32_t pid, uint32_t ppid,
 	r.argv[0] = r.binary;
 	r.argc = 1;
 	snprintf(r.selinux_level, sizeof(r.selinux_level), "%s", level);
+	return pipeline_handle(p, &r);
+}
+
+/* exec of a process gone before /proc could be read, in the cgroup whose
+ * leaf the kernel captured as `cgname` */
+static int exec_gone_ev(struct pipeline *p, uint32_t pid, uint32_t ppid,
+			const char *binary, uint64_t cgid, const char *cgname)
+{
+	struct nsw_raw r;
+
+	raw_init(&r, NSW_RAW_EXEC, pid, ppid);
+	r.syscall = NSW_SC_EXECVE;
+	r.success = r.success_known = true;
+	r.binary.p = binary;
+	r.binary.len = strlen(binary);
+	r.argv[0].p = binary;
+	r.argv[0].len = strlen(binary);
+	r.argc = 1;
+	r.cwd.p = "/";
+	r.cwd.len = 1;
+	r.caps_known = true;
+	r.ns_after_known = true;
+	ns_set(&r.ns_after, 8000);
+	r.cgroup_id = cgid;
+	r.cgroup_name.p = cgname;
+	r.cgroup_name.len = strlen(cgname);
 	return pipeline_handle(p, &r);
 }
 
@@ -299,6 +326,29 @@ int main(void)
 		}
 	}
 
+	/* runc's state of a ctr container named by its name, not an id */
+	{
+		char path[256];
+		FILE *f;
+
+		snprintf(path, sizeof(path),
+			 "mkdir -p '%s/run/containerd/runc/k8s.io/nsw-true-1'",
+			 dir);
+		if (system(path) != 0)
+			diag("cannot make the runc state directory");
+		snprintf(path, sizeof(path),
+			 "%s/run/containerd/runc/k8s.io/nsw-true-1/state.json",
+			 dir);
+		f = fopen(path, "w");
+		if (f) {
+			fputs("{\"id\":\"nsw-true-1\",\"init_process_pid\":0,"
+			      "\"config\":{\"labels\":[\"io.kubernetes.cri."
+			      "container-name=t\"]}}", f);
+			fclose(f);
+		}
+	}
+	mkpid(300, "/");
+
 	options_init(&o);
 	o.procfs = procfs;
 	o.rootfs = dir;
@@ -330,15 +380,33 @@ int main(void)
 	/* a static program run into C by the runtime (runc on the host is
 	 * its parent) and gone before /proc could be read: its SELinux level
 	 * is C's; another with a level no container has */
-	exec_gone_ev(p, 300, 200, "/escape", "s0:c5,c6");
-	ns_ev(p, 300, NSW_SC_SETNS, 0x40000000, 6000, HOST_BASE);
-	exec_gone_ev(p, 301, 200, "/escape", "s0:c7,c8");
+	exec_selinux_ev(p, 500, 200, "/escape", "s0:c5,c6");
+	ns_ev(p, 500, NSW_SC_SETNS, 0x40000000, 6000, HOST_BASE);
+	exec_selinux_ev(p, 501, 200, "/escape", "s0:c7,c8");
 	/* `runc run -d`: the container's init is runc's child until runc
 	 * exits, right after letting it exec; audit hands nswatch both
 	 * records late, the exit first, and /proc has neither any more */
 	exec_ev(p, 400, 50, "/usr/sbin/runc", 30, HOST_BASE);
 	exit_ev(p, 400);
 	exec_ev(p, 401, 400, "/pause", 31, 9000);
+	/* `ctr run --rm ... true`: runc's init, forked in the shim's cgroup,
+	 * exec's `true`, which is gone before /proc/<pid>/cgroup is read;
+	 * only the cgroup's leaf the kernel captured names the container */
+	fork_ev(p, 301, 300);
+	exec_gone_ev(p, 301, 300, "/bin/true", 31, D64);
+	fork_ev(p, 302, 300);
+	exec_gone_ev(p, 302, 300, "/bin/true", 32, "nsw-true-1");
+	fork_ev(p, 303, 300);
+	exec_gone_ev(p, 303, 300, "/bin/true", 33, "nsw-true-2");
+	/* the process moved since the event: its cgroup file is not the
+	 * captured cgroup's, the name decides */
+	mkpid(304, "/system.slice/other.service");
+	fork_ev(p, 304, 300);
+	exec_gone_ev(p, 304, 300, "/bin/true", 34, "libpod-" C64 ".scope");
+	/* runc's init re-executing its sealed copy: audit names it "/" */
+	mkpid(310, "/");
+	exec_ev(p, 310, 300, "/usr/sbin/runc", 20, HOST_BASE);
+	exec_ev(p, 310, 300, "/", 20, HOST_BASE);
 	pipeline_free(p);
 	output_close(out);
 
@@ -380,16 +448,16 @@ int main(void)
 	ok(has(l, "\"verdict\":\"enter_container\"") && !has(l, "\"alerts\""),
 	   "runc's init joining C: enter_container, no alert");
 	free(l);
-	l = line_of(all, "process_exec", 300);
+	l = line_of(all, "process_exec", 500);
 	ok(has(l, C64) && has(l, "\"container_process\":true") &&
 	   has(l, "\"name\":\"web\""),
 	   "gone at once: placed in C by its SELinux level");
 	free(l);
-	l = line_of(all, "process_kprobe", 300);
+	l = line_of(all, "process_kprobe", 500);
 	ok(has(l, C64) && has(l, "\"alerts\""),
 	   "its setns is C's, alerted");
 	free(l);
-	l = line_of(all, "process_exec", 301);
+	l = line_of(all, "process_exec", 501);
 	ok(l && !has(l, C64) && !has(l, "\"container_process\":true"),
 	   "a level no container has names none");
 	free(l);
@@ -408,6 +476,25 @@ int main(void)
 		   "... and given as the parent");
 		free(l);
 	}
+	l = line_of(all, "process_exec", 301);
+	ok(has(l, D64) && has(l, "\"container_process\":true"),
+	   "short-lived, gone: the captured leaf <64hex> names the container");
+	free(l);
+	l = line_of(all, "process_exec", 302);
+	ok(has(l, "nsw-true-1") && has(l, "\"container_process\":true"),
+	   "short-lived ctr container: its name with runtime state on disk");
+	free(l);
+	l = line_of(all, "process_exec", 303);
+	ok(l && !has(l, "nsw-true-2"),
+	   "a leaf name without runtime state makes no container");
+	free(l);
+	l = line_of(all, "process_exec", 304);
+	ok(has(l, C64) && has(l, "\"container_process\":true"),
+	   "moved since the event: the captured leaf decides, not /proc");
+	free(l);
+	ok(has(all, "\"binary\":\"/usr/sbin/runc\"") &&
+	   !has(all, "\"binary\":\"/\""),
+	   "an exec whose image reads \"/\" keeps the image it was");
 	free(all);
 	{
 		char cmd[128];
