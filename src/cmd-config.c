@@ -70,6 +70,13 @@ static const struct {
 	{ "container", "(any)" },
 	{ "event-types", "exec,exit,kprobe" },
 	{ "policy", POLICY_DEFAULT_PATH " (when present)" },
+	{ "output-max-size", "0" },
+	{ "output-keep", "5" },
+	{ "log", "auto" },
+	{ "metrics-address", "(none)" },
+	{ "metrics-textfile", "(none)" },
+	{ "lock-file", "(none)" },
+	{ "rt-priority", "0" },
 };
 
 static const char *default_of(const struct option *o)

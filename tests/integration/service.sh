@@ -55,7 +55,7 @@ case $line in
 *) ok 1 "systemd-analyze security: rated OK (got: $line)" ;;
 esac
 grep -q -- "--lock-file=$LOCK" "$UNIT_IN" &&
-	grep -q "NSWATCH_LOCK=$LOCK" "$top_srcdir/contrib/audisp-nswatch"
+	grep -q -- "--lock-file=$LOCK" "$top_srcdir/contrib/audisp-nswatch"
 ok $? "the unit and the plugin wrapper lock the same file ($LOCK)"
 rm -rf "$U"
 

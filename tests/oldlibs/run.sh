@@ -34,7 +34,9 @@ jobs=${NSW_JOBS:-2}
 
 tarballs=${OLDLIBS_TARBALLS:-}
 if [ -z "$tarballs" ]; then
-	for d in "$src/../shared/oldlibs" "$src/../../shared/oldlibs"; do
+	# beside the checkout, as the workplace lays it out, or at its fixed place
+	for d in "$src/../shared/oldlibs" "$src/../../shared/oldlibs" \
+		/work/shared/oldlibs; do
 		[ -f "$d/audit-2.8.5.tar.gz" ] && { tarballs=$d; break; }
 	done
 fi
