@@ -70,7 +70,7 @@ static const struct {
 	{ "container", "(any)" },
 	{ "event-types", "exec,exit,kprobe" },
 	{ "policy", POLICY_DEFAULT_PATH " (when present)" },
-	{ "output-max-size", "0" },
+	{ "output-max-size", "(off)" },
 	{ "output-keep", "5" },
 	{ "log", "auto" },
 	{ "metrics-address", "(none)" },
