@@ -192,8 +192,12 @@ else
 	for v in "${WB[@]}"; do
 		stop "wb$v"
 		read -r res size < <(fincore --bytes --noheadings -o RES,SIZE "$W/wb$v.out")
+		# 1 MiB: ranges written by the handover after next leave the
+		# cache; a range still under writeback then is left to
+		# reclaim (a busy machine, lines handed over in big batches),
+		# so only "at least a few MiB less than all" is certain
 		if [ "$v" = 1 ]; then
-			as_expected=$((res < size / 2))
+			as_expected=$((res < size - (3 << 20)))
 		else
 			as_expected=$((res > size - (1 << 20)))
 		fi
