@@ -785,16 +785,47 @@ unsigned long long audit_rules_proc_starttime(long pid)
 	return proc_starttime(pid);
 }
 
+int audit_rules_write_state(const char *path, const char *text, size_t len)
+{
+	char tmp[PATH_MAX + 8];
+	size_t off;
+	ssize_t w;
+	int fd, r = 0;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		  0600);
+	if (fd < 0)
+		return -errno;
+	for (off = 0; off < len; off += (size_t)w) {
+		w = write(fd, text + off, len - off);
+		if (w < 0) {
+			if (errno == EINTR) {
+				w = 0;
+				continue;
+			}
+			r = -errno;
+			break;
+		}
+	}
+	if (close(fd) < 0 && !r)
+		r = -errno;
+	if (!r && rename(tmp, path) < 0)
+		r = -errno;
+	if (r)
+		unlink(tmp);
+	return r;
+}
+
 /* Write (or, with nothing owned, remove) our state file. */
 static int state_write(struct audit_ruleset *rs)
 {
-	char tmp[PATH_MAX + 8];
 	struct strbuf sb = STRBUF_INIT;
 	const char *dir = state_dir();
 	unsigned int owned = audit_ruleset_owned(rs);
-	size_t i, off;
-	ssize_t w;
-	int fd, r = 0;
+	size_t i;
+	int r;
 
 	if (!rs->state_path[0])
 		snprintf(rs->state_path, sizeof(rs->state_path),
@@ -817,31 +848,7 @@ static int state_write(struct audit_ruleset *rs)
 		strbuf_release(&sb);
 		return -ENOMEM;
 	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp", rs->state_path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		  0600);
-	if (fd < 0) {
-		r = -errno;
-		goto out;
-	}
-	for (off = 0; off < sb.len; off += (size_t)w) {
-		w = write(fd, sb.buf + off, sb.len - off);
-		if (w < 0) {
-			if (errno == EINTR) {
-				w = 0;
-				continue;
-			}
-			r = -errno;
-			break;
-		}
-	}
-	if (close(fd) < 0 && !r)
-		r = -errno;
-	if (!r && rename(tmp, rs->state_path) < 0)
-		r = -errno;
-	if (r)
-		unlink(tmp);
-out:
+	r = audit_rules_write_state(rs->state_path, sb.buf, sb.len);
 	strbuf_release(&sb);
 	return r;
 }

@@ -191,6 +191,10 @@ const char *audit_rules_state_dir(void);
 /* Whether process PID still runs and started at START (field 22 of
  * /proc/PID/stat), i.e. is the owner a state file names. */
 bool audit_rules_owner_alive(long pid, unsigned long long start);
+/* Replace the state file PATH with TEXT: written to PATH.tmp (0600,
+ * O_NOFOLLOW), then renamed over PATH, so a reader sees the old file or
+ * the whole new one.  0 or -errno. */
+int audit_rules_write_state(const char *path, const char *text, size_t len);
 /* Field 22 of /proc/PID/stat, 0 when unknown. */
 unsigned long long audit_rules_proc_starttime(long pid);
 

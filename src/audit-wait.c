@@ -29,11 +29,9 @@ static int state_path(char *buf, size_t len)
 
 int audit_wait_save(uint32_t old)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 8], text[96];
+	char path[PATH_MAX], text[96];
 	const char *dir = audit_rules_state_dir();
-	size_t len, off;
-	ssize_t w;
-	int fd, r = 0, n;
+	int r, n;
 
 	r = state_path(path, sizeof(path));
 	if (r < 0)
@@ -45,30 +43,7 @@ int audit_wait_save(uint32_t old)
 		     old);
 	if (n < 0 || (size_t)n >= sizeof(text))
 		return -EOVERFLOW;
-	len = (size_t)n;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		  0600);
-	if (fd < 0)
-		return -errno;
-	for (off = 0; off < len; off += (size_t)w) {
-		w = write(fd, text + off, len - off);
-		if (w < 0) {
-			if (errno == EINTR) {
-				w = 0;
-				continue;
-			}
-			r = -errno;
-			break;
-		}
-	}
-	if (close(fd) < 0 && !r)
-		r = -errno;
-	if (!r && rename(tmp, path) < 0)
-		r = -errno;
-	if (r)
-		unlink(tmp);
-	return r;
+	return audit_rules_write_state(path, text, (size_t)n);
 }
 
 int audit_wait_forget(void)
