@@ -24,8 +24,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "container-cache.h"
 #include "container-meta.h"
 #include "strbuf.h"
+#include "util.h"
 
 #define CC_BUCKETS 256
 #define CC_MAX_ENTRIES 8192
@@ -46,22 +48,6 @@ struct container_cache {
 	size_t n;
 	unsigned int ttl;
 };
-
-static uint64_t now_sec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static unsigned int hash_id(const char *id)
 {
@@ -149,7 +135,7 @@ static void refill(struct container_cache *cc, const struct cgroup_attr *cg,
 	char src[PATH_MAX];
 	struct nsw_container *c = load(cc, cg, src, sizeof(src));
 
-	e->refreshed_ms = now_ms();
+	e->refreshed_ms = nsw_clock_ms(CLOCK_MONOTONIC);
 	if (!c)
 		return;
 	if (src[0]) {
@@ -193,7 +179,8 @@ struct nsw_container *container_cache_get(struct container_cache *cc,
 		if (strcmp(e->c->id, cg->id) == 0)
 			break;
 
-	if (e && !e->src[0] && now_sec() - e->checked >= cc->ttl) {
+	if (e && !e->src[0] &&
+	    nsw_clock_s(CLOCK_MONOTONIC) - e->checked >= cc->ttl) {
 		/* no state last time: it may exist by now */
 		char src[PATH_MAX];
 		struct nsw_container *c = load(cc, cg, src, sizeof(src));
@@ -203,10 +190,10 @@ struct nsw_container *container_cache_get(struct container_cache *cc,
 			e->c = c;
 			nsw_strlcpy(e->src, src, sizeof(e->src));
 		}
-		e->checked = now_sec();
+		e->checked = nsw_clock_s(CLOCK_MONOTONIC);
 	}
 	if (e && !e->c->init_pid &&
-	    now_ms() - e->refreshed_ms >= CC_REFILL_MS)
+	    nsw_clock_ms(CLOCK_MONOTONIC) - e->refreshed_ms >= CC_REFILL_MS)
 		refill(cc, cg, e);
 	if (e) {
 		container_get(e->c);
@@ -228,7 +215,7 @@ struct nsw_container *container_cache_get(struct container_cache *cc,
 		free(e);
 		return c;
 	}
-	e->checked = now_sec();
+	e->checked = nsw_clock_s(CLOCK_MONOTONIC);
 	e->next = cc->bucket[h];
 	cc->bucket[h] = e;
 	cc->n++;
@@ -327,7 +314,7 @@ static bool entry_gone(const struct cc_entry *e)
  * had one); each entry is checked at most every ttl seconds. */
 void container_cache_sweep(struct container_cache *cc)
 {
-	uint64_t now = now_sec();
+	uint64_t now = nsw_clock_s(CLOCK_MONOTONIC);
 	size_t b;
 
 	if (!cc)

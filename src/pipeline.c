@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "container-meta.h"
+#include "container-cache.h"
 #include "encode-compact.h"
 #include "encode-json.h"
 #include "inum-set.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "container-meta.h"
+#include "container-cache.h"
 #include "proc-cache.h"
 #include "procfs.h"
 

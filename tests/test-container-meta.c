@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "container-cache.h"
 #include "container-meta.h"
 #include "selinux-label.h"
 #include "tap.h"
