@@ -31,7 +31,7 @@
  * tokenizer.
  *
  * Serial numbers are tracked per node to count records the kernel or a
- * reader lost: see the seq_* functions.
+ * reader lost: audit-seq.c.
  */
 #include "config.h"
 
@@ -41,15 +41,8 @@
 #include <string.h>
 
 #include "audit-map.h"
-
-/* AUDIT_ARCH_* (linux/audit.h) */
-#define ARCH_X86_64	0xc000003eu
-#define ARCH_I386	0x40000003u
-#define ARCH_AARCH64	0xc00000b7u
-#define ARCH_ARM	0x40000028u
-#define ARCH_PPC64	0x80000015u
-#define ARCH_PPC64LE	0xc0000015u
-#define ARCH_S390X	0x80000016u
+#include "audit-seq.h"
+#include "audit-syscalls.h"
 
 /* record types (linux/audit.h) */
 #define REC_SYSCALL	1300
@@ -70,120 +63,6 @@
 /* The kernel truncates PROCTITLE at this many bytes. */
 #define PROCTITLE_MAX	128
 
-/* Serial tracking: how far out of order records may arrive, how big a
- * forward jump still counts as loss rather than a restart, how many nodes
- * (node= prefixes) are tracked separately. */
-#define SEQ_WINDOW	1024u
-#define SEQ_JUMP_MAX	100000u
-#define SEQ_NODES	16
-
-enum sc_class {
-	SC_OTHER,
-	SC_SETNS,
-	SC_UNSHARE,
-	SC_CLONE,
-	SC_CLONE3,
-	SC_EXECVE,
-	SC_EXECVEAT,
-	SC_FORK,
-	SC_VFORK,
-	SC_EXIT_GROUP,
-};
-
-struct sc_entry {
-	long nr;
-	enum sc_class c;
-};
-
-/* Section 5.1 of the audit reference; every table checked with
- * `ausyscall <arch> <name>` (audit 3.0.9).  fork and vfork do not exist on
- * aarch64. */
-static const struct sc_entry sc_x86_64[] = {
-	{ 308, SC_SETNS }, { 272, SC_UNSHARE }, { 56, SC_CLONE },
-	{ 435, SC_CLONE3 }, { 59, SC_EXECVE }, { 322, SC_EXECVEAT },
-	{ 57, SC_FORK }, { 58, SC_VFORK }, { 231, SC_EXIT_GROUP },
-};
-static const struct sc_entry sc_i386[] = {
-	{ 346, SC_SETNS }, { 310, SC_UNSHARE }, { 120, SC_CLONE },
-	{ 435, SC_CLONE3 }, { 11, SC_EXECVE }, { 358, SC_EXECVEAT },
-	{ 2, SC_FORK }, { 190, SC_VFORK }, { 252, SC_EXIT_GROUP },
-};
-static const struct sc_entry sc_aarch64[] = {
-	{ 268, SC_SETNS }, { 97, SC_UNSHARE }, { 220, SC_CLONE },
-	{ 435, SC_CLONE3 }, { 221, SC_EXECVE }, { 281, SC_EXECVEAT },
-	{ 94, SC_EXIT_GROUP },
-};
-
-static const struct sc_entry sc_arm[] = {
-	{ 375, SC_SETNS }, { 337, SC_UNSHARE }, { 120, SC_CLONE },
-	{ 435, SC_CLONE3 }, { 11, SC_EXECVE }, { 387, SC_EXECVEAT },
-	{ 2, SC_FORK }, { 190, SC_VFORK }, { 248, SC_EXIT_GROUP },
-};
-static const struct sc_entry sc_ppc64[] = {
-	{ 350, SC_SETNS }, { 282, SC_UNSHARE }, { 120, SC_CLONE },
-	{ 435, SC_CLONE3 }, { 11, SC_EXECVE }, { 362, SC_EXECVEAT },
-	{ 2, SC_FORK }, { 189, SC_VFORK }, { 234, SC_EXIT_GROUP },
-};
-static const struct sc_entry sc_s390x[] = {
-	{ 339, SC_SETNS }, { 303, SC_UNSHARE }, { 120, SC_CLONE },
-	{ 435, SC_CLONE3 }, { 11, SC_EXECVE }, { 354, SC_EXECVEAT },
-	{ 2, SC_FORK }, { 190, SC_VFORK }, { 248, SC_EXIT_GROUP },
-};
-
-static const struct {
-	const char *name;
-	enum sc_class c;
-} sc_names[] = {
-	{ "setns", SC_SETNS }, { "unshare", SC_UNSHARE }, { "clone", SC_CLONE },
-	{ "clone3", SC_CLONE3 }, { "execve", SC_EXECVE },
-	{ "execveat", SC_EXECVEAT }, { "fork", SC_FORK }, { "vfork", SC_VFORK },
-	{ "exit_group", SC_EXIT_GROUP },
-};
-
-/* Names libauparse prints for clone/unshare/setns flags (print_clone_flags;
- * it calls 0x02000000 CLONE_STOPPED, the bit's old name) and for signals in
- * clone's low byte. */
-static const struct {
-	const char *name;
-	uint64_t v;
-} flag_names[] = {
-	{ "CLONE_NEWTIME", 0x00000080 }, { "CLONE_VM", 0x00000100 },
-	{ "CLONE_FS", 0x00000200 }, { "CLONE_FILES", 0x00000400 },
-	{ "CLONE_SIGHAND", 0x00000800 }, { "CLONE_PIDFD", 0x00001000 },
-	{ "CLONE_PTRACE", 0x00002000 }, { "CLONE_VFORK", 0x00004000 },
-	{ "CLONE_PARENT", 0x00008000 }, { "CLONE_THREAD", 0x00010000 },
-	{ "CLONE_NEWNS", 0x00020000 }, { "CLONE_SYSVSEM", 0x00040000 },
-	{ "CLONE_SETTLS", 0x00080000 }, { "CLONE_PARENT_SETTID", 0x00100000 },
-	{ "CLONE_CHILD_CLEARTID", 0x00200000 }, { "CLONE_DETACHED", 0x00400000 },
-	{ "CLONE_UNTRACED", 0x00800000 }, { "CLONE_CHILD_SETTID", 0x01000000 },
-	{ "CLONE_NEWCGROUP", 0x02000000 }, { "CLONE_STOPPED", 0x02000000 },
-	{ "CLONE_NEWUTS", 0x04000000 }, { "CLONE_NEWIPC", 0x08000000 },
-	{ "CLONE_NEWUSER", 0x10000000 }, { "CLONE_NEWPID", 0x20000000 },
-	{ "CLONE_NEWNET", 0x40000000 }, { "CLONE_IO", 0x80000000 },
-	{ "SIGHUP", 1 }, { "SIGINT", 2 }, { "SIGQUIT", 3 }, { "SIGKILL", 9 },
-	{ "SIGUSR1", 10 }, { "SIGUSR2", 12 }, { "SIGTERM", 15 },
-	{ "SIGCHLD", 17 },
-};
-
-/* errno names `ausearch -i` writes as exit=NAME(text).  Linux generic
- * numbers (x86, arm64 and i386 agree on these). */
-static const struct {
-	const char *name;
-	int v;
-} errno_names[] = {
-	{ "EPERM", 1 }, { "ENOENT", 2 }, { "ESRCH", 3 }, { "EINTR", 4 },
-	{ "EIO", 5 }, { "ENXIO", 6 }, { "E2BIG", 7 }, { "ENOEXEC", 8 },
-	{ "EBADF", 9 }, { "ECHILD", 10 }, { "EAGAIN", 11 }, { "ENOMEM", 12 },
-	{ "EACCES", 13 }, { "EFAULT", 14 }, { "EBUSY", 16 }, { "EEXIST", 17 },
-	{ "EXDEV", 18 }, { "ENODEV", 19 }, { "ENOTDIR", 20 }, { "EISDIR", 21 },
-	{ "EINVAL", 22 }, { "ENFILE", 23 }, { "EMFILE", 24 }, { "ETXTBSY", 26 },
-	{ "EFBIG", 27 }, { "ENOSPC", 28 }, { "EROFS", 30 }, { "EMLINK", 31 },
-	{ "ERANGE", 34 }, { "ENAMETOOLONG", 36 }, { "ENOSYS", 38 },
-	{ "ELOOP", 40 }, { "EUSERS", 87 }, { "EOPNOTSUPP", 95 },
-	{ "ENOTSUP", 95 }, { "ERESTARTSYS", 512 }, { "ERESTARTNOINTR", 513 },
-	{ "ERESTARTNOHAND", 514 },
-};
-
 /* A decoded string inside the arena (offsets: the arena may move). */
 struct span {
 	uint32_t off;
@@ -198,20 +77,10 @@ struct piece {
 	struct span s;
 };
 
-struct seq_track {
-	bool used;
-	char node[64];
-	uint32_t hi;		/* highest serial seen */
-	uint64_t seen[SEQ_WINDOW / 64]; /* bit (serial % WINDOW) */
-	uint64_t suspect[SEQ_WINDOW / 64]; /* missing at the last tick */
-	uint64_t counted[SEQ_WINDOW / 64]; /* counted lost by a tick, still in
-					    * the window: refunded if it comes */
-};
-
 struct audit_map {
 	uint32_t default_arch;
 	struct audit_map_stats st;
-	struct seq_track seq[SEQ_NODES];
+	struct audit_seq seq;
 
 	/* per event */
 	char *arena;
@@ -382,9 +251,9 @@ static bool parse_id(const char *s, uint32_t *out)
 /* Raw hex, or interpreted "CLONE_NEWNS|CLONE_NEWPID" (also "0x0"). */
 static bool parse_flags(const char *s, uint64_t *out)
 {
-	uint64_t v = 0;
+	uint64_t v = 0, f;
 	const char *p, *e;
-	size_t i, n;
+	size_t n;
 
 	if (parse_hex(s, out))
 		return true;
@@ -395,13 +264,9 @@ static bool parse_flags(const char *s, uint64_t *out)
 		if (!e)
 			e = p + strlen(p);
 		n = (size_t)(e - p);
-		for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
-			if (strlen(flag_names[i].name) == n &&
-			    !memcmp(flag_names[i].name, p, n))
-				break;
-		if (i == sizeof(flag_names) / sizeof(flag_names[0]))
+		if (!audit_sc_flag(p, n, &f))
 			return false;
-		v |= flag_names[i].v;
+		v |= f;
 	}
 	*out = v;
 	return true;
@@ -411,7 +276,8 @@ static bool parse_flags(const char *s, uint64_t *out)
 static bool parse_exit(const char *s, int64_t *out)
 {
 	const char *paren;
-	size_t i, n;
+	size_t n;
+	int e;
 
 	if (parse_dec(s, out))
 		return true;
@@ -419,13 +285,10 @@ static bool parse_exit(const char *s, int64_t *out)
 		return false;
 	paren = strchr(s, '(');
 	n = paren ? (size_t)(paren - s) : strlen(s);
-	for (i = 0; i < sizeof(errno_names) / sizeof(errno_names[0]); i++)
-		if (strlen(errno_names[i].name) == n &&
-		    !memcmp(errno_names[i].name, s, n)) {
-			*out = -errno_names[i].v;
-			return true;
-		}
-	return false;
+	if (!audit_sc_errno(s, n, &e))
+		return false;
+	*out = -e;
+	return true;
 }
 
 static bool parse_arch(const char *s, uint32_t *arch, bool *interp)
@@ -464,85 +327,9 @@ static bool parse_arch(const char *s, uint32_t *arch, bool *interp)
 	return true;
 }
 
-static uint32_t host_arch(void)
-{
-#if defined(__x86_64__)
-	return ARCH_X86_64;
-#elif defined(__i386__)
-	return ARCH_I386;
-#elif defined(__aarch64__)
-	return ARCH_AARCH64;
-#else
-	return 0;
-#endif
-}
-
-static enum sc_class classify_nr(uint32_t arch, long nr)
-{
-	const struct sc_entry *t;
-	size_t i, n;
-
-	switch (arch) {
-	case ARCH_X86_64:
-		t = sc_x86_64;
-		n = sizeof(sc_x86_64) / sizeof(sc_x86_64[0]);
-		break;
-	case ARCH_I386:
-		t = sc_i386;
-		n = sizeof(sc_i386) / sizeof(sc_i386[0]);
-		break;
-	case ARCH_AARCH64:
-		t = sc_aarch64;
-		n = sizeof(sc_aarch64) / sizeof(sc_aarch64[0]);
-		break;
-	case ARCH_ARM:
-		t = sc_arm;
-		n = sizeof(sc_arm) / sizeof(sc_arm[0]);
-		break;
-	case ARCH_PPC64:
-	case ARCH_PPC64LE:
-		t = sc_ppc64;
-		n = sizeof(sc_ppc64) / sizeof(sc_ppc64[0]);
-		break;
-	case ARCH_S390X:
-		t = sc_s390x;
-		n = sizeof(sc_s390x) / sizeof(sc_s390x[0]);
-		break;
-	default:
-		return SC_OTHER;
-	}
-	for (i = 0; i < n; i++)
-		if (t[i].nr == nr)
-			return t[i].c;
-	return SC_OTHER;
-}
-
-static enum sc_class classify_name(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(sc_names) / sizeof(sc_names[0]); i++)
-		if (!strcmp(sc_names[i].name, s))
-			return sc_names[i].c;
-	return SC_OTHER;
-}
-
-static enum nsw_syscall class_syscall(enum sc_class c)
-{
-	switch (c) {
-	case SC_SETNS: return NSW_SC_SETNS;
-	case SC_UNSHARE: return NSW_SC_UNSHARE;
-	case SC_CLONE: return NSW_SC_CLONE;
-	case SC_CLONE3: return NSW_SC_CLONE3;
-	case SC_EXECVE: return NSW_SC_EXECVE;
-	case SC_EXECVEAT: return NSW_SC_EXECVEAT;
-	default: return NSW_SC_NONE;
-	}
-}
-
 enum nsw_syscall audit_map_syscall(uint32_t arch, long nr)
 {
-	return class_syscall(classify_nr(arch ? arch : host_arch(), nr));
+	return audit_sc_nsw_syscall(audit_sc_classify_nr(arch ? arch : audit_sc_host_arch(), nr));
 }
 
 /* ---- arena -------------------------------------------------------------- */
@@ -689,179 +476,27 @@ static struct nsw_bytes span_bytes(const struct audit_map *m,
 
 /* ---- serial numbers ------------------------------------------------------ */
 
-static bool seq_bit(const struct seq_track *t, uint32_t s)
+/* The tracker's counters into the stats (after every change). */
+static void seq_sync(struct audit_map *m)
 {
-	uint32_t i = s % SEQ_WINDOW;
-
-	return t->seen[i / 64] & (1ull << (i % 64));
-}
-
-static void seq_set(struct seq_track *t, uint32_t s, bool on)
-{
-	uint32_t i = s % SEQ_WINDOW;
-
-	if (on) {
-		t->seen[i / 64] |= 1ull << (i % 64);
-	} else {
-		/* the slot now stands for a new serial */
-		t->seen[i / 64] &= ~(1ull << (i % 64));
-		t->suspect[i / 64] &= ~(1ull << (i % 64));
-		t->counted[i / 64] &= ~(1ull << (i % 64));
-	}
-}
-
-static unsigned int seq_unseen(const struct seq_track *t)
-{
-	unsigned int i, set = 0;
-
-	for (i = 0; i < SEQ_WINDOW / 64; i++)
-		set += (unsigned int)__builtin_popcountll(t->seen[i]);
-	return SEQ_WINDOW - set;
-}
-
-/* Start over at serial s: nothing before it is expected. */
-static void seq_restart(struct seq_track *t, uint32_t s)
-{
-	memset(t->seen, 0xff, sizeof(t->seen));
-	memset(t->suspect, 0, sizeof(t->suspect));
-	memset(t->counted, 0, sizeof(t->counted));
-	t->hi = s;
-}
-
-/* The tracker of a node (created on first use; *fresh then).  NULL when
- * more nodes than SEQ_NODES appear: those are not tracked. */
-static struct seq_track *seq_get(struct audit_map *m, const char *node,
-				 bool *fresh)
-{
-	size_t i, len;
-
-	*fresh = false;
-	if (!node)
-		node = "";
-	len = strlen(node);
-	if (len >= sizeof(m->seq[0].node))
-		return NULL;
-	for (i = 0; i < SEQ_NODES; i++)
-		if (m->seq[i].used && !strcmp(m->seq[i].node, node))
-			return &m->seq[i];
-	for (i = 0; i < SEQ_NODES; i++)
-		if (!m->seq[i].used) {
-			memcpy(m->seq[i].node, node, len + 1);
-			m->seq[i].used = true;
-			*fresh = true;
-			return &m->seq[i];
-		}
-	return NULL;
-}
-
-/*
- * Account serial s.  The kernel's serial is a u32 that skips 0 on wrap.
- * Records may arrive up to SEQ_WINDOW serials out of order; a serial is
- * a gap once it has left the window unseen.  A forward jump of more than
- * SEQ_JUMP_MAX, or a backward jump beyond the window, is a restart
- * (reboot, rotated-in log of another boot, auditd reset): tracking starts
- * over, the serials still missing in the window count, the jump itself
- * adds nothing to seq_gaps and one to seq_resets.
- */
-static void seq_account(struct audit_map *m, const char *node, uint32_t s)
-{
-	bool fresh;
-	struct seq_track *t = seq_get(m, node, &fresh);
-	uint32_t d, x, pass;
-
-	if (!t)
-		return;
-	if (fresh) {
-		seq_restart(t, s);
-		return;
-	}
-	d = s - t->hi;
-	if (d == 0)
-		return;				/* duplicate */
-	if (d > 0x80000000u) {			/* behind hi */
-		if (t->hi - s < SEQ_WINDOW) {
-			uint32_t i = s % SEQ_WINDOW;
-			uint64_t bit = 1ull << (i % 64);
-
-			/* late, inside the window; a tick may have counted it
-			 * lost already (a reader lagging by seconds): refund */
-			if (t->counted[i / 64] & bit) {
-				t->counted[i / 64] &= ~bit;
-				if (m->st.seq_gaps)
-					m->st.seq_gaps--;
-			}
-			seq_set(t, s, true);
-			return;
-		}
-		goto restart;
-	}
-	if (d > SEQ_JUMP_MAX)
-		goto restart;
-	if (d >= SEQ_WINDOW) {
-		/* the whole window leaves, and the serials hi+1 .. s-WINDOW
-		 * pass through it unseen (serial 0 does not exist) */
-		pass = d - SEQ_WINDOW;
-		m->st.seq_gaps += seq_unseen(t);
-		if ((uint32_t)(0u - t->hi - 1u) < pass)
-			pass--;
-		m->st.seq_gaps += pass;
-		memset(t->seen, 0, sizeof(t->seen));
-		memset(t->suspect, 0, sizeof(t->suspect));
-		memset(t->counted, 0, sizeof(t->counted));
-		if (s < SEQ_WINDOW)
-			seq_set(t, 0, true);
-	} else {
-		for (x = t->hi + 1; x != s + 1; x++) {
-			if (!seq_bit(t, x))
-				m->st.seq_gaps++;	/* x - WINDOW left */
-			seq_set(t, x, x == 0);
-		}
-	}
-	seq_set(t, s, true);
-	t->hi = s;
-	return;
-restart:
-	m->st.seq_gaps += seq_unseen(t);
-	m->st.seq_resets++;
-	seq_restart(t, s);
+	m->st.seq_gaps = m->seq.gaps;
+	m->st.seq_resets = m->seq.resets;
 }
 
 void audit_map_tick(struct audit_map *m)
 {
-	uint64_t lost;
-	size_t i, k;
-
 	if (!m)
 		return;
-	for (i = 0; i < SEQ_NODES; i++) {
-		struct seq_track *t = &m->seq[i];
-
-		if (!t->used)
-			continue;
-		for (k = 0; k < SEQ_WINDOW / 64; k++) {
-			/* missing now and at the last tick: lost */
-			lost = ~t->seen[k] & t->suspect[k];
-			m->st.seq_gaps += (uint64_t)__builtin_popcountll(lost);
-			t->seen[k] |= lost;
-			t->counted[k] |= lost;
-			t->suspect[k] = ~t->seen[k];
-		}
-	}
+	audit_seq_tick(&m->seq);
+	seq_sync(m);
 }
 
 void audit_map_flush(struct audit_map *m)
 {
-	size_t i;
-
 	if (!m)
 		return;
-	for (i = 0; i < SEQ_NODES; i++) {
-		if (!m->seq[i].used)
-			continue;
-		m->st.seq_gaps += seq_unseen(&m->seq[i]);
-		memset(m->seq[i].seen, 0xff, sizeof(m->seq[i].seen));
-		memset(m->seq[i].suspect, 0, sizeof(m->seq[i].suspect));
-	}
+	audit_seq_flush(&m->seq);
+	seq_sync(m);
 }
 
 /* ---- record access -------------------------------------------------------- */
@@ -924,7 +559,7 @@ static int parse_syscall(struct audit_map *m, auparse_state_t *au,
 	else if (!parse_arch(arch, &si->arch, &si->interp))
 		return -EINVAL;
 	if (parse_dec(sc, &dv)) {
-		si->cls = classify_nr(si->arch, (long)dv);
+		si->cls = audit_sc_classify_nr(si->arch, (long)dv);
 	} else if (!strncmp(sc, "unknown-syscall(", 16)) {
 		/* ausearch -i: a number its table lacks */
 		char num[24];
@@ -935,10 +570,10 @@ static int parse_syscall(struct audit_map *m, auparse_state_t *au,
 			memcpy(num, sc + 16, n - 1);
 			num[n - 1] = '\0';
 			if (parse_dec(num, &dv))
-				si->cls = classify_nr(si->arch, (long)dv);
+				si->cls = audit_sc_classify_nr(si->arch, (long)dv);
 		}
 	} else {
-		si->cls = classify_name(sc);
+		si->cls = audit_sc_classify_name(sc);
 		si->interp = true;
 	}
 	if (si->cls == SC_OTHER)
@@ -1239,7 +874,7 @@ struct audit_map *audit_map_new(uint32_t default_arch)
 
 	if (!m)
 		return NULL;
-	m->default_arch = default_arch ? default_arch : host_arch();
+	m->default_arch = default_arch ? default_arch : audit_sc_host_arch();
 	/* never NULL: empty strings point into it */
 	m->arena_cap = 4096;
 	m->arena = malloc(m->arena_cap);
@@ -1282,7 +917,7 @@ static void fill_common(struct audit_map *m, const struct sc_info *si,
 	}
 	r->comm = span_bytes(m, &si->comm);
 	memcpy(r->selinux_level, si->selinux_level, sizeof(r->selinux_level));
-	r->syscall = class_syscall(si->cls);
+	r->syscall = audit_sc_nsw_syscall(si->cls);
 	if (si->exit_ok) {
 		r->ret_known = true;
 		r->ret = si->exit;
@@ -1307,8 +942,110 @@ static int do_emit(struct audit_map *m, audit_emit_fn emit, void *arg,
 	return 1;
 }
 
+/* True when the event is a single EOE record (audit-map.h). */
+bool audit_map_lone_eoe(auparse_state_t *au)
+{
+	return au && auparse_get_num_records(au) == 1 &&
+	       auparse_first_record(au) > 0 &&
+	       auparse_get_type(au) == REC_EOE;
+}
+
+/* What the records beside the SYSCALL record said. */
+struct aux {
+	struct span argv[NSW_RAW_MAX_ARGS];
+	struct span cwd, name0, proctitle;
+	bool have_execve, trunc;
+	int64_t argc;			/* EXECVE argc=, -1 when none */
+	bool caps_pp, caps_pe;
+	uint64_t pp, pe;		/* BPRM_FCAPS */
+	bool exe_dev;			/* exe is known */
+	struct file_id exe;		/* PATH item 0's dev= and inode= */
+};
+
+/* Index of the event's SYSCALL record into *rec; false when it has none. */
+static bool find_syscall(auparse_state_t *au, unsigned int nrec,
+			 unsigned int *rec)
+{
+	unsigned int i;
+
+	for (i = 0; i < nrec; i++) {
+		if (auparse_goto_record_num(au, i) <= 0)
+			break;
+		if (auparse_get_type(au) == REC_SYSCALL) {
+			*rec = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The other records, in whatever order they came: EXECVE (of an exec),
+ * CWD, PATH item 0, PROCTITLE, BPRM_FCAPS. */
+static void collect_aux(struct audit_map *m, auparse_state_t *au,
+			unsigned int nrec, unsigned int sc_rec,
+			const struct sc_info *si, struct aux *x)
+{
+	unsigned int i;
+	int type;
+
+	memset(x, 0, sizeof(*x));
+	x->argc = -1;
+	for (i = 0; i < nrec; i++) {
+		const char *name, *v, *item = NULL, *pname = NULL;
+		const char *pdev = NULL, *pino = NULL;
+
+		if (i == sc_rec || auparse_goto_record_num(au, i) <= 0)
+			continue;
+		type = auparse_get_type(au);
+		if (type == REC_EXECVE) {
+			if (si->cls == SC_EXECVE || si->cls == SC_EXECVEAT) {
+				collect_execve(m, au, &x->argc, &x->trunc);
+				x->have_execve = true;
+			}
+			continue;
+		}
+		if (type != REC_CWD && type != REC_PATH &&
+		    type != REC_PROCTITLE && type != REC_BPRM_FCAPS)
+			continue;
+		if (auparse_first_field(au) <= 0)
+			continue;
+		do {
+			name = auparse_get_field_name(au);
+			v = auparse_get_field_str(au);
+			if (!name || !v)
+				continue;
+			if (type == REC_CWD && !strcmp(name, "cwd") &&
+			    !x->cwd.set) {
+				put_value(m, v, !si->interp, &x->cwd);
+			} else if (type == REC_PATH && !strcmp(name, "item")) {
+				item = v;
+			} else if (type == REC_PATH && !strcmp(name, "name")) {
+				pname = v;
+			} else if (type == REC_PATH && !strcmp(name, "dev")) {
+				pdev = v;
+			} else if (type == REC_PATH && !strcmp(name, "inode")) {
+				pino = v;
+			} else if (type == REC_PROCTITLE &&
+				   !strcmp(name, "proctitle") &&
+				   !x->proctitle.set) {
+				put_value(m, v, true, &x->proctitle);
+			} else if (type == REC_BPRM_FCAPS &&
+				   !strcmp(name, "pp")) {
+				x->caps_pp = parse_hex(v, &x->pp);
+			} else if (type == REC_BPRM_FCAPS &&
+				   !strcmp(name, "pe")) {
+				x->caps_pe = parse_hex(v, &x->pe);
+			}
+		} while (auparse_next_field(au) > 0);
+		if (item && pname && !strcmp(item, "0") && !x->name0.set)
+			put_value(m, pname, !si->interp, &x->name0);
+		if (item && !strcmp(item, "0") && !x->exe_dev)
+			x->exe_dev = path_file_id(&x->exe, pdev, pino);
+	}
+}
+
 /*
- * Map the event auparse is positioned on.
+ * An exec.
  *
  * The binary of an exec: PATH item 0 is the name execve() was given
  * (symlink names such as /bin/nsenter -> busybox survive, and for a script
@@ -1321,28 +1058,144 @@ static int do_emit(struct audit_map *m, audit_emit_fn emit, void *arg,
  * exe= is still the caller's old image, so only item 0 is used.  argv[0]
  * keeps the applet name in every case.
  */
-bool audit_map_lone_eoe(auparse_state_t *au)
+static void map_exec(struct audit_map *m, const struct sc_info *si,
+		     struct aux *x)
 {
-	return au && auparse_get_num_records(au) == 1 &&
-	       auparse_first_record(au) > 0 &&
-	       auparse_get_type(au) == REC_EOE;
+	struct span bin;
+	int k;
+
+	m->raw.type = NSW_RAW_EXEC;
+	if (si->success_ok && !si->success)
+		memset(&x->proctitle, 0, sizeof(x->proctitle)); /* old image */
+	if (x->have_execve)
+		build_argv(m, x->argv, x->argc, &x->trunc);
+	else
+		proctitle_argv(m, &x->proctitle, x->argv, &x->trunc);
+	if (exec_binary(m, si, &x->name0, &x->cwd, &bin) < 0)
+		x->trunc = true;
+	m->raw.args_truncated = x->trunc;
+	/* spans -> pointers: the arena does not move from here on */
+	m->raw.binary = span_bytes(m, &bin);
+	m->raw.cwd = span_bytes(m, &x->cwd);
+	m->raw.comm = span_bytes(m, &si->comm);
+	for (k = 0; k < m->raw.argc; k++) {
+		m->raw.argv[k] = span_bytes(m, &x->argv[k]);
+		if (!m->raw.argv[k].p)
+			m->raw.argv[k].p = "";
+	}
+	if (x->exe_dev && si->success_ok && si->success) {
+		m->raw.exe_dev_known = true;
+		m->raw.exe_dev_major = x->exe.major;
+		m->raw.exe_dev_minor = x->exe.minor;
+		m->raw.exe_ino = x->exe.ino;
+	}
+	if (x->caps_pp && x->caps_pe) {
+		m->raw.caps_known = true;
+		m->raw.cap_permitted = x->pp;
+		m->raw.cap_effective = x->pe;
+	}
 }
 
+/* Emit the raw events of the syscall's class (m->raw holds the common
+ * fields).  Returns how many were emitted; *err the first emit error. */
+static int map_class(struct audit_map *m, const struct sc_info *si,
+		     struct aux *x, uint64_t wall_ns, audit_emit_fn emit,
+		     void *arg, int *err)
+{
+	int n = 0;
+
+	switch (si->cls) {
+	case SC_EXECVE:
+	case SC_EXECVEAT:
+		map_exec(m, si, x);
+		n += do_emit(m, emit, arg, err);
+		break;
+	case SC_SETNS:
+		m->raw.type = NSW_RAW_NSCALL;
+		m->raw.a0 = reg_signed(si, si->a0);
+		m->raw.a1 = reg_signed(si, si->a1);
+		/* joining a mount namespace looks up its root (mntns_install):
+		 * the only PATH a setns record carries */
+		if (x->exe_dev && si->success_ok && si->success &&
+		    x->name0.set && x->name0.len == 1 &&
+		    m->arena[x->name0.off] == '/') {
+			m->raw.mnt_root_known = true;
+			m->raw.mnt_root_major = x->exe.major;
+			m->raw.mnt_root_minor = x->exe.minor;
+			m->raw.mnt_root_ino = x->exe.ino;
+		}
+		n += do_emit(m, emit, arg, err);
+		break;
+	case SC_UNSHARE:
+		/* unshare(CLONE_FS), unshare(CLONE_FILES), unshare(0) create
+		 * no namespace: ignored, as the eBPF programs skip them at
+		 * entry (a rule set older than ours, or auditd's own, may
+		 * still record them) */
+		if (si->a0_ok && !(si->a0 & NSW_CLONE_NS_MASK)) {
+			m->st.ignored++;
+			break;
+		}
+		m->raw.type = NSW_RAW_NSCALL;
+		m->raw.a0 = (int64_t)si->a0;
+		n += do_emit(m, emit, arg, err);
+		break;
+	case SC_CLONE:
+	case SC_FORK:
+	case SC_VFORK:
+		if (si->success && si->exit_ok && si->exit > 0 &&
+		    si->exit <= 0x7fffffff &&
+		    !(si->cls == SC_CLONE && (si->a0 & CLONE_THREAD_FLAG))) {
+			struct nsw_raw *rw = &m->raw;
+
+			rw->type = NSW_RAW_FORK;
+			rw->pid = (uint32_t)si->exit;
+			rw->tid = rw->pid;
+			rw->ppid = si->pid;
+			n += do_emit(m, emit, arg, err);
+			fill_common(m, si, wall_ns);
+		}
+		if (si->cls == SC_CLONE && (si->a0 & NSW_CLONE_NS_MASK)) {
+			m->raw.type = NSW_RAW_NSCALL;
+			m->raw.a0 = (int64_t)si->a0;
+			m->raw.clone_flags = si->a0;
+			n += do_emit(m, emit, arg, err);
+		}
+		if (!n)
+			m->st.ignored++;	/* thread, or a failed fork */
+		break;
+	case SC_CLONE3:
+		/* flags live in struct clone_args: unknown (see the top) */
+		m->raw.type = NSW_RAW_NSCALL;
+		m->raw.a0 = 0;
+		m->raw.clone_flags = 0;
+		n += do_emit(m, emit, arg, err);
+		break;
+	case SC_EXIT_GROUP:
+		m->raw.type = NSW_RAW_EXIT;
+		m->raw.exit_code = si->a0_ok ? (int)(si->a0 & 0xff) : 0;
+		m->raw.ret_known = false;
+		m->raw.success_known = false;
+		n += do_emit(m, emit, arg, err);
+		break;
+	case SC_OTHER:
+		break;
+	}
+	return n;
+}
+
+/*
+ * Map the event auparse is positioned on: find its SYSCALL record, collect
+ * the records beside it, map by the syscall's class.
+ */
 int audit_map_event(struct audit_map *m, auparse_state_t *au,
 		    audit_emit_fn emit, void *arg)
 {
-	struct span argv[NSW_RAW_MAX_ARGS];
-	struct span cwd = { 0, 0, false }, name0 = { 0, 0, false };
-	struct span proctitle = { 0, 0, false }, bin;
 	const au_event_t *e;
 	struct sc_info si;
-	unsigned int nrec, i, sc_rec = 0;
-	bool have_sc = false, have_execve = false, trunc = false;
-	bool caps_pp = false, caps_pe = false, exe_dev = false;
-	struct file_id exe = { 0, 0, 0 };	/* PATH item 0's, exe_dev: known */
-	uint64_t wall_ns = 0, pp = 0, pe = 0;
-	int64_t argc = -1;
-	int type, first_type = 0, n = 0, err = 0, r, k;
+	struct aux x;
+	unsigned int nrec, sc_rec = 0;
+	uint64_t wall_ns = 0;
+	int first_type, n, err = 0;
 
 	if (!m || !au)
 		return -EINVAL;
@@ -1362,21 +1215,13 @@ int audit_map_event(struct audit_map *m, auparse_state_t *au,
 	}
 	first_type = auparse_get_type(au);
 	if (first_type < REC_DAEMON_FIRST || first_type > REC_DAEMON_LAST)
-		seq_account(m, e->host, (uint32_t)e->serial);
+		audit_seq_account(&m->seq, e->host, (uint32_t)e->serial);
+	seq_sync(m);
 	if (e->sec >= 0 && (uint64_t)e->sec < 9000000000ull && e->milli < 1000)
 		wall_ns = (uint64_t)e->sec * 1000000000ull +
 			  (uint64_t)e->milli * 1000000ull;
 
-	for (i = 0; i < nrec; i++) {
-		if (auparse_goto_record_num(au, i) <= 0)
-			break;
-		if (auparse_get_type(au) == REC_SYSCALL) {
-			sc_rec = i;
-			have_sc = true;
-			break;
-		}
-	}
-	if (!have_sc) {
+	if (!find_syscall(au, nrec, &sc_rec)) {
 		m->st.ignored++;
 		return 0;
 	}
@@ -1389,172 +1234,13 @@ int audit_map_event(struct audit_map *m, auparse_state_t *au,
 		m->st.ignored++;
 		return 0;
 	}
-
-	/* the other records, in whatever order they came */
-	memset(argv, 0, sizeof(argv));
-	for (i = 0; i < nrec; i++) {
-		const char *name, *v, *item = NULL, *pname = NULL;
-		const char *pdev = NULL, *pino = NULL;
-
-		if (i == sc_rec || auparse_goto_record_num(au, i) <= 0)
-			continue;
-		type = auparse_get_type(au);
-		if (type == REC_EXECVE) {
-			if (si.cls == SC_EXECVE || si.cls == SC_EXECVEAT) {
-				collect_execve(m, au, &argc, &trunc);
-				have_execve = true;
-			}
-			continue;
-		}
-		if (type != REC_CWD && type != REC_PATH &&
-		    type != REC_PROCTITLE && type != REC_BPRM_FCAPS)
-			continue;
-		if (auparse_first_field(au) <= 0)
-			continue;
-		do {
-			name = auparse_get_field_name(au);
-			v = auparse_get_field_str(au);
-			if (!name || !v)
-				continue;
-			if (type == REC_CWD && !strcmp(name, "cwd") &&
-			    !cwd.set) {
-				put_value(m, v, !si.interp, &cwd);
-			} else if (type == REC_PATH && !strcmp(name, "item")) {
-				item = v;
-			} else if (type == REC_PATH && !strcmp(name, "name")) {
-				pname = v;
-			} else if (type == REC_PATH && !strcmp(name, "dev")) {
-				pdev = v;
-			} else if (type == REC_PATH && !strcmp(name, "inode")) {
-				pino = v;
-			} else if (type == REC_PROCTITLE &&
-				   !strcmp(name, "proctitle") &&
-				   !proctitle.set) {
-				put_value(m, v, true, &proctitle);
-			} else if (type == REC_BPRM_FCAPS &&
-				   !strcmp(name, "pp")) {
-				caps_pp = parse_hex(v, &pp);
-			} else if (type == REC_BPRM_FCAPS &&
-				   !strcmp(name, "pe")) {
-				caps_pe = parse_hex(v, &pe);
-			}
-		} while (auparse_next_field(au) > 0);
-		if (item && pname && !strcmp(item, "0") && !name0.set)
-			put_value(m, pname, !si.interp, &name0);
-		if (item && !strcmp(item, "0") && !exe_dev)
-			exe_dev = path_file_id(&exe, pdev, pino);
-	}
+	collect_aux(m, au, nrec, sc_rec, &si, &x);
 
 	fill_common(m, &si, wall_ns);
 	/* The binary: the image's exe= for everything but exec (a hint for
 	 * processes the pipeline never saw exec). */
 	m->raw.binary = span_bytes(m, &si.exe);
-
-	switch (si.cls) {
-	case SC_EXECVE:
-	case SC_EXECVEAT:
-		m->raw.type = NSW_RAW_EXEC;
-		if (si.success_ok && !si.success)
-			memset(&proctitle, 0, sizeof(proctitle)); /* old image */
-		if (have_execve)
-			build_argv(m, argv, argc, &trunc);
-		else
-			proctitle_argv(m, &proctitle, argv, &trunc);
-		r = exec_binary(m, &si, &name0, &cwd, &bin);
-		if (r < 0)
-			trunc = true;
-		m->raw.args_truncated = trunc;
-		/* spans -> pointers: the arena does not move from here on */
-		m->raw.binary = span_bytes(m, &bin);
-		m->raw.cwd = span_bytes(m, &cwd);
-		m->raw.comm = span_bytes(m, &si.comm);
-		for (k = 0; k < m->raw.argc; k++) {
-			m->raw.argv[k] = span_bytes(m, &argv[k]);
-			if (!m->raw.argv[k].p)
-				m->raw.argv[k].p = "";
-		}
-		if (exe_dev && si.success_ok && si.success) {
-			m->raw.exe_dev_known = true;
-			m->raw.exe_dev_major = exe.major;
-			m->raw.exe_dev_minor = exe.minor;
-			m->raw.exe_ino = exe.ino;
-		}
-		if (caps_pp && caps_pe) {
-			m->raw.caps_known = true;
-			m->raw.cap_permitted = pp;
-			m->raw.cap_effective = pe;
-		}
-		n += do_emit(m, emit, arg, &err);
-		break;
-	case SC_SETNS:
-		m->raw.type = NSW_RAW_NSCALL;
-		m->raw.a0 = reg_signed(&si, si.a0);
-		m->raw.a1 = reg_signed(&si, si.a1);
-		/* joining a mount namespace looks up its root (mntns_install):
-		 * the only PATH a setns record carries */
-		if (exe_dev && si.success_ok && si.success && name0.set &&
-		    name0.len == 1 && m->arena[name0.off] == '/') {
-			m->raw.mnt_root_known = true;
-			m->raw.mnt_root_major = exe.major;
-			m->raw.mnt_root_minor = exe.minor;
-			m->raw.mnt_root_ino = exe.ino;
-		}
-		n += do_emit(m, emit, arg, &err);
-		break;
-	case SC_UNSHARE:
-		/* unshare(CLONE_FS), unshare(CLONE_FILES), unshare(0) create
-		 * no namespace: ignored, as the eBPF programs skip them at
-		 * entry (a rule set older than ours, or auditd's own, may
-		 * still record them) */
-		if (si.a0_ok && !(si.a0 & NSW_CLONE_NS_MASK)) {
-			m->st.ignored++;
-			break;
-		}
-		m->raw.type = NSW_RAW_NSCALL;
-		m->raw.a0 = (int64_t)si.a0;
-		n += do_emit(m, emit, arg, &err);
-		break;
-	case SC_CLONE:
-	case SC_FORK:
-	case SC_VFORK:
-		if (si.success && si.exit_ok && si.exit > 0 &&
-		    si.exit <= 0x7fffffff &&
-		    !(si.cls == SC_CLONE && (si.a0 & CLONE_THREAD_FLAG))) {
-			struct nsw_raw *rw = &m->raw;
-
-			rw->type = NSW_RAW_FORK;
-			rw->pid = (uint32_t)si.exit;
-			rw->tid = rw->pid;
-			rw->ppid = si.pid;
-			n += do_emit(m, emit, arg, &err);
-			fill_common(m, &si, wall_ns);
-		}
-		if (si.cls == SC_CLONE && (si.a0 & NSW_CLONE_NS_MASK)) {
-			m->raw.type = NSW_RAW_NSCALL;
-			m->raw.a0 = (int64_t)si.a0;
-			m->raw.clone_flags = si.a0;
-			n += do_emit(m, emit, arg, &err);
-		}
-		if (!n)
-			m->st.ignored++;	/* thread, or a failed fork */
-		break;
-	case SC_CLONE3:
-		/* flags live in struct clone_args: unknown (see the top) */
-		m->raw.type = NSW_RAW_NSCALL;
-		m->raw.a0 = 0;
-		m->raw.clone_flags = 0;
-		n += do_emit(m, emit, arg, &err);
-		break;
-	case SC_EXIT_GROUP:
-		m->raw.type = NSW_RAW_EXIT;
-		m->raw.exit_code = si.a0_ok ? (int)(si.a0 & 0xff) : 0;
-		m->raw.ret_known = false;
-		m->raw.success_known = false;
-		n += do_emit(m, emit, arg, &err);
-		break;
-	case SC_OTHER:
-		break;
-	}
+	n = map_class(m, &si, &x, wall_ns, emit, arg, &err);
 	return err < 0 ? err : n;
 }
 
