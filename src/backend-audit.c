@@ -62,6 +62,7 @@
 #include "pipeline.h"
 #include "privdrop.h"
 #include "strbuf.h"
+#include "util.h"
 
 #ifndef CAP_AUDIT_READ
 #define CAP_AUDIT_READ 37
@@ -121,14 +122,51 @@ struct blind {
 	uint64_t quiet_until;	/* monotonic ms */
 	char how[64];		/* "put back by nswatch" */
 };
-static const char *const src_names[] = { "plugin", "multicast", "netlink" };
+
+struct backend;
+
+/*
+ * What differs between the three sources (see the top): one table each,
+ * looked up once, instead of checks of the source through the file.
+ */
+struct src_ops {
+	const char *name;
+	/* plugin: auditd's text stream on stdin, which is not ours to close
+	 * and whose end is ours; the others read a netlink socket */
+	bool stream;
+	/* multicast, netlink: we install, heal and remove our rules, and a
+	 * self-test proves the records reach us before start() returns */
+	bool own_rules;
+	/* netlink: we are the audit daemon; audit stays enabled, the status
+	 * is polled every second, and another daemon that wants the socket
+	 * gets it (we switch to multicast) */
+	bool daemon;
+	size_t bufsz;		/* one read */
+	/* Set b->evfd up.  0, or -errno with a reason in why. */
+	int (*open)(struct backend *b, const struct audit_probe *pr,
+		    char *why, size_t whylen);
+	/* Into b->buf: what read(2) or recv(2) returns. */
+	ssize_t (*read)(struct backend *b);
+	/* What read returned, to libauparse. */
+	void (*feed)(struct backend *b, const char *buf, size_t n);
+	/* the self-test's record did not arrive: " where" and ": why" */
+	const char *selftest_where, *selftest_hint;
+};
+
+static const struct src_ops src_plugin, src_multicast, src_netlink;
+static const struct src_ops *const sources[] = {
+	[SRC_PLUGIN] = &src_plugin,
+	[SRC_MULTICAST] = &src_multicast,
+	[SRC_NETLINK] = &src_netlink,
+};
 
 #define OPEN_EVENTS 64
 
 struct backend {
 	const struct nsw_options *o;
 	struct pipeline *p;
-	enum audit_source src;
+	const struct src_ops *ops;	/* the source (changes once at most:
+					 * netlink -> multicast) */
 	enum nsw_exec_rules mode;
 
 	int ctl;		/* audit_open() for requests, -1 none */
@@ -144,7 +182,6 @@ struct backend {
 	auparse_state_t *au;
 	struct audit_map *map;
 	struct audit_ruleset *rs;
-	bool own_rules;		/* multicast/netlink: we install and heal */
 
 	/* netlink: what to restore */
 	bool pid_set;
@@ -214,22 +251,6 @@ struct backend {
 	bool wait_set;
 	uint32_t old_wait;
 };
-
-static uint64_t now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 /* ---- choosing the source ----------------------------------------------- */
 
@@ -359,12 +380,12 @@ static int audit_probe_op(const struct nsw_options *o, char *why,
 		snprintf(why, whylen, "%s", reason);
 		return r;
 	}
-	if (src != SRC_PLUGIN && pr.locked && pr.missing_none) {
+	if (sources[src]->own_rules && pr.locked && pr.missing_none) {
 		snprintf(why, whylen, "audit rules are locked (-e 2) and "
 			 "nswatch's rules are not loaded");
 		return -EPERM;
 	}
-	snprintf(why, whylen, "source %s: %s", src_names[src], reason);
+	snprintf(why, whylen, "source %s: %s", sources[src]->name, reason);
 	return 0;
 }
 
@@ -460,7 +481,7 @@ static bool cc_hold(struct backend *b, unsigned long serial,
 		if (b->cc[i].deadline)
 			continue;
 		b->cc[i].serial = serial;
-		b->cc[i].deadline = now_ms() + CC_WAIT_MS;
+		b->cc[i].deadline = nsw_clock_ms(CLOCK_MONOTONIC) + CC_WAIT_MS;
 		memcpy(b->cc[i].stamp, stamp, len);
 		b->cc[i].stamp[len] = '\0';
 		b->open_serial[b->open_next] = serial;
@@ -474,7 +495,7 @@ static bool cc_hold(struct backend *b, unsigned long serial,
  * until the next one is due (-1: none). */
 static int cc_expire(struct backend *b)
 {
-	uint64_t t = now_ms();
+	uint64_t t = nsw_clock_ms(CLOCK_MONOTONIC);
 	int next = -1;
 	unsigned int i, j;
 
@@ -555,35 +576,79 @@ static unsigned long line_serial(const struct strbuf *line)
 	return colon ? strtoul(colon + 1, NULL, 10) : 0;
 }
 
-/* One netlink datagram -> "type=NAME msg=audit(...): ...\n" for auparse. */
-static void feed_netlink(struct backend *b, const char *buf, size_t n)
+/* One netlink datagram -> "type=NAME msg=audit(...): ...\n" in b->line,
+ * its record type and serial; false when there is nothing to feed. */
+static bool netlink_line(struct backend *b, const char *buf, size_t n,
+			 int *type, unsigned long *serial)
 {
-	unsigned long serial;
-	int r, type = 0;
+	int r;
 
-	r = audit_nl_record(buf, n, &b->line, &type);
+	*type = 0;
+	r = audit_nl_record(buf, n, &b->line, type);
 	if (r < 0) {
 		b->pend.parse_errors++;
 		log_ratelimited(LOG_LVL_WARN, "audit-nl", "malformed audit "
 				"netlink message (%zu bytes) skipped", n);
-		return;
+		return false;
 	}
 	if (r == 0)
+		return false;
+	*serial = line_serial(&b->line);
+	return true;
+}
+
+/* The line netlink_line() made, to auparse. */
+static void feed_line(struct backend *b, int type)
+{
+	selftest_match(b, type, b->line.buf, b->line.len);
+	auparse_feed(b->au, b->line.buf, b->line.len);
+	complete_standalone(b, type);
+}
+
+static void netlink_feed(struct backend *b, const char *buf, size_t n)
+{
+	unsigned long serial;
+	int type;
+
+	if (!netlink_line(b, buf, n, &type, &serial))
 		return;
-	serial = line_serial(&b->line);
-	if (b->src == SRC_NETLINK && serial > b->last_serial)
+	if (serial > b->last_serial)
 		b->last_serial = serial;
-	if (b->src == SRC_MULTICAST && b->mc_skip_upto) {
+	feed_line(b, type);
+}
+
+static void multicast_feed(struct backend *b, const char *buf, size_t n)
+{
+	unsigned long serial;
+	int type;
+
+	if (!netlink_line(b, buf, n, &type, &serial))
+		return;
+	if (b->mc_skip_upto) {
 		/* just switched from the unicast socket: a record both
 		 * sockets had was read there already */
-		if (now_s() > b->mc_skip_until)
+		if (nsw_clock_s(CLOCK_MONOTONIC) > b->mc_skip_until)
 			b->mc_skip_upto = 0;
 		else if (serial && serial <= b->mc_skip_upto)
 			return;
 	}
-	selftest_match(b, type, b->line.buf, b->line.len);
-	auparse_feed(b->au, b->line.buf, b->line.len);
-	complete_standalone(b, type);
+	feed_line(b, type);
+}
+
+/* The plugin stream is already text lines. */
+static void plugin_feed(struct backend *b, const char *buf, size_t n)
+{
+	auparse_feed(b->au, buf, n);
+}
+
+static ssize_t plugin_read(struct backend *b)
+{
+	return read(b->evfd, b->buf, b->bufsz);
+}
+
+static ssize_t socket_read(struct backend *b)
+{
+	return recv(b->evfd, b->buf, b->bufsz, MSG_DONTWAIT);
 }
 
 /* Read what is there, at most budget messages/chunks.  0, or -errno on a
@@ -594,16 +659,13 @@ static int read_source(struct backend *b, int budget)
 	int i;
 
 	for (i = 0; i < budget && !b->eof; i++) {
-		if (b->src == SRC_PLUGIN)
-			n = read(b->evfd, b->buf, b->bufsz);
-		else
-			n = recv(b->evfd, b->buf, b->bufsz, MSG_DONTWAIT);
+		n = b->ops->read(b);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return 0;
-			if (errno == ENOBUFS && b->src != SRC_PLUGIN) {
+			if (errno == ENOBUFS && !b->ops->stream) {
 				/* multicast reader overrun: records are gone;
 				 * audit-map sees the serial gap */
 				b->overruns++;
@@ -616,17 +678,12 @@ static int read_source(struct backend *b, int budget)
 			return -errno;
 		}
 		if (n == 0) {
-			if (b->src == SRC_PLUGIN)
+			if (b->ops->stream)
 				b->eof = true;
 			return 0;
 		}
-		b->last_data = now_s();
-		if (b->src == SRC_PLUGIN) {
-			/* the plugin stream is already text lines */
-			auparse_feed(b->au, b->buf, (size_t)n);
-		} else {
-			feed_netlink(b, b->buf, (size_t)n);
-		}
+		b->last_data = nsw_clock_s(CLOCK_MONOTONIC);
+		b->ops->feed(b, b->buf, (size_t)n);
 	}
 	return 0;
 }
@@ -674,14 +731,6 @@ static void tamper(struct backend *b, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	pipeline_tamper(b->p, msg);	/* logs it too */
-}
-
-static uint64_t wall_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* "2026-12-03T10:01:02.123Z" */
@@ -736,7 +785,7 @@ static void blind_open(struct blind *w, uint64_t from_ns, const char *who)
 	}
 	memset(w, 0, sizeof(*w));
 	w->open = true;
-	w->from_ns = from_ns ? from_ns : wall_now_ns();
+	w->from_ns = from_ns ? from_ns : nsw_clock_ns(CLOCK_REALTIME);
 	snprintf(w->who, sizeof(w->who), "%s", who ? who : "");
 }
 
@@ -760,8 +809,8 @@ static void blind_end(struct blind *w, const char *how)
 	if (!w->open || w->closing)
 		return;
 	w->closing = true;
-	w->to_ns = wall_now_ns();
-	w->quiet_until = now_ms() + CLOSE_QUIET_MS;
+	w->to_ns = nsw_clock_ns(CLOCK_REALTIME);
+	w->quiet_until = nsw_clock_ms(CLOCK_MONOTONIC) + CLOSE_QUIET_MS;
 	snprintf(w->how, sizeof(w->how), "%s", how);
 }
 
@@ -774,7 +823,7 @@ static int blind_flush(struct backend *b, struct blind *w, const char *what)
 {
 	char t1[40], t2[40], span[128], count[32] = "";
 	unsigned long long ms;
-	uint64_t t = now_ms();
+	uint64_t t = nsw_clock_ms(CLOCK_MONOTONIC);
 	int found;
 
 	if (!w->open || !w->closing)
@@ -845,7 +894,7 @@ static void check_status(struct backend *b)
 	b->locked = st.enabled == 2;
 	if (st.enabled == 0) {
 		blind_open(&b->disabled, 0, NULL);
-		if (b->src == SRC_NETLINK) {
+		if (b->ops->daemon) {
 			r = audit_set_enabled(b->ctl, 1);
 			if (r >= 0) {	/* libaudit: the request's sequence */
 				blind_end(&b->disabled, "enabled again by "
@@ -861,7 +910,7 @@ static void check_status(struct backend *b)
 	} else if (b->disabled.open) {
 		blind_end(&b->disabled, "enabled again");
 	}
-	if (b->src == SRC_NETLINK && st.pid != (uint32_t)getpid()) {
+	if (b->ops->daemon && st.pid != (uint32_t)getpid()) {
 		char why[160];
 
 		snprintf(why, sizeof(why), "the audit socket was taken over "
@@ -898,7 +947,7 @@ static void check_rules(struct backend *b)
 	/* every second while blind */
 	log_ratelimited(LOG_LVL_WARN, "audit-missing", "%d nswatch audit "
 			"rule%s missing: %s", n, n == 1 ? "" : "s", missing);
-	if (!b->own_rules) {
+	if (!b->ops->own_rules) {
 		blind_alert(b, &b->rules_gone, WHAT_RULES, "auditd owns them: "
 			    "not audited until they are loaded again");
 		return;
@@ -908,7 +957,8 @@ static void check_rules(struct backend *b)
 			    "(-e 2): they cannot be put back before a reboot");
 		return;
 	}
-	if (b->shared_rules && now_ms() < b->last_cfg_ms + HEAL_QUIET_MS) {
+	if (b->shared_rules &&
+	    nsw_clock_ms(CLOCK_MONOTONIC) < b->last_cfg_ms + HEAL_QUIET_MS) {
 		b->heal_at = b->last_cfg_ms + HEAL_QUIET_MS;
 		return;
 	}
@@ -944,7 +994,7 @@ static int on_config(const struct audit_cfg_change *c, void *arg)
 	describe_who(c, who, sizeof(who));
 	switch (c->op) {
 	case AUDIT_CFG_RULE_REMOVE:
-		b->last_cfg_ms = now_ms();
+		b->last_cfg_ms = nsw_clock_ms(CLOCK_MONOTONIC);
 		if (c->res_known && !c->res) {
 			if (our_key)
 				tamper(b, "an attempt to remove an nswatch "
@@ -962,7 +1012,7 @@ static int on_config(const struct audit_cfg_change *c, void *arg)
 		b->check_due = true;
 		break;
 	case AUDIT_CFG_RULE_ADD:
-		b->last_cfg_ms = now_ms();
+		b->last_cfg_ms = nsw_clock_ms(CLOCK_MONOTONIC);
 		if (b->rules_gone.open)
 			b->check_due = true;
 		break;
@@ -985,7 +1035,7 @@ static int on_config(const struct audit_cfg_change *c, void *arg)
 		}
 		break;
 	case AUDIT_CFG_PID:
-		if (b->src == SRC_NETLINK && c->value > 0 &&
+		if (b->ops->daemon && c->value > 0 &&
 		    c->value != (int64_t)getpid()) {
 			int n = snprintf(b->handover_who, sizeof(b->handover_who),
 				 "%s %s to become the audit daemon (pid %lld)",
@@ -1005,13 +1055,16 @@ static int on_config(const struct audit_cfg_change *c, void *arg)
 /* After each batch of records: answer the changes on_config saw. */
 static void react(struct backend *b)
 {
+	uint64_t t;
+
 	if (b->ctl < 0)
 		return;
 	/* while blind, the status and rules are polled every second, so a
 	 * window that only a poll can close (auditd owns the setting) ends
 	 * within a second of being undone */
-	if (blind_any(b) && b->next_check > now_s() + BLIND_CHECK_S)
-		b->next_check = now_s() + BLIND_CHECK_S;
+	t = nsw_clock_s(CLOCK_MONOTONIC);
+	if (blind_any(b) && b->next_check > t + BLIND_CHECK_S)
+		b->next_check = t + BLIND_CHECK_S;
 	if (b->handover_due) {
 		b->handover_due = false;
 		switch_to_multicast(b, b->handover_who);
@@ -1020,7 +1073,7 @@ static void react(struct backend *b)
 		b->status_due = false;
 		check_status(b);
 	}
-	if (b->heal_at && now_ms() >= b->heal_at)
+	if (b->heal_at && nsw_clock_ms(CLOCK_MONOTONIC) >= b->heal_at)
 		b->check_due = true;
 	if (b->check_due) {
 		b->check_due = false;
@@ -1042,14 +1095,14 @@ static void react(struct backend *b)
 
 static void periodic(struct backend *b)
 {
-	uint64_t t = now_s();
+	uint64_t t = nsw_clock_s(CLOCK_MONOTONIC);
 
 	if (t >= b->next_tick) {
 		/* serials missing since the last tick become gaps */
 		b->next_tick = t + MAP_TICK_S;
 		audit_map_tick(b->map);
 	}
-	if (b->ctl >= 0 && b->src == SRC_NETLINK && t >= b->next_status) {
+	if (b->ctl >= 0 && b->ops->daemon && t >= b->next_status) {
 		/* cheap (one AUDIT_GET): a daemon that took the socket
 		 * on a kernel that allows it sends us nothing more */
 		b->next_status = t + BLIND_CHECK_S;
@@ -1224,6 +1277,19 @@ static void restore_backlog(struct backend *b)
 	}
 }
 
+/* No longer the audit daemon: the audit pid back to none. */
+static void release_pid(struct backend *b)
+{
+	int r;
+
+	if (!b->pid_set)
+		return;
+	r = audit_set_pid(b->ctl, 0, WAIT_NO);
+	if (r < 0)
+		log_warn("cannot release the audit socket: %s", strerror(-r));
+	b->pid_set = false;
+}
+
 static void restore_netlink(struct backend *b)
 {
 	int r;
@@ -1236,13 +1302,7 @@ static void restore_netlink(struct backend *b)
 				 strerror(-r));
 		b->enabled_set = false;
 	}
-	if (b->pid_set) {
-		r = audit_set_pid(b->ctl, 0, WAIT_NO);
-		if (r < 0)
-			log_warn("cannot release the audit socket: %s",
-				 strerror(-r));
-		b->pid_set = false;
-	}
+	release_pid(b);
 }
 
 /*
@@ -1260,9 +1320,9 @@ static int switch_to_multicast(struct backend *b, const char *why)
 {
 	struct audit_probe pr;
 	char err[256];
-	int fd, r;
+	int fd;
 
-	if (b->src != SRC_NETLINK)
+	if (!b->ops->daemon)
 		return 0;
 	memset(&pr, 0, sizeof(pr));
 	audit_probe_kernel(&pr.kernel_major, &pr.kernel_minor);
@@ -1281,21 +1341,15 @@ static int switch_to_multicast(struct backend *b, const char *why)
 		return fd;
 	}
 	restore_backlog(b);
-	if (b->pid_set) {
-		r = audit_set_pid(b->ctl, 0, WAIT_NO);
-		if (r < 0)
-			log_warn("cannot release the audit socket: %s",
-				 strerror(-r));
-		b->pid_set = false;
-	}
+	release_pid(b);
 	/* audit stays on for the new daemon */
 	b->enabled_set = false;
 	read_source(b, INT32_MAX);
 	close(b->evfd);
 	b->evfd = fd;
-	b->src = SRC_MULTICAST;
+	b->ops = &src_multicast;
 	b->mc_skip_upto = b->last_serial;
-	b->mc_skip_until = now_s() + 5;
+	b->mc_skip_until = nsw_clock_s(CLOCK_MONOTONIC) + 5;
 	log_warn("%s: nswatch gave the audit socket up and reads the multicast"
 		 " group instead%s", why, strstr(why, "refused") ? " (start "
 		 "that daemon again: the kernel refused it while nswatch held "
@@ -1327,12 +1381,12 @@ static int selftest(struct backend *b, char *why, size_t whylen)
 	}
 	b->test_pid = pid;
 	b->test_seen = false;
-	b->test_forget = now_s() + 10;
+	b->test_forget = nsw_clock_s(CLOCK_MONOTONIC) + 10;
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
-	deadline = now_ms() + SELFTEST_MS;
+	deadline = nsw_clock_ms(CLOCK_MONOTONIC) + SELFTEST_MS;
 	while (!b->test_seen) {
-		uint64_t t = now_ms();
+		uint64_t t = nsw_clock_ms(CLOCK_MONOTONIC);
 
 		if (t >= deadline)
 			break;
@@ -1351,17 +1405,10 @@ static int selftest(struct backend *b, char *why, size_t whylen)
 	}
 	if (b->test_seen)
 		return 0;
-	if (b->src == SRC_MULTICAST)
-		snprintf(why, whylen, "self-test: the audit record of our own "
-			 "setns(-1, 0) did not arrive on the multicast group "
-			 "within %d s: this kernel does not deliver multicast "
-			 "audit records (RHEL 7 binds but never sends), or a "
-			 "never rule hides it; run nswatch as an auditd "
-			 "plugin", SELFTEST_MS / 1000);
-	else
-		snprintf(why, whylen, "self-test: the audit record of our own "
-			 "setns(-1, 0) did not arrive within %d s (a never rule "
-			 "hiding it?)", SELFTEST_MS / 1000);
+	snprintf(why, whylen, "self-test: the audit record of our own "
+		 "setns(-1, 0) did not arrive%s within %d s%s",
+		 b->ops->selftest_where, SELFTEST_MS / 1000,
+		 b->ops->selftest_hint);
 	return -ETIMEDOUT;
 }
 
@@ -1398,7 +1445,7 @@ static void teardown(struct backend *b)
 	}
 	if (b->ctl >= 0)
 		restore_netlink(b);
-	if (b->src != SRC_PLUGIN && b->evfd >= 0)
+	if (!b->ops->stream && b->evfd >= 0)
 		close(b->evfd);
 	b->evfd = -1;
 	if (b->ctl >= 0)
@@ -1429,7 +1476,7 @@ static void drop_privileges(void)
 
 	if (env && !strcmp(env, "1"))
 		return;
-	r = privdrop_keep(keep, sizeof(keep) / sizeof(keep[0]), &kept);
+	r = privdrop_keep(keep, ARRAY_SIZE(keep), &kept);
 	if (r < 0)
 		log_warn("cannot drop capabilities: %s", strerror(-r));
 	else
@@ -1448,11 +1495,95 @@ static void unblock_signals(void)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
+/* ---- the sources --------------------------------------------------------- */
+
+static int plugin_open(struct backend *b, const struct audit_probe *pr,
+		       char *why, size_t whylen)
+{
+	unblock_signals();
+	b->evfd = 0;
+	fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
+	if (pr->status_err == 0 && pr->st.enabled == 0)
+		log_warn("audit is disabled (enabled=0): auditd will "
+			 "send nothing");
+	return 0;
+}
+
+static int multicast_open(struct backend *b, const struct audit_probe *pr,
+			  char *why, size_t whylen)
+{
+	int fd;
+
+	if (pr->st.enabled == 0) {
+		snprintf(why, whylen, "audit is disabled (enabled=0) "
+			 "and %s owns its settings: enable it with "
+			 "`auditctl -e 1`", pr->daemon_alive ?
+			 "the audit daemon" : "nobody");
+		return -ENODATA;
+	}
+	if (!pr->daemon_alive)
+		log_warn("no audit daemon runs: records also go to the "
+			 "kernel log");
+	fd = open_multicast(why, whylen);
+	if (fd < 0)
+		return fd;
+	b->evfd = fd;
+	return 0;
+}
+
+static int netlink_open(struct backend *b, const struct audit_probe *pr,
+			char *why, size_t whylen)
+{
+	int r = take_netlink(b, &pr->st, why, whylen);
+
+	if (r < 0)
+		return r;
+	b->disabled.open = false;
+	return 0;
+}
+
+static const struct src_ops src_plugin = {
+	.name = "plugin",
+	.stream = true,
+	.bufsz = STDIN_BYTES,
+	.open = plugin_open,
+	.read = plugin_read,
+	.feed = plugin_feed,
+	.selftest_where = "",
+	.selftest_hint = "",
+};
+
+static const struct src_ops src_multicast = {
+	.name = "multicast",
+	.own_rules = true,
+	.bufsz = NLBUF_BYTES,
+	.open = multicast_open,
+	.read = socket_read,
+	.feed = multicast_feed,
+	.selftest_where = " on the multicast group",
+	.selftest_hint = ": this kernel does not deliver multicast audit "
+			 "records (RHEL 7 binds but never sends), or a never "
+			 "rule hides it; run nswatch as an auditd plugin",
+};
+
+static const struct src_ops src_netlink = {
+	.name = "netlink",
+	.own_rules = true,
+	.daemon = true,
+	.bufsz = NLBUF_BYTES,
+	.open = netlink_open,
+	.read = socket_read,
+	.feed = netlink_feed,
+	.selftest_where = "",
+	.selftest_hint = " (a never rule hiding it?)",
+};
+
 static int audit_start(struct backend **out, const struct nsw_options *o,
 		       struct pipeline *p, char *why, size_t whylen)
 {
 	struct audit_probe pr;
 	struct backend *b;
+	enum audit_source src;
 	char reason[384], rwhy[256], missing[512];
 	unsigned int added = 0, stale = 0;
 	int r, n;
@@ -1471,14 +1602,15 @@ static int audit_start(struct backend **out, const struct nsw_options *o,
 	b->evfd = -1;
 	b->mode = audit_rules_mode(o);
 	b->check_interval = check_interval();
-	r = choose_source(o, &pr, &b->src, reason, sizeof(reason));
+	b->ops = &src_plugin;	/* until chosen: teardown closes nothing */
+	r = choose_source(o, &pr, &src, reason, sizeof(reason));
 	if (r < 0) {
 		snprintf(why, whylen, "%s", reason);
 		goto fail;
 	}
-	log_info("audit source %s: %s", src_names[b->src], reason);
-	b->own_rules = b->src != SRC_PLUGIN;
-	b->bufsz = b->src == SRC_PLUGIN ? STDIN_BYTES : NLBUF_BYTES;
+	b->ops = sources[src];
+	log_info("audit source %s: %s", b->ops->name, reason);
+	b->bufsz = b->ops->bufsz;
 	b->buf = malloc(b->bufsz);
 	b->map = audit_map_new(0);
 	b->rs = audit_ruleset_new(b->mode, 0);
@@ -1495,7 +1627,7 @@ static int audit_start(struct backend **out, const struct nsw_options *o,
 	b->ctl = audit_open();
 	if (b->ctl < 0) {
 		r = -errno;
-		if (b->src != SRC_PLUGIN) {
+		if (b->ops->own_rules) {
 			snprintf(why, whylen, "audit socket: %s", strerror(-r));
 			goto fail;
 		}
@@ -1511,41 +1643,11 @@ static int audit_start(struct backend **out, const struct nsw_options *o,
 	if (pr.status_err == 0)
 		account_lost(b, pr.st.lost);
 
-	switch (b->src) {
-	case SRC_PLUGIN:
-		unblock_signals();
-		b->evfd = 0;
-		fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
-		if (pr.status_err == 0 && pr.st.enabled == 0)
-			log_warn("audit is disabled (enabled=0): auditd will "
-				 "send nothing");
-		break;
-	case SRC_MULTICAST:
-		if (pr.st.enabled == 0) {
-			snprintf(why, whylen, "audit is disabled (enabled=0) "
-				 "and %s owns its settings: enable it with "
-				 "`auditctl -e 1`", pr.daemon_alive ?
-				 "the audit daemon" : "nobody");
-			r = -ENODATA;
-			goto fail;
-		}
-		if (!pr.daemon_alive)
-			log_warn("no audit daemon runs: records also go to the "
-				 "kernel log");
-		r = open_multicast(why, whylen);
-		if (r < 0)
-			goto fail;
-		b->evfd = r;
-		break;
-	case SRC_NETLINK:
-		r = take_netlink(b, &pr.st, why, whylen);
-		if (r < 0)
-			goto fail;
-		b->disabled.open = false;
-		break;
-	}
+	r = b->ops->open(b, &pr, why, whylen);
+	if (r < 0)
+		goto fail;
 
-	if (b->own_rules) {
+	if (b->ops->own_rules) {
 		r = audit_rules_cleanup_stale(b->ctl, &stale);
 		if (r < 0)
 			log_warn("cleaning up stale nswatch audit rules: %s",
@@ -1583,7 +1685,7 @@ static int audit_start(struct backend **out, const struct nsw_options *o,
 	if (b->ctl >= 0) {
 		n = audit_ruleset_check(b->rs, b->ctl, missing,
 					sizeof(missing));
-		if (n > 0 && b->own_rules) {
+		if (n > 0 && b->ops->own_rules) {
 			snprintf(why, whylen, "audit rules missing after "
 				 "install: %s", missing);
 			r = -EIO;
@@ -1603,19 +1705,19 @@ static int audit_start(struct backend **out, const struct nsw_options *o,
 		warn_survey(b);
 	}
 
-	if (b->src != SRC_PLUGIN) {
+	if (b->ops->own_rules) {
 		r = selftest(b, why, whylen);
 		if (r < 0)
 			goto fail;
 	}
 	drop_privileges();
-	b->next_check = now_s() + b->check_interval;
-	b->next_tick = now_s() + MAP_TICK_S;
-	b->last_data = now_s();
+	b->next_check = nsw_clock_s(CLOCK_MONOTONIC) + b->check_interval;
+	b->next_tick = nsw_clock_s(CLOCK_MONOTONIC) + MAP_TICK_S;
+	b->last_data = nsw_clock_s(CLOCK_MONOTONIC);
 	log_info("audit backend in place: source %s, exec rules %s, %zu rules"
-		 " (%u added by nswatch)%s", src_names[b->src],
+		 " (%u added by nswatch)%s", b->ops->name,
 		 audit_rules_mode_name(b->mode), audit_ruleset_count(b->rs),
-		 added, b->src != SRC_PLUGIN ? ", self-test passed" : "");
+		 added, b->ops->own_rules ? ", self-test passed" : "");
 	*out = b;
 	return 0;
 fail:
@@ -1636,7 +1738,7 @@ static int audit_run(struct backend *b, volatile sig_atomic_t *stop)
 		if (w2 >= 0 && (wait < 0 || w2 < wait))
 			wait = w2;
 		if (b->heal_at) {
-			uint64_t t = now_ms();
+			uint64_t t = nsw_clock_ms(CLOCK_MONOTONIC);
 
 			w2 = b->heal_at > t ? (int)(b->heal_at - t) : 0;
 			if (wait < 0 || w2 < wait)
@@ -1655,7 +1757,7 @@ static int audit_run(struct backend *b, volatile sig_atomic_t *stop)
 				break;
 			}
 			if (pfd.revents & (POLLHUP | POLLERR) &&
-			    b->src == SRC_PLUGIN && !b->eof) {
+			    b->ops->stream && !b->eof) {
 				/* hang-up with nothing left: the end */
 				r = read_source(b, READ_BUDGET);
 				if (r < 0)
@@ -1667,7 +1769,7 @@ static int audit_run(struct backend *b, volatile sig_atomic_t *stop)
 		react(b);
 		/* complete events whose EOE never came */
 		if (auparse_feed_has_data(b->au) &&
-		    now_s() >= b->last_data + 1)
+		    nsw_clock_s(CLOCK_MONOTONIC) >= b->last_data + 1)
 			auparse_feed_age_events(b->au);
 		periodic(b);
 		pipeline_tick(b->p);
@@ -1708,6 +1810,8 @@ static void audit_stop(struct backend *b)
 	teardown(b);
 }
 
+/* backend.h's interface, filled the same way by backend-bpf.c and
+ * backend-bpf-none.c: the shape repeats by design. */
 const struct backend_ops backend_audit_ops = {
 	.name = "audit",
 	.probe = audit_probe_op,
