@@ -43,6 +43,7 @@
 #include "audit-map.h"
 #include "audit-seq.h"
 #include "audit-syscalls.h"
+#include "util.h"
 
 /* record types (linux/audit.h) */
 #define REC_SYSCALL	1300
@@ -216,7 +217,7 @@ static bool parse_id(const char *s, uint32_t *out)
 	if (!s)
 		return false;
 	if (!strcmp(s, "unset") || !strcmp(s, "-1")) {
-		*out = 4294967295u;
+		*out = NSW_AUID_UNSET;
 		return true;
 	}
 	if (!strcmp(s, "root")) {
@@ -501,6 +502,27 @@ void audit_map_flush(struct audit_map *m)
 
 /* ---- record access -------------------------------------------------------- */
 
+/* The fields of the record the cursor is on, one per call (*started false
+ * for the first): name and value, skipping fields that lack either.
+ * false after the last. */
+static bool next_field(auparse_state_t *au, bool *started,
+		       const char **name, const char **v)
+{
+	for (;;) {
+		if (!*started) {
+			*started = true;
+			if (auparse_first_field(au) <= 0)
+				return false;
+		} else if (auparse_next_field(au) <= 0) {
+			return false;
+		}
+		*name = auparse_get_field_name(au);
+		*v = auparse_get_field_str(au);
+		if (*name && *v)
+			return true;
+	}
+}
+
 /* Parse the SYSCALL record the cursor is on. */
 static int parse_syscall(struct audit_map *m, auparse_state_t *au,
 			 struct sc_info *si)
@@ -508,16 +530,11 @@ static int parse_syscall(struct audit_map *m, auparse_state_t *au,
 	const char *arch = NULL, *sc = NULL, *a0 = NULL, *a1 = NULL;
 	const char *exe = NULL, *comm = NULL;
 	const char *name, *v;
+	bool started = false;
 	int64_t dv;
 	int r;
 
-	if (auparse_first_field(au) <= 0)
-		return -EINVAL;
-	do {
-		name = auparse_get_field_name(au);
-		v = auparse_get_field_str(au);
-		if (!name || !v)
-			continue;
+	while (next_field(au, &started, &name, &v)) {
 		if (!strcmp(name, "arch")) {
 			arch = v;
 		} else if (!strcmp(name, "syscall")) {
@@ -550,7 +567,7 @@ static int parse_syscall(struct audit_map *m, auparse_state_t *au,
 			nsw_selinux_container_level(v, si->selinux_level,
 						    sizeof(si->selinux_level));
 		}
-	} while (auparse_next_field(au) > 0);
+	}
 
 	if (!sc || !si->pid_ok)
 		return -EINVAL;
@@ -680,14 +697,9 @@ static void collect_execve(struct audit_map *m, auparse_state_t *au,
 	struct span s;
 	uint32_t arg;
 	int32_t chunk;
+	bool started = false;
 
-	if (auparse_first_field(au) <= 0)
-		return;
-	do {
-		name = auparse_get_field_name(au);
-		v = auparse_get_field_str(au);
-		if (!name || !v)
-			continue;
+	while (next_field(au, &started, &name, &v)) {
 		if (!strcmp(name, "argc")) {
 			if (*argc < 0 && !parse_dec(v, argc))
 				*argc = -1;
@@ -702,7 +714,7 @@ static void collect_execve(struct audit_map *m, auparse_state_t *au,
 		if (put_value(m, v, true, &s) < 0 ||
 		    add_piece(m, arg, chunk, &s) < 0)
 			*trunc = true;
-	} while (auparse_next_field(au) > 0);
+	}
 }
 
 /* Join the collected pieces into argv spans: a whole value wins over
@@ -993,6 +1005,7 @@ static void collect_aux(struct audit_map *m, auparse_state_t *au,
 	for (i = 0; i < nrec; i++) {
 		const char *name, *v, *item = NULL, *pname = NULL;
 		const char *pdev = NULL, *pino = NULL;
+		bool started = false;
 
 		if (i == sc_rec || auparse_goto_record_num(au, i) <= 0)
 			continue;
@@ -1007,13 +1020,7 @@ static void collect_aux(struct audit_map *m, auparse_state_t *au,
 		if (type != REC_CWD && type != REC_PATH &&
 		    type != REC_PROCTITLE && type != REC_BPRM_FCAPS)
 			continue;
-		if (auparse_first_field(au) <= 0)
-			continue;
-		do {
-			name = auparse_get_field_name(au);
-			v = auparse_get_field_str(au);
-			if (!name || !v)
-				continue;
+		while (next_field(au, &started, &name, &v)) {
 			if (type == REC_CWD && !strcmp(name, "cwd") &&
 			    !x->cwd.set) {
 				put_value(m, v, !si->interp, &x->cwd);
@@ -1036,7 +1043,7 @@ static void collect_aux(struct audit_map *m, auparse_state_t *au,
 				   !strcmp(name, "pe")) {
 				x->caps_pe = parse_hex(v, &x->pe);
 			}
-		} while (auparse_next_field(au) > 0);
+		}
 		if (item && pname && !strcmp(item, "0") && !x->name0.set)
 			put_value(m, pname, !si->interp, &x->name0);
 		if (item && !strcmp(item, "0") && !x->exe_dev)
@@ -1316,17 +1323,11 @@ const char *audit_cfg_op_name(enum audit_cfg_op op)
 static int cfg_record(auparse_state_t *au, struct audit_cfg_change *c)
 {
 	const char *name, *v, *op = NULL;
-	bool set_field = false;
+	bool set_field = false, started = false;
 	int64_t dv;
 	size_t i;
 
-	if (auparse_first_field(au) <= 0)
-		return -EINVAL;
-	do {
-		name = auparse_get_field_name(au);
-		v = auparse_get_field_str(au);
-		if (!name || !v)
-			continue;
+	while (next_field(au, &started, &name, &v)) {
 		if (!strcmp(name, "op")) {
 			op = v;
 		} else if (!strcmp(name, "key")) {
@@ -1347,8 +1348,7 @@ static int cfg_record(auparse_state_t *au, struct audit_cfg_change *c)
 		} else if (!strcmp(name, "subj")) {
 			cfg_copy(c->subj, sizeof(c->subj), v);
 		} else {
-			for (i = 0; i < sizeof(cfg_set_fields) /
-				    sizeof(cfg_set_fields[0]); i++) {
+			for (i = 0; i < ARRAY_SIZE(cfg_set_fields); i++) {
 				if (strcmp(name, cfg_set_fields[i].field))
 					continue;
 				c->op = cfg_set_fields[i].op;
@@ -1357,7 +1357,7 @@ static int cfg_record(auparse_state_t *au, struct audit_cfg_change *c)
 					c->value = dv;
 			}
 		}
-	} while (auparse_next_field(au) > 0);
+	}
 
 	if (op)
 		cfg_copy(c->op_name, sizeof(c->op_name), op);
@@ -1384,15 +1384,9 @@ static int cfg_record(auparse_state_t *au, struct audit_cfg_change *c)
 static void cfg_who(auparse_state_t *au, struct audit_cfg_change *c)
 {
 	const char *name, *v;
-	bool pid_ok = false;
+	bool pid_ok = false, started = false;
 
-	if (auparse_first_field(au) <= 0)
-		return;
-	do {
-		name = auparse_get_field_name(au);
-		v = auparse_get_field_str(au);
-		if (!name || !v)
-			continue;
+	while (next_field(au, &started, &name, &v)) {
 		if (!strcmp(name, "pid"))
 			pid_ok = parse_u32(v, &c->pid);
 		else if (!strcmp(name, "ppid"))
@@ -1409,7 +1403,7 @@ static void cfg_who(auparse_state_t *au, struct audit_cfg_change *c)
 			cfg_copy(c->exe, sizeof(c->exe), v);
 		else if (!strcmp(name, "subj") && !c->subj[0])
 			cfg_copy(c->subj, sizeof(c->subj), v);
-	} while (auparse_next_field(au) > 0);
+	}
 	c->who_known = pid_ok;
 }
 

@@ -149,6 +149,8 @@ struct src_ops {
 	ssize_t (*read)(struct backend *b);
 	/* What read returned, to libauparse. */
 	void (*feed)(struct backend *b, const char *buf, size_t n);
+	/* Sockets: whether to feed the record with this serial. */
+	bool (*keep)(struct backend *b, unsigned long serial);
 	/* the self-test's record did not arrive: " where" and ": why" */
 	const char *selftest_where, *selftest_hint;
 };
@@ -605,34 +607,35 @@ static void feed_line(struct backend *b, int type)
 	complete_standalone(b, type);
 }
 
-static void netlink_feed(struct backend *b, const char *buf, size_t n)
+/* netlink: the highest serial read, for a switch to multicast. */
+static bool netlink_keep(struct backend *b, unsigned long serial)
 {
-	unsigned long serial;
-	int type;
-
-	if (!netlink_line(b, buf, n, &type, &serial))
-		return;
 	if (serial > b->last_serial)
 		b->last_serial = serial;
-	feed_line(b, type);
+	return true;
 }
 
-static void multicast_feed(struct backend *b, const char *buf, size_t n)
+static bool multicast_keep(struct backend *b, unsigned long serial)
 {
-	unsigned long serial;
-	int type;
-
-	if (!netlink_line(b, buf, n, &type, &serial))
-		return;
 	if (b->mc_skip_upto) {
 		/* just switched from the unicast socket: a record both
 		 * sockets had was read there already */
 		if (nsw_clock_s(CLOCK_MONOTONIC) > b->mc_skip_until)
 			b->mc_skip_upto = 0;
 		else if (serial && serial <= b->mc_skip_upto)
-			return;
+			return false;
 	}
-	feed_line(b, type);
+	return true;
+}
+
+static void socket_feed(struct backend *b, const char *buf, size_t n)
+{
+	unsigned long serial;
+	int type;
+
+	if (netlink_line(b, buf, n, &type, &serial) &&
+	    b->ops->keep(b, serial))
+		feed_line(b, type);
 }
 
 /* The plugin stream is already text lines. */
@@ -1542,6 +1545,8 @@ static int netlink_open(struct backend *b, const struct audit_probe *pr,
 	return 0;
 }
 
+/* One table per source (struct src_ops): the same shape three times by
+ * design. */
 static const struct src_ops src_plugin = {
 	.name = "plugin",
 	.stream = true,
@@ -1559,7 +1564,8 @@ static const struct src_ops src_multicast = {
 	.bufsz = NLBUF_BYTES,
 	.open = multicast_open,
 	.read = socket_read,
-	.feed = multicast_feed,
+	.feed = socket_feed,
+	.keep = multicast_keep,
 	.selftest_where = " on the multicast group",
 	.selftest_hint = ": this kernel does not deliver multicast audit "
 			 "records (RHEL 7 binds but never sends), or a never "
@@ -1573,7 +1579,8 @@ static const struct src_ops src_netlink = {
 	.bufsz = NLBUF_BYTES,
 	.open = netlink_open,
 	.read = socket_read,
-	.feed = netlink_feed,
+	.feed = socket_feed,
+	.keep = netlink_keep,
 	.selftest_where = "",
 	.selftest_hint = " (a never rule hiding it?)",
 };

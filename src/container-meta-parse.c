@@ -28,6 +28,7 @@
 #include "container-meta-parse.h"
 #include "selinux-label.h"
 #include "strbuf.h"
+#include "util.h"
 
 #define META_JSON_DEPTH 64
 #define META_MAX_LABELS 256
@@ -447,7 +448,7 @@ static void annot_set(struct annot *a, const char *k, size_t klen,
 		a->any_crio = true;
 	else if (klen > 17 && memcmp(k, "io.kubernetes.cri.", 18) == 0)
 		a->any_cri = true;
-	for (i = 0; i < sizeof(annot_keys) / sizeof(annot_keys[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(annot_keys); i++) {
 		if (strlen(annot_keys[i].key) == klen &&
 		    memcmp(annot_keys[i].key, k, klen) == 0) {
 			const char **slot = (const char **)
@@ -585,7 +586,7 @@ static bool caps_privileged(struct json_object *arr)
 	if (!arr || !json_object_is_type(arr, json_type_array))
 		return false;
 	n = json_object_array_length(arr);
-	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(need); i++) {
 		bool found = false;
 
 		for (j = 0; j < n && !found; j++) {

@@ -31,6 +31,7 @@
 #include "container-meta.h"
 #include "container-meta-parse.h"
 #include "strbuf.h"
+#include "util.h"
 
 #define META_MAX_DIRENTS 65536	/* bound for directory scans */
 
@@ -313,13 +314,11 @@ static bool containerd_ns(struct lookup *l, const char *dir, const char *ns)
 		   l->id) == 0 && read_pid_file(path, &pid))
 		l->out->init_pid = pid;
 	/* start time: the CRI checkpoint, else runc's "created" */
-	for (b = 0; b < sizeof(cri_status_dirs) / sizeof(cri_status_dirs[0]);
-	     b++)
+	for (b = 0; b < ARRAY_SIZE(cri_status_dirs); b++)
 		if (mkpath(path, sizeof(path), "%s%s/%s/status", l->root,
 			   cri_status_dirs[b], l->id) == 0)
 			parse_file(path, meta_parse_cri_status, l->out, &l->x);
-	for (b = 0; b < sizeof(containerd_bases) / sizeof(containerd_bases[0]);
-	     b++)
+	for (b = 0; b < ARRAY_SIZE(containerd_bases); b++)
 		if (mkpath(runc_root, sizeof(runc_root), "%s%s/runc/%s",
 			   l->root, containerd_bases[b], ns) == 0)
 			runc_extra(l, runc_root);
@@ -331,8 +330,7 @@ static bool try_containerd(struct lookup *l)
 	char dir[PATH_MAX];
 	size_t b;
 
-	for (b = 0; b < sizeof(containerd_bases) / sizeof(containerd_bases[0]);
-	     b++) {
+	for (b = 0; b < ARRAY_SIZE(containerd_bases); b++) {
 		if (mkpath(dir, sizeof(dir),
 			   "%s%s/io.containerd.runtime.v2.task", l->root,
 			   containerd_bases[b]) < 0)
@@ -416,7 +414,7 @@ static void podman_pod(struct lookup *l)
 	size_t i, len;
 	char *buf;
 
-	for (i = 0; i < sizeof(dbs) / sizeof(dbs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(dbs); i++) {
 		if (l->out->pod_name[0] ||
 		    mkpath(path, sizeof(path), "%s%s", l->root, dbs[i]) < 0 ||
 		    read_bounded(path, &buf, &len) < 0)
@@ -447,7 +445,7 @@ static bool try_storage(struct lookup *l)
 	size_t s;
 	uint32_t pid;
 
-	for (s = 0; s < sizeof(storage_dirs) / sizeof(storage_dirs[0]); s++) {
+	for (s = 0; s < ARRAY_SIZE(storage_dirs); s++) {
 		if (mkpath(path, sizeof(path),
 			   "%s%s/overlay-containers/%s/userdata/config.json",
 			   l->root, storage_dirs[s], l->id) < 0 ||
@@ -467,8 +465,7 @@ static bool try_storage(struct lookup *l)
 		/* created time and pid from the OCI runtime first */
 		runtime_state_extra(l);
 		/* podman keeps the name and image only in the index */
-		for (s = 0; s < sizeof(storage_dirs) / sizeof(storage_dirs[0]);
-		     s++) {
+		for (s = 0; s < ARRAY_SIZE(storage_dirs); s++) {
 			char *buf;
 			size_t len;
 
