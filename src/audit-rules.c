@@ -50,27 +50,9 @@ static const struct {
 	{ AUDIT_GRP_EXEC, "execve,execveat", "subj_type=spc_t", M_CTR },
 };
 
-int audit_rules_parse_mode(const char *s, enum nsw_exec_rules *mode)
-{
-	if (!strcmp(s, "all"))
-		*mode = NSW_EXEC_RULES_ALL;
-	else if (!strcmp(s, "containers"))
-		*mode = NSW_EXEC_RULES_CONTAINERS;
-	else if (!strcmp(s, "none"))
-		*mode = NSW_EXEC_RULES_NONE;
-	else
-		return -EINVAL;
-	return 0;
-}
-
 const char *audit_rules_mode_name(enum nsw_exec_rules mode)
 {
-	switch (mode) {
-	case NSW_EXEC_RULES_ALL: return "all";
-	case NSW_EXEC_RULES_CONTAINERS: return "containers";
-	case NSW_EXEC_RULES_NONE: return "none";
-	}
-	return "?";
+	return options_word_name(NSW_WORDS_EXEC_RULES, (int)mode);
 }
 
 enum nsw_exec_rules audit_rules_mode(const struct nsw_options *o)

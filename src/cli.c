@@ -103,16 +103,7 @@ int cli_common_option(struct nsw_options *o, int c, const char *arg,
 	case OPT_ROOT: o->rootfs = arg; return 0;
 	case OPT_OUTPUT: o->output_path = arg; return 0;
 	case OPT_FORMAT:
-		if (!strcmp(arg, "json")) {
-			o->format = NSW_FMT_JSON;
-		} else if (!strcmp(arg, "compact")) {
-			o->format = NSW_FMT_COMPACT;
-		} else {
-			fprintf(stderr, "nswatch %s: --format must be json or "
-				"compact\n", cmd);
-			return -EINVAL;
-		}
-		return 0;
+		return options_set_word(o, NSW_WORDS_FORMAT, arg, cmd);
 	case OPT_POD: o->f_pod = arg; return 0;
 	case OPT_NAMESPACE: o->f_namespace = arg; return 0;
 	case OPT_CONTAINER: o->f_container = arg; return 0;

@@ -219,6 +219,28 @@ static void set_rt_priority(unsigned int prio)
 			 strerror(errno));
 }
 
+/*
+ * The one privilege policy: once the backend has put everything
+ * privileged in place (programs, rules, the metrics port), keep only the
+ * capabilities it declares in its backend_ops and drop every other one
+ * (NSWATCH_KEEP_CAPS=1 keeps all, for debugging).
+ */
+static void drop_privileges(const struct backend_ops *ops)
+{
+	const char *env = getenv("NSWATCH_KEEP_CAPS");
+	uint64_t kept = 0;
+	int r;
+
+	if (env && !strcmp(env, "1"))
+		return;
+	r = privdrop_keep(ops->keep_caps, ops->n_keep_caps, &kept);
+	if (r < 0)
+		log_warn("cannot drop capabilities: %s", strerror(-r));
+	else
+		log_info("capabilities reduced to %#llx for the %s backend",
+			 (unsigned long long)kept, ops->name);
+}
+
 int cmd_monitor(int argc, char **argv)
 {
 	enum { OPT_BACKEND = 300, OPT_SOURCE, OPT_EXEC, OPT_BTF, OPT_ENFORCE,
@@ -265,48 +287,25 @@ int cmd_monitor(int argc, char **argv)
 		config_seen(c, optarg, optind);
 		switch (c) {
 		case OPT_BACKEND:
-			if (strcmp(optarg, "auto") && strcmp(optarg, "bpf") &&
-			    strcmp(optarg, "audit")) {
-				fprintf(stderr, "nswatch monitor: --backend "
-					"must be auto, bpf or audit\n");
+			if (options_set_word(&o, NSW_WORDS_BACKEND, optarg,
+					     "monitor") < 0)
 				return NSW_EXIT_USAGE;
-			}
-			o.backend = optarg;
 			break;
 		case OPT_SOURCE:
-			if (strcmp(optarg, "auto") && strcmp(optarg, "plugin") &&
-			    strcmp(optarg, "multicast") &&
-			    strcmp(optarg, "netlink")) {
-				fprintf(stderr, "nswatch monitor: --audit-source"
-					" must be auto, plugin, multicast or "
-					"netlink\n");
+			if (options_set_word(&o, NSW_WORDS_AUDIT_SOURCE, optarg,
+					     "monitor") < 0)
 				return NSW_EXIT_USAGE;
-			}
-			o.audit_source = optarg;
 			break;
 		case OPT_EXEC:
-			if (!strcmp(optarg, "all")) {
-				o.exec_rules_mode = NSW_EXEC_RULES_ALL;
-			} else if (!strcmp(optarg, "containers")) {
-				o.exec_rules_mode = NSW_EXEC_RULES_CONTAINERS;
-			} else if (!strcmp(optarg, "none")) {
-				o.exec_rules_mode = NSW_EXEC_RULES_NONE;
-			} else {
-				fprintf(stderr, "nswatch monitor: --exec-rules "
-					"must be all, containers or none\n");
+			if (options_set_word(&o, NSW_WORDS_EXEC_RULES, optarg,
+					     "monitor") < 0)
 				return NSW_EXIT_USAGE;
-			}
-			o.exec_rules = o.exec_rules_mode != NSW_EXEC_RULES_NONE;
 			break;
 		case OPT_BTF: o.btf_path = optarg; break;
 		case OPT_HOOKS:
-			if (strcmp(optarg, "auto") && strcmp(optarg, "raw") &&
-			    strcmp(optarg, "tracepoint")) {
-				fprintf(stderr, "nswatch monitor: --bpf-hooks "
-					"must be auto, raw or tracepoint\n");
+			if (options_set_word(&o, NSW_WORDS_BPF_HOOKS, optarg,
+					     "monitor") < 0)
 				return NSW_EXIT_USAGE;
-			}
-			o.bpf_hooks = optarg;
 			break;
 		case OPT_ENFORCE: o.enforce = true; break;
 		case OPT_READY: o.ready_file = optarg; break;
@@ -456,22 +455,7 @@ int cmd_monitor(int argc, char **argv)
 			 o.metrics_textfile ? " textfile " : "",
 			 o.metrics_textfile ? o.metrics_textfile : "");
 	}
-	/* everything privileged is set up: keep only what running needs
-	 * (the audit backend keeps its own, larger set in its start()) */
-	if (strcmp(ops->name, "audit")) {
-		static const int keep[] = {
-			1,	/* CAP_DAC_OVERRIDE: reopen the output */
-			2,	/* CAP_DAC_READ_SEARCH: runtime state */
-			19,	/* CAP_SYS_PTRACE: /proc/<pid>/{ns,exe} */
-		};
-
-		r = privdrop_keep(keep, sizeof(keep) / sizeof(keep[0]), NULL);
-		if (r < 0)
-			log_warn("cannot drop capabilities: %s", strerror(-r));
-		else
-			log_info("capabilities reduced to DAC_OVERRIDE, "
-				 "DAC_READ_SEARCH, SYS_PTRACE");
-	}
+	drop_privileges(ops);
 	log_info("ready: backend %s, node %s, %s", ops->name, o.node_name,
 		 o.output_path ? o.output_path : "stdout");
 	r = notify_ready(o.ready_file);
