@@ -19,6 +19,7 @@
 #include "audit-rules.h"
 #include "compat.h"
 #include "strbuf.h"
+#include "util.h"
 
 /* ---- the table ------------------------------------------------------ */
 
@@ -68,7 +69,7 @@ size_t audit_rules_build(enum nsw_exec_rules mode, unsigned int flags,
 	size_t i, n = 0;
 	int abi;
 
-	for (i = 0; i < sizeof(rule_table) / sizeof(rule_table[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(rule_table); i++) {
 		if (!(rule_table[i].modes & (1u << mode)))
 			continue;
 		if (rule_table[i].group == AUDIT_GRP_CLONE3 &&
@@ -1029,7 +1030,7 @@ static struct audit_rule_data *data_for_line(const char *line)
 	char buf[192];
 	size_t i, m, n;
 
-	for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
 		n = audit_rules_build(modes[m], 0, specs, AUDIT_RULES_MAX);
 		for (i = 0; i < n; i++) {
 			if (audit_rule_format(&specs[i], buf, sizeof(buf)) < 0 ||

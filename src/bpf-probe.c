@@ -16,6 +16,7 @@
 
 #include "bpf-probe.h"
 #include "log.h"
+#include "util.h"
 
 /* ---- libbpf messages ------------------------------------------------- */
 
@@ -63,7 +64,7 @@ static const struct bpf_insn ret0[] = {
 	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
 	{ .code = BPF_JMP | BPF_EXIT },
 };
-#define RET0_CNT (sizeof(ret0) / sizeof(ret0[0]))
+#define RET0_CNT ARRAY_SIZE(ret0)
 
 static void note(struct bpf_features *f, enum bpf_feat which, const char *fmt,
 		 ...) __attribute__((format(printf, 3, 4)));
@@ -183,7 +184,7 @@ static int probe_tracefs(struct bpf_features *f)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(ids); i++)
 		if (access(ids[i], R_OK) == 0)
 			return 0;
 	note(f, BPF_FEAT_TRACEFS, "tracefs not mounted or no syscall events "

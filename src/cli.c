@@ -15,6 +15,7 @@
 #include "output-syslog.h"
 #include "policy.h"
 #include "strbuf.h"
+#include "util.h"
 
 enum {
 	OPT_NODE = CLI_COMMON_FIRST, OPT_CLUSTER, OPT_PROCFS, OPT_ROOT,
@@ -51,7 +52,7 @@ void cli_build_longopts(struct option *dst, size_t max,
 {
 	size_t n = 0, i;
 
-	for (i = 0; i < sizeof(common) / sizeof(common[0]) && n + 1 < max; i++)
+	for (i = 0; i < ARRAY_SIZE(common) && n + 1 < max; i++)
 		dst[n++] = common[i];
 	for (i = 0; i < n_own && n + 1 < max; i++)
 		dst[n++] = own[i];

@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "config-file.h"
 #include "policy.h"
+#include "util.h"
 
 enum config_mode { MODE_RUN, MODE_CHECK, MODE_SHOW, MODE_GET };
 
@@ -85,7 +86,7 @@ static const char *default_of(const struct option *o)
 
 	if (o->has_arg == no_argument)
 		return "no";
-	for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(defaults); i++)
 		if (!strcmp(defaults[i].name, o->name))
 			return defaults[i].value;
 	return "(built-in)";

@@ -25,6 +25,7 @@
 #include "metrics.h"
 #include "privdrop.h"
 #include "strbuf.h"
+#include "util.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -279,7 +280,8 @@ int cmd_monitor(int argc, char **argv)
 	char *end;
 
 	options_init(&o);
-	cli_build_longopts(longopts, 64, own, sizeof(own) / sizeof(own[0]));
+	cli_build_longopts(longopts, ARRAY_SIZE(longopts), own,
+			   ARRAY_SIZE(own));
 	/* nswatch.conf's settings go before the real arguments */
 	if (config_merge(&argc, &argv, longopts, "monitor") < 0)
 		return NSW_EXIT_USAGE;

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "encode-compact.h"
+#include "util.h"
 
 #define C_RED "31"
 #define C_GREEN "32"
@@ -279,7 +280,7 @@ static void ns_names(struct strbuf *out, uint32_t mask, struct cw *w)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		if (!(mask & names[i].flag))
 			continue;
 		if (out->len)

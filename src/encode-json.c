@@ -54,6 +54,7 @@
 #include <time.h>
 
 #include "encode-json.h"
+#include "util.h"
 
 /* ---- a small streaming JSON writer ------------------------------------ */
 
@@ -546,7 +547,7 @@ static const char *const cap_names[] = {
 
 const char *encode_cap_name(unsigned int bit)
 {
-	if (bit >= sizeof(cap_names) / sizeof(cap_names[0]))
+	if (bit >= ARRAY_SIZE(cap_names))
 		return NULL;
 	return cap_names[bit];
 }
@@ -630,7 +631,7 @@ static void jw_flags(struct jw *w, uint32_t flags)
 	char out[128];
 	size_t i, o = 0;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		size_t l = strlen(names[i].name);
 
 		if (!(flags & names[i].bit))
@@ -1202,7 +1203,7 @@ static void jw_ns_types(struct jw *w, uint32_t mask)
 	jw_arr(w);
 	if (!mask)
 		jw_str(w, "any");
-	for (i = 0; i < sizeof(ns_type_names) / sizeof(ns_type_names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(ns_type_names); i++)
 		if (mask & ns_type_names[i].flag)
 			jw_str(w, ns_type_names[i].name);
 	jw_arr_end(w);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "output-syslog.h"
+#include "util.h"
 
 /*
  * Transport.  A local unix datagram socket carries one message per
@@ -75,12 +76,11 @@ int syslog_parse_spec(const char *arg, int *facility, char *path,
 	if (*p == ':') {
 		p++;
 		n = at ? (size_t)(at - p) : strlen(p);
-		for (i = 0; i < sizeof(facilities) / sizeof(facilities[0]);
-		     i++)
+		for (i = 0; i < ARRAY_SIZE(facilities); i++)
 			if (strlen(facilities[i].name) == n &&
 			    !strncmp(facilities[i].name, p, n))
 				break;
-		if (i == sizeof(facilities) / sizeof(facilities[0]))
+		if (i == ARRAY_SIZE(facilities))
 			return -EINVAL;
 		*facility = facilities[i].code;
 	}

@@ -31,6 +31,7 @@
 #include "procfs.h"
 #include "strbuf.h"
 #include "verdict.h"
+#include "util.h"
 
 #define MAX_ANCESTORS 64
 #define MAX_PENDING 4096
@@ -103,14 +104,6 @@ struct pipeline {
 	size_t dead_next;
 	unsigned int load_depth;	/* load_live() of parents, nested */
 };
-
-static uint64_t now_wall_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 struct pipeline *pipeline_new(const struct nsw_options *o,
 			      const char *backend_name, bool live,
@@ -844,7 +837,7 @@ static void event_init(struct pipeline *p, struct nsw_event *ev,
 	memset(ev, 0, sizeof(*ev));
 	ev->type = type;
 	ev->proc = pr;
-	ev->time_ns = time_ns ? time_ns : now_wall_ns();
+	ev->time_ns = time_ns ? time_ns : nsw_clock_ns(CLOCK_REALTIME);
 	ev->backend = p->backend;
 	ev->container_process = pr->ctr != NULL;
 }
@@ -864,7 +857,7 @@ static void times_of(struct pipeline *p, const struct nsw_raw *r,
 		/* replay: no boot time known; the wall time stands in */
 		*ktime = p->live && *wall > boot ? *wall - boot : *wall;
 	if (!*wall) {
-		*wall = now_wall_ns();
+		*wall = nsw_clock_ns(CLOCK_REALTIME);
 		*ktime = *wall - boot;
 	}
 }
@@ -888,7 +881,7 @@ static struct nsw_process *synthesize(struct pipeline *p,
 	np.tid = r->pid;
 	np.ppid = r->ppid;
 	np.uid = r->creds_known ? r->euid : 0;
-	np.auid = r->creds_known ? r->auid : 4294967295u;
+	np.auid = r->creds_known ? r->auid : NSW_AUID_UNSET;
 	np.ktime = ktime;
 	np.start_time_ns = wall;
 	np.flags = NSW_PF_MISS;
@@ -1001,7 +994,7 @@ static void exec_ids(struct nsw_process *np, const struct exec_src *s)
 	np->uid = r->creds_known ? r->euid : s->live ? s->live->uid :
 		  s->prev ? s->prev->uid : 0;
 	np->auid = r->creds_known ? r->auid : s->live ? s->live->auid :
-		   s->prev ? s->prev->auid : 4294967295u;
+		   s->prev ? s->prev->auid : NSW_AUID_UNSET;
 }
 
 /* binary: raw unless it names no file and live's exe is known, then live;
@@ -1250,7 +1243,7 @@ static const char *signal_name(int sig)
 		[30] = "SIGPWR", [31] = "SIGSYS",
 	};
 
-	if (sig > 0 && sig < (int)(sizeof(names) / sizeof(names[0])))
+	if (sig > 0 && sig < (int)(ARRAY_SIZE(names)))
 		return names[sig];
 	return sig ? "SIGRT" : NULL;
 }
@@ -1307,14 +1300,6 @@ static uint32_t ns_types_of(const struct nsw_raw *r, bool *known)
 	}
 }
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static void copy_bytes(struct nsw_bytes *dst, const struct nsw_bytes *src,
 		       char *buf, size_t *off, size_t cap)
 {
@@ -1352,7 +1337,7 @@ static bool defer_nscall(struct pipeline *p, const struct nsw_raw *r)
 		   sizeof(pn->buf));
 	pn->raw.argc = 0;
 	pn->raw.cwd.p = NULL;
-	pn->deadline_ms = mono_ms() + PENDING_MS;
+	pn->deadline_ms = nsw_clock_ms(CLOCK_MONOTONIC) + PENDING_MS;
 	if (!p->pending_tail)
 		p->pending_tail = &p->pending;
 	*p->pending_tail = pn;
@@ -1367,7 +1352,7 @@ static void settle_pending(struct pipeline *p, uint32_t pid,
 			   const struct nsw_ns_set *evidence, bool all)
 {
 	struct pending_ns **pp = &p->pending, *pn;
-	uint64_t now = mono_ms();
+	uint64_t now = nsw_clock_ms(CLOCK_MONOTONIC);
 
 	while ((pn = *pp)) {
 		bool take = all || (pid ? pn->raw.pid == pid :
@@ -1692,14 +1677,14 @@ static int handle_aggregate(struct pipeline *p, const struct nsw_raw *r)
 	if (!pr) {
 		/* no caller named: the counts still go out */
 		memset(&nobody, 0, sizeof(nobody));
-		nobody.auid = 4294967295u;
+		nobody.auid = NSW_AUID_UNSET;
 		pr = &nobody;
 	}
 	/* the caller may be gone: its cgroup still names the container */
 	if (!pr->ctr && r->cgroup_id && pr != &nobody)
 		pr->ctr = container_by_cgid(p, r->cgroup_id, r->pid,
 					       &r->cgroup_name, &gone);
-	event_init(p, &ev, NSW_EV_THROTTLE, pr, now_wall_ns());
+	event_init(p, &ev, NSW_EV_THROTTLE, pr, nsw_clock_ns(CLOCK_REALTIME));
 	ev.agg = a;
 	snprintf(cgname, sizeof(cgname), "%.*s", (int)r->cgroup_name.len,
 		 r->cgroup_name.p ? r->cgroup_name.p : "");
@@ -1915,7 +1900,6 @@ volatile sig_atomic_t pipeline_hup;
 
 void pipeline_tick(struct pipeline *p)
 {
-	struct timespec ts;
 	uint64_t now;
 	int r;
 
@@ -1932,8 +1916,7 @@ void pipeline_tick(struct pipeline *p)
 	 * set WatchdogSec=) */
 	if (p->live)
 		notify_watchdog();
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (uint64_t)ts.tv_sec;
+	now = nsw_clock_s(CLOCK_MONOTONIC);
 	if (!p->next_stats)
 		p->next_stats = now + p->opts.stats_interval;
 	if (p->opts.stats_interval && now >= p->next_stats) {
@@ -1970,7 +1953,7 @@ int pipeline_emit_stats(struct pipeline *p)
 	if (p->stats_hook)
 		p->stats_hook(p->stats_arg, st);
 	strbuf_reset(&p->sb);
-	if (encode_json_stats(&p->sb, &p->ectx, st, now_wall_ns()) < 0 ||
+	if (encode_json_stats(&p->sb, &p->ectx, st, nsw_clock_ns(CLOCK_REALTIME)) < 0 ||
 	    !p->out)
 		return -EIO;
 	return output_write_important(p->out, p->sb.buf, p->sb.len);
@@ -1987,7 +1970,7 @@ int pipeline_tamper(struct pipeline *p, const char *message)
 	if (!p->live || procfs_read_process(p->opts.procfs, (uint32_t)getpid(),
 					    &self, NULL) < 0) {
 		self.pid = self.tid = (uint32_t)getpid();
-		self.auid = 4294967295u;
+		self.auid = NSW_AUID_UNSET;
 	}
 	link_parent(p, &self);
 	event_init(p, &ev, NSW_EV_KPROBE, &self, 0);
