@@ -18,6 +18,7 @@
 
 #include "audit-rules.h"
 #include "compat.h"
+#include "procfs.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -424,6 +425,8 @@ int audit_status_get(int fd, struct audit_status_v *st)
 	return 0;
 }
 
+/* audit_status_get()'s request and wait, but for a reply of many parts
+ * up to NLMSG_DONE, each kept. */
 int audit_rules_list(int fd, struct audit_rule_list *out)
 {
 	struct audit_reply rep;
@@ -718,30 +721,19 @@ static const char *state_dir(void)
 /* Field 22 of /proc/PID/stat (start time in clock ticks), 0 unknown. */
 static unsigned long long proc_starttime(long pid)
 {
-	char path[64], buf[1024], *p;
-	unsigned long long v = 0;
-	ssize_t n;
-	int fd, field;
+	struct procfs_stat st;
+	size_t len;
+	char *text;
+	int r;
 
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (pid <= 0 || pid > INT_MAX)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
+	text = procfs_read_file("/proc", (uint32_t)pid, "stat", &len);
+	if (!text)
 		return 0;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	if (!p)
-		return 0;
-	/* after ") " comes field 3 (state) */
-	for (field = 3, p += 2; *p && field < 22; p++)
-		if (*p == ' ')
-			field++;
-	if (field == 22)
-		v = strtoull(p, NULL, 10);
-	return v;
+	r = procfs_parse_stat(text, len, &st);
+	free(text);
+	return r < 0 ? 0 : st.starttime_ticks;
 }
 
 static bool owner_alive(long pid, unsigned long long start)

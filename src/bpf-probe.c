@@ -93,15 +93,25 @@ static int probe_btf(struct bpf_features *f)
 	return 0;
 }
 
+/* Load the do-nothing program as `type` (lo: its load options, or NULL):
+ * its fd, or -errno noted against `which`. */
+static int load_ret0(struct bpf_features *f, enum bpf_feat which,
+		     enum bpf_prog_type type, struct bpf_prog_load_opts *lo)
+{
+	int fd = bpf_prog_load(type, NULL, "GPL", ret0, RET0_CNT, lo);
+
+	if (fd < 0)
+		note(f, which, "program load: %s", strerror(-fd));
+	return fd;
+}
+
 static int probe_prog(struct bpf_features *f, enum bpf_feat which,
 		      enum bpf_prog_type type)
 {
-	int fd = bpf_prog_load(type, NULL, "GPL", ret0, RET0_CNT, NULL);
+	int fd = load_ret0(f, which, type, NULL);
 
-	if (fd < 0) {
-		note(f, which, "program load: %s", strerror(-fd));
+	if (fd < 0)
 		return fd;
-	}
 	close(fd);
 	return 0;
 }
@@ -134,11 +144,9 @@ static int probe_attach_btf(struct bpf_features *f, enum bpf_feat which,
 		return id;
 	}
 	lo.attach_btf_id = id;
-	fd = bpf_prog_load(type, NULL, "GPL", ret0, RET0_CNT, &lo);
-	if (fd < 0) {
-		note(f, which, "program load: %s", strerror(-fd));
+	fd = load_ret0(f, which, type, &lo);
+	if (fd < 0)
 		return fd;
-	}
 	link = bpf_raw_tracepoint_open(NULL, fd);
 	close(fd);
 	if (link < 0) {

@@ -147,7 +147,8 @@ static int read_conf(const char *path, char **buf, size_t *len, char *why,
 		snprintf(why, whylen, "%s", strerror(ENOMEM));
 		goto close_fd;
 	}
-	/* read to EOF, not st_size: the file may change under us */
+	/* read to EOF, not st_size: the file may change under us (a loop
+	 * like container-meta.c's, but with the reason as text in why) */
 	while (off <= CONFIG_FILE_MAX) {
 		n = read(fd, b + off, CONFIG_FILE_MAX + 1 - off);
 		if (n < 0 && errno == EINTR)

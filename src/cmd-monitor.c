@@ -242,11 +242,23 @@ static void drop_privileges(const struct backend_ops *ops)
 			 (unsigned long long)kept, ops->name);
 }
 
+enum { OPT_BACKEND = 300, OPT_SOURCE, OPT_EXEC, OPT_BTF, OPT_ENFORCE,
+       OPT_READY, OPT_STATS, OPT_HOOKS, OPT_QUEUE, OPT_RATE,
+       OPT_METRICS_ADDR, OPT_METRICS_FILE, OPT_LOCK, OPT_RT };
+
+/* The options of monitor that take one of a few words (options.c). */
+static enum nsw_word_opt word_opt_of(int c)
+{
+	switch (c) {
+	case OPT_BACKEND: return NSW_WORDS_BACKEND;
+	case OPT_SOURCE: return NSW_WORDS_AUDIT_SOURCE;
+	case OPT_EXEC: return NSW_WORDS_EXEC_RULES;
+	default: return NSW_WORDS_BPF_HOOKS;
+	}
+}
+
 int cmd_monitor(int argc, char **argv)
 {
-	enum { OPT_BACKEND = 300, OPT_SOURCE, OPT_EXEC, OPT_BTF, OPT_ENFORCE,
-	       OPT_READY, OPT_STATS, OPT_HOOKS, OPT_QUEUE, OPT_RATE,
-	       OPT_METRICS_ADDR, OPT_METRICS_FILE, OPT_LOCK, OPT_RT };
 	static const struct option own[] = {
 		{ "backend", required_argument, NULL, OPT_BACKEND },
 		{ "audit-source", required_argument, NULL, OPT_SOURCE },
@@ -276,7 +288,6 @@ int cmd_monitor(int argc, char **argv)
 	struct metrics *m = NULL;
 	const char *lock_file = NULL;
 	int c, r, lock_fd = -1, status = NSW_EXIT_OK;
-	unsigned long v;
 	char *end;
 
 	options_init(&o);
@@ -289,26 +300,14 @@ int cmd_monitor(int argc, char **argv)
 		config_seen(c, optarg, optind);
 		switch (c) {
 		case OPT_BACKEND:
-			if (options_set_word(&o, NSW_WORDS_BACKEND, optarg,
-					     "monitor") < 0)
-				return NSW_EXIT_USAGE;
-			break;
 		case OPT_SOURCE:
-			if (options_set_word(&o, NSW_WORDS_AUDIT_SOURCE, optarg,
-					     "monitor") < 0)
-				return NSW_EXIT_USAGE;
-			break;
 		case OPT_EXEC:
-			if (options_set_word(&o, NSW_WORDS_EXEC_RULES, optarg,
+		case OPT_HOOKS:
+			if (options_set_word(&o, word_opt_of(c), optarg,
 					     "monitor") < 0)
 				return NSW_EXIT_USAGE;
 			break;
 		case OPT_BTF: o.btf_path = optarg; break;
-		case OPT_HOOKS:
-			if (options_set_word(&o, NSW_WORDS_BPF_HOOKS, optarg,
-					     "monitor") < 0)
-				return NSW_EXIT_USAGE;
-			break;
 		case OPT_ENFORCE: o.enforce = true; break;
 		case OPT_READY: o.ready_file = optarg; break;
 		case OPT_LOCK: lock_file = optarg; break;
@@ -322,16 +321,13 @@ int cmd_monitor(int argc, char **argv)
 			}
 			break;
 		case OPT_QUEUE:
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || *end || end == optarg || *optarg == '-' ||
-			    v > 1024) {
+			if (options_parse_uint(optarg, 1024,
+					       &o.output_queue) < 0) {
 				fprintf(stderr, "nswatch monitor: --output-queue "
 					"takes MiB from 0 to 1024 (got '%s')\n",
 					optarg);
 				return NSW_EXIT_USAGE;
 			}
-			o.output_queue = (unsigned int)v;
 			break;
 		case OPT_RATE:
 			errno = 0;
@@ -346,25 +342,19 @@ int cmd_monitor(int argc, char **argv)
 		case OPT_METRICS_ADDR: o.metrics_address = optarg; break;
 		case OPT_METRICS_FILE: o.metrics_textfile = optarg; break;
 		case OPT_RT:
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || *end || end == optarg || *optarg == '-' ||
-			    v > 99) {
+			if (options_parse_uint(optarg, 99, &o.rt_priority) < 0) {
 				fprintf(stderr, "nswatch monitor: "
 					"--rt-priority takes 0 to 99 (got "
 					"'%s')\n", optarg);
 				return NSW_EXIT_USAGE;
 			}
-			o.rt_priority = (unsigned int)v;
 			break;
 		case 'h': monitor_usage(stdout); return NSW_EXIT_OK;
 		default:
-			r = cli_common_option(&o, c, optarg, "monitor");
-			if (r == 0)
-				break;
-			if (r == -ENOENT)
-				monitor_usage(stderr);
-			return NSW_EXIT_USAGE;
+			r = cli_other_option(&o, c, optarg, "monitor", monitor_usage);
+			if (r)
+				return r;
+			break;
 		}
 	}
 	if (optind < argc) {

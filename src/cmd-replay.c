@@ -137,12 +137,10 @@ int cmd_replay(int argc, char **argv)
 		case OPT_STATS: want_stats = true; break;
 		case 'h': replay_usage(stdout); return NSW_EXIT_OK;
 		default:
-			r = cli_common_option(&o, c, optarg, "replay");
-			if (r == 0)
-				break;
-			if (r == -ENOENT)
-				replay_usage(stderr);
-			return NSW_EXIT_USAGE;
+			r = cli_other_option(&o, c, optarg, "replay", replay_usage);
+			if (r)
+				return r;
+			break;
 		}
 	}
 	n_in = argc - optind;

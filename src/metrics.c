@@ -32,6 +32,7 @@
 #include "event.h"
 #include "log.h"
 #include "metrics.h"
+#include "procfs.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -225,19 +226,12 @@ static double wall_now(void)
 static uint64_t rss_bytes(void)
 {
 	unsigned long long size, res;
-	char buf[128];
-	ssize_t n;
-	int fd;
+	char *text = procfs_read_file("/proc", (uint32_t)getpid(), "statm",
+				      NULL);
+	int n = text ? sscanf(text, "%llu %llu", &size, &res) : 0;
 
-	fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	if (sscanf(buf, "%llu %llu", &size, &res) != 2)
+	free(text);
+	if (n != 2)
 		return 0;
 	return res * (uint64_t)sysconf(_SC_PAGESIZE);
 }

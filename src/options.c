@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,20 @@ void options_init(struct nsw_options *o)
 		nsw_strlcpy(o->node_name, "localhost", sizeof(o->node_name));
 	}
 	o->node_name[sizeof(o->node_name) - 1] = '\0';
+}
+
+int options_parse_uint(const char *arg, unsigned long max, unsigned int *out)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || *end || end == arg || *arg == '-' || v > max ||
+	    v > UINT_MAX)
+		return -EINVAL;
+	*out = (unsigned int)v;
+	return 0;
 }
 
 static const char *const backend_words[] = {

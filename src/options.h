@@ -70,6 +70,11 @@ enum nsw_word_opt {
 	NSW_WORDS_BPF_HOOKS,	/* auto, raw, tracepoint */
 	NSW_WORDS_FORMAT,	/* json, compact (enum nsw_format) */
 };
+/* A whole decimal number from 0 to max (no sign, nothing after it) into
+ * *out: 0, else -EINVAL and *out untouched. */
+int options_parse_uint(const char *arg, unsigned long max,
+		       unsigned int *out);
+
 /* --backend's words, by position */
 enum nsw_backend_word { NSW_BACKEND_AUTO, NSW_BACKEND_BPF, NSW_BACKEND_AUDIT };
 /* Position of arg among the words of `which` (for --exec-rules and

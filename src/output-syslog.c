@@ -220,6 +220,8 @@ static int send_line(struct syslog_sink *s, struct iovec *iov, int n)
 	return -ENOTCONN;
 }
 
+/* Not a strbuf: it holds up to PART_MAX (a whole line of STRBUF_MAX and
+ * then some), and a line past that is dropped as a whole (part_lost). */
 static int keep_part(struct syslog_sink *s, const char *p, size_t n)
 {
 	if (s->part_lost)
