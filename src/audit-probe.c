@@ -16,6 +16,7 @@
 
 #include "audit-probe.h"
 #include "strbuf.h"
+#include "util.h"
 
 #ifndef AUDIT_FEATURE_BITMAP_BACKLOG_WAIT_TIME
 #define AUDIT_FEATURE_BITMAP_BACKLOG_WAIT_TIME 0x00000002
@@ -82,7 +83,7 @@ static bool conf_has_nswatch(const char *dir)
 	char path[256];
 	size_t i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		if (access(path, R_OK) == 0)
 			return true;

@@ -18,7 +18,9 @@
 
 #include "audit-rules.h"
 #include "compat.h"
+#include "procfs.h"
 #include "strbuf.h"
+#include "util.h"
 
 /* ---- the table ------------------------------------------------------ */
 
@@ -50,27 +52,9 @@ static const struct {
 	{ AUDIT_GRP_EXEC, "execve,execveat", "subj_type=spc_t", M_CTR },
 };
 
-int audit_rules_parse_mode(const char *s, enum nsw_exec_rules *mode)
-{
-	if (!strcmp(s, "all"))
-		*mode = NSW_EXEC_RULES_ALL;
-	else if (!strcmp(s, "containers"))
-		*mode = NSW_EXEC_RULES_CONTAINERS;
-	else if (!strcmp(s, "none"))
-		*mode = NSW_EXEC_RULES_NONE;
-	else
-		return -EINVAL;
-	return 0;
-}
-
 const char *audit_rules_mode_name(enum nsw_exec_rules mode)
 {
-	switch (mode) {
-	case NSW_EXEC_RULES_ALL: return "all";
-	case NSW_EXEC_RULES_CONTAINERS: return "containers";
-	case NSW_EXEC_RULES_NONE: return "none";
-	}
-	return "?";
+	return options_word_name(NSW_WORDS_EXEC_RULES, (int)mode);
 }
 
 enum nsw_exec_rules audit_rules_mode(const struct nsw_options *o)
@@ -86,7 +70,7 @@ size_t audit_rules_build(enum nsw_exec_rules mode, unsigned int flags,
 	size_t i, n = 0;
 	int abi;
 
-	for (i = 0; i < sizeof(rule_table) / sizeof(rule_table[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(rule_table); i++) {
 		if (!(rule_table[i].modes & (1u << mode)))
 			continue;
 		if (rule_table[i].group == AUDIT_GRP_CLONE3 &&
@@ -441,6 +425,8 @@ int audit_status_get(int fd, struct audit_status_v *st)
 	return 0;
 }
 
+/* audit_status_get()'s request and wait, but for a reply of many parts
+ * up to NLMSG_DONE, each kept. */
 int audit_rules_list(int fd, struct audit_rule_list *out)
 {
 	struct audit_reply rep;
@@ -735,30 +721,19 @@ static const char *state_dir(void)
 /* Field 22 of /proc/PID/stat (start time in clock ticks), 0 unknown. */
 static unsigned long long proc_starttime(long pid)
 {
-	char path[64], buf[1024], *p;
-	unsigned long long v = 0;
-	ssize_t n;
-	int fd, field;
+	struct procfs_stat st;
+	size_t len;
+	char *text;
+	int r;
 
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (pid <= 0 || pid > INT_MAX)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
+	text = procfs_read_file("/proc", (uint32_t)pid, "stat", &len);
+	if (!text)
 		return 0;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	if (!p)
-		return 0;
-	/* after ") " comes field 3 (state) */
-	for (field = 3, p += 2; *p && field < 22; p++)
-		if (*p == ' ')
-			field++;
-	if (field == 22)
-		v = strtoull(p, NULL, 10);
-	return v;
+	r = procfs_parse_stat(text, len, &st);
+	free(text);
+	return r < 0 ? 0 : st.starttime_ticks;
 }
 
 static bool owner_alive(long pid, unsigned long long start)
@@ -1047,7 +1022,7 @@ static struct audit_rule_data *data_for_line(const char *line)
 	char buf[192];
 	size_t i, m, n;
 
-	for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
 		n = audit_rules_build(modes[m], 0, specs, AUDIT_RULES_MAX);
 		for (i = 0; i < n; i++) {
 			if (audit_rule_format(&specs[i], buf, sizeof(buf)) < 0 ||

@@ -61,8 +61,7 @@ struct audit_rule_spec {
 
 #define AUDIT_RULES_MAX 16
 
-/* "all", "containers", "none" -> mode; -EINVAL otherwise. */
-int audit_rules_parse_mode(const char *s, enum nsw_exec_rules *mode);
+/* "all", "containers", "none" (options_word() parses them) */
 const char *audit_rules_mode_name(enum nsw_exec_rules mode);
 /* The effective mode of the options (exec_rules false: none). */
 enum nsw_exec_rules audit_rules_mode(const struct nsw_options *o);

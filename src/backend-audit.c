@@ -60,7 +60,6 @@
 #include "backend.h"
 #include "log.h"
 #include "pipeline.h"
-#include "privdrop.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -1464,28 +1463,6 @@ static void teardown(struct backend *b)
 	free(b);
 }
 
-static void drop_privileges(void)
-{
-	static const int keep[] = {
-		CAP_DAC_OVERRIDE,	/* reopen the output after SIGHUP */
-		CAP_AUDIT_CONTROL,	/* rule checks, status, restore */
-		CAP_AUDIT_READ,		/* multicast (checked at bind) */
-		CAP_SYS_PTRACE,		/* /proc/PID/{ns,exe,cwd} of anyone */
-		CAP_DAC_READ_SEARCH,	/* runtime state not owned by root */
-	};
-	const char *env = getenv("NSWATCH_KEEP_CAPS");
-	uint64_t kept = 0;
-	int r;
-
-	if (env && !strcmp(env, "1"))
-		return;
-	r = privdrop_keep(keep, ARRAY_SIZE(keep), &kept);
-	if (r < 0)
-		log_warn("cannot drop capabilities: %s", strerror(-r));
-	else
-		log_debug("capabilities kept: %#llx", (unsigned long long)kept);
-}
-
 /* Plugins inherit auditd's signal mask: let SIGTERM/SIGHUP/SIGINT in. */
 static void unblock_signals(void)
 {
@@ -1717,7 +1694,6 @@ static int audit_start(struct backend **out, const struct nsw_options *o,
 		if (r < 0)
 			goto fail;
 	}
-	drop_privileges();
 	b->next_check = nsw_clock_s(CLOCK_MONOTONIC) + b->check_interval;
 	b->next_tick = nsw_clock_s(CLOCK_MONOTONIC) + MAP_TICK_S;
 	b->last_data = nsw_clock_s(CLOCK_MONOTONIC);
@@ -1817,10 +1793,21 @@ static void audit_stop(struct backend *b)
 	teardown(b);
 }
 
+/* kept after start(); cmd-monitor.c drops the rest */
+static const int audit_keep_caps[] = {
+	CAP_DAC_OVERRIDE,	/* reopen the output after SIGHUP */
+	CAP_AUDIT_CONTROL,	/* rule checks, status, restore */
+	CAP_AUDIT_READ,		/* multicast (checked at bind) */
+	CAP_SYS_PTRACE,		/* /proc/PID/{ns,exe,cwd} of anyone */
+	CAP_DAC_READ_SEARCH,	/* runtime state not owned by root */
+};
+
 /* backend.h's interface, filled the same way by backend-bpf.c and
  * backend-bpf-none.c: the shape repeats by design. */
 const struct backend_ops backend_audit_ops = {
 	.name = "audit",
+	.keep_caps = audit_keep_caps,
+	.n_keep_caps = sizeof(audit_keep_caps) / sizeof(audit_keep_caps[0]),
 	.probe = audit_probe_op,
 	.start = audit_start,
 	.run = audit_run,

@@ -25,6 +25,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,7 @@
 #include "nswatch-events.h"
 #include "nswatch.skel.h"
 #include "pipeline.h"
+#include "util.h"
 
 #define DEFAULT_BTF	"/sys/kernel/btf/vmlinux"
 #define LSM_LIST	"/sys/kernel/security/lsm"
@@ -842,8 +844,17 @@ static void bpf_stop(struct backend *b)
 	backend_free(b);
 }
 
+/* kept after start(); cmd-monitor.c drops the rest */
+static const int bpf_keep_caps[] = {
+	CAP_DAC_OVERRIDE,	/* reopen the output after SIGHUP */
+	CAP_DAC_READ_SEARCH,	/* runtime state not owned by root */
+	CAP_SYS_PTRACE,		/* /proc/PID/{ns,exe,cwd} of anyone */
+};
+
 const struct backend_ops backend_bpf_ops = {
 	.name = "bpf",
+	.keep_caps = bpf_keep_caps,
+	.n_keep_caps = ARRAY_SIZE(bpf_keep_caps),
 	.probe = bpf_probe,
 	.start = bpf_start,
 	.run = bpf_run,

@@ -10,15 +10,16 @@
 int backend_choose(const struct nsw_options *o, const struct backend_ops **ops,
 		   char *why, size_t whylen)
 {
+	int which = options_word(NSW_WORDS_BACKEND, o->backend);
 	char reason[256] = "";
 	int r;
 
-	if (!strcmp(o->backend, "audit")) {
+	if (which == NSW_BACKEND_AUDIT) {
 		*ops = &backend_audit_ops;
 		snprintf(why, whylen, "--backend=audit requested");
 		return 0;
 	}
-	if (strcmp(o->backend, "bpf") && strcmp(o->backend, "auto")) {
+	if (which < 0) {
 		snprintf(why, whylen, "unknown backend '%s' (auto, bpf, audit)",
 			 o->backend);
 		return -EINVAL;
@@ -29,7 +30,7 @@ int backend_choose(const struct nsw_options *o, const struct backend_ops **ops,
 		snprintf(why, whylen, "eBPF: %s", reason);
 		return 0;
 	}
-	if (!strcmp(o->backend, "bpf")) {
+	if (which == NSW_BACKEND_BPF) {
 		snprintf(why, whylen, "--backend=bpf unusable: %s", reason);
 		return r;
 	}

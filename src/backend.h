@@ -17,6 +17,11 @@ struct backend;
 
 struct backend_ops {
 	const char *name;	/* "bpf" or "audit" */
+	/* The capabilities (CAP_* numbers) the backend needs once start()
+	 * has put everything privileged in place: cmd-monitor.c keeps
+	 * these and drops every other one (privdrop_keep()). */
+	const int *keep_caps;
+	size_t n_keep_caps;
 	/* Can this backend run here?  0 or -errno with a reason in why. */
 	int (*probe)(const struct nsw_options *o, char *why, size_t whylen);
 	/* Set up sources (rules, programs).  On failure returns -errno,

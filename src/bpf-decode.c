@@ -8,6 +8,7 @@
 #include "bpf-decode.h"
 #include "event.h"
 #include "nswatch-events.h"
+#include "util.h"
 
 /* The BPF side writes namespaces in enum nsw_ns order. */
 #define SAME_SLOT(x) ((int)NSW_BPF_NS_##x == (int)NSW_NS_##x)
@@ -60,7 +61,7 @@ static int decode_hdr(const unsigned char *data, size_t len,
 		raw->uid = h->uid;
 		raw->euid = h->euid;
 	}
-	raw->auid = (h->hflags & NSW_BPF_HF_AUID) ? h->auid : 4294967295u;
+	raw->auid = (h->hflags & NSW_BPF_HF_AUID) ? h->auid : NSW_AUID_UNSET;
 	/* point into the caller's buffer, not the local copy */
 	raw->comm = fixed_str(base + offsetof(struct nsw_bpf_hdr, comm),
 			      sizeof(h->comm));
@@ -308,7 +309,7 @@ int bpf_decode_flood(const void *cur, size_t len, const void *prev,
 	if (!flood_hdr(cur, len, raw) && !(prev && !reset &&
 					   flood_hdr(prev, len, raw))) {
 		raw->pid = raw->tid = 0;
-		raw->auid = 4294967295u;
+		raw->auid = NSW_AUID_UNSET;
 	}
 	raw->type = NSW_RAW_AGGREGATE;
 	raw->ktime_ns = c.last_ns;

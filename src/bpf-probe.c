@@ -16,6 +16,7 @@
 
 #include "bpf-probe.h"
 #include "log.h"
+#include "util.h"
 
 /* ---- libbpf messages ------------------------------------------------- */
 
@@ -63,7 +64,7 @@ static const struct bpf_insn ret0[] = {
 	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
 	{ .code = BPF_JMP | BPF_EXIT },
 };
-#define RET0_CNT (sizeof(ret0) / sizeof(ret0[0]))
+#define RET0_CNT ARRAY_SIZE(ret0)
 
 static void note(struct bpf_features *f, enum bpf_feat which, const char *fmt,
 		 ...) __attribute__((format(printf, 3, 4)));
@@ -92,15 +93,25 @@ static int probe_btf(struct bpf_features *f)
 	return 0;
 }
 
+/* Load the do-nothing program as `type` (lo: its load options, or NULL):
+ * its fd, or -errno noted against `which`. */
+static int load_ret0(struct bpf_features *f, enum bpf_feat which,
+		     enum bpf_prog_type type, struct bpf_prog_load_opts *lo)
+{
+	int fd = bpf_prog_load(type, NULL, "GPL", ret0, RET0_CNT, lo);
+
+	if (fd < 0)
+		note(f, which, "program load: %s", strerror(-fd));
+	return fd;
+}
+
 static int probe_prog(struct bpf_features *f, enum bpf_feat which,
 		      enum bpf_prog_type type)
 {
-	int fd = bpf_prog_load(type, NULL, "GPL", ret0, RET0_CNT, NULL);
+	int fd = load_ret0(f, which, type, NULL);
 
-	if (fd < 0) {
-		note(f, which, "program load: %s", strerror(-fd));
+	if (fd < 0)
 		return fd;
-	}
 	close(fd);
 	return 0;
 }
@@ -133,11 +144,9 @@ static int probe_attach_btf(struct bpf_features *f, enum bpf_feat which,
 		return id;
 	}
 	lo.attach_btf_id = id;
-	fd = bpf_prog_load(type, NULL, "GPL", ret0, RET0_CNT, &lo);
-	if (fd < 0) {
-		note(f, which, "program load: %s", strerror(-fd));
+	fd = load_ret0(f, which, type, &lo);
+	if (fd < 0)
 		return fd;
-	}
 	link = bpf_raw_tracepoint_open(NULL, fd);
 	close(fd);
 	if (link < 0) {
@@ -183,7 +192,7 @@ static int probe_tracefs(struct bpf_features *f)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(ids); i++)
 		if (access(ids[i], R_OK) == 0)
 			return 0;
 	note(f, BPF_FEAT_TRACEFS, "tracefs not mounted or no syscall events "

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "event.h"
 #include "log.h"
 #include "output.h"
@@ -15,6 +16,7 @@
 #include "output-syslog.h"
 #include "policy.h"
 #include "strbuf.h"
+#include "util.h"
 
 enum {
 	OPT_NODE = CLI_COMMON_FIRST, OPT_CLUSTER, OPT_PROCFS, OPT_ROOT,
@@ -51,7 +53,7 @@ void cli_build_longopts(struct option *dst, size_t max,
 {
 	size_t n = 0, i;
 
-	for (i = 0; i < sizeof(common) / sizeof(common[0]) && n + 1 < max; i++)
+	for (i = 0; i < ARRAY_SIZE(common) && n + 1 < max; i++)
 		dst[n++] = common[i];
 	for (i = 0; i < n_own && n + 1 < max; i++)
 		dst[n++] = own[i];
@@ -103,16 +105,7 @@ int cli_common_option(struct nsw_options *o, int c, const char *arg,
 	case OPT_ROOT: o->rootfs = arg; return 0;
 	case OPT_OUTPUT: o->output_path = arg; return 0;
 	case OPT_FORMAT:
-		if (!strcmp(arg, "json")) {
-			o->format = NSW_FMT_JSON;
-		} else if (!strcmp(arg, "compact")) {
-			o->format = NSW_FMT_COMPACT;
-		} else {
-			fprintf(stderr, "nswatch %s: --format must be json or "
-				"compact\n", cmd);
-			return -EINVAL;
-		}
-		return 0;
+		return options_set_word(o, NSW_WORDS_FORMAT, arg, cmd);
 	case OPT_POD: o->f_pod = arg; return 0;
 	case OPT_NAMESPACE: o->f_namespace = arg; return 0;
 	case OPT_CONTAINER: o->f_container = arg; return 0;
@@ -131,21 +124,14 @@ int cli_common_option(struct nsw_options *o, int c, const char *arg,
 	case OPT_VERBOSE: log_set_level(LOG_LVL_DEBUG); return 0;
 	case OPT_QUIET: log_set_level(LOG_LVL_WARN); return 0;
 	case OPT_POLICY: o->policy_path = arg; return 0;
-	case OPT_FLUSH_AFTER: {
-		char *end;
-		unsigned long v;
-
-		errno = 0;
-		v = strtoul(arg, &end, 10);
-		if (errno || *end || end == arg || *arg == '-' || v > 4096) {
+	case OPT_FLUSH_AFTER:
+		if (options_parse_uint(arg, 4096, &o->output_flush_after) < 0) {
 			fprintf(stderr, "nswatch %s: --output-flush-after takes "
 				"MiB from 0 (off) to 4096 (got '%s')\n", cmd,
 				arg);
 			return -EINVAL;
 		}
-		o->output_flush_after = (unsigned int)v;
 		return 0;
-	}
 	case OPT_MAX_SIZE:
 		if (rotate_parse_size(arg, &o->output_max_size) < 0) {
 			fprintf(stderr, "nswatch %s: --output-max-size takes "
@@ -154,22 +140,14 @@ int cli_common_option(struct nsw_options *o, int c, const char *arg,
 			return -EINVAL;
 		}
 		return 0;
-	case OPT_KEEP: {
-		char *end;
-		unsigned long v;
-
-		errno = 0;
-		v = strtoul(arg, &end, 10);
-		if (errno || *end || end == arg || *arg == '-' ||
-		    v > ROTATE_KEEP_MAX) {
+	case OPT_KEEP:
+		if (options_parse_uint(arg, ROTATE_KEEP_MAX, &o->output_keep) < 0) {
 			fprintf(stderr, "nswatch %s: --output-keep takes 0 to "
 				"%d old files (got '%s')\n", cmd,
 				ROTATE_KEEP_MAX, arg);
 			return -EINVAL;
 		}
-		o->output_keep = (unsigned int)v;
 		return 0;
-	}
 	case OPT_LOG:
 		if (log_set_dest_spec(arg) < 0) {
 			fprintf(stderr, "nswatch %s: --log takes auto, stderr, "
@@ -185,6 +163,18 @@ both:
 	fprintf(stderr, "nswatch %s: --host-only and --containers-only "
 		"exclude each other\n", cmd);
 	return -EINVAL;
+}
+
+int cli_other_option(struct nsw_options *o, int c, const char *arg,
+		     const char *cmd, void (*usage)(FILE *f))
+{
+	int r = cli_common_option(o, c, arg, cmd);
+
+	if (r == 0)
+		return 0;
+	if (r == -ENOENT)
+		usage(stderr);
+	return NSW_EXIT_USAGE;
 }
 
 const char *cli_common_help(void)

@@ -5,6 +5,7 @@
 
 #include <getopt.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "options.h"
 
@@ -19,6 +20,11 @@ void cli_build_longopts(struct option *dst, size_t max,
  * getopt's '?'); -EINVAL bad value (message printed to stderr). */
 int cli_common_option(struct nsw_options *o, int c, const char *arg,
 		      const char *cmd);
+/* The default: of a command's option loop: a common option, else a
+ * usage error, with usage(stderr) for an option it does not know.  0
+ * handled, else the exit status (NSW_EXIT_USAGE). */
+int cli_other_option(struct nsw_options *o, int c, const char *arg,
+		     const char *cmd, void (*usage)(FILE *f));
 /* Load --policy FILE, else the default file when it exists, else the
  * built-in defaults.  0, or -errno after printing the reason. */
 struct policy;

@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "config-file.h"
 #include "policy.h"
+#include "util.h"
 
 enum config_mode { MODE_RUN, MODE_CHECK, MODE_SHOW, MODE_GET };
 
@@ -85,7 +86,7 @@ static const char *default_of(const struct option *o)
 
 	if (o->has_arg == no_argument)
 		return "no";
-	for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(defaults); i++)
 		if (!strcmp(defaults[i].name, o->name))
 			return defaults[i].value;
 	return "(built-in)";
@@ -146,7 +147,8 @@ static int read_conf(const char *path, char **buf, size_t *len, char *why,
 		snprintf(why, whylen, "%s", strerror(ENOMEM));
 		goto close_fd;
 	}
-	/* read to EOF, not st_size: the file may change under us */
+	/* read to EOF, not st_size: the file may change under us (a loop
+	 * like container-meta.c's, but with the reason as text in why) */
 	while (off <= CONFIG_FILE_MAX) {
 		n = read(fd, b + off, CONFIG_FILE_MAX + 1 - off);
 		if (n < 0 && errno == EINTR)

@@ -25,6 +25,7 @@
 #include "metrics.h"
 #include "privdrop.h"
 #include "strbuf.h"
+#include "util.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -219,11 +220,45 @@ static void set_rt_priority(unsigned int prio)
 			 strerror(errno));
 }
 
+/*
+ * The one privilege policy: once the backend has put everything
+ * privileged in place (programs, rules, the metrics port), keep only the
+ * capabilities it declares in its backend_ops and drop every other one
+ * (NSWATCH_KEEP_CAPS=1 keeps all, for debugging).
+ */
+static void drop_privileges(const struct backend_ops *ops)
+{
+	const char *env = getenv("NSWATCH_KEEP_CAPS");
+	uint64_t kept = 0;
+	int r;
+
+	if (env && !strcmp(env, "1"))
+		return;
+	r = privdrop_keep(ops->keep_caps, ops->n_keep_caps, &kept);
+	if (r < 0)
+		log_warn("cannot drop capabilities: %s", strerror(-r));
+	else
+		log_info("capabilities reduced to %#llx for the %s backend",
+			 (unsigned long long)kept, ops->name);
+}
+
+enum { OPT_BACKEND = 300, OPT_SOURCE, OPT_EXEC, OPT_BTF, OPT_ENFORCE,
+       OPT_READY, OPT_STATS, OPT_HOOKS, OPT_QUEUE, OPT_RATE,
+       OPT_METRICS_ADDR, OPT_METRICS_FILE, OPT_LOCK, OPT_RT };
+
+/* The options of monitor that take one of a few words (options.c). */
+static enum nsw_word_opt word_opt_of(int c)
+{
+	switch (c) {
+	case OPT_BACKEND: return NSW_WORDS_BACKEND;
+	case OPT_SOURCE: return NSW_WORDS_AUDIT_SOURCE;
+	case OPT_EXEC: return NSW_WORDS_EXEC_RULES;
+	default: return NSW_WORDS_BPF_HOOKS;
+	}
+}
+
 int cmd_monitor(int argc, char **argv)
 {
-	enum { OPT_BACKEND = 300, OPT_SOURCE, OPT_EXEC, OPT_BTF, OPT_ENFORCE,
-	       OPT_READY, OPT_STATS, OPT_HOOKS, OPT_QUEUE, OPT_RATE,
-	       OPT_METRICS_ADDR, OPT_METRICS_FILE, OPT_LOCK, OPT_RT };
 	static const struct option own[] = {
 		{ "backend", required_argument, NULL, OPT_BACKEND },
 		{ "audit-source", required_argument, NULL, OPT_SOURCE },
@@ -253,11 +288,11 @@ int cmd_monitor(int argc, char **argv)
 	struct metrics *m = NULL;
 	const char *lock_file = NULL;
 	int c, r, lock_fd = -1, status = NSW_EXIT_OK;
-	unsigned long v;
 	char *end;
 
 	options_init(&o);
-	cli_build_longopts(longopts, 64, own, sizeof(own) / sizeof(own[0]));
+	cli_build_longopts(longopts, ARRAY_SIZE(longopts), own,
+			   ARRAY_SIZE(own));
 	/* nswatch.conf's settings go before the real arguments */
 	if (config_merge(&argc, &argv, longopts, "monitor") < 0)
 		return NSW_EXIT_USAGE;
@@ -265,49 +300,14 @@ int cmd_monitor(int argc, char **argv)
 		config_seen(c, optarg, optind);
 		switch (c) {
 		case OPT_BACKEND:
-			if (strcmp(optarg, "auto") && strcmp(optarg, "bpf") &&
-			    strcmp(optarg, "audit")) {
-				fprintf(stderr, "nswatch monitor: --backend "
-					"must be auto, bpf or audit\n");
-				return NSW_EXIT_USAGE;
-			}
-			o.backend = optarg;
-			break;
 		case OPT_SOURCE:
-			if (strcmp(optarg, "auto") && strcmp(optarg, "plugin") &&
-			    strcmp(optarg, "multicast") &&
-			    strcmp(optarg, "netlink")) {
-				fprintf(stderr, "nswatch monitor: --audit-source"
-					" must be auto, plugin, multicast or "
-					"netlink\n");
-				return NSW_EXIT_USAGE;
-			}
-			o.audit_source = optarg;
-			break;
 		case OPT_EXEC:
-			if (!strcmp(optarg, "all")) {
-				o.exec_rules_mode = NSW_EXEC_RULES_ALL;
-			} else if (!strcmp(optarg, "containers")) {
-				o.exec_rules_mode = NSW_EXEC_RULES_CONTAINERS;
-			} else if (!strcmp(optarg, "none")) {
-				o.exec_rules_mode = NSW_EXEC_RULES_NONE;
-			} else {
-				fprintf(stderr, "nswatch monitor: --exec-rules "
-					"must be all, containers or none\n");
+		case OPT_HOOKS:
+			if (options_set_word(&o, word_opt_of(c), optarg,
+					     "monitor") < 0)
 				return NSW_EXIT_USAGE;
-			}
-			o.exec_rules = o.exec_rules_mode != NSW_EXEC_RULES_NONE;
 			break;
 		case OPT_BTF: o.btf_path = optarg; break;
-		case OPT_HOOKS:
-			if (strcmp(optarg, "auto") && strcmp(optarg, "raw") &&
-			    strcmp(optarg, "tracepoint")) {
-				fprintf(stderr, "nswatch monitor: --bpf-hooks "
-					"must be auto, raw or tracepoint\n");
-				return NSW_EXIT_USAGE;
-			}
-			o.bpf_hooks = optarg;
-			break;
 		case OPT_ENFORCE: o.enforce = true; break;
 		case OPT_READY: o.ready_file = optarg; break;
 		case OPT_LOCK: lock_file = optarg; break;
@@ -321,16 +321,13 @@ int cmd_monitor(int argc, char **argv)
 			}
 			break;
 		case OPT_QUEUE:
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || *end || end == optarg || *optarg == '-' ||
-			    v > 1024) {
+			if (options_parse_uint(optarg, 1024,
+					       &o.output_queue) < 0) {
 				fprintf(stderr, "nswatch monitor: --output-queue "
 					"takes MiB from 0 to 1024 (got '%s')\n",
 					optarg);
 				return NSW_EXIT_USAGE;
 			}
-			o.output_queue = (unsigned int)v;
 			break;
 		case OPT_RATE:
 			errno = 0;
@@ -345,25 +342,19 @@ int cmd_monitor(int argc, char **argv)
 		case OPT_METRICS_ADDR: o.metrics_address = optarg; break;
 		case OPT_METRICS_FILE: o.metrics_textfile = optarg; break;
 		case OPT_RT:
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || *end || end == optarg || *optarg == '-' ||
-			    v > 99) {
+			if (options_parse_uint(optarg, 99, &o.rt_priority) < 0) {
 				fprintf(stderr, "nswatch monitor: "
 					"--rt-priority takes 0 to 99 (got "
 					"'%s')\n", optarg);
 				return NSW_EXIT_USAGE;
 			}
-			o.rt_priority = (unsigned int)v;
 			break;
 		case 'h': monitor_usage(stdout); return NSW_EXIT_OK;
 		default:
-			r = cli_common_option(&o, c, optarg, "monitor");
-			if (r == 0)
-				break;
-			if (r == -ENOENT)
-				monitor_usage(stderr);
-			return NSW_EXIT_USAGE;
+			r = cli_other_option(&o, c, optarg, "monitor", monitor_usage);
+			if (r)
+				return r;
+			break;
 		}
 	}
 	if (optind < argc) {
@@ -456,22 +447,7 @@ int cmd_monitor(int argc, char **argv)
 			 o.metrics_textfile ? " textfile " : "",
 			 o.metrics_textfile ? o.metrics_textfile : "");
 	}
-	/* everything privileged is set up: keep only what running needs
-	 * (the audit backend keeps its own, larger set in its start()) */
-	if (strcmp(ops->name, "audit")) {
-		static const int keep[] = {
-			1,	/* CAP_DAC_OVERRIDE: reopen the output */
-			2,	/* CAP_DAC_READ_SEARCH: runtime state */
-			19,	/* CAP_SYS_PTRACE: /proc/<pid>/{ns,exe} */
-		};
-
-		r = privdrop_keep(keep, sizeof(keep) / sizeof(keep[0]), NULL);
-		if (r < 0)
-			log_warn("cannot drop capabilities: %s", strerror(-r));
-		else
-			log_info("capabilities reduced to DAC_OVERRIDE, "
-				 "DAC_READ_SEARCH, SYS_PTRACE");
-	}
+	drop_privileges(ops);
 	log_info("ready: backend %s, node %s, %s", ops->name, o.node_name,
 		 o.output_path ? o.output_path : "stdout");
 	r = notify_ready(o.ready_file);

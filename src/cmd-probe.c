@@ -314,6 +314,7 @@ static void print_json(const struct probe_report *r)
 int cmd_probe(int argc, char **argv)
 {
 	enum { OPT_JSON = 256, OPT_BTF, OPT_PROCFS, OPT_BACKEND };
+	/* getopt tables look alike in every command; the options differ */
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "btf", required_argument, NULL, OPT_BTF },

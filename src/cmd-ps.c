@@ -32,6 +32,7 @@ int cmd_ps(int argc, char **argv)
 {
 	enum { OPT_PROCFS = 256, OPT_ROOT, OPT_NODE, OPT_CLUSTER, OPT_JSON,
 	       OPT_CONT };
+	/* its own table, not cli.c's: ps takes four of the common options */
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "containers-only", no_argument, NULL, OPT_CONT },

@@ -18,6 +18,7 @@
 #include "pipeline.h"
 #include "policy.h"
 #include "replay.h"
+#include "util.h"
 
 /* Malformed lines reported one by one before going quiet. */
 #define DIAG_SHOWN 10
@@ -129,18 +130,17 @@ int cmd_replay(int argc, char **argv)
 	char **names;
 
 	options_init(&o);
-	cli_build_longopts(longopts, 64, own, sizeof(own) / sizeof(own[0]));
+	cli_build_longopts(longopts, ARRAY_SIZE(longopts), own,
+			   ARRAY_SIZE(own));
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_STATS: want_stats = true; break;
 		case 'h': replay_usage(stdout); return NSW_EXIT_OK;
 		default:
-			r = cli_common_option(&o, c, optarg, "replay");
-			if (r == 0)
-				break;
-			if (r == -ENOENT)
-				replay_usage(stderr);
-			return NSW_EXIT_USAGE;
+			r = cli_other_option(&o, c, optarg, "replay", replay_usage);
+			if (r)
+				return r;
+			break;
 		}
 	}
 	n_in = argc - optind;

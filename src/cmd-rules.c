@@ -145,11 +145,12 @@ int cmd_rules(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_EXEC:
-			if (audit_rules_parse_mode(optarg, &mode) < 0) {
-				fprintf(stderr, "nswatch rules: --exec-rules "
-					"must be all, containers or none\n");
+			c = options_word(NSW_WORDS_EXEC_RULES, optarg);
+			if (c < 0) {
+				options_bad_word(NSW_WORDS_EXEC_RULES, "rules");
 				return NSW_EXIT_USAGE;
 			}
+			mode = (enum nsw_exec_rules)c;
 			break;
 		case OPT_AUVER:
 			c = audit_version_flags(optarg);

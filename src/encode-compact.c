@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "encode-compact.h"
+#include "util.h"
 
 #define C_RED "31"
 #define C_GREEN "32"
@@ -97,6 +98,8 @@ static bool needs_quote(const char *s, size_t n, bool space)
 	return false;
 }
 
+/* Stays apart from strbuf_add_json_str(): Go's quoting escapes other
+ * runes, and in other ways (\a, \v, \xNN, \U), than JSON does. */
 int encode_go_quote(struct strbuf *sb, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -169,41 +172,23 @@ const char *encode_print_ns(int32_t nstype)
 /* ---- line building ------------------------------------------------------- */
 
 struct cw {
-	struct strbuf *sb;
+	struct strbuf_w o;	/* the line, its first error */
 	bool color;
-	int err;
 };
-
-static void cw_check(struct cw *w, int r)
-{
-	if (r < 0 && !w->err)
-		w->err = r;
-}
-
-static void cw_add(struct cw *w, const char *s, size_t n)
-{
-	if (!w->err)
-		cw_check(w, strbuf_add(w->sb, s, n));
-}
-
-static void cw_adds(struct cw *w, const char *s)
-{
-	cw_add(w, s, strlen(s));
-}
 
 static void cw_on(struct cw *w, const char *c)
 {
 	if (!w->color || !c)
 		return;
-	cw_add(w, "\x1b[", 2);
-	cw_adds(w, c);
-	cw_add(w, "m", 1);
+	sbw_add(&w->o, "\x1b[", 2);
+	sbw_adds(&w->o, c);
+	sbw_add(&w->o, "m", 1);
 }
 
 static void cw_off(struct cw *w, const char *c)
 {
 	if (w->color && c)
-		cw_add(w, "\x1b[0m", 4);
+		sbw_add(&w->o, "\x1b[0m", 4);
 }
 
 /* A coloured field; quoted Go-style when it needs it. */
@@ -212,10 +197,10 @@ static void cw_field(struct cw *w, const char *c, const char *s, size_t n,
 {
 	cw_on(w, c);
 	if (needs_quote(s, n, quote_spaces)) {
-		if (!w->err)
-			cw_check(w, encode_go_quote(w->sb, s, n));
+		if (!w->o.err)
+			sbw_check(&w->o, encode_go_quote(w->o.sb, s, n));
 	} else {
-		cw_add(w, s, n);
+		sbw_add(&w->o, s, n);
 	}
 	cw_off(w, c);
 }
@@ -234,11 +219,11 @@ static void cw_label(struct cw *w, const char *c, const char *emoji,
 	size_t l = strlen(name);
 
 	cw_on(w, c);
-	cw_adds(w, emoji);
-	cw_add(w, " ", 1);
-	cw_adds(w, name);
+	sbw_adds(&w->o, emoji);
+	sbw_add(&w->o, " ", 1);
+	sbw_adds(&w->o, name);
 	while (l++ < 7)
-		cw_add(w, " ", 1);
+		sbw_add(&w->o, " ", 1);
 	cw_off(w, c);
 }
 
@@ -247,11 +232,11 @@ static void source_text(struct strbuf *src, const struct encode_ctx *ctx,
 			const struct nsw_process *p, struct cw *w)
 {
 	if (p->ctr && p->ctr->pod_name[0]) {
-		cw_check(w, strbuf_adds(src, p->ctr->pod_namespace));
-		cw_check(w, strbuf_addc(src, '/'));
-		cw_check(w, strbuf_adds(src, p->ctr->pod_name));
+		sbw_check(&w->o, strbuf_adds(src, p->ctr->pod_namespace));
+		sbw_check(&w->o, strbuf_addc(src, '/'));
+		sbw_check(&w->o, strbuf_adds(src, p->ctr->pod_name));
 	} else if (ctx->node_name) {
-		cw_check(w, strbuf_adds(src, ctx->node_name));
+		sbw_check(&w->o, strbuf_adds(src, ctx->node_name));
 	}
 }
 
@@ -264,27 +249,14 @@ static void cw_source(struct cw *w, const struct strbuf *src)
  * order as the JSON ns_types. */
 static void ns_names(struct strbuf *out, uint32_t mask, struct cw *w)
 {
-	static const struct {
-		uint32_t flag;
-		const char *name;
-	} names[] = {
-		{ NSW_CLONE_NEWNS, "mnt" },
-		{ NSW_CLONE_NEWUTS, "uts" },
-		{ NSW_CLONE_NEWIPC, "ipc" },
-		{ NSW_CLONE_NEWUSER, "user" },
-		{ NSW_CLONE_NEWPID, "pid" },
-		{ NSW_CLONE_NEWNET, "net" },
-		{ NSW_CLONE_NEWCGROUP, "cgroup" },
-		{ NSW_CLONE_NEWTIME, "time" },
-	};
 	size_t i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!(mask & names[i].flag))
+	for (i = 0; i < ENCODE_NS_TYPES; i++) {
+		if (!(mask & encode_ns_types[i].flag))
 			continue;
 		if (out->len)
-			cw_check(w, strbuf_addc(out, ','));
-		cw_check(w, strbuf_adds(out, names[i].name));
+			sbw_check(&w->o, strbuf_addc(out, ','));
+		sbw_check(&w->o, strbuf_adds(out, encode_ns_types[i].name));
 	}
 }
 
@@ -300,7 +272,7 @@ static void kprobe_detail(struct strbuf *d, const char **emoji,
 	case NSW_SC_SETNS:
 		*label = "setns";
 		if (ev->nargs > 1)
-			cw_check(w, strbuf_adds(d, encode_print_ns(ev->args[1])));
+			sbw_check(&w->o, strbuf_adds(d, encode_print_ns(ev->args[1])));
 		return;
 	case NSW_SC_UNSHARE:
 	case NSW_SC_CLONE:
@@ -316,9 +288,9 @@ static void kprobe_detail(struct strbuf *d, const char **emoji,
 	}
 	*emoji = "❓";
 	*label = "syscall";
-	cw_check(w, strbuf_adds(d, ctx->syscall_prefix ? ctx->syscall_prefix :
+	sbw_check(&w->o, strbuf_adds(d, ctx->syscall_prefix ? ctx->syscall_prefix :
 						       encode_syscall_prefix()));
-	cw_check(w, strbuf_adds(d, nsw_syscall_name(ev->syscall)));
+	sbw_check(&w->o, strbuf_adds(d, nsw_syscall_name(ev->syscall)));
 }
 
 /* tetra's CapTrailorPrinter: pad the line (byte length, escapes
@@ -332,16 +304,16 @@ static void cw_cap_trailer(struct cw *w, size_t line_start,
 	if (!p->caps_known ||
 	    !(p->cap_effective & (1ull << CAP_SYS_ADMIN_BIT)))
 		return;
-	if (w->err)
+	if (w->o.err)
 		return;
-	len = w->sb->len - line_start;
+	len = w->o.sb->len - line_start;
 	trailer = sizeof(caps) - 1 + (w->color ? 9 : 0);
 	pad = len < CAPS_PAD ? CAPS_PAD - len : 0;
-	cw_add(w, " ", 1);
+	sbw_add(&w->o, " ", 1);
 	while (pad-- > trailer)
-		cw_add(w, " ", 1);
+		sbw_add(&w->o, " ", 1);
 	cw_on(w, C_MAGENTA);
-	cw_add(w, caps, sizeof(caps) - 1);
+	sbw_add(&w->o, caps, sizeof(caps) - 1);
 	cw_off(w, C_MAGENTA);
 }
 
@@ -356,21 +328,21 @@ static void alert_namespaces(struct strbuf *out, const struct nsw_event *ev,
 		if (!c->changed)
 			continue;
 		if (out->len)
-			cw_check(w, strbuf_addc(out, ','));
-		cw_check(w, strbuf_adds(out, nsw_ns_name((enum nsw_ns)i)));
+			sbw_check(&w->o, strbuf_addc(out, ','));
+		sbw_check(&w->o, strbuf_adds(out, nsw_ns_name((enum nsw_ns)i)));
 		if (c->to_is_host)
-			cw_check(w, strbuf_adds(out, "=host"));
+			sbw_check(&w->o, strbuf_adds(out, "=host"));
 		else
-			cw_check(w, strbuf_addf(out, "=%u", c->to));
+			sbw_check(&w->o, strbuf_addf(out, "=%u", c->to));
 	}
 	if (!out->len && ev->ns_types_known) {
 		if (ev->ns_types & NSW_CLONE_NS_MASK)
 			ns_names(out, ev->ns_types, w);
 		else if (!ev->ns_types)
-			cw_check(w, strbuf_adds(out, "any"));
+			sbw_check(&w->o, strbuf_adds(out, "any"));
 	}
 	if (!out->len)
-		cw_check(w, strbuf_addc(out, '-'));
+		sbw_check(&w->o, strbuf_addc(out, '-'));
 }
 
 static void cw_alerts(struct cw *w, const struct nsw_event *ev,
@@ -389,26 +361,26 @@ static void cw_alerts(struct cw *w, const struct nsw_event *ev,
 		const struct nsw_alert *a = &ev->alerts[i];
 
 		cw_label(w, C_RED, "🚨", "ALERT");
-		cw_add(w, " ", 1);
+		sbw_add(&w->o, " ", 1);
 		cw_on(w, C_RED);
-		cw_adds(w, nsw_severity_name(a->severity));
-		cw_add(w, " ", 1);
-		cw_adds(w, nsw_rule_id(a->rule));
+		sbw_adds(&w->o, nsw_severity_name(a->severity));
+		sbw_add(&w->o, " ", 1);
+		sbw_adds(&w->o, nsw_rule_id(a->rule));
 		cw_off(w, C_RED);
-		cw_add(w, " ", 1);
+		sbw_add(&w->o, " ", 1);
 		cw_source(w, src);
-		cw_add(w, " ", 1);
+		sbw_add(&w->o, " ", 1);
 		if (c && c->id[0])
 			cw_field(w, C_CYAN, c->id, strnlen(c->id, 12), true);
 		else
 			cw_field(w, C_CYAN, "-", 1, false);
-		cw_add(w, " ", 1);
+		sbw_add(&w->o, " ", 1);
 		cw_field(w, C_CYAN, ns.buf ? ns.buf : "-", ns.len ? ns.len : 1,
 			 true);
-		cw_add(w, " ", 1);
+		sbw_add(&w->o, " ", 1);
 		cw_field(w, NULL, a->message,
 			 strnlen(a->message, sizeof(a->message)), false);
-		cw_add(w, "\n", 1);
+		sbw_add(&w->o, "\n", 1);
 	}
 	strbuf_release(&ns);
 }
@@ -429,13 +401,13 @@ static void throttle_detail(struct strbuf *out, const struct nsw_aggregate *a,
 		 (unsigned long long)a->failed[NSW_AGG_CLONE],
 		 (unsigned long long)a->dropped);
 	if (strbuf_adds(out, buf) < 0)
-		w->err = -ENOMEM;
+		w->o.err = -ENOMEM;
 }
 
 int encode_compact_event(struct strbuf *sb, const struct encode_ctx *ctx,
 			 const struct nsw_event *ev, bool color)
 {
-	struct cw w = { .sb = sb, .color = color };
+	struct cw w = { .o.sb = sb, .color = color };
 	struct strbuf src = STRBUF_INIT, detail = STRBUF_INIT;
 	size_t start = sb->len;
 	bool overflow_before = sb->overflow;
@@ -463,21 +435,21 @@ int encode_compact_event(struct strbuf *sb, const struct encode_ctx *ctx,
 		break;
 	case NSW_EV_THROTTLE:
 		if (!ev->agg) {
-			w.err = -EINVAL;
+			w.o.err = -EINVAL;
 			goto out;
 		}
 		throttle_detail(&detail, ev->agg, &w);
 		cw_label(&w, C_BLUE, "🚦", "throttle");
 		break;
 	default:
-		w.err = -EINVAL;
+		w.o.err = -EINVAL;
 		goto out;
 	}
-	cw_add(&w, " ", 1);
+	sbw_add(&w.o, " ", 1);
 	cw_source(&w, &src);
-	cw_add(&w, " ", 1);
+	sbw_add(&w.o, " ", 1);
 	cw_fields(&w, C_MAGENTA, p->binary, true);
-	cw_add(&w, " ", 1);
+	sbw_add(&w.o, " ", 1);
 	if (ev->type == NSW_EV_KPROBE || ev->type == NSW_EV_THROTTLE) {
 		cw_field(&w, C_CYAN, detail.buf ? detail.buf : "", detail.len,
 			 false);
@@ -485,7 +457,7 @@ int encode_compact_event(struct strbuf *sb, const struct encode_ctx *ctx,
 		cw_fields(&w, C_CYAN, p->arguments, false);
 	}
 	if (ev->type == NSW_EV_EXIT) {
-		cw_add(&w, " ", 1);
+		sbw_add(&w.o, " ", 1);
 		if (ev->signal && ev->signal[0]) {
 			cw_fields(&w, C_RED, ev->signal, true);
 		} else {
@@ -494,17 +466,17 @@ int encode_compact_event(struct strbuf *sb, const struct encode_ctx *ctx,
 		}
 	}
 	cw_cap_trailer(&w, start, p);
-	cw_add(&w, "\n", 1);
+	sbw_add(&w.o, "\n", 1);
 	cw_alerts(&w, ev, &src);
 out:
 	strbuf_release(&src);
 	strbuf_release(&detail);
-	if (w.err) {
+	if (w.o.err) {
 		sb->len = start;
 		if (sb->buf)
 			sb->buf[start] = '\0';
 		sb->overflow = overflow_before;
-		return w.err;
+		return w.o.err;
 	}
 	return 0;
 }

@@ -54,15 +54,15 @@
 #include <time.h>
 
 #include "encode-json.h"
+#include "util.h"
 
 /* ---- a small streaming JSON writer ------------------------------------ */
 
 #define JW_MAX_DEPTH 16
 
 struct jw {
-	struct strbuf *sb;
+	struct strbuf_w o;		/* the line, its first error */
 	struct encode_memo *memo;	/* NULL: nothing reused */
-	int err;			/* first error, sticky */
 	int depth;
 	bool need_comma[JW_MAX_DEPTH];
 	bool after_key;
@@ -175,23 +175,6 @@ static bool memo_keep(struct strbuf *frag, const struct strbuf *sb,
 	return true;
 }
 
-static void jw_check(struct jw *w, int r)
-{
-	if (r < 0 && !w->err)
-		w->err = r;
-}
-
-static void jw_raw(struct jw *w, const char *s, size_t n)
-{
-	if (!w->err)
-		jw_check(w, strbuf_add(w->sb, s, n));
-}
-
-static void jw_raws(struct jw *w, const char *s)
-{
-	jw_raw(w, s, strlen(s));
-}
-
 /* Separator before a value: a comma unless first in its container or
  * right after a key. */
 static void jw_sep(struct jw *w)
@@ -202,7 +185,7 @@ static void jw_sep(struct jw *w)
 	}
 	if (w->depth > 0) {
 		if (w->need_comma[w->depth - 1])
-			jw_raw(w, ",", 1);
+			sbw_add(&w->o, ",", 1);
 		w->need_comma[w->depth - 1] = true;
 	}
 }
@@ -210,9 +193,9 @@ static void jw_sep(struct jw *w)
 static void jw_open(struct jw *w, char c)
 {
 	jw_sep(w);
-	jw_raw(w, &c, 1);
+	sbw_add(&w->o, &c, 1);
 	if (w->depth >= JW_MAX_DEPTH) {
-		jw_check(w, -EOVERFLOW);
+		sbw_check(&w->o, -EOVERFLOW);
 		return;
 	}
 	w->need_comma[w->depth++] = false;
@@ -222,7 +205,7 @@ static void jw_close(struct jw *w, char c)
 {
 	if (w->depth > 0)
 		w->depth--;
-	jw_raw(w, &c, 1);
+	sbw_add(&w->o, &c, 1);
 }
 
 static void jw_obj(struct jw *w) { jw_open(w, '{'); }
@@ -234,9 +217,9 @@ static void jw_arr_end(struct jw *w) { jw_close(w, ']'); }
 static void jw_keyn(struct jw *w, const char *k, size_t n)
 {
 	jw_sep(w);
-	if (!w->err)
-		jw_check(w, strbuf_add_json_quoted(w->sb, k, n));
-	jw_raw(w, ":", 1);
+	if (!w->o.err)
+		sbw_check(&w->o, strbuf_add_json_quoted(w->o.sb, k, n));
+	sbw_add(&w->o, ":", 1);
 	w->after_key = true;
 }
 
@@ -249,20 +232,20 @@ static void jw_key(struct jw *w, const char *k)
 
 	jw_sep(w);
 	w->after_key = true;
-	if (w->err)
+	if (w->o.err)
 		return;
-	if (w->sb->overflow || w->sb->cap - w->sb->len <= n + 3) {
-		jw_check(w, strbuf_reserve(w->sb, n + 3));
-		if (w->err)
+	if (w->o.sb->overflow || w->o.sb->cap - w->o.sb->len <= n + 3) {
+		sbw_check(&w->o, strbuf_reserve(w->o.sb, n + 3));
+		if (w->o.err)
 			return;
 	}
-	o = w->sb->buf + w->sb->len;
+	o = w->o.sb->buf + w->o.sb->len;
 	o[0] = '"';
 	memcpy(o + 1, k, n);
 	o[n + 1] = '"';
 	o[n + 2] = ':';
 	o[n + 3] = '\0';
-	w->sb->len += n + 3;
+	w->o.sb->len += n + 3;
 }
 
 /*
@@ -274,21 +257,21 @@ static size_t jw_member_begin(struct jw *w)
 {
 	jw_sep(w);
 	w->after_key = true;	/* so the member's key writes none */
-	return w->sb->len;
+	return w->o.sb->len;
 }
 
 /* A member kept earlier: its bytes as they were written. */
 static void jw_member_raw(struct jw *w, const struct strbuf *frag)
 {
 	jw_sep(w);
-	jw_raw(w, frag->buf, frag->len);
+	sbw_add(&w->o, frag->buf, frag->len);
 }
 
 static void jw_strn(struct jw *w, const char *s, size_t n)
 {
 	jw_sep(w);
-	if (!w->err)
-		jw_check(w, strbuf_add_json_quoted(w->sb, s, n));
+	if (!w->o.err)
+		sbw_check(&w->o, strbuf_add_json_quoted(w->o.sb, s, n));
 }
 
 static void jw_str(struct jw *w, const char *s)
@@ -301,9 +284,9 @@ static void jw_num(struct jw *w, const char *num, int n)
 {
 	jw_sep(w);
 	if (n > 0)
-		jw_raw(w, num, (size_t)n);
+		sbw_add(&w->o, num, (size_t)n);
 	else
-		jw_check(w, -EOVERFLOW);
+		sbw_check(&w->o, -EOVERFLOW);
 }
 
 /* Decimal digits of v into buf (at least 20 bytes); returns the length.
@@ -365,7 +348,7 @@ static void jw_u64(struct jw *w, uint64_t v)
 static void jw_bool(struct jw *w, bool v)
 {
 	jw_sep(w);
-	jw_raws(w, v ? "true" : "false");
+	sbw_adds(&w->o, v ? "true" : "false");
 }
 
 /* "key":"value" only when value is non-empty (protojson omits ""). */
@@ -405,7 +388,7 @@ static void jw_kv_time(struct jw *w, const char *k, uint64_t ns)
 	if (!ns)
 		return;
 	if (encode_time_memo(w->memo, t, sizeof(t), ns) < 0) {
-		jw_check(w, -EOVERFLOW);
+		sbw_check(&w->o, -EOVERFLOW);
 		return;
 	}
 	jw_key(w, k);
@@ -546,7 +529,7 @@ static const char *const cap_names[] = {
 
 const char *encode_cap_name(unsigned int bit)
 {
-	if (bit >= sizeof(cap_names) / sizeof(cap_names[0]))
+	if (bit >= ARRAY_SIZE(cap_names))
 		return NULL;
 	return cap_names[bit];
 }
@@ -598,12 +581,12 @@ static void jw_exec_id(struct jw *w, const char *key, const char *node,
 	if (need > sizeof(stack)) {
 		id = malloc(need);
 		if (!id) {
-			jw_check(w, -ENOMEM);
+			sbw_check(&w->o, -ENOMEM);
 			return;
 		}
 	}
 	if (encode_exec_id(id, need, node, ktime, pid) < 0) {
-		jw_check(w, -ENOSPC);
+		sbw_check(&w->o, -ENOSPC);
 	} else {
 		jw_key(w, key);
 		jw_str(w, id);
@@ -630,7 +613,7 @@ static void jw_flags(struct jw *w, uint32_t flags)
 	char out[128];
 	size_t i, o = 0;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		size_t l = strlen(names[i].name);
 
 		if (!(flags & names[i].bit))
@@ -701,7 +684,7 @@ static struct memo_frag *memo_member_begin(struct jw *w, struct memo_table *t,
 static void memo_member_end(struct jw *w, struct memo_frag *f,
 			    const void *key, size_t key_len, size_t from)
 {
-	if (!f || w->err || !memo_keep(&f->frag, w->sb, from))
+	if (!f || w->o.err || !memo_keep(&f->frag, w->o.sb, from))
 		return;
 	memcpy(f->key, key, key_len);
 	f->key_len = key_len;
@@ -831,10 +814,10 @@ static void jw_pod(struct jw *w, const struct nsw_process *p)
 			 * without a known runtime the bare id. */
 			struct strbuf tmp = STRBUF_INIT;
 
-			jw_check(w, strbuf_adds(&tmp, c->runtime));
-			jw_check(w, strbuf_add(&tmp, "://", 3));
-			jw_check(w, strbuf_adds(&tmp, c->id));
-			if (!w->err)
+			sbw_check(&w->o, strbuf_adds(&tmp, c->runtime));
+			sbw_check(&w->o, strbuf_add(&tmp, "://", 3));
+			sbw_check(&w->o, strbuf_adds(&tmp, c->id));
+			if (!w->o.err)
 				jw_strn(w, tmp.buf, tmp.len);
 			strbuf_release(&tmp);
 		} else {
@@ -1087,7 +1070,7 @@ static void jw_process_kept(struct jw *w, const struct encode_ctx *ctx,
 	slot->used = false;
 	from = jw_member_begin(w);
 	jw_process(w, ctx, p, false);
-	if (!w->err && memo_keep(&slot->frag, w->sb, from) &&
+	if (!w->o.err && memo_keep(&slot->frag, w->o.sb, from) &&
 	    texts_keep(&slot->text, ctx, p)) {
 		slot->key = key;
 		slot->used = true;
@@ -1147,9 +1130,9 @@ static void jw_kprobe_body(struct jw *w, const struct encode_ctx *ctx,
 	if (sc[0]) {
 		struct strbuf fn = STRBUF_INIT;
 
-		jw_check(w, strbuf_adds(&fn, prefix));
-		jw_check(w, strbuf_adds(&fn, sc));
-		if (!w->err) {
+		sbw_check(&w->o, strbuf_adds(&fn, prefix));
+		sbw_check(&w->o, strbuf_adds(&fn, sc));
+		if (!w->o.err) {
 			jw_key(w, "function_name");
 			jw_strn(w, fn.buf, fn.len);
 		}
@@ -1178,12 +1161,7 @@ static void jw_kprobe_body(struct jw *w, const struct encode_ctx *ctx,
 
 /* ---- the nswatch extension ------------------------------------------------ */
 
-/* ns_types order: as doc/schema.md lists them (nsenter's -m -u -i -U -p -n
- * -C -T order), not bit order. */
-static const struct {
-	uint32_t flag;
-	const char *name;
-} ns_type_names[] = {
+const struct encode_ns_type encode_ns_types[ENCODE_NS_TYPES] = {
 	{ NSW_CLONE_NEWNS, "mnt" },
 	{ NSW_CLONE_NEWUTS, "uts" },
 	{ NSW_CLONE_NEWIPC, "ipc" },
@@ -1202,9 +1180,9 @@ static void jw_ns_types(struct jw *w, uint32_t mask)
 	jw_arr(w);
 	if (!mask)
 		jw_str(w, "any");
-	for (i = 0; i < sizeof(ns_type_names) / sizeof(ns_type_names[0]); i++)
-		if (mask & ns_type_names[i].flag)
-			jw_str(w, ns_type_names[i].name);
+	for (i = 0; i < ENCODE_NS_TYPES; i++)
+		if (mask & encode_ns_types[i].flag)
+			jw_str(w, encode_ns_types[i].name);
 	jw_arr_end(w);
 }
 
@@ -1348,15 +1326,15 @@ static const char *cluster_or_default(const struct encode_ctx *ctx)
  * caller never sees half a line. */
 static int jw_finish(struct jw *w, size_t start, bool overflow_before)
 {
-	jw_raw(w, "\n", 1);
-	if (!w->err && w->depth)
-		w->err = -EINVAL;
-	if (w->err) {
-		w->sb->len = start;
-		if (w->sb->buf)
-			w->sb->buf[start] = '\0';
-		w->sb->overflow = overflow_before;
-		return w->err == -EOVERFLOW ? -E2BIG : w->err;
+	sbw_add(&w->o, "\n", 1);
+	if (!w->o.err && w->depth)
+		w->o.err = -EINVAL;
+	if (w->o.err) {
+		w->o.sb->len = start;
+		if (w->o.sb->buf)
+			w->o.sb->buf[start] = '\0';
+		w->o.sb->overflow = overflow_before;
+		return w->o.err == -EOVERFLOW ? -E2BIG : w->o.err;
 	}
 	return 0;
 }
@@ -1387,7 +1365,7 @@ int encode_json_event(struct strbuf *sb, const struct encode_ctx *ctx,
 static int encode_event_once(struct strbuf *sb, const struct encode_ctx *ctx,
 			     const struct nsw_event *ev, int level)
 {
-	struct jw w = { .sb = sb, .memo = ctx && !level ? ctx->memo : NULL,
+	struct jw w = { .o.sb = sb, .memo = ctx && !level ? ctx->memo : NULL,
 			.cut_others = level ? ENCODE_CUT : 0,
 			.cut_acting = level > 1 ? ENCODE_CUT : 0,
 			.no_ancestors = level > 1 };
@@ -1455,7 +1433,7 @@ int encode_json_stats(struct strbuf *sb, const struct encode_ctx *ctx,
 		"process_exec", "process_exit", "process_kprobe",
 		"process_throttle",
 	};
-	struct jw w = { .sb = sb };
+	struct jw w = { .o.sb = sb };
 	size_t start = sb->len;
 	bool overflow_before = sb->overflow;
 	int i;

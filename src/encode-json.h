@@ -61,4 +61,14 @@ const char *encode_syscall_prefix(void);
 /* MITRE ATT&CK technique ids for a rule, NULL terminated (static). */
 const char *const *encode_rule_mitre(enum nsw_rule r);
 
+/* The CLONE_NEW* flags in ns_types order, as doc/schema.md lists them
+ * (nsenter's -m -u -i -U -p -n -C -T), not bit order; the compact line
+ * names them in the same order. */
+#define ENCODE_NS_TYPES 8
+struct encode_ns_type {
+	uint32_t flag;
+	const char *name;
+};
+extern const struct encode_ns_type encode_ns_types[ENCODE_NS_TYPES];
+
 #endif

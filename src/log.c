@@ -92,11 +92,6 @@ void log_set_level(enum log_level lvl)
 	cur_level = lvl;
 }
 
-void log_set_json(bool json)
-{
-	(void)json;
-}
-
 /*
  * Own log lines to stderr, never blocking: they are written from the
  * thread that reads events, and a stderr pipe or socket nobody reads

@@ -10,7 +10,6 @@
 enum log_level { LOG_LVL_ERR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
 
 void log_set_level(enum log_level lvl);
-void log_set_json(bool json);
 /* --log: "auto", "stderr", "syslog[@SOCKET]" or "journal[@SOCKET]"
  * (log-dest.h says what auto picks).  A line the socket does not take
  * goes to stderr.  Returns 0 or -EINVAL. */

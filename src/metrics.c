@@ -32,7 +32,9 @@
 #include "event.h"
 #include "log.h"
 #include "metrics.h"
+#include "procfs.h"
 #include "strbuf.h"
+#include "util.h"
 
 #define REQ_MAX 4096
 #define IO_MS 2000
@@ -101,7 +103,7 @@ int metrics_format(struct strbuf *sb, const struct nsw_stats *st,
 	head(sb, "nswatch_lost_total", "counter",
 	     "Events or lines lost or held, by reason (the lost object of "
 	     "the nswatch_stats line).");
-	for (i = 0; i < sizeof(lost) / sizeof(lost[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(lost); i++)
 		strbuf_addf(sb, "nswatch_lost_total{reason=\"%s\"} %llu\n",
 			    lost[i].reason, (unsigned long long)
 			    *(const uint64_t *)((const char *)st +
@@ -218,36 +220,18 @@ struct metrics {
 
 static double wall_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (double)nsw_clock_ns(CLOCK_REALTIME) / 1e9;
 }
 
 static uint64_t rss_bytes(void)
 {
 	unsigned long long size, res;
-	char buf[128];
-	ssize_t n;
-	int fd;
+	char *text = procfs_read_file("/proc", (uint32_t)getpid(), "statm",
+				      NULL);
+	int n = text ? sscanf(text, "%llu %llu", &size, &res) : 0;
 
-	fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	if (sscanf(buf, "%llu %llu", &size, &res) != 2)
+	free(text);
+	if (n != 2)
 		return 0;
 	return res * (uint64_t)sysconf(_SC_PAGESIZE);
 }
@@ -353,7 +337,7 @@ static int wait_fd(struct metrics *m, int fd, short ev, uint64_t deadline)
 	int r;
 
 	for (;;) {
-		now = mono_ms();
+		now = nsw_clock_ms(CLOCK_MONOTONIC);
 		if (now >= deadline)
 			return 0;
 		r = poll(pfd, 2, (int)(deadline - now));
@@ -417,7 +401,7 @@ static void respond(struct metrics *m, int fd, int code, const char *reason,
 /* One connection: read the request head, answer, close. */
 static void serve(struct metrics *m, int fd, struct strbuf *sb)
 {
-	uint64_t deadline = mono_ms() + IO_MS;
+	uint64_t deadline = nsw_clock_ms(CLOCK_MONOTONIC) + IO_MS;
 	char req[REQ_MAX + 1];
 	size_t len = 0;
 	bool get, head_only;
@@ -441,7 +425,7 @@ static void serve(struct metrics *m, int fd, struct strbuf *sb)
 			break;
 	}
 	req[len] = '\0';
-	deadline = mono_ms() + IO_MS;
+	deadline = nsw_clock_ms(CLOCK_MONOTONIC) + IO_MS;
 	get = !strncmp(req, "GET ", 4);
 	head_only = !strncmp(req, "HEAD ", 5);
 	if (!get && !head_only) {
@@ -467,7 +451,7 @@ static void *metrics_thread(void *arg)
 {
 	struct metrics *m = arg;
 	struct strbuf sb = STRBUF_INIT;
-	uint64_t next_file = mono_ms() + METRICS_TEXTFILE_S * 1000ull;
+	uint64_t next_file = nsw_clock_ms(CLOCK_MONOTONIC) + METRICS_TEXTFILE_S * 1000ull;
 	struct pollfd pfd[2];
 	uint64_t now;
 	int r, fd, timeout;
@@ -477,7 +461,7 @@ static void *metrics_thread(void *arg)
 	pfd[1].fd = m->listen_fd;
 	pfd[1].events = POLLIN;
 	for (;;) {
-		now = mono_ms();
+		now = nsw_clock_ms(CLOCK_MONOTONIC);
 		if (m->textfile && now >= next_file) {
 			r = write_textfile(m, &sb);
 			if (r < 0)

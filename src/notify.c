@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "notify.h"
+#include "util.h"
 
 static int sd_send(const char *msg)
 {
@@ -100,13 +101,11 @@ static uint64_t watchdog_period_us(void)
 int notify_watchdog(void)
 {
 	static uint64_t next;
-	struct timespec ts;
 	uint64_t period = watchdog_period_us(), now;
 
 	if (!period)
 		return 0;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	now = nsw_clock_ns(CLOCK_MONOTONIC) / 1000;
 	if (now < next)
 		return 0;
 	/* twice per period, as sd_watchdog_enabled(3) advises: one late

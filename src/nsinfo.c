@@ -93,9 +93,3 @@ int nsinfo_host(const char *procfs, struct host_ns *out)
 		 strerror(-r2));
 	return r2;
 }
-
-bool nsinfo_is_host(const struct nsw_ns_set *host, const struct nsw_ns_set *set,
-		    enum nsw_ns ns)
-{
-	return host && set && host->inum[ns] && set->inum[ns] == host->inum[ns];
-}

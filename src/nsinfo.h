@@ -25,8 +25,5 @@ int nsinfo_read_at(int pid_dir, struct nsw_ns_set *out);
 /* The host's namespaces: PID 1's under procfs, else kthreadd's (PID 2),
  * which holds the initial namespaces.  0 or -errno. */
 int nsinfo_host(const char *procfs, struct host_ns *out);
-/* True when slot `ns` of `set` is the host's (both known and equal). */
-bool nsinfo_is_host(const struct nsw_ns_set *host, const struct nsw_ns_set *set,
-		    enum nsw_ns ns);
 
 #endif

@@ -9,6 +9,7 @@
 #include "cmd-config.h"
 #include "commands.h"
 #include "log.h"
+#include "util.h"
 
 struct subcommand {
 	const char *name;
@@ -31,7 +32,7 @@ static void usage(FILE *f)
 	size_t i;
 
 	fprintf(f, "usage: nswatch <command> [options]\n\ncommands:\n");
-	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(subcommands); i++)
 		fprintf(f, "  %-8s %s\n", subcommands[i].name,
 			subcommands[i].help);
 	fprintf(f, "\n'nswatch <command> --help' shows a command's options.\n");
@@ -62,7 +63,7 @@ int main(int argc, char **argv)
 		printf("nswatch %s\n", PACKAGE_VERSION);
 		return NSW_EXIT_OK;
 	}
-	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(subcommands); i++)
 		if (!strcmp(argv[1], subcommands[i].name)) {
 			r = subcommands[i].fn(argc - 1, argv + 1);
 			/* a bad value from nswatch.conf: name its line */

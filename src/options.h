@@ -61,4 +61,32 @@ struct nsw_options {
 /* Fill defaults; node name from NODE_NAME or the host name. */
 void options_init(struct nsw_options *o);
 
+/* The options that take one of a few words: their words are listed in
+ * options.c only, and every command checks them there. */
+enum nsw_word_opt {
+	NSW_WORDS_BACKEND,	/* auto, bpf, audit */
+	NSW_WORDS_AUDIT_SOURCE,	/* auto, plugin, multicast, netlink */
+	NSW_WORDS_EXEC_RULES,	/* enum nsw_exec_rules */
+	NSW_WORDS_BPF_HOOKS,	/* auto, raw, tracepoint */
+	NSW_WORDS_FORMAT,	/* json, compact (enum nsw_format) */
+};
+/* A whole decimal number from 0 to max (no sign, nothing after it) into
+ * *out: 0, else -EINVAL and *out untouched. */
+int options_parse_uint(const char *arg, unsigned long max,
+		       unsigned int *out);
+
+/* --backend's words, by position */
+enum nsw_backend_word { NSW_BACKEND_AUTO, NSW_BACKEND_BPF, NSW_BACKEND_AUDIT };
+/* Position of arg among the words of `which` (for --exec-rules and
+ * --format the enum value), or -EINVAL. */
+int options_word(enum nsw_word_opt which, const char *arg);
+/* The word at position i, "?" when there is none. */
+const char *options_word_name(enum nsw_word_opt which, int i);
+/* Print "nswatch CMD: --OPT must be A, B or C" to stderr; -EINVAL. */
+int options_bad_word(enum nsw_word_opt which, const char *cmd);
+/* Set the field of o that `which` names from arg; a word it does not
+ * take: options_bad_word(). */
+int options_set_word(struct nsw_options *o, enum nsw_word_opt which,
+		     const char *arg, const char *cmd);
+
 #endif

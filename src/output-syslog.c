@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "output-syslog.h"
+#include "util.h"
 
 /*
  * Transport.  A local unix datagram socket carries one message per
@@ -75,12 +76,11 @@ int syslog_parse_spec(const char *arg, int *facility, char *path,
 	if (*p == ':') {
 		p++;
 		n = at ? (size_t)(at - p) : strlen(p);
-		for (i = 0; i < sizeof(facilities) / sizeof(facilities[0]);
-		     i++)
+		for (i = 0; i < ARRAY_SIZE(facilities); i++)
 			if (strlen(facilities[i].name) == n &&
 			    !strncmp(facilities[i].name, p, n))
 				break;
-		if (i == sizeof(facilities) / sizeof(facilities[0]))
+		if (i == ARRAY_SIZE(facilities))
 			return -EINVAL;
 		*facility = facilities[i].code;
 	}
@@ -220,6 +220,8 @@ static int send_line(struct syslog_sink *s, struct iovec *iov, int n)
 	return -ENOTCONN;
 }
 
+/* Not a strbuf: it holds up to PART_MAX (a whole line of STRBUF_MAX and
+ * then some), and a line past that is dropped as a whole (part_lost). */
 static int keep_part(struct syslog_sink *s, const char *p, size_t n)
 {
 	if (s->part_lost)

@@ -31,6 +31,7 @@
 #include "procfs.h"
 #include "strbuf.h"
 #include "verdict.h"
+#include "util.h"
 
 #define MAX_ANCESTORS 64
 #define MAX_PENDING 4096
@@ -103,14 +104,6 @@ struct pipeline {
 	size_t dead_next;
 	unsigned int load_depth;	/* load_live() of parents, nested */
 };
-
-static uint64_t now_wall_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 struct pipeline *pipeline_new(const struct nsw_options *o,
 			      const char *backend_name, bool live,
@@ -844,7 +837,7 @@ static void event_init(struct pipeline *p, struct nsw_event *ev,
 	memset(ev, 0, sizeof(*ev));
 	ev->type = type;
 	ev->proc = pr;
-	ev->time_ns = time_ns ? time_ns : now_wall_ns();
+	ev->time_ns = time_ns ? time_ns : nsw_clock_ns(CLOCK_REALTIME);
 	ev->backend = p->backend;
 	ev->container_process = pr->ctr != NULL;
 }
@@ -864,7 +857,7 @@ static void times_of(struct pipeline *p, const struct nsw_raw *r,
 		/* replay: no boot time known; the wall time stands in */
 		*ktime = p->live && *wall > boot ? *wall - boot : *wall;
 	if (!*wall) {
-		*wall = now_wall_ns();
+		*wall = nsw_clock_ns(CLOCK_REALTIME);
 		*ktime = *wall - boot;
 	}
 }
@@ -888,7 +881,7 @@ static struct nsw_process *synthesize(struct pipeline *p,
 	np.tid = r->pid;
 	np.ppid = r->ppid;
 	np.uid = r->creds_known ? r->euid : 0;
-	np.auid = r->creds_known ? r->auid : 4294967295u;
+	np.auid = r->creds_known ? r->auid : NSW_AUID_UNSET;
 	np.ktime = ktime;
 	np.start_time_ns = wall;
 	np.flags = NSW_PF_MISS;
@@ -961,12 +954,200 @@ static bool runtime_exempt(const struct nsw_process *pr)
 	       verdict_is_runtime_helper(pr->binary);
 }
 
+/* ---- exec: the facts ----------------------------------------------------
+ *
+ * The process an exec makes is put together from three sources:
+ *   raw   what the backend captured at the exec (eBPF: all of it; audit:
+ *         the image, arguments, cwd and credentials)
+ *   live  /proc/<pid> read now, only when the raw event lacks something;
+ *         it may already show a later image, or nothing (gone)
+ *   prev  the cache's entry of this pid: the process before the exec
+ * Which source wins depends on the field (first that has it):
+ *
+ *   field               precedence                  why
+ *   ppid, uid, auid     raw, live, prev             the kernel's at the exec
+ *   binary              raw, live, prev for "/"     a /proc/self/exe or
+ *                                                   /dev/fd path names no
+ *                                                   file: live's exe does
+ *   arguments, cwd      raw, live                   -
+ *   capabilities        raw, live                   -
+ *   namespaces          raw, prev, live             exec keeps them: the
+ *                                                   state before it beats a
+ *                                                   late /proc read
+ *   container_pid       live, prev                  re-read after attribution
+ *                                                   when /proc was skipped
+ *   clone flag          prev                        the image came by fork
+ */
+struct exec_src {
+	const struct nsw_raw *r;
+	const struct nsw_process *live;	/* NULL: not read, or gone */
+	const struct nsw_process *prev;	/* NULL: not seen before */
+};
+
+/* ppid, uid, auid: raw, live, prev */
+static void exec_ids(struct nsw_process *np, const struct exec_src *s)
+{
+	const struct nsw_raw *r = s->r;
+
+	np->ppid = r->ppid ? r->ppid : s->live ? s->live->ppid :
+		   s->prev ? s->prev->ppid : 0;
+	np->uid = r->creds_known ? r->euid : s->live ? s->live->uid :
+		  s->prev ? s->prev->uid : 0;
+	np->auid = r->creds_known ? r->auid : s->live ? s->live->auid :
+		   s->prev ? s->prev->auid : NSW_AUID_UNSET;
+}
+
+/* binary: raw unless it names no file and live's exe is known, then live;
+ * "/" (audit's exe= of runc's sealed re-exec) keeps prev's image */
+static void exec_binary(struct nsw_process *np, const struct exec_src *s)
+{
+	const struct nsw_raw *r = s->r;
+	const struct nsw_process *prev = s->prev;
+	bool live_exe = s->live && s->live->binary;
+
+	if (r->binary.p && !(live_exe && is_indirect_path(&r->binary)))
+		np->binary = bytes_dup(&r->binary);
+	else if (live_exe)
+		np->binary = strdup(s->live->binary);
+	if (np->binary && !strcmp(np->binary, "/") && prev && prev->binary &&
+	    prev->binary[0] == '/' && prev->binary[1]) {
+		/* runc's init re-executes a sealed copy of itself with
+		 * execveat(fd, "", AT_EMPTY_PATH) after joining the
+		 * container's mount namespace: audit's exe= then reads "/",
+		 * no file.  It is still the image it was. */
+		free(np->binary);
+		np->binary = strdup(prev->binary);
+	}
+}
+
+/* arguments and cwd: raw, live */
+static void exec_args_cwd(struct nsw_process *np, const struct exec_src *s)
+{
+	const struct nsw_raw *r = s->r;
+
+	if (r->argc > 0) {
+		bool cut;
+
+		np->arguments = procfs_join_args(r->argv, r->argc, 1, &cut);
+		if (cut)
+			np->flags |= NSW_PF_TRUNC_ARGS;
+	} else if (s->live && s->live->arguments) {
+		np->arguments = strdup(s->live->arguments);
+	}
+	if (r->cwd.p)
+		np->cwd = bytes_dup(&r->cwd);
+	else if (s->live && s->live->cwd)
+		np->cwd = strdup(s->live->cwd);
+	if (!np->cwd)
+		np->flags |= NSW_PF_NOCWD;
+	else if (!strcmp(np->cwd, "/"))
+		np->flags |= NSW_PF_ROOTCWD;
+}
+
+/* capabilities: raw, live; namespaces: raw, prev, live;
+ * container_pid: live, prev */
+static void exec_state(struct nsw_process *np, const struct exec_src *s)
+{
+	const struct nsw_raw *r = s->r;
+
+	if (r->caps_known) {
+		np->caps_known = true;
+		np->cap_permitted = r->cap_permitted;
+		np->cap_effective = r->cap_effective;
+	} else if (s->live) {
+		np->caps_known = s->live->caps_known;
+		np->cap_permitted = s->live->cap_permitted;
+		np->cap_effective = s->live->cap_effective;
+	}
+	if (r->ns_after_known) {
+		np->ns = r->ns_after;
+		np->ns_known = true;
+	} else if (s->prev && s->prev->ns_known) {
+		np->ns = s->prev->ns;
+		np->ns_known = true;
+	} else if (s->live) {
+		np->ns = s->live->ns;
+		np->ns_known = s->live->ns_known;
+	}
+	np->container_pid = s->live ? s->live->container_pid :
+			    s->prev ? s->prev->container_pid : 0;
+}
+
+/* Everything but the container, by the table above. */
+static void exec_facts(struct nsw_process *np, const struct exec_src *s,
+		       uint64_t ktime, uint64_t wall)
+{
+	memset(np, 0, sizeof(*np));
+	np->pid = s->r->pid;
+	np->tid = s->r->pid;
+	np->ktime = ktime;
+	np->start_time_ns = wall;
+	np->flags = NSW_PF_EXECVE;
+	if (s->prev && (s->prev->flags & NSW_PF_CLONE))
+		np->flags |= NSW_PF_CLONE;
+	if (s->r->args_truncated)
+		np->flags |= NSW_PF_TRUNC_ARGS;
+	exec_ids(np, s);
+	exec_binary(np, s);
+	exec_args_cwd(np, s);
+	exec_state(np, s);
+}
+
+/*
+ * The container of an exec'd process, first that names one:
+ *   1. its old image's or its parent's container (attribute())
+ *   2. eBPF with everything captured: the cgroup id (cached per cgroup),
+ *      or the captured cgroup name when the process is gone already
+ *   3. the cgroup read from /proc
+ *   4. gone and unread: the file it exec'd, then its SELinux level
+ * then whether it arrived from the host (ctr_inherited false) and its pid
+ * inside the container when /proc was skipped.
+ */
+static void exec_container(struct pipeline *p, struct nsw_process *np,
+			   const struct nsw_raw *r, bool have_live,
+			   const struct cgroup_attr *cg, bool complete)
+{
+	const struct nsw_process *prev, *par;
+
+	/* the parent may be read from /proc here, which can evict entries:
+	 * prev is looked up after it */
+	par = np->ppid ? lookup(p, np->ppid) : NULL;
+	prev = proc_cache_lookup(p->pc, r->pid);
+	if ((prev && prev->ctr) || (par && par->ctr)) {
+		attribute(p, np, par, prev, NULL, true);
+	} else if (complete && p->live) {
+		bool gone;
+
+		/* gone: exited already; the cgroup's name may still say */
+		np->ctr = container_by_cgid(p, r->cgroup_id, r->pid,
+					    &r->cgroup_name, &gone);
+	} else if (have_live && cg->kind != CGROUP_HOST) {
+		np->ctr = container_for(p, cg);
+	}
+	if (!np->ctr && !have_live)
+		/* gone, and neither its old image nor its parent was in a
+		 * container: the file it exec'd may say where it ran */
+		np->ctr = container_by_exe(p, r);
+	if (!np->ctr && !have_live)
+		np->ctr = container_by_selinux(p, r);
+	if (np->ctr && complete && p->live)
+		np->container_pid = container_pid_of(p, r->pid);
+	/* first seen in a container from a host process: a host arrival
+	 * (runc's init) unless the kernel saw it exec outside the host
+	 * mount namespace (an image's entrypoint after pivot_root) */
+	if (np->ctr && !np->ctr_inherited && r->ns_after_known &&
+	    p->host_known && p->host.ns.inum[NSW_NS_MNT] &&
+	    r->ns_after.inum[NSW_NS_MNT] != p->host.ns.inum[NSW_NS_MNT])
+		np->ctr_inherited = true;
+}
+
 static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
 {
 	const struct nsw_process *anc[MAX_ANCESTORS];
-	struct nsw_process np, live, *prev, *pr, *par;
+	struct nsw_process np, live, *pr;
+	struct exec_src src = { .r = r };
 	struct cgroup_attr cg;
-	bool have_live = false, complete, partial;
+	bool complete, partial;
 	uint64_t ktime, wall;
 	char argv0[256];
 	struct nsw_event ev;
@@ -974,7 +1155,7 @@ static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
 	if (r->success_known && !r->success)
 		return 0;	/* failed exec: the old image goes on */
 	times_of(p, r, &ktime, &wall);
-	prev = proc_cache_lookup(p->pc, r->pid);
+	src.prev = proc_cache_lookup(p->pc, r->pid);
 	memset(&cg, 0, sizeof(cg));
 	/* the eBPF backend captures everything in the kernel: /proc is then
 	 * only needed for the container, once per cgroup */
@@ -989,111 +1170,11 @@ static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
 	    (partial ? procfs_read_state(p->opts.procfs, r->pid, &live, &cg) :
 		       procfs_read_process(p->opts.procfs, r->pid, &live,
 					   &cg)) == 0)
-		have_live = true;
+		src.live = &live;
 
-	memset(&np, 0, sizeof(np));
-	np.pid = r->pid;
-	np.tid = r->pid;
-	np.ppid = r->ppid ? r->ppid : have_live ? live.ppid :
-		  prev ? prev->ppid : 0;
-	np.uid = r->creds_known ? r->euid : have_live ? live.uid :
-		 prev ? prev->uid : 0;
-	np.auid = r->creds_known ? r->auid : have_live ? live.auid :
-		  prev ? prev->auid : 4294967295u;
-	np.ktime = ktime;
-	np.start_time_ns = wall;
-	np.flags = NSW_PF_EXECVE;
-	if (prev && (prev->flags & NSW_PF_CLONE))
-		np.flags |= NSW_PF_CLONE;
-	if (r->args_truncated)
-		np.flags |= NSW_PF_TRUNC_ARGS;
-	if (r->binary.p && !(have_live && live.binary &&
-			     is_indirect_path(&r->binary)))
-		np.binary = bytes_dup(&r->binary);
-	else if (have_live && live.binary)
-		np.binary = strdup(live.binary);
-	else if (r->binary.p)
-		np.binary = bytes_dup(&r->binary);
-	if (np.binary && !strcmp(np.binary, "/") && prev && prev->binary &&
-	    prev->binary[0] == '/' && prev->binary[1]) {
-		/* runc's init re-executes a sealed copy of itself with
-		 * execveat(fd, "", AT_EMPTY_PATH) after joining the
-		 * container's mount namespace: audit's exe= then reads "/",
-		 * no file.  It is still the image it was. */
-		free(np.binary);
-		np.binary = strdup(prev->binary);
-	}
-	if (r->argc > 0) {
-		bool cut;
-
-		np.arguments = procfs_join_args(r->argv, r->argc, 1, &cut);
-		if (cut)
-			np.flags |= NSW_PF_TRUNC_ARGS;
-	}
-	else if (have_live && live.arguments)
-		np.arguments = strdup(live.arguments);
-	if (r->cwd.p)
-		np.cwd = bytes_dup(&r->cwd);
-	else if (have_live && live.cwd)
-		np.cwd = strdup(live.cwd);
-	if (!np.cwd)
-		np.flags |= NSW_PF_NOCWD;
-	else if (!strcmp(np.cwd, "/"))
-		np.flags |= NSW_PF_ROOTCWD;
-	if (r->caps_known) {
-		np.caps_known = true;
-		np.cap_permitted = r->cap_permitted;
-		np.cap_effective = r->cap_effective;
-	} else if (have_live) {
-		np.caps_known = live.caps_known;
-		np.cap_permitted = live.cap_permitted;
-		np.cap_effective = live.cap_effective;
-	}
-	if (r->ns_after_known) {
-		np.ns = r->ns_after;
-		np.ns_known = true;
-	} else if (prev && prev->ns_known) {
-		/* exec does not change namespaces: the state before it is
-		 * more accurate than a late /proc read */
-		np.ns = prev->ns;
-		np.ns_known = true;
-	} else if (have_live) {
-		np.ns = live.ns;
-		np.ns_known = live.ns_known;
-	}
-	np.container_pid = have_live ? live.container_pid :
-			   prev ? prev->container_pid : 0;
-	/* the parent may be read from /proc here, which can evict entries:
-	 * prev is looked up again after it */
-	par = np.ppid ? lookup(p, np.ppid) : NULL;
-	prev = proc_cache_lookup(p->pc, r->pid);
-	if ((prev && prev->ctr) || (par && par->ctr)) {
-		attribute(p, &np, par, prev, NULL, true);
-	} else if (complete && p->live) {
-		bool gone;
-
-		/* gone: exited already; the cgroup's name may still say */
-		np.ctr = container_by_cgid(p, r->cgroup_id, r->pid,
-					       &r->cgroup_name, &gone);
-	} else if (have_live && cg.kind != CGROUP_HOST) {
-		np.ctr = container_for(p, &cg);
-	}
-	if (!np.ctr && !have_live)
-		/* gone, and neither its old image nor its parent was in a
-		 * container: the file it exec'd may say where it ran */
-		np.ctr = container_by_exe(p, r);
-	if (!np.ctr && !have_live)
-		np.ctr = container_by_selinux(p, r);
-	if (np.ctr && complete && p->live)
-		np.container_pid = container_pid_of(p, r->pid);
-	/* first seen in a container from a host process: a host arrival
-	 * (runc's init) unless the kernel saw it exec outside the host
-	 * mount namespace (an image's entrypoint after pivot_root) */
-	if (np.ctr && !np.ctr_inherited && r->ns_after_known &&
-	    p->host_known && p->host.ns.inum[NSW_NS_MNT] &&
-	    r->ns_after.inum[NSW_NS_MNT] != p->host.ns.inum[NSW_NS_MNT])
-		np.ctr_inherited = true;
-	if (have_live)
+	exec_facts(&np, &src, ktime, wall);
+	exec_container(p, &np, r, src.live != NULL, &cg, complete);
+	if (src.live)
 		proc_release(&live);
 	link_parent(p, &np);
 	pr = proc_cache_insert(p->pc, &np);
@@ -1162,7 +1243,7 @@ static const char *signal_name(int sig)
 		[30] = "SIGPWR", [31] = "SIGSYS",
 	};
 
-	if (sig > 0 && sig < (int)(sizeof(names) / sizeof(names[0])))
+	if (sig > 0 && sig < (int)(ARRAY_SIZE(names)))
 		return names[sig];
 	return sig ? "SIGRT" : NULL;
 }
@@ -1219,14 +1300,6 @@ static uint32_t ns_types_of(const struct nsw_raw *r, bool *known)
 	}
 }
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static void copy_bytes(struct nsw_bytes *dst, const struct nsw_bytes *src,
 		       char *buf, size_t *off, size_t cap)
 {
@@ -1264,7 +1337,7 @@ static bool defer_nscall(struct pipeline *p, const struct nsw_raw *r)
 		   sizeof(pn->buf));
 	pn->raw.argc = 0;
 	pn->raw.cwd.p = NULL;
-	pn->deadline_ms = mono_ms() + PENDING_MS;
+	pn->deadline_ms = nsw_clock_ms(CLOCK_MONOTONIC) + PENDING_MS;
 	if (!p->pending_tail)
 		p->pending_tail = &p->pending;
 	*p->pending_tail = pn;
@@ -1279,7 +1352,7 @@ static void settle_pending(struct pipeline *p, uint32_t pid,
 			   const struct nsw_ns_set *evidence, bool all)
 {
 	struct pending_ns **pp = &p->pending, *pn;
-	uint64_t now = mono_ms();
+	uint64_t now = nsw_clock_ms(CLOCK_MONOTONIC);
 
 	while ((pn = *pp)) {
 		bool take = all || (pid ? pn->raw.pid == pid :
@@ -1604,14 +1677,14 @@ static int handle_aggregate(struct pipeline *p, const struct nsw_raw *r)
 	if (!pr) {
 		/* no caller named: the counts still go out */
 		memset(&nobody, 0, sizeof(nobody));
-		nobody.auid = 4294967295u;
+		nobody.auid = NSW_AUID_UNSET;
 		pr = &nobody;
 	}
 	/* the caller may be gone: its cgroup still names the container */
 	if (!pr->ctr && r->cgroup_id && pr != &nobody)
 		pr->ctr = container_by_cgid(p, r->cgroup_id, r->pid,
 					       &r->cgroup_name, &gone);
-	event_init(p, &ev, NSW_EV_THROTTLE, pr, now_wall_ns());
+	event_init(p, &ev, NSW_EV_THROTTLE, pr, nsw_clock_ns(CLOCK_REALTIME));
 	ev.agg = a;
 	snprintf(cgname, sizeof(cgname), "%.*s", (int)r->cgroup_name.len,
 		 r->cgroup_name.p ? r->cgroup_name.p : "");
@@ -1827,7 +1900,6 @@ volatile sig_atomic_t pipeline_hup;
 
 void pipeline_tick(struct pipeline *p)
 {
-	struct timespec ts;
 	uint64_t now;
 	int r;
 
@@ -1844,8 +1916,7 @@ void pipeline_tick(struct pipeline *p)
 	 * set WatchdogSec=) */
 	if (p->live)
 		notify_watchdog();
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (uint64_t)ts.tv_sec;
+	now = nsw_clock_s(CLOCK_MONOTONIC);
 	if (!p->next_stats)
 		p->next_stats = now + p->opts.stats_interval;
 	if (p->opts.stats_interval && now >= p->next_stats) {
@@ -1882,7 +1953,7 @@ int pipeline_emit_stats(struct pipeline *p)
 	if (p->stats_hook)
 		p->stats_hook(p->stats_arg, st);
 	strbuf_reset(&p->sb);
-	if (encode_json_stats(&p->sb, &p->ectx, st, now_wall_ns()) < 0 ||
+	if (encode_json_stats(&p->sb, &p->ectx, st, nsw_clock_ns(CLOCK_REALTIME)) < 0 ||
 	    !p->out)
 		return -EIO;
 	return output_write_important(p->out, p->sb.buf, p->sb.len);
@@ -1899,7 +1970,7 @@ int pipeline_tamper(struct pipeline *p, const char *message)
 	if (!p->live || procfs_read_process(p->opts.procfs, (uint32_t)getpid(),
 					    &self, NULL) < 0) {
 		self.pid = self.tid = (uint32_t)getpid();
-		self.auid = 4294967295u;
+		self.auid = NSW_AUID_UNSET;
 	}
 	link_parent(p, &self);
 	event_init(p, &ev, NSW_EV_KPROBE, &self, 0);

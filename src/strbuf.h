@@ -51,6 +51,33 @@ static inline int strbuf_adds(struct strbuf *sb, const char *s)
 {
 	return strbuf_add(sb, s, strlen(s));
 }
+/*
+ * A writer that keeps the first error of a run of appends and skips every
+ * append after it: the encoders build a whole line without checking each
+ * call and roll it back once when it failed.
+ */
+struct strbuf_w {
+	struct strbuf *sb;
+	int err;		/* first error, sticky */
+};
+
+static inline void sbw_check(struct strbuf_w *w, int r)
+{
+	if (r < 0 && !w->err)
+		w->err = r;
+}
+
+static inline void sbw_add(struct strbuf_w *w, const char *s, size_t n)
+{
+	if (!w->err)
+		sbw_check(w, strbuf_add(w->sb, s, n));
+}
+
+static inline void sbw_adds(struct strbuf_w *w, const char *s)
+{
+	sbw_add(w, s, strlen(s));
+}
+
 int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Append bytes as the inside of a JSON string: escapes quotes,

@@ -8,6 +8,7 @@
 #include "raw-event.h"
 #include "strbuf.h"
 #include "verdict.h"
+#include "util.h"
 
 int verdict_slot_of_flag(uint32_t flag)
 {
@@ -237,7 +238,7 @@ bool verdict_is_runtime_helper(const char *binary)
 	if (!binary)
 		return false;
 	b = base_name(binary);
-	for (i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(helpers); i++)
 		if (!strcmp(b, helpers[i]))
 			return true;
 	return false;
@@ -294,7 +295,7 @@ static void flag_names(uint32_t mask, char *buf, size_t len)
 	size_t i, off = 0;
 
 	buf[0] = '\0';
-	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(f); i++) {
 		int n;
 
 		if (!(mask & f[i].bit))

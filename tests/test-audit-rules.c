@@ -78,14 +78,15 @@ static struct audit_rule_data *rule_with_key(const char *key, size_t klen)
 static void test_modes(void)
 {
 	struct nsw_options o;
-	enum nsw_exec_rules m = NSW_EXEC_RULES_NONE;
 
-	is_int(audit_rules_parse_mode("all", &m), 0, "parse all");
-	is_int(m, NSW_EXEC_RULES_ALL, "... is ALL");
-	is_int(audit_rules_parse_mode("containers", &m), 0, "parse containers");
-	is_int(m, NSW_EXEC_RULES_CONTAINERS, "... is CONTAINERS");
-	is_int(audit_rules_parse_mode("none", &m), 0, "parse none");
-	is_int(audit_rules_parse_mode("All", &m), -EINVAL, "mode names are exact");
+	is_int(options_word(NSW_WORDS_EXEC_RULES, "all"), NSW_EXEC_RULES_ALL,
+	       "parse all");
+	is_int(options_word(NSW_WORDS_EXEC_RULES, "containers"),
+	       NSW_EXEC_RULES_CONTAINERS, "parse containers");
+	is_int(options_word(NSW_WORDS_EXEC_RULES, "none"),
+	       NSW_EXEC_RULES_NONE, "parse none");
+	is_int(options_word(NSW_WORDS_EXEC_RULES, "All"), -EINVAL,
+	       "mode names are exact");
 	is_str(audit_rules_mode_name(NSW_EXEC_RULES_CONTAINERS), "containers",
 	       "mode name");
 	memset(&o, 0, sizeof(o));

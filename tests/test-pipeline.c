@@ -167,6 +167,99 @@ static int exec_gone_ev(struct pipeline *p, uint32_t pid, uint32_t ppid,
 	return pipeline_handle(p, &r);
 }
 
+/* A process /proc can read in full: ppid, Uid and loginuid 1000, exe,
+ * cwd, cmdline, DAC_OVERRIDE, namespaces base ns_base + slot, pid
+ * nspid inside its pid namespace. */
+static void mklive(unsigned int pid, unsigned int ppid, const char *cgroup,
+		   uint32_t ns_base, unsigned int nspid)
+{
+	char path[256], text[512];
+	int i;
+
+	mkpid(pid, cgroup);
+	snprintf(path, sizeof(path), "%u/stat", pid);
+	snprintf(text, sizeof(text), "%u (live) S %u 0 0 0 -1 0 0 0 0 0 0 0 "
+		 "0 0 20 0 1 0 4242\n", pid, ppid);
+	put(path, text);
+	snprintf(path, sizeof(path), "%u/status", pid);
+	snprintf(text, sizeof(text), "Tgid:\t%u\nNSpid:\t%u\t%u\n"
+		 "Uid:\t1000\t1000\t1000\t1000\n"
+		 "CapPrm:\t0000000000000002\nCapEff:\t0000000000000002\n",
+		 pid, pid, nspid);
+	put(path, text);
+	snprintf(path, sizeof(path), "%u/loginuid", pid);
+	put(path, "1000");
+	snprintf(path, sizeof(path), "%s/%u/cmdline", procfs, pid);
+	{
+		FILE *f = fopen(path, "w");
+
+		if (f) {
+			fwrite("live\0--from-proc\0", 1, 17, f);
+			fclose(f);
+		}
+	}
+	snprintf(path, sizeof(path), "%s/%u/exe", procfs, pid);
+	if (symlink("/usr/bin/live-exe", path) < 0)
+		perror("symlink");
+	snprintf(path, sizeof(path), "%s/%u/cwd", procfs, pid);
+	if (symlink("/live-cwd", path) < 0)
+		perror("symlink");
+	snprintf(path, sizeof(path), "%s/%u/ns", procfs, pid);
+	mkdir(path, 0755);
+	for (i = 0; i < NSW_NS_COUNT; i++) {
+		const char *name = nsw_ns_name((enum nsw_ns)i);
+		char target[64];
+
+		snprintf(path, sizeof(path), "%s/%u/ns/%s", procfs, pid, name);
+		snprintf(target, sizeof(target), "%s:[%u]", name,
+			 ns_base + (uint32_t)i);
+		if (symlink(target, path) < 0)
+			perror("symlink");
+	}
+}
+
+/* what an exec's raw event carries, for the precedence tests */
+enum {
+	RAW_PPID = 1 << 0,
+	RAW_ARGS = 1 << 1,
+	RAW_CWD = 1 << 2,
+	RAW_CREDS = 1 << 3,
+	RAW_CAPS = 1 << 4,
+	RAW_NS = 1 << 5,
+};
+
+/* An exec without a cgroup id (never complete: /proc is read) with the
+ * raw fields in `has`: ppid 60, argv "--raw", cwd /raw-cwd, euid 0,
+ * CAP_CHOWN, namespaces base ns_base + slot. */
+static int exec_part_ev(struct pipeline *p, uint32_t pid, const char *binary,
+			unsigned int has, uint32_t ns_base)
+{
+	struct nsw_raw r;
+
+	raw_init(&r, NSW_RAW_EXEC, pid, has & RAW_PPID ? 60 : 0);
+	r.syscall = NSW_SC_EXECVE;
+	r.success = r.success_known = true;
+	r.binary.p = binary;
+	r.binary.len = strlen(binary);
+	if (has & RAW_ARGS) {
+		r.argv[0].p = "raw";
+		r.argv[0].len = 3;
+		r.argv[1].p = "--raw";
+		r.argv[1].len = 5;
+		r.argc = 2;
+	}
+	if (has & RAW_CWD) {
+		r.cwd.p = "/raw-cwd";
+		r.cwd.len = 8;
+	}
+	r.creds_known = has & RAW_CREDS;
+	r.caps_known = has & RAW_CAPS;
+	r.cap_permitted = r.cap_effective = 1;
+	r.ns_after_known = has & RAW_NS;
+	ns_set(&r.ns_after, ns_base);
+	return pipeline_handle(p, &r);
+}
+
 static int fork_ev(struct pipeline *p, uint32_t pid, uint32_t ppid)
 {
 	struct nsw_raw r;
@@ -248,6 +341,34 @@ static char *line_of(const char *all, const char *kind, unsigned int pid)
 		l = e ? e + 1 : NULL;
 	}
 	return NULL;
+}
+
+/* The last line of event `kind` whose acting process is pid. */
+static char *last_line_of(const char *all, const char *kind,
+			  unsigned int pid)
+{
+	char *l = line_of(all, kind, pid), *next;
+	const char *at;
+
+	while (l && (at = strstr(all, l)) != NULL) {
+		next = line_of(at + strlen(l), kind, pid);
+		if (!next)
+			break;
+		all = at + strlen(l);
+		free(l);
+		l = next;
+	}
+	return l;
+}
+
+/* The acting process's part of a line: cut at its parent (in place). */
+static char *own(char *line)
+{
+	char *cut = line ? strstr(line, ",\"parent\":") : NULL;
+
+	if (cut)
+		*cut = '\0';
+	return line;
 }
 
 static bool has(const char *line, const char *s)
@@ -407,6 +528,29 @@ int main(void)
 	mkpid(310, "/");
 	exec_ev(p, 310, 300, "/usr/sbin/runc", 20, HOST_BASE);
 	exec_ev(p, 310, 300, "/", 20, HOST_BASE);
+	/* precedence of each field of an exec (see exec_facts() in
+	 * pipeline.c): raw event, /proc read now, the cached process */
+	mklive(61, 1, "/", 9100, 61);
+	mklive(600, 61, "/", 9100, 600);
+	exec_part_ev(p, 600, "/proc/self/exe", RAW_ARGS, 0);
+	mklive(601, 61, "/", 9100, 601);
+	exec_part_ev(p, 601, "/bin/601", RAW_PPID | RAW_ARGS | RAW_CWD |
+		     RAW_CREDS | RAW_CAPS, 0);
+	mklive(602, 61, "/", 9100, 602);
+	exec_part_ev(p, 602, "/bin/602", 0, 0);
+	mklive(603, 61, "/", 9100, 603);
+	exec_part_ev(p, 603, "/bin/603", RAW_NS, 5100);
+	exec_part_ev(p, 603, "/bin/603b", 0, 0);
+	mklive(604, 61, POD A64, 9100, 7);
+	exec_part_ev(p, 604, "/bin/604", 0, 0);
+	{
+		char cmd[160];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s/604'", procfs);
+		if (system(cmd) != 0)
+			diag("cannot remove %s/604", procfs);
+	}
+	exec_part_ev(p, 604, "/bin/604b", 0, 0);
 	pipeline_free(p);
 	output_close(out);
 
@@ -495,6 +639,56 @@ int main(void)
 	ok(has(all, "\"binary\":\"/usr/sbin/runc\"") &&
 	   !has(all, "\"binary\":\"/\""),
 	   "an exec whose image reads \"/\" keeps the image it was");
+	l = line_of(all, "process_exec", 600);
+	ok(has(l, "\"binary\":\"/usr/bin/live-exe\""),
+	   "binary: a /proc/self/exe path gives way to /proc's exe");
+	ok(has(l, "\"arguments\":\"--raw\""),
+	   "arguments: the raw event's over /proc's cmdline");
+	ok(has(l, "\"cwd\":\"/live-cwd\""),
+	   "cwd: /proc's when the raw event has none");
+	free(l);
+	l = own(line_of(all, "process_exec", 601));
+	ok(has(l, "\"uid\":0,") && has(l, "\"auid\":4294967295"),
+	   "uid, auid: the raw event's credentials over /proc's");
+	ok(has(l, "CAP_CHOWN") && !has(l, "DAC_OVERRIDE"),
+	   "capabilities: the raw event's over /proc's");
+	free(l);
+	l = line_of(all, "process_exec", 602);
+	ok(has(l, "\"uid\":1000,") && has(l, "\"auid\":1000") &&
+	   has(l, "DAC_OVERRIDE") && has(l, "\"arguments\":\"--from-proc\""),
+	   "uid, auid, capabilities, arguments: /proc's without raw ones");
+	ok(has(l, "\"parent\":{") && has(l, "\"pid\":61,"),
+	   "ppid: /proc's without a raw one");
+	free(l);
+	l = line_of(all, "process_exec", 601);
+	ok(l && !has(l, "\"pid\":61,"),
+	   "ppid: the raw event's over /proc's");
+	free(l);
+	l = own(last_line_of(all, "process_exec", 603));
+	{
+		char prev_ns[32], live_ns[32];
+
+		snprintf(prev_ns, sizeof(prev_ns), "\"inum\":%u",
+			 5100 + NSW_NS_MNT);
+		snprintf(live_ns, sizeof(live_ns), "\"inum\":%u",
+			 9100 + NSW_NS_MNT);
+		ok(has(l, "/bin/603b") && has(l, prev_ns) && !has(l, live_ns),
+		   "namespaces: the cached process's over /proc's (exec "
+		   "keeps them)");
+		free(l);
+		l = own(line_of(all, "process_exec", 602));
+		ok(has(l, live_ns), "namespaces: /proc's when nothing else "
+		   "knows them");
+	}
+	free(l);
+	l = line_of(all, "process_exec", 604);
+	ok(has(l, A64) && has(l, "\"pid\":7,\"security_context\""),
+	   "container pid: /proc's NSpid");
+	free(l);
+	l = last_line_of(all, "process_exec", 604);
+	ok(has(l, "/bin/604b") && has(l, "\"pid\":7,\"security_context\""),
+	   "container pid: the cached process's when /proc is gone");
+	free(l);
 	free(all);
 	{
 		char cmd[128];

@@ -64,18 +64,21 @@ ok $? "...and the file it points at is not written"
 # -- a stuck reader ----------------------------------------------------------
 # run_stuck CONFIG: one monitor on a FIFO whose reader is stopped
 run_stuck() {
-	local cfg=$1 why args rpid mpid n t0 t1 rc spid done_in lost
+	local cfg=$1 why args caps rpid mpid n t0 t1 rc spid done_in lost
 	why=$(mon_config_ok "$cfg")
 	if [ $? != 0 ]; then
 		skip "$cfg: $why"
 		skip "$cfg: $why"
 		skip "$cfg: $why"
 		skip "$cfg: $why"
+		skip "$cfg: $why"
 		return
 	fi
+	# caps: what the backend declares it keeps (backend_ops.keep_caps):
+	# DAC_OVERRIDE, DAC_READ_SEARCH, SYS_PTRACE (+ AUDIT_CONTROL, AUDIT_READ)
 	case $cfg in
-	bpf) args=(--backend=bpf) ;;
-	*) args=(--backend=audit --audit-source=netlink) ;;
+	bpf) args=(--backend=bpf) caps=0000000000080006 ;;
+	*) args=(--backend=audit --audit-source=netlink) caps=0000002040080006 ;;
 	esac
 	rm -f "$W/fifo" "$W/$cfg.ready"
 	mkfifo -m 0600 "$W/fifo"
@@ -100,6 +103,8 @@ run_stuck() {
 	kill -STOP "$rpid"
 	grep -q '^NoNewPrivs:[[:space:]]*1' "/proc/$mpid/status"
 	ok $? "$cfg: the running monitor has no_new_privs set"
+	is "$(awk '/^CapEff:/ {print $2}' "/proc/$mpid/status")" "$caps" \
+		"$cfg: it keeps the capabilities its backend declares"
 
 	# the storm, in a child so that it can be given up on
 	t0=$(date +%s)
