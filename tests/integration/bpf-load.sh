@@ -76,8 +76,9 @@ ns_of() { stat -L -c %i "/proc/$$/ns/$1"; }
 UTS=$(ns_of uts) IPC=$(ns_of ipc) NET=$(ns_of net) USERNS=$(ns_of user)
 MNT=$(ns_of mnt) PIDNS=$(ns_of pid) CGNS=$(ns_of cgroup)
 
-exec 9>/tmp/nswatch-global.lock
-flock 9
+exec 9>"${NSW_LOCK_FILE:-/tmp/nswatch-global.lock}"
+flock -w "${NSW_LOCK_TIMEOUT:-900}" 9 ||
+	{ echo "Bail out! global test lock held by another test for too long"; exit 1; }
 
 # ---- 1. raw syscall hooks -------------------------------------------------
 OUT=$WORK/raw.out

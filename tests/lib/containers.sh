@@ -82,7 +82,7 @@ NSW_CT_RUNC_ROOT=/run/containerd/runc/$NSW_CT_K8S_NS
 NSW_CT_ROOTFS=$top_builddir/tests/rootfs
 NSW_CT_WORK=$top_builddir/tests/run/$(basename "${0:-sh}").$$
 NSW_CT_IMAGE_DEFAULT=docker.io/library/busybox:1.36.1
-NSW_LOCK_FILE=/tmp/nswatch-global.lock
+NSW_LOCK_FILE=${NSW_LOCK_FILE:-/tmp/nswatch-global.lock}
 # Annotation that marks our containers, value "<pid> <starttime>" of the
 # owning test script; used to sweep containers left by a killed test.
 NSW_CT_OWNER_KEY=io.nswatch.test.owner
