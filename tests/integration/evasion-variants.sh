@@ -31,6 +31,9 @@
 #     there and back; each call carries the pod and a critical alert.
 #     Then auditd stops and starts again under the listener: an escape
 #     while it is down and one after its restart are reported.
+#  7. The same two calls (netlink) under a policy that allows the pod's
+#     namespace its routine setns calls (`allow rule=setns-in-container
+#     namespace=kube-system`, as for a CNI pod): still critical.
 #  5. Item 10 on the audit backend (netlink): a 1-s setns(-1, 0) flood from
 #     the privileged pod with an escape in it: the output stays small and
 #     the escape is reported (TODO while audit has no flood control).
@@ -283,6 +286,36 @@ for p in "${MC_PIDS[@]}"; do
 	fi
 done
 is "$good" "${#MC_PIDS[@]}" "multicast: 3 runtime-exec'd escapes and a leave-return: each carries the pod and a critical alert"
+
+# ---- 7. (items 5, 6) an allow line for the pod's routine setns calls ------
+# the operator quiets setns-in-container for kube-system (a CNI pod's
+# setns); the privileged pod is in kube-system: its unconfirmed setns into
+# the host's uts namespace (runtime-exec'd and exiting, and there and
+# back) must keep its critical alert (netlink)
+echo "allow rule=setns-in-container namespace=$SCN_PRIV_NS" \
+	>"$NSW_CT_WORK/policy.conf"
+al_monitor policy --audit-source=netlink --policy "$NSW_CT_WORK/policy.conf" 9>&-
+ok $? "policy: nswatch started with allow rule=setns-in-container namespace=$SCN_PRIV_NS"
+line=$("$NSW_RUNTIME" --root "$NSW_CT_RUNC_ROOT" exec "$SCN_PRIV_ID" \
+	/bin/nsw-setns "/proc/$HOST_PID/ns/uts" uts 2>&1)
+line=${line#*pid=}
+PO_PIDS=("${line%% *}")
+_scn_run leave-return "$SCN_PRIV_ID" "$HOST_PID" \
+	nsw-leave-return "/proc/$HOST_PID/ns/uts" uts >/dev/null
+PO_PIDS+=("$SCN_PID")
+for p in "${PO_PIDS[@]}"; do
+	al_wait_json "$AL_OUT" ".process_kprobe.process.pid == ${p:-0}" 10 ||
+		diag "policy: no event of pid $p yet"
+done
+ct_sleep 0.5
+al_monitor_stop
+is $? 0 "policy: nswatch exits 0"
+for p in "${PO_PIDS[@]}"; do
+	n=$(al_count "$AL_OUT" ".process_kprobe.function_name == \"${AL_FN}setns\" and .process_kprobe.process.pid == ${p:-0} and ($CRIT)")
+	[ "$n" -ge 1 ]
+	ok $? "policy: pid $p: the unconfirmed setns into the host's uts namespace keeps its critical alert" ||
+		diag "$(jq -c "select(.process_kprobe.process.pid == ${p:-0}) | [.process_kprobe.function_name, .nswatch.verdict, .nswatch.alerts]" "$AL_OUT")"
+done
 
 # ---- 5. (item 10 on audit) a setns(-1, 0) flood from the pod, netlink ------
 # (before 4, whose monitor may be left killed; big output: grep, then jq)
