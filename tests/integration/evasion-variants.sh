@@ -18,6 +18,8 @@
 #     exec pod -- /tmp/bridge` would), each joining the unprivileged pod's
 #     pid namespace from the host pid namespace (hostPID): a container
 #     process entering another container is alerted whatever its name;
+#     the same /tmp/bridge exec'd by the runtime joins the host's uts
+#     namespace and exits (audit cannot confirm where it went): critical;
 #     util-linux unshare as /tmp/static exec'd by the runtime into the
 #     unprivileged pod (`unshare -U`): unshare-in-container.
 #  3'. Item 3 with many short arguments: a shell with 100000 of them runs
@@ -143,6 +145,10 @@ run_scenarios() {
 		/tmp/bridge "/proc/$SCN_APP_PID/ns/pid" pid >/dev/null
 	S_EXEC="$SCN_PID $SCN_CHILDREN" R_EXEC=$SCN_RESULT
 	grep -q 'ret=0 ' "$SCN_LOG" || R_EXEC=failed
+	_scn_run exec-bridge-uts "$SCN_PRIV_ID" "$HOST_PID" \
+		/tmp/bridge "/proc/$HOST_PID/ns/uts" uts >/dev/null
+	S_BUTS="$SCN_PID $SCN_CHILDREN" R_BUTS=$SCN_RESULT
+	grep -q 'ret=0 ' "$SCN_LOG" || R_BUTS=failed
 	_scn_run exec-static "$SCN_APP_ID" - \
 		/tmp/static -U /bin/sh -c 'id -u' >/dev/null
 	S_STATIC="$SCN_PID $SCN_CHILDREN" R_STATIC=$SCN_RESULT
@@ -180,7 +186,7 @@ run_config() {
 	ok 0 "$cfg: monitor ready"
 	run_scenarios
 	diag "$cfg: cri=$R_CRI lxc=$R_LXC link=$R_LINK exec=$R_EXEC" \
-		"static=$R_STATIC many=$R_MANY"
+		"buts=$R_BUTS static=$R_STATIC many=$R_MANY"
 	ct_sleep 1
 	mon_stop
 	is "$MON_RC" 0 "$cfg: monitor exits 0 on SIGTERM"
@@ -198,6 +204,10 @@ run_config() {
 	entered_ok "$cfg" "$out" "$S_LINK" "symlink /tmp/runc" runc
 	is "$R_EXEC" ok "$cfg: [runc exec /tmp/bridge] scenario ran"
 	entered_ok "$cfg" "$out" "$S_EXEC" "runc exec /tmp/bridge" bridge
+	is "$R_BUTS" ok "$cfg: [runc exec /tmp/bridge into the host uts] scenario ran"
+	has "$out" "$S_BUTS" ".process_kprobe != null and \$e.function_name == \"__x64_sys_setns\" and \$e.process.pod.container.id == \"$PRIV_CTR\" and ([.nswatch.alerts[]? | select(.severity == \"critical\")] | length > 0)"
+	ok $? "$cfg: [runc exec /tmp/bridge into the host uts] a critical alert" ||
+		diag "$(mon_events "$out" ${S_BUTS} | jq -c '(.process_kprobe // .process_exec) as $e | [$e.process.binary, $e.process.pod.container.id, .nswatch.verdict, [.nswatch.alerts[]?.rule]]')"
 	is "$R_STATIC" ok "$cfg: [runc exec /tmp/static -U] scenario ran"
 	has "$out" "$S_STATIC" ".process_kprobe != null and \$e.function_name == \"__x64_sys_unshare\" and (\$e.process.binary | endswith(\"/static\")) and ([.nswatch.alerts[]?.rule] | index(\"unshare-in-container\"))"
 	ok $? "$cfg: [runc exec /tmp/static -U] unshare-in-container" ||
