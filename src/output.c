@@ -169,23 +169,47 @@ static void add64(uint64_t *v, uint64_t n)
  * lets them read or forge the events.  So: no symbolic link as the last
  * component (O_NOFOLLOW), the file must be ours, not writable by group
  * or others, and have no other link; created 0600.  Character devices
- * (/dev/null, a terminal) are taken as they are.
+ * (/dev/null, a terminal) are taken as they are.  A FIFO nobody reads
+ * would block open(2) before any of that is checked (a planted one
+ * would hold the monitor there for good): the first open does not wait,
+ * and only a FIFO of ours is then waited on for its reader.
  */
+static bool owned_safely(const struct stat *st)
+{
+	return st->st_uid == geteuid() && !(st->st_mode & (S_IWGRP | S_IWOTH));
+}
+
 static int open_path(const char *path)
 {
+	const int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+			  O_NOCTTY | O_NOFOLLOW;
 	struct stat st;
-	int fd, err = 0;
+	int fd, fl, err = 0;
 
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY |
-		  O_NOFOLLOW, 0600);
+	fd = open(path, flags | O_NONBLOCK, 0600);
+	if (fd < 0 && errno == ENXIO) {
+		/* a FIFO without a reader (or a device without its unit) */
+		if (lstat(path, &st) < 0)
+			return -errno;
+		if (!S_ISFIFO(st.st_mode) || !owned_safely(&st))
+			return -EPERM;
+		fd = open(path, flags, 0600);
+	} else if (fd >= 0) {
+		/* writes block as they always did (the writer expects it) */
+		fl = fcntl(fd, F_GETFL);
+		if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+			err = errno;
+			close(fd);
+			return -err;
+		}
+	}
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0)
 		err = errno;
 	else if (S_ISCHR(st.st_mode))
 		return fd;
-	else if (st.st_uid != geteuid() ||
-		 (st.st_mode & (S_IWGRP | S_IWOTH)) ||
+	else if (!owned_safely(&st) ||
 		 (S_ISREG(st.st_mode) && st.st_nlink > 1))
 		err = EPERM;
 	if (err) {

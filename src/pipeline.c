@@ -1139,6 +1139,14 @@ static void exec_container(struct pipeline *p, struct nsw_process *np,
 	    p->host_known && p->host.ns.inum[NSW_NS_MNT] &&
 	    r->ns_after.inum[NSW_NS_MNT] != p->host.ns.inum[NSW_NS_MNT])
 		np->ctr_inherited = true;
+	/* audit gives no namespaces at exec, but the file's device: one
+	 * on the container's own root file system is its image (`kubectl
+	 * exec pod -- /tmp/bridge`), never a runtime from the host */
+	if (np->ctr && !np->ctr_inherited && r->exe_dev_known &&
+	    np->ctr->root_dev_known &&
+	    r->exe_dev_major == np->ctr->root_dev_major &&
+	    r->exe_dev_minor == np->ctr->root_dev_minor)
+		np->ctr_inherited = true;
 }
 
 static int handle_exec(struct pipeline *p, const struct nsw_raw *r)

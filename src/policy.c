@@ -419,20 +419,24 @@ bool policy_apply(const struct policy *p, struct nsw_event *ev)
 
 	for (i = 0; i < ev->n_alerts; i++) {
 		struct nsw_alert *a = &ev->alerts[i];
-		const struct policy_rule *r = &p->rules[a->rule];
+		/* a setns-in-container that may hide an escape (audit read
+		 * the namespaces too late to rule it out) answers to the
+		 * escape's rule: allow lines, disabling or lowering meant
+		 * for routine setns calls (a CNI pod's) must not silence
+		 * an escape from the same pod */
+		int rule = a->possible_escape ? NSW_RULE_SETNS_ESCAPE_TO_HOST :
+						(int)a->rule;
+		const struct policy_rule *r = &p->rules[rule];
 		bool allowed = false;
 
 		if (!r->enabled)
 			continue;
 		for (j = 0; j < p->n_allow && !allowed; j++)
-			allowed = allow_match(&p->allow[j], ev, a->rule);
+			allowed = allow_match(&p->allow[j], ev, rule);
 		if (allowed)
 			continue;
 		if (a->possible_escape)
-			/* setns-in-container that may hide an escape: lowering
-			 * routine setns alerts must not lower it */
-			a->severity =
-				p->rules[NSW_RULE_SETNS_ESCAPE_TO_HOST].severity;
+			a->severity = r->severity;
 		else if (r->severity_set)
 			a->severity = r->severity;
 		if (r->action == POLICY_ACTION_KILL)

@@ -56,9 +56,10 @@ int policy_load(struct policy *p, const char *path, char *err, size_t errlen);
 void policy_free(struct policy *p);
 
 /* Apply the policy to the alerts of ev: drop disabled and allowlisted
- * ones, set severities (an alert marked possible_escape takes the
- * severity of setns-escape-to-host).  Returns true when a kept alert's
- * rule has action kill. */
+ * ones, set severities (an alert marked possible_escape answers to
+ * setns-escape-to-host: its allow lines, enabled flag, severity and
+ * action, whatever rule it is reported under).  Returns true when a kept
+ * alert's rule has action kill. */
 bool policy_apply(const struct policy *p, struct nsw_event *ev);
 /* Whether allow line a is broader than anyone means: every field it
  * gives is made of `*' only, so it silences its rule (or every rule) for

@@ -351,6 +351,16 @@ static void test_open_safely(const char *dir)
 			output_close(out);
 			if (rfd >= 0)
 				close(rfd);
+			/* nobody reads it now: refused at once, not waited
+			 * on (SIGALRM ends the test if the open blocks) */
+			alarm(10);
+			errno = 0;
+			out = output_open(fifo);
+			alarm(0);
+			ok(!out && errno == EPERM,
+			   "a FIFO of another user that nobody reads is "
+			   "refused without blocking");
+			output_close(out);
 		} else {
 			ok(0, "mkfifo: %s", strerror(errno));
 		}

@@ -103,6 +103,37 @@ int main(void)
 		is_int(ev.alerts[0].severity, NSW_SEV_HIGH,
 		       "... which the policy sets on setns-escape-to-host");
 		policy_free(&q);
+
+		/* routine setns allowed or disabled for a namespace (a CNI
+		 * pod's): an escape from that namespace stays */
+		policy_init(&q);
+		is_int(parse(&q, "allow rule=setns-in-container "
+			     "namespace=default\n", err, sizeof(err)), 0,
+		       "allow rule=setns-in-container namespace= parses");
+		ev.n_alerts = 2;
+		ev.alerts[0] = ev.alerts[1];
+		ev.alerts[0].possible_escape = false;
+		ev.alerts[0].severity = NSW_SEV_MEDIUM;
+		policy_apply(&q, &ev);
+		ok(ev.n_alerts == 1 && ev.alerts[0].possible_escape &&
+		   ev.alerts[0].severity == NSW_SEV_CRITICAL,
+		   "an allow line for setns-in-container drops the routine "
+		   "alert, not the possible escape");
+		policy_free(&q);
+		policy_init(&q);
+		parse(&q, "rule setns-in-container disabled\n", err,
+		      sizeof(err));
+		policy_apply(&q, &ev);
+		ok(ev.n_alerts == 1 && ev.alerts[0].possible_escape,
+		   "disabling setns-in-container keeps the possible escape");
+		policy_free(&q);
+		policy_init(&q);
+		parse(&q, "allow rule=setns-escape-to-host namespace=default\n",
+		      err, sizeof(err));
+		policy_apply(&q, &ev);
+		is_int(ev.n_alerts, 0,
+		       "... which an allow line for the escape rule drops");
+		policy_free(&q);
 	}
 
 	ok(policy_dump(&p, dump, sizeof(dump)) == 0 &&
