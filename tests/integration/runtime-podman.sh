@@ -16,8 +16,11 @@
 #    `podman inspect`/`podman pod inspect` name them;
 #  - podman's own processes (podman run/exec/stop/start/rm, conmon, runc,
 #    `podman container cleanup`, catatonit, the CNI plugins) raise no
-#    alert, nor does anything in the pod but the escape, and nothing is
-#    attributed to a container whose id is the pod's.
+#    alert, nor does anything in the pod outside the privileged host-pid
+#    container (whose processes do run in the host pid namespace), and
+#    nothing is attributed to a container whose id is the pod's.
+# The audit backend found runc's init re-executing itself taken for the
+# container's own process (doc/container-mapping.md R18).
 #
 # The machine's facts podman needs (containers.conf: cgroupfs, file
 # events, resource limits podman's infra container can get without
