@@ -399,10 +399,11 @@ static void runtime_state_extra(struct lookup *l)
  * podman keeps pods only in its libpod database (BoltDB), whose values are
  * its own JSON documents stored contiguously: a container's config
  * `{..."id":"<id>","name":"<name>","pod":"<pod id>",...}` and the pod's
- * `{"id":"<pod id>","name":"<pod name>",...}`.  The names podman shows
- * (`podman pod inspect`) are found by searching those byte strings in the
- * file, bounded like every state file; a copy-on-write leftover of the
- * same document says the same, as ids and names never change.
+ * `{"id":"<pod id>","name":"<pod name>"[,"namespace":"<ns>"],...}`.  The
+ * names podman shows (`podman pod inspect`: Name, Namespace) are found by
+ * searching those byte strings in the file, bounded like every state file;
+ * a copy-on-write leftover of the same document says the same, as ids and
+ * names never change.
  */
 static void podman_pod(struct lookup *l)
 {
@@ -427,9 +428,18 @@ static void podman_pod(struct lookup *l)
 		    !memcmp(at, "\",\"pod\":\"", 9)) {
 			snprintf(key, sizeof(key), "{\"id\":\"%s\",\"name\":\"",
 				 pod);
-			if (meta_value_after(buf, len, key, NULL, name,
-					     sizeof(l->out->pod_name)))
+			if (meta_value_after(buf, len, key, &at, name,
+					sizeof(l->out->pod_name)))
 				FILL(l->out->pod_name, name);
+			else
+				at = NULL;
+			/* the pod's libpod namespace (`podman --namespace`)
+			 * follows its name; podman omits an empty one */
+			if (at && meta_value_after(at, len - (size_t)(at - buf),
+					      "\",\"namespace\":\"", NULL, name,
+					      sizeof(l->out->pod_namespace)) &&
+			    !memcmp(at, "\",\"namespace\":\"", 15))
+				FILL(l->out->pod_namespace, name);
 		}
 		free(buf);
 	}

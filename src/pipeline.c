@@ -1115,6 +1115,15 @@ static void exec_container(struct pipeline *p, struct nsw_process *np,
 	prev = proc_cache_lookup(p->pc, r->pid);
 	if ((prev && prev->ctr) || (par && par->ctr)) {
 		attribute(p, np, par, prev, NULL, true);
+		/* a host arrival exec'ing again in the host mount namespace
+		 * (runc's init re-executing a sealed copy of itself before
+		 * it joins the container) runs a file of the host's: it is
+		 * still a host arrival */
+		if (prev && prev->ctr && !prev->ctr_inherited &&
+		    np->ns_known && p->host_known &&
+		    p->host.ns.inum[NSW_NS_MNT] &&
+		    np->ns.inum[NSW_NS_MNT] == p->host.ns.inum[NSW_NS_MNT])
+			np->ctr_inherited = false;
 	} else if (complete && p->live) {
 		bool gone;
 

@@ -147,13 +147,13 @@ static const struct want lookups[] = {
 	  "app=db,apps.kubernetes.io/pod-index=0,"
 	  "controller-revision-hash=db-5d9c6f7b8,"
 	  "statefulset.kubernetes.io/pod-name=db-0" },
-	{ "podman: graphroot spec, index, crun status, pod from libpod's db", ID_PODMAN, "podman",
+	{ "podman: graphroot spec, index, crun status, pod and its libpod namespace from libpod's db", ID_PODMAN, "podman",
 	  "", 0,
 	  "/var/lib/containers/storage/overlay-containers/" ID_PODMAN
 	  "/userdata/config.json", "podman", "happy_turing",
 	  "docker.io/library/alpine:3.20",
 	  "e7d92cdc71feacf90708cb59182d0df1b911f8ae022d29e8e95d75ca6a99776a",
-	  "nswpod", "", "", "nswpod", "Pod", 1714557605500000000ull, 9001, 1,
+	  "nswpod", "nswns", "", "nswpod", "Pod", 1714557605500000000ull, 9001, 1,
 	  "" },
 	{ "docker via cri-dockerd, CronJob labels from the sandbox",
 	  ID_DK_CTR, "docker", "7d4424e6-bb13-42f4-a47a-45a4828bf54d", 0,

@@ -418,6 +418,7 @@ int main(void)
 	mkpid(103, POD A64 "/crio-conmon-" B64 ".scope");
 	mkpid(200, "/");
 	mkpid(201, POD C64);
+	mkpid(202, POD C64);
 	/* C's runtime state: containerd's bundle, with the SELinux label its
 	 * processes get (RHEL) */
 	{
@@ -498,6 +499,11 @@ int main(void)
 	fork_ev(p, 201, 200);
 	exec_ev(p, 201, 200, "/usr/sbin/runc", 21, HOST_BASE);
 	ns_ev(p, 201, NSW_SC_SETNS, 0x40000000, HOST_BASE, 6000);
+	/* another runc init, handled late (audit): already in C's cgroup
+	 * when read, it re-executes its sealed copy in the host namespaces
+	 * before it joins C's */
+	exec_ev(p, 202, 200, "/usr/sbin/runc", 22, HOST_BASE);
+	exec_ev(p, 202, 200, "/usr/sbin/runc", 22, HOST_BASE);
 	/* a static program run into C by the runtime (runc on the host is
 	 * its parent) and gone before /proc could be read: its SELinux level
 	 * is C's; another with a level no container has */
@@ -588,6 +594,26 @@ int main(void)
 	ok(has(l, C64) && !has(l, "\"alerts\""),
 	   "runc's init exec'd into C from the host: C's, no alert");
 	free(l);
+	{
+		const char *q = all;
+		int n = 0, alerted = 0;
+
+		/* both exec lines of 202 */
+		while ((q = strstr(q, "{\"process_exec\":{\"process\":{"))) {
+			const char *e = strchr(q, '\n');
+			char *x = strndup(q, e ? (size_t)(e - q) : strlen(q));
+
+			if (has(x, "\"pid\":202,") && has(x, C64)) {
+				n++;
+				alerted += has(x, "\"alerts\"");
+			}
+			free(x);
+			q = e ? e + 1 : q + strlen(q);
+		}
+		ok(n == 2 && !alerted,
+		   "runc's init re-executing itself in the host namespaces: "
+		   "C's, no alert (%d lines, %d alerted)", n, alerted);
+	}
 	l = line_of(all, "process_kprobe", 201);
 	ok(has(l, "\"verdict\":\"enter_container\"") && !has(l, "\"alerts\""),
 	   "runc's init joining C: enter_container, no alert");
