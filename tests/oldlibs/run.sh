@@ -122,7 +122,7 @@ shape() { # NAME CONFIGURE_ARGS... -- runs one shape; sets status
 # the plugin conf in PLUGINDIR (inactive, path in /usr/sbin) and the
 # rules in the form `nswatch rules --audit-version=RULES` prints
 install_check() {
-	local name=$1 pd=$2 v=$3 dir=$work/$1 d=$work/$1/destdir m= f
+	local name=$1 pd=$2 v=$3 dir=$work/$1 d=$work/$1/destdir m='' f
 	rm -rf "$d"
 	if ! make -C "$dir" -s install DESTDIR="$d" >"$dir/install.out" 2>&1; then
 		echo "not ok - $name: make install DESTDIR=..."
