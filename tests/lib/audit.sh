@@ -188,7 +188,7 @@ al_auditd() {
 		printf '%s\n' "$2" >"$dir/plugins.d/nswatch.conf"
 		chmod 0640 "$dir/plugins.d/nswatch.conf"
 	fi
-	auditd -n -c "$dir" >"$dir/stderr" 2>&1 &
+	auditd -n -c "$dir" >"$dir/stderr" 2>&1 9>&- &
 	AL_AUDITD_PID=$!
 	AL_AUDITD_PIDS+=("$AL_AUDITD_PID")
 	for (( i = 0; i < 50; i++ )); do

@@ -11,8 +11,13 @@
 #   rhel7  audit 2.8.5 + json-c 0.11,  --disable-bpf, -Wpedantic, no
 #          linux/bpf.h
 #          (+ tests/oldlibs/auditctl28.sh: 2.8.5's auditctl loads
-#          `nswatch rules --audit-version=2.8`)
+#          `nswatch rules --audit-version=2.8`; tests/glibc-symbols.sh:
+#          nothing newer than glibc 2.17; tests/oldlibs/c-dialect.sh:
+#          nothing newer than gcc 4.8 knows; make install DESTDIR=:
+#          /etc/audisp/plugins.d and the audit 2.8 rules)
 #   rhel8  this host's audit 3 + json-c 0.13.1, eBPF backend built
+#          (make install DESTDIR=: /etc/audit/plugins.d, audit 3 rules)
+# Both are configured as the packages are: --prefix=/usr --sysconfdir=/etc.
 # Each shape builds a copy of the source tree (tracked and new files of
 # the work tree, plus the generated configure) in WORKDIR/<shape>, linked
 # with an rpath to WORKDIR/prefix (not LD_LIBRARY_PATH, which would hand
@@ -112,10 +117,52 @@ shape() { # NAME CONFIGURE_ARGS... -- runs one shape; sets status
 	fi
 }
 
+# install_check NAME PLUGINDIR RULES: `make install DESTDIR=` of a shape
+# configured as the packages are (--prefix=/usr --sysconfdir=/etc) puts
+# the plugin conf in PLUGINDIR (inactive, path in /usr/sbin) and the
+# rules in the form `nswatch rules --audit-version=RULES` prints
+install_check() {
+	local name=$1 pd=$2 v=$3 dir=$work/$1 d=$work/$1/destdir m='' f
+	rm -rf "$d"
+	if ! make -C "$dir" -s install DESTDIR="$d" >"$dir/install.out" 2>&1; then
+		echo "not ok - $name: make install DESTDIR=..."
+		tail -n 20 "$dir/install.out"
+		status=1
+		return
+	fi
+	for f in /usr/bin/nswatch /usr/sbin/audisp-nswatch "$pd/nswatch.conf" \
+		/etc/audit/rules.d/60-nswatch.rules /etc/nswatch/nswatch.conf \
+		/etc/logrotate.d/nswatch /usr/lib/systemd/system/nswatch.service; do
+		[ -f "$d$f" ] || m="$m $f"
+	done
+	for f in /etc/audit/plugins.d /etc/audisp/plugins.d; do
+		[ "$f" = "$pd" ] || [ ! -e "$d$f" ] || m="$m (and $f)"
+	done
+	if [ -z "$m" ] && grep -qx 'active = no' "$d$pd/nswatch.conf" &&
+	   grep -qx 'path = /usr/sbin/audisp-nswatch' "$d$pd/nswatch.conf" &&
+	   "$dir/nswatch" rules --audit-version="$v" |
+		cmp -s - "$d/etc/audit/rules.d/60-nswatch.rules"; then
+		echo "ok - $name: make install puts the plugin conf in $pd, the audit $v rules in /etc/audit/rules.d/60-nswatch.rules"
+	else
+		echo "not ok - $name: make install: plugin conf in $pd, audit $v rules${m:+; missing:$m}"
+		status=1
+	fi
+}
+
 # RHEL 7 before 7.6 has kernel headers without linux/bpf.h: pretend so
 # (configure's cache variable), so the fallback compiles too
-shape rhel7 --disable-bpf CFLAGS="-O2 -g -Wpedantic" ac_cv_header_linux_bpf_h=no
-shape rhel8
+shape rhel7 --disable-bpf --prefix=/usr --sysconfdir=/etc \
+	CFLAGS="-O2 -g -Wpedantic" ac_cv_header_linux_bpf_h=no
+if [ -x "$work/rhel7/nswatch" ]; then
+	install_check rhel7 /etc/audisp/plugins.d 2.8
+	# gcc 4.8's C (clang: no C11 but _Static_assert, no C2x, no newer
+	# builtins), for the files this shape compiled
+	"$src/tests/oldlibs/c-dialect.sh" "$work/rhel7" \
+		-isystem "$prefix/audit-2.8.5/include" \
+		-isystem "$prefix/json-c-0.11/include/json-c" || status=1
+fi
+shape rhel8 --prefix=/usr --sysconfdir=/etc
+[ -x "$work/rhel8/nswatch" ] && install_check rhel8 /etc/audit/plugins.d 3
 
 # configure refuses a too old json-c and names the package to upgrade
 cfg=$work/configure-old

@@ -18,7 +18,15 @@
 #    config check` passes on the shipped config (when this build has the
 #    command); the unit's ExecStart command line, run by hand in the root
 #    (no systemd), sees the escape from a test pod with the audit backend
-#    on its netlink source and holds /run/nswatch/monitor.lock.
+#    on its netlink source, writes it to /var/log/nswatch/events.json
+#    (the shipped config's output), and holds /run/nswatch/monitor.lock;
+#    the shipped logrotate file rotates that file and the monitor
+#    reopens it; then this host's auditd starts the installed plugin
+#    conf (made active, as the operator does; its path a wrapper that
+#    chroots into the root to run the installed audisp-nswatch) with the
+#    installed rules loaded: it sees the escape too, and the unit's
+#    command line refuses to run beside it; postinst enabled the unit,
+#    and dpkg --purge leaves no config, rules or events behind.
 # Root, network for debootstrap on the first run.  Run by .ci/run after
 # `make check` (and by `make check-packaging`); takes the global lock for
 # the containers, audit and monitors.
@@ -39,7 +47,7 @@ fi
 TARBALL=$(readlink -f "$TARBALL")
 require_root
 require_cmd dpkg-buildpackage lintian rpmbuild rpm debootstrap dpkg-deb jq \
-	auditctl auditd chroot mount umount
+	auditctl auditd chroot mount umount logrotate
 [ -n "${NSWATCH:-}" ] || NSWATCH=$top_builddir/nswatch
 PW=$top_builddir/tests/packaging-work
 CACHE=$top_builddir/tests/packaging-cache
@@ -141,6 +149,14 @@ for v in 9 7; do
 		diag "missing: $m"
 	grep -q "eBPF backend: *$bpf" "$top/build.log"
 	ok $? "rhel $v rpm: eBPF backend $bpf"
+	# the rules in the form that release's auditctl loads (by digest)
+	case $v in
+	7) rf=nswatch-audit2.8.rules ;;
+	*) rf=nswatch.rules ;;
+	esac
+	rpm -qp --qf '[%{FILEDIGESTS} %{FILENAMES}\n]' "$rpm" 2>/dev/null |
+		grep -qx "$(sha256sum <"$top_srcdir/rules/$rf" | cut -d' ' -f1) /etc/audit/rules.d/60-nswatch.rules"
+	ok $? "rhel $v rpm: 60-nswatch.rules is rules/$rf"
 done
 
 # ---- a brand-new Debian 12 root --------------------------------------------
@@ -233,12 +249,16 @@ escape_seen() {
 	return 1
 }
 
-# 1. the unit's command line, audit backend, netlink source
-out=/var/log/nswatch/netlink.json
+# 1. the unit's command line as installed, audit backend, netlink
+# source: events go where the shipped config says (no --output here)
+out=/var/log/nswatch/events.json
+grep -qx "output = $out" "$ROOT/etc/nswatch/nswatch.conf"
+ok $? "the shipped config sends events to $out"
 mkdir -p "$ROOT/var/log/nswatch" "$ROOT/run/nswatch"
+chmod 0750 "$ROOT/var/log/nswatch"	# as LogsDirectoryMode= makes it
 env -u NSWATCH_RUNTIME_DIR chroot "$ROOT" "${CMD[@]}" --backend=audit --audit-source=netlink \
-	--output="$out" --ready-file=/run/nswatch/ready --stats-interval=0 \
-	2>"$PW/netlink.err" &
+	--ready-file=/run/nswatch/ready --stats-interval=0 \
+	2>"$PW/netlink.err" 9>&- &
 MPID=$!
 AL_PIDS+=("$MPID")
 for (( i = 0; i < 100; i++ )); do
@@ -253,16 +273,86 @@ grep -q "auditd-plugin\|nswatch.service\|monitor" "$ROOT/run/nswatch/monitor.loc
 ok $? "it holds /run/nswatch/monitor.lock: $(cat "$ROOT/run/nswatch/monitor.lock" 2>/dev/null)"
 scn_priv_host_nsenter "$SCN_PRIV_ID" >/dev/null
 escape_seen "$ROOT$out"
-ok $? "netlink: the escape from the privileged pod (nsenter pid $SCN_PID) is reported" ||
+ok $? "netlink: the escape from the privileged pod (nsenter pid $SCN_PID) is in $out" ||
 	diag "$(tail -n 5 "$ROOT$out" 2>/dev/null; cat "$PW/netlink.err")"
+
+# the shipped logrotate file, run by this host's logrotate with the
+# root's paths: it moves the file away and signals the monitor named
+# by the lock file, which reopens it; the next escape is in a new file
+sed -e "s|/var/log/nswatch|$ROOT/var/log/nswatch|g" \
+	-e "s|/run/nswatch|$ROOT/run/nswatch|g" \
+	"$ROOT/etc/logrotate.d/nswatch" >"$PW/logrotate.conf"
+logrotate -f -s "$PW/logrotate.state" "$PW/logrotate.conf" \
+	>"$PW/logrotate.log" 2>&1
+ok $? "logrotate -f with the shipped /etc/logrotate.d/nswatch" ||
+	diag "$(cat "$PW/logrotate.log")"
+first=$SCN_PID
+scn_priv_host_nsenter "$SCN_PRIV_ID" >/dev/null
+escape_seen "$ROOT$out" && [ -s "$ROOT$out.1" ] &&
+	! jq -e --argjson p "$first" 'select(.process_kprobe.process.pid == $p)' \
+		"$ROOT$out" 2>/dev/null | grep -q .
+ok $? "after the rotation the next escape is in a new $out (the old one is $out.1)" ||
+	diag "$(ls -l "$ROOT/var/log/nswatch"; tail -n 3 "$PW/netlink.err")"
 kill -TERM "$MPID"
 wait "$MPID"
 is "$?" 0 "netlink: the monitor stops cleanly"
 AL_PIDS=("${AL_PIDS[@]/$MPID}")
 
-# The installed plugin conf under a real auditd, its wrapper run in the
-# root, is not checked here yet: auditd started the wrapper script that
-# chroots into the root, but nothing ran there (no nswatch.log); the
-# plugin source and the wrapper are checked on the host by
-# audit-sources.sh, and the lock between plugin and unit by service.sh.
+# 2. a real auditd (this host's) starts the installed plugin conf, made
+# active as the operator does, its path a wrapper that runs the
+# installed audisp-nswatch in the root, with the installed rules
+# loaded.  auditd starts plugins with an empty environment: a bare
+# `chroot` there is looked up in glibc's default /bin:/usr/bin and not
+# found (it is /usr/sbin/chroot), so the wrapper names it in full.
+al_short_dir
+printf '%s\n' '#!/bin/sh' \
+	"exec /usr/sbin/chroot $ROOT /usr/sbin/audisp-nswatch \"\$@\"" \
+	>"$AL_SHORT_DIR/in-root"
+chmod 0755 "$AL_SHORT_DIR/in-root"
+auditctl -R "$ROOT/etc/audit/rules.d/60-nswatch.rules" >"$PW/rules.log" 2>&1
+ok $? "the installed rules load (auditctl -R, as augenrules would)" ||
+	diag "$(cat "$PW/rules.log")"
+plug_conf=$(sed -e 's/^active = no$/active = yes/' \
+	-e "s|^path = .*|path = $AL_SHORT_DIR/in-root|" "$conf")
+rm -f "$ROOT$out" "$ROOT$out".* "$ROOT/var/log/nswatch/nswatch.log"
+al_auditd plugin "$plug_conf"
+ok $? "auditd starts with the installed plugin conf (active = yes)"
+plog=$ROOT/var/log/nswatch/nswatch.log
+for (( i = 0; i < 100; i++ )); do
+	grep -q 'ready' "$plog" 2>/dev/null && break
+	ct_sleep 0.1
+done
+grep -q 'ready: backend audit' "$plog" 2>/dev/null
+ok $? "auditd's plugin runs the packaged nswatch in the root (log: /var/log/nswatch/nswatch.log)" ||
+	diag "$(cat "$plog" "$AL_DIR/plugin/stderr" 2>/dev/null)"
+grep -q 'auditd-plugin' "$ROOT/run/nswatch/monitor.lock"
+ok $? "the plugin holds /run/nswatch/monitor.lock: $(cat "$ROOT/run/nswatch/monitor.lock" 2>/dev/null)"
+# the unit's command line now refuses to start
+env -u NSWATCH_RUNTIME_DIR chroot "$ROOT" "${CMD[@]}" --backend=audit \
+	--output=/var/log/nswatch/refused.json 2>"$PW/refused.err" 9>&-
+is "$?" 3 "the unit's ExecStart refuses to run beside the plugin (exit 3)"
+grep -q 'auditd-plugin' "$PW/refused.err"
+ok $? "and names the plugin's monitor" || diag "$(cat "$PW/refused.err")"
+scn_priv_host_nsenter "$SCN_PRIV_ID" >/dev/null
+escape_seen "$ROOT$out"
+ok $? "plugin: the escape from the privileged pod (nsenter pid $SCN_PID) is in $out" ||
+	diag "$(tail -n 5 "$ROOT$out" 2>/dev/null; cat "$plog")"
+al_auditd_stop
+auditctl -D -k nswatch >/dev/null 2>&1
+
+# the maintainer scripts in the root (no systemd there): postinst
+# enabled the unit (deb-systemd-helper's symlink); purge removes the
+# config, the rules, the plugin conf and the event directory
+[ -L "$ROOT/etc/systemd/system/multi-user.target.wants/nswatch.service" ]
+ok $? "dpkg -i enabled nswatch.service (multi-user.target.wants)"
+chroot "$ROOT" dpkg --purge nswatch >"$PW/purge.log" 2>&1
+ok $? "dpkg --purge nswatch in the root" || diag "$(cat "$PW/purge.log")"
+left=
+for p in /etc/nswatch /etc/audit/rules.d/60-nswatch.rules \
+	/etc/audit/plugins.d/nswatch.conf /etc/logrotate.d/nswatch \
+	/var/log/nswatch /usr/bin/nswatch \
+	/etc/systemd/system/multi-user.target.wants/nswatch.service; do
+	[ -e "$ROOT$p" ] || [ -L "$ROOT$p" ] && left="$left $p"
+done
+is "${left# }" "" "purge leaves no config, rules, plugin conf or events behind"
 done_testing
