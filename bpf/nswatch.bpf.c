@@ -858,9 +858,11 @@ static __always_inline bool nscall_changed(const struct nsw_bpf_nscall *e,
 }
 
 /* May one more record of this mount namespace go out now?  chg: the
- * budget of calls that changed namespaces. */
+ * budget of calls that changed namespaces; total: also within the budget
+ * of all containers together (not for host processes, whose no-op calls
+ * must not use up the containers' budget). */
 static __always_inline bool rate_ok(struct nsw_bpf_flood *f, __u64 now,
-				    bool chg)
+				    bool chg, bool total)
 {
 	__u32 *mine = chg ? &f->window_sent_chg : &f->window_sent;
 	__u32 *all = &rl_window_sent[chg ? 1 : 0];
@@ -876,15 +878,28 @@ static __always_inline bool rate_ok(struct nsw_bpf_flood *f, __u64 now,
 		rl_window_sent[1] = 0;
 	}
 	if (*mine >= rate_limit ||
-	    (rate_limit_total && *all >= rate_limit_total))
+	    (total && rate_limit_total && *all >= rate_limit_total))
 		return false;
 	__sync_fetch_and_add(mine, 1);
-	__sync_fetch_and_add(all, 1);
+	if (total)
+		__sync_fetch_and_add(all, 1);
 	return true;
 }
 
-/* Count, instead of sending, a namespace call of class cls when it is
- * held back; true when it was.  chg: see nscall_changed(). */
+/*
+ * Count, instead of sending, a namespace call of class cls when it is
+ * held back; true when it was.  chg: see nscall_changed().
+ *
+ * A host process's call that changed nothing (a setns into a namespace
+ * it already holds, a failed call) can carry no alert and tells user
+ * space nothing it does not know, yet as a record it cost the caller a
+ * ring-buffer record and the reader a decoded, attributed and written
+ * line: most of the monitor's cost in a setns storm.  Such calls get the
+ * same per mount namespace budget as a container's no-op calls (so a few
+ * still show up one by one), and the rest are counted.  A call that made
+ * or joined a namespace is never held for a host process (only a full
+ * ring buffer holds it), and an escape never.
+ */
 static __always_inline bool nscall_held(const struct nsw_bpf_nscall *e,
 					long ret, int cls, bool chg, __u64 now)
 {
@@ -895,14 +910,16 @@ static __always_inline bool nscall_held(const struct nsw_bpf_nscall *e,
 	if (cls == NSC_ESCAPE)
 		return false;
 	hold = ring_crowded();
-	if (!hold && cls == NSC_ROUTINE)
+	if (!hold && cls == NSC_ROUTINE && (chg || !rate_limit))
 		return false;
 	f = flood_entry(e->ns_before[NSW_BPF_NS_MNT]);
 	if (!f)
 		return false;
-	if (!hold && rate_limit)
+	if (!hold && cls == NSC_ROUTINE)
+		hold = !rate_ok(f, now, false, false);
+	else if (!hold && rate_limit)
 		hold = (!chg && (ret == -EBADF || ret == -EINVAL)) ||
-		       !rate_ok(f, now, chg);
+		       !rate_ok(f, now, chg, true);
 	if (!hold)
 		return false;
 	slot = e->syscall == NSW_BPF_SC_SETNS ? NSW_BPF_FL_SETNS :
