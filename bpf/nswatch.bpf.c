@@ -149,6 +149,9 @@ struct {
 struct pending_slot {
 	struct nsw_bpf_nscall e;
 	__u32 valid;		/* an entry is waiting for its exit */
+	__u32 pid_ns;		/* the task's own pid namespace once read (fixed
+				 * for its life): spares active_pid_ns()'s
+				 * helper calls at its next calls */
 };
 
 struct {
@@ -317,17 +320,13 @@ static __always_inline struct nsw_bpf_nscall *pend_get(__u64 pid_tgid)
 	return ps && ps->valid ? &ps->e : NULL;
 }
 
-static __always_inline void pend_del(__u64 pid_tgid)
+/* e, from pend_get(), is done with: no second storage lookup. */
+static __always_inline void pend_done(__u64 pid_tgid, struct nsw_bpf_nscall *e)
 {
-	struct pending_slot *ps;
-
-	if (!use_task_storage) {
+	if (use_task_storage)
+		((struct pending_slot *)e)->valid = 0;
+	else
 		bpf_map_delete_elem(&pending, &pid_tgid);
-		return;
-	}
-	ps = bpf_task_storage_get(&pending_ts, cur_task(), NULL, 0);
-	if (ps)
-		ps->valid = 0;
 }
 
 /* Room for a new entry of the current thread, zeroed: its own slot, or
@@ -743,7 +742,7 @@ static __always_inline void resolve_setns_target(struct task_struct *t,
 	e->target_kind = NSW_BPF_TGT_PIDFD;
 	e->target_ns_type = nstype;
 	target = pid_task_of(pid);
-	if (!target || !read_ns_probe(target, e->target_ns)) {
+	if (!target || !read_ns_probe(target, e->target_ns, 0)) {
 		e->target_kind = NSW_BPF_TGT_BADFD;
 		return;
 	}
@@ -954,7 +953,8 @@ static __always_inline void nscall_exit_check(struct nsw_bpf_nscall *e)
 	bool hit = false;
 	__u32 i, inum;
 
-	if (!(e->nflags & NSW_BPF_NF_BEFORE) || !cur_read_ns(e->ns_after))
+	if (!(e->nflags & NSW_BPF_NF_BEFORE) ||
+	    !cur_read_ns_pid(e->ns_after, e->ns_before[NSW_BPF_NS_PID]))
 		return;
 	e->nflags |= NSW_BPF_NF_AFTER;
 	for (i = 0; i < NSW_BPF_NS_COUNT; i++) {
@@ -1028,9 +1028,21 @@ static __always_inline int on_enter(__u32 sc, __u64 a0, __u64 a1,
 		e->nflags |= NSW_BPF_NF_COMPAT;
 	if (flags_err)
 		e->nflags |= NSW_BPF_NF_FLAGS_ERR;
-	if (cur_read_ns(e->ns_before))
+	if (cur_read_ns_pid(e->ns_before, use_task_storage ?
+			    ((struct pending_slot *)e)->pid_ns : 0)) {
 		e->nflags |= NSW_BPF_NF_BEFORE;
-	if (sc == NSW_BPF_SC_SETNS) {
+		if (use_task_storage)
+			((struct pending_slot *)e)->pid_ns =
+				e->ns_before[NSW_BPF_NS_PID];
+	}
+	/* The target of a host process's setns is resolved at exit, and
+	 * only when the call is sent (target_kind stays TGT_NONE till
+	 * then): most of a host setns storm is held (a no-op), and the fd
+	 * table walk was a dozen helper calls.  A container process's is
+	 * resolved here, before the kernel looks the fd up: what it asked
+	 * for is on record even if another thread swaps the fd later. */
+	if (sc == NSW_BPF_SC_SETNS &&
+	    (!(e->nflags & NSW_BPF_NF_BEFORE) || ns_contained(e->ns_before))) {
 		resolve_setns_target(t, (int)a0, (__u32)a1, e);
 		maybe_enforce(e);
 	}
@@ -1062,20 +1074,24 @@ static __always_inline int on_exit(long ret)
 	if (nscall_held(e, ret, cls,
 			nscall_changed(e, ret, after, after_ok),
 			bpf_ktime_get_boot_ns())) {
-		pend_del(pid_tgid);
+		pend_done(pid_tgid, e);
 		return 0;
 	}
 	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
 	if (!rec) {
 		count_drop(NSW_BPF_REC_NSCALL);
 		flood_dropped(e->ns_before[NSW_BPF_NS_MNT]);
-		pend_del(pid_tgid);
+		pend_done(pid_tgid, e);
 		return 0;
 	}
 	__builtin_memcpy(rec, e, sizeof(*rec));
-	pend_del(pid_tgid);
+	pend_done(pid_tgid, e);
 	__builtin_memset(&rec->hdr, 0, sizeof(rec->hdr));
 	cur_fill_hdr(&rec->hdr, NSW_BPF_REC_NSCALL, sizeof(*rec));
+	if (rec->syscall == NSW_BPF_SC_SETNS &&
+	    rec->target_kind == NSW_BPF_TGT_NONE)
+		resolve_setns_target((struct task_struct *)bpf_get_current_task(),
+				     (int)rec->arg0, (__u32)rec->arg1, rec);
 	rec->ret = ret;
 	if (after_ok) {
 		__builtin_memcpy(rec->ns_after, after, sizeof(after));
@@ -1091,8 +1107,13 @@ static __always_inline int on_exit(long ret)
 #if defined(__TARGET_ARCH_x86)
 static __always_inline bool task_compat(void)
 {
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *t;
 
+	/* a plain load where it can be (every namespace syscall asks) */
+	if (task_btf())
+		return bpf_get_current_task_btf()->thread_info.status &
+		       TS_COMPAT;
+	t = (struct task_struct *)bpf_get_current_task();
 	return BPF_CORE_READ(t, thread_info.status) & TS_COMPAT;
 }
 

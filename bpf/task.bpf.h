@@ -46,9 +46,16 @@ static __always_inline __u32 active_pid_ns(struct pid *pid)
 	return BPF_CORE_READ(up.ns, ns.inum);
 }
 
-/* Inode numbers of every namespace of t, a task from BTF, in enum
- * nsw_bpf_ns order. */
-static __always_inline bool read_ns_btf(struct task_struct *t, __u32 *ns)
+/*
+ * Inode numbers of every namespace of t, a task from BTF, in enum
+ * nsw_bpf_ns order.  pid_ns: the pid namespace when the caller knows it
+ * (non-zero), else read.  A task's own pid namespace (the one its pid
+ * lives in) is fixed for its life (setns and unshare change only
+ * pid_for_children), so a syscall's exit takes the one read at entry and
+ * saves the three helper calls of active_pid_ns().
+ */
+static __always_inline bool read_ns_btf(struct task_struct *t, __u32 *ns,
+					__u32 pid_ns)
 {
 	struct nsproxy *np = t->nsproxy;
 	struct pid *pid = NULL;
@@ -67,6 +74,10 @@ static __always_inline bool read_ns_btf(struct task_struct *t, __u32 *ns)
 	}
 	ns[NSW_BPF_NS_CGROUP] = np->cgroup_ns->ns.inum;
 	ns[NSW_BPF_NS_USER] = t->real_cred->user_ns->ns.inum;
+	if (pid_ns) {
+		ns[NSW_BPF_NS_PID] = pid_ns;
+		return true;
+	}
 	/* a plain value, not a BTF pointer: active_pid_ns indexes from it */
 	bpf_core_read(&pid, sizeof(pid), &t->thread_pid);
 	ns[NSW_BPF_NS_PID] = active_pid_ns(pid);
@@ -74,7 +85,8 @@ static __always_inline bool read_ns_btf(struct task_struct *t, __u32 *ns)
 }
 
 /* The same for a task found by address (a pidfd's), with helpers. */
-static __always_inline bool read_ns_probe(struct task_struct *t, __u32 *ns)
+static __always_inline bool read_ns_probe(struct task_struct *t, __u32 *ns,
+					  __u32 pid_ns)
 {
 	struct nsproxy *np = BPF_CORE_READ(t, nsproxy);
 
@@ -93,7 +105,8 @@ static __always_inline bool read_ns_probe(struct task_struct *t, __u32 *ns)
 	}
 	ns[NSW_BPF_NS_CGROUP] = BPF_CORE_READ(np, cgroup_ns, ns.inum);
 	ns[NSW_BPF_NS_USER] = BPF_CORE_READ(t, real_cred, user_ns, ns.inum);
-	ns[NSW_BPF_NS_PID] = active_pid_ns(BPF_CORE_READ(t, thread_pid));
+	ns[NSW_BPF_NS_PID] = pid_ns ? pid_ns :
+			     active_pid_ns(BPF_CORE_READ(t, thread_pid));
 	return true;
 }
 
@@ -101,18 +114,20 @@ static __always_inline bool read_ns_probe(struct task_struct *t, __u32 *ns)
 static __always_inline bool read_ns(struct task_struct *t, __u32 *ns)
 {
 	if (task_btf())
-		return read_ns_btf(t, ns);
-	return read_ns_probe(t, ns);
+		return read_ns_btf(t, ns, 0);
+	return read_ns_probe(t, ns, 0);
 }
 
-/* The namespaces of the current task. */
-static __always_inline bool cur_read_ns(__u32 *ns)
+/* The namespaces of the current task; pid_ns as for read_ns_btf(). */
+static __always_inline bool cur_read_ns_pid(__u32 *ns, __u32 pid_ns)
 {
 	if (task_btf())
-		return read_ns_btf(bpf_get_current_task_btf(), ns);
+		return read_ns_btf(bpf_get_current_task_btf(), ns, pid_ns);
 	return read_ns_probe((struct task_struct *)bpf_get_current_task(),
-			     ns);
+			     ns, pid_ns);
 }
+
+#define cur_read_ns(ns) cur_read_ns_pid(ns, 0)
 
 /* A host namespace: an initial one, or one of a host process
  * (host_ns_set).  Inode numbers are unique across namespace types. */
