@@ -194,7 +194,9 @@ struct nsw_bpf_nscall {
  * Namespace calls held back in the kernel (map `floods`, an LRU hash).
  * A call that cannot change a namespace (failed with EBADF or EINVAL), or
  * any call beyond the rate limit, by a process outside the host's mnt or
- * pid namespace is not sent as a record: it is counted here, by the
+ * pid namespace, and a host process's call that changed none of its
+ * namespaces (a no-op or a failure) beyond the rate limit, is not sent
+ * as a record: it is counted here, by the
  * caller's mount namespace (what a container keeps when it makes
  * sub-cgroups; making a new one is itself a namespace call).  So are
  * records that are not escapes when the ring buffer is fuller than
@@ -258,7 +260,10 @@ struct nsw_bpf_flood {
  *               Two budgets of this size: calls that changed nothing, and
  *               calls that did, so a flood of the first kind cannot hide
  *               one of the second.  Failures with EBADF or EINVAL are
- *               always held.
+ *               always held.  A host process's calls that changed none
+ *               of its namespaces have the first budget per mount
+ *               namespace too (not counted against rate_limit_total);
+ *               its calls that did are never rate limited.
  *   rate_limit_total
  *               the same bounds summed over all such namespaces
  *   reserve_avail

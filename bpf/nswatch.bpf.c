@@ -149,6 +149,9 @@ struct {
 struct pending_slot {
 	struct nsw_bpf_nscall e;
 	__u32 valid;		/* an entry is waiting for its exit */
+	__u32 pid_ns;		/* the task's own pid namespace once read (fixed
+				 * for its life): spares active_pid_ns()'s
+				 * helper calls at its next calls */
 };
 
 struct {
@@ -304,27 +307,7 @@ static __always_inline __u32 ns_slot_of(__u32 flag)
 	}
 }
 
-/*
- * Reads from the kernel.  Tasks that come from the kernel's BTF (the
- * tp_btf arguments, bpf_get_current_task_btf()) are read with plain
- * loads, which the JIT turns into guarded loads (a fault reads 0, like a
- * failed bpf_probe_read_kernel) costing a few ns; a helper call costs
- * ~30-50 ns, and a setns used to make some 80 of them, most of the
- * monitor's cost in a setns storm.  Helpers stay where the verifier
- * cannot follow (an index known only at run time), for pointers that do
- * not come from BTF (*_probe), and for the current task on kernels
- * without bpf_get_current_task_btf (before 5.11): task_btf() is settled
- * when the program is loaded, and the verifier skips the other branch.
- */
-#define task_btf() \
-	(fast_reads && bpf_core_enum_value_exists(enum bpf_func_id, \
-				   BPF_FUNC_get_current_task_btf))
-
-/* Only where task_btf() (use_task_storage implies it). */
-static __always_inline struct task_struct *cur_task(void)
-{
-	return bpf_get_current_task_btf();
-}
+#include "task.bpf.h"
 
 /* The current thread's pending entry, or NULL. */
 static __always_inline struct nsw_bpf_nscall *pend_get(__u64 pid_tgid)
@@ -337,17 +320,13 @@ static __always_inline struct nsw_bpf_nscall *pend_get(__u64 pid_tgid)
 	return ps && ps->valid ? &ps->e : NULL;
 }
 
-static __always_inline void pend_del(__u64 pid_tgid)
+/* e, from pend_get(), is done with: no second storage lookup. */
+static __always_inline void pend_done(__u64 pid_tgid, struct nsw_bpf_nscall *e)
 {
-	struct pending_slot *ps;
-
-	if (!use_task_storage) {
+	if (use_task_storage)
+		((struct pending_slot *)e)->valid = 0;
+	else
 		bpf_map_delete_elem(&pending, &pid_tgid);
-		return;
-	}
-	ps = bpf_task_storage_get(&pending_ts, cur_task(), NULL, 0);
-	if (ps)
-		ps->valid = 0;
 }
 
 /* Room for a new entry of the current thread, zeroed: its own slot, or
@@ -383,598 +362,10 @@ static __always_inline void pend_put(__u64 pid_tgid, struct nsw_bpf_nscall *e)
 		bpf_map_update_elem(&pending, &pid_tgid, e, BPF_ANY);
 }
 
-/* The namespace of the task's pid at its own level (task_active_pid_ns):
- * the level indexes the array, hence helpers. */
-static __always_inline __u32 active_pid_ns(struct pid *pid)
-{
-	struct upid up = {};
-	unsigned int level;
-
-	if (!pid)
-		return 0;
-	level = BPF_CORE_READ(pid, level);
-	if (level >= 64 ||
-	    bpf_core_read(&up, sizeof(up), &pid->numbers[level]))
-		return 0;
-	return BPF_CORE_READ(up.ns, ns.inum);
-}
-
-/* Inode numbers of every namespace of t, a task from BTF, in enum
- * nsw_bpf_ns order. */
-static __always_inline bool read_ns_btf(struct task_struct *t, __u32 *ns)
-{
-	struct nsproxy *np = t->nsproxy;
-	struct pid *pid = NULL;
-
-	if (!np)
-		return false;	/* exiting task */
-	ns[NSW_BPF_NS_UTS] = np->uts_ns->ns.inum;
-	ns[NSW_BPF_NS_IPC] = np->ipc_ns->ns.inum;
-	ns[NSW_BPF_NS_MNT] = np->mnt_ns->ns.inum;
-	ns[NSW_BPF_NS_PID_FOR_CHILDREN] = np->pid_ns_for_children->ns.inum;
-	ns[NSW_BPF_NS_NET] = np->net_ns->ns.inum;
-	if (bpf_core_field_exists(np->time_ns)) {
-		ns[NSW_BPF_NS_TIME] = np->time_ns->ns.inum;
-		ns[NSW_BPF_NS_TIME_FOR_CHILDREN] =
-			np->time_ns_for_children->ns.inum;
-	}
-	ns[NSW_BPF_NS_CGROUP] = np->cgroup_ns->ns.inum;
-	ns[NSW_BPF_NS_USER] = t->real_cred->user_ns->ns.inum;
-	/* a plain value, not a BTF pointer: active_pid_ns indexes from it */
-	bpf_core_read(&pid, sizeof(pid), &t->thread_pid);
-	ns[NSW_BPF_NS_PID] = active_pid_ns(pid);
-	return true;
-}
-
-/* The same for a task found by address (a pidfd's), with helpers. */
-static __always_inline bool read_ns_probe(struct task_struct *t, __u32 *ns)
-{
-	struct nsproxy *np = BPF_CORE_READ(t, nsproxy);
-
-	if (!np)
-		return false;	/* exiting task */
-	ns[NSW_BPF_NS_UTS] = BPF_CORE_READ(np, uts_ns, ns.inum);
-	ns[NSW_BPF_NS_IPC] = BPF_CORE_READ(np, ipc_ns, ns.inum);
-	ns[NSW_BPF_NS_MNT] = BPF_CORE_READ(np, mnt_ns, ns.inum);
-	ns[NSW_BPF_NS_PID_FOR_CHILDREN] =
-		BPF_CORE_READ(np, pid_ns_for_children, ns.inum);
-	ns[NSW_BPF_NS_NET] = BPF_CORE_READ(np, net_ns, ns.inum);
-	if (bpf_core_field_exists(np->time_ns)) {
-		ns[NSW_BPF_NS_TIME] = BPF_CORE_READ(np, time_ns, ns.inum);
-		ns[NSW_BPF_NS_TIME_FOR_CHILDREN] =
-			BPF_CORE_READ(np, time_ns_for_children, ns.inum);
-	}
-	ns[NSW_BPF_NS_CGROUP] = BPF_CORE_READ(np, cgroup_ns, ns.inum);
-	ns[NSW_BPF_NS_USER] = BPF_CORE_READ(t, real_cred, user_ns, ns.inum);
-	ns[NSW_BPF_NS_PID] = active_pid_ns(BPF_CORE_READ(t, thread_pid));
-	return true;
-}
-
-/* The namespaces of t, a task from BTF (a tp_btf argument). */
-static __always_inline bool read_ns(struct task_struct *t, __u32 *ns)
-{
-	if (task_btf())
-		return read_ns_btf(t, ns);
-	return read_ns_probe(t, ns);
-}
-
-/* The namespaces of the current task. */
-static __always_inline bool cur_read_ns(__u32 *ns)
-{
-	if (task_btf())
-		return read_ns_btf(bpf_get_current_task_btf(), ns);
-	return read_ns_probe((struct task_struct *)bpf_get_current_task(),
-			     ns);
-}
-
-/* A host namespace: an initial one, or one of a host process
- * (host_ns_set).  Inode numbers are unique across namespace types. */
-static __always_inline bool is_host_inum(__u32 inum)
-{
-	if (!inum)
-		return false;
-	if (inum == host_ns[NSW_BPF_NS_MNT] || inum == host_ns[NSW_BPF_NS_PID] ||
-	    inum == host_ns[NSW_BPF_NS_NET] || inum == host_ns[NSW_BPF_NS_UTS] ||
-	    inum == host_ns[NSW_BPF_NS_IPC] || inum == host_ns[NSW_BPF_NS_USER] ||
-	    inum == host_ns[NSW_BPF_NS_CGROUP] ||
-	    inum == host_ns[NSW_BPF_NS_TIME])
-		return true;
-	return bpf_map_lookup_elem(&host_ns_set, &inum) != NULL;
-}
-
-/* A process whose mnt or pid namespace is no host process's: in a
- * container.  A host service in a private mount namespace is not. */
-static __always_inline bool ns_contained(const __u32 *ns)
-{
-	return (host_ns[NSW_BPF_NS_MNT] && !is_host_inum(ns[NSW_BPF_NS_MNT])) ||
-	       (host_ns[NSW_BPF_NS_PID] && !is_host_inum(ns[NSW_BPF_NS_PID]));
-}
-
-/*
- * Is the last path component of s[0, len) the name w (wlen bytes, a
- * constant)?  s is a map-value buffer of mask + 1 bytes, mask + 1 a power
- * of two.
- */
-static __always_inline bool base_is(const char *s, __u32 len, __u32 mask,
-				    const char *w, __u32 wlen)
-{
-	__u32 i, off;
-
-	if (len < wlen || len > mask)
-		return false;
-	off = len - wlen;
-	if (off && s[MASKED(off - 1, mask)] != '/')
-		return false;
-	for (i = 0; i < wlen; i++)
-		if (s[MASKED(off + i, mask)] != w[i])
-			return false;
-	return true;
-}
-
-#define BASE_IS(s, len, mask, lit) base_is(s, len, mask, lit, sizeof(lit) - 1)
-
-static __always_inline void read_cgroup_btf(struct task_struct *t,
-					    struct nsw_bpf_hdr *h)
-{
-	struct css_set *cs = t->cgroups;
-	struct cgroup *cg = cs->dfl_cgrp;
-	struct kernfs_node *kn;
-	int id;
-
-	if (cg && cg->level == 0 &&
-	    bpf_core_enum_value_exists(enum cgroup_subsys_id, memory_cgrp_id)) {
-		/* unified root: on a v1/hybrid host the container cgroup
-		 * lives in the controller hierarchies */
-		id = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
-		if (id >= 0 && id < 16) {
-			struct cgroup_subsys_state *css = NULL;
-
-			/* an index known at run time: a helper */
-			bpf_core_read(&css, sizeof(css), &cs->subsys[id]);
-			if (css && BPF_CORE_READ(css, cgroup, level) > 0) {
-				cg = BPF_CORE_READ(css, cgroup);
-				h->hflags |= NSW_BPF_HF_CGROUP_V1;
-			}
-		}
-	}
-	if (!cg)
-		return;
-	kn = BPF_CORE_READ(cg, kn);
-	if (!kn)
-		return;
-	h->cgroup_id = BPF_CORE_READ(kn, id);
-	bpf_probe_read_kernel_str(h->cgroup_name, sizeof(h->cgroup_name),
-				  BPF_CORE_READ(kn, name));
-	h->hflags |= NSW_BPF_HF_CGROUP;
-}
-
-/* Fill the common header from task t, a task from BTF (zeroed by the
- * caller). */
-static __always_inline void fill_hdr_btf(struct nsw_bpf_hdr *h,
-					 struct task_struct *t, __u16 type,
-					 __u32 size)
-{
-	const struct cred *cred = t->real_cred;
-
-	h->type = type;
-	h->version = NSW_BPF_ABI_VERSION;
-	h->size = size;
-	h->ktime_ns = bpf_ktime_get_boot_ns();
-	h->pid = t->tgid;
-	h->tid = t->pid;
-	h->ppid = t->real_parent->tgid;
-	if (cred) {
-		h->uid = cred->uid.val;
-		h->euid = cred->euid.val;
-		h->hflags |= NSW_BPF_HF_CREDS;
-	}
-	h->auid = (__u32)-1;
-	if (bpf_core_field_exists(t->loginuid)) {
-		h->auid = t->loginuid.val;
-		h->hflags |= NSW_BPF_HF_AUID;
-	}
-	h->cpu = bpf_get_smp_processor_id();
-	bpf_probe_read_kernel_str(&h->comm, sizeof(h->comm), t->comm);
-	read_cgroup_btf(t, h);
-}
-
-static __always_inline void read_cgroup_probe(struct task_struct *t,
-					      struct nsw_bpf_hdr *h)
-{
-	struct css_set *cs = BPF_CORE_READ(t, cgroups);
-	struct cgroup *cg = BPF_CORE_READ(cs, dfl_cgrp);
-	struct kernfs_node *kn;
-	int id;
-
-	if (cg && BPF_CORE_READ(cg, level) == 0 &&
-	    bpf_core_enum_value_exists(enum cgroup_subsys_id, memory_cgrp_id)) {
-		/* unified root: on a v1/hybrid host the container cgroup
-		 * lives in the controller hierarchies */
-		id = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
-		if (id >= 0 && id < 16) {
-			struct cgroup_subsys_state *css;
-
-			bpf_core_read(&css, sizeof(css), &cs->subsys[id]);
-			if (css && BPF_CORE_READ(css, cgroup, level) > 0) {
-				cg = BPF_CORE_READ(css, cgroup);
-				h->hflags |= NSW_BPF_HF_CGROUP_V1;
-			}
-		}
-	}
-	if (!cg)
-		return;
-	kn = BPF_CORE_READ(cg, kn);
-	if (!kn)
-		return;
-	h->cgroup_id = BPF_CORE_READ(kn, id);
-	bpf_probe_read_kernel_str(h->cgroup_name, sizeof(h->cgroup_name),
-				  BPF_CORE_READ(kn, name));
-	h->hflags |= NSW_BPF_HF_CGROUP;
-}
-
-/* The same for a task that does not come from BTF. */
-static __always_inline void fill_hdr_probe(struct nsw_bpf_hdr *h,
-					   struct task_struct *t, __u16 type,
-					   __u32 size)
-{
-	const struct cred *cred = BPF_CORE_READ(t, real_cred);
-
-	h->type = type;
-	h->version = NSW_BPF_ABI_VERSION;
-	h->size = size;
-	h->ktime_ns = bpf_ktime_get_boot_ns();
-	h->pid = BPF_CORE_READ(t, tgid);
-	h->tid = BPF_CORE_READ(t, pid);
-	h->ppid = BPF_CORE_READ(t, real_parent, tgid);
-	if (cred) {
-		h->uid = BPF_CORE_READ(cred, uid.val);
-		h->euid = BPF_CORE_READ(cred, euid.val);
-		h->hflags |= NSW_BPF_HF_CREDS;
-	}
-	h->auid = (__u32)-1;
-	if (bpf_core_field_exists(t->loginuid)) {
-		h->auid = BPF_CORE_READ(t, loginuid.val);
-		h->hflags |= NSW_BPF_HF_AUID;
-	}
-	h->cpu = bpf_get_smp_processor_id();
-	BPF_CORE_READ_STR_INTO(&h->comm, t, comm);
-	read_cgroup_probe(t, h);
-}
-
-/* The common header from t, a task from BTF (a tp_btf argument). */
-static __always_inline void fill_hdr(struct nsw_bpf_hdr *h,
-				     struct task_struct *t, __u16 type,
-				     __u32 size)
-{
-	if (task_btf())
-		fill_hdr_btf(h, t, type, size);
-	else
-		fill_hdr_probe(h, t, type, size);
-}
-
-/* The common header from the current task. */
-static __always_inline void cur_fill_hdr(struct nsw_bpf_hdr *h, __u16 type,
-					 __u32 size)
-{
-	if (task_btf())
-		fill_hdr_btf(h, bpf_get_current_task_btf(), type, size);
-	else
-		fill_hdr_probe(h, (struct task_struct *)bpf_get_current_task(),
-			       type, size);
-}
-
-/* --- floods: what a pod can repeat cheaply stays out of the ring ----- */
-
-/*
- * A pod can call setns(-1, 0) some 300 000 times a second.  Sent as
- * records, those calls wake the reader each time, become ~11 KB lines
- * each (GBs in seconds) and fill the ring buffer, so that the one escape
- * made in the middle of them is lost.  Instead, namespace calls by
- * processes outside the host's mnt or pid namespace that cannot change a
- * namespace (EBADF, EINVAL), or that exceed rate_limit per second for
- * their mount namespace (rate_limit_total for all), are only counted in
- * `floods`; user space reports the counts once a second per mount
- * namespace, with an alert naming the container.  An escape is never
- * held, and other records are not queued once more than reserve_avail
- * bytes wait in the ring buffer (urgent execs, nsenter, once more than
- * half the rest), so the room above that is left to escapes.
- */
-#define RATE_WINDOW_NS	1000000000ull
-
-/* Global rate window (races between CPUs cost precision, not records):
- * budgets for calls that changed nothing [0] and that did [1]. */
-__u64 rl_window_start = 0;
-__u32 rl_window_sent[2] = {};
-
-/* More than reserve_avail bytes wait: keep the rest for escapes. */
-static __always_inline bool ring_crowded(void)
-{
-	return reserve_avail &&
-	       bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > reserve_avail;
-}
-
-/* The same for urgent execs (nsenter, killed), which may use half of the
- * room left, so that a burst of them cannot take it all either. */
-static __always_inline bool ring_crowded_urgent(void)
-{
-	__u64 size, avail;
-
-	if (!reserve_avail)
-		return false;
-	size = bpf_ringbuf_query(&events, BPF_RB_RING_SIZE);
-	avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-	return size > reserve_avail &&
-	       avail > reserve_avail + (size - reserve_avail) / 2;
-}
-
-static __always_inline struct nsw_bpf_flood *flood_entry(__u32 mnt_ns)
-{
-	struct nsw_bpf_flood_key k = { .mnt_ns = mnt_ns };
-	struct nsw_bpf_flood *f;
-	__u32 zero = 0;
-	void *init;
-
-	f = bpf_map_lookup_elem(&floods, &k);
-	if (f)
-		return f;
-	init = bpf_map_lookup_elem(&flood_zero, &zero);
-	if (!init)
-		return NULL;
-	bpf_map_update_elem(&floods, &k, init, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&floods, &k);
-}
-
-/* Name the current task as the entry's caller, at most once a second. */
-static __always_inline void flood_sample(struct nsw_bpf_flood *f, __u64 now)
-{
-	if (f->hdr.version && now - f->sampled_ns < RATE_WINDOW_NS)
-		return;
-	f->sampled_ns = now;
-	__builtin_memset(&f->hdr, 0, sizeof(f->hdr));
-	cur_fill_hdr(&f->hdr, NSW_BPF_REC_FLOOD, sizeof(*f));
-}
-
-/* A record of this mount namespace was lost to a full ring buffer. */
-static __always_inline void flood_dropped(__u32 mnt_ns)
-{
-	struct nsw_bpf_flood *f = flood_entry(mnt_ns);
-	__u64 now = bpf_ktime_get_boot_ns();
-
-	if (!f)
-		return;
-	__sync_fetch_and_add(&f->dropped, 1);
-	f->last_ns = now;
-	flood_sample(f, now);
-}
-
-/*
- * Resolve path p relative to the task's root into buf (s->cwd or
- * s->file of this CPU's scratch), like d_path() but bounded (PATH_STEPS dentries and mount
- * crossings), building the name backwards so it ends at buf[PATH_END].
- * Returns the length and the start in *start, or -1 when the walk did not
- * reach a root or the name does not fit.
- *
- * Verifier cost: every loop-carried value is either an unknown kernel
- * pointer or the masked offset `pos`, so from the second iteration on the
- * states are equal and the verifier prunes the remaining iterations.
- */
-#define PATH_END	(NSW_BPF_PATH_MAX - 1)
-
-enum { RP_CWD, RP_FILE };	/* nsw_resolve_path's buffer */
-
-/*
- * A global function: the verifier checks it once, on its own, however
- * many call sites there are (an inlined copy per call made loading
- * several times slower).  Hence scalar arguments only: the kernel
- * pointers of the path and of the root as numbers, the buffer by name
- * (RP_CWD or RP_FILE of this CPU's exec_scratch).  Returns start << 12 |
- * length, or -1.
- */
-__noinline int nsw_resolve_path(__u64 p_addr, __u64 root_addr, int which)
-{
-	struct path *p = (struct path *)p_addr;
-	struct path *root = (struct path *)root_addr;
-	struct exec_scratch *s;
-	char *buf;
-	__u32 zero = 0;
-	struct dentry *dentry = BPF_CORE_READ(p, dentry);
-	struct vfsmount *vmnt = BPF_CORE_READ(p, mnt);
-	struct dentry *root_dentry = BPF_CORE_READ(root, dentry);
-	struct vfsmount *root_mnt = BPF_CORE_READ(root, mnt);
-	__u64 mnt_off = bpf_core_field_offset(struct mount, mnt);
-	struct mount *mnt = (void *)vmnt - mnt_off;
-	__u32 pos = PATH_END, len;
-	bool detached = false;
-	int i;
-
-	s = bpf_map_lookup_elem(&exec_heap, &zero);
-	if (!s)
-		return -1;
-	buf = which == RP_FILE ? s->file : s->cwd;
-
-	for (i = 0; i < PATH_STEPS; i++) {
-		struct dentry *parent, *mnt_root;
-		const unsigned char *name;
-		struct mount *mp;
-		bool pseudo = false;
-
-		if (dentry == root_dentry && vmnt == root_mnt)
-			goto done;
-		mnt_root = BPF_CORE_READ(vmnt, mnt_root);
-		parent = BPF_CORE_READ(dentry, d_parent);
-		if (detached) {
-			if (dentry == parent)
-				goto done;	/* its filesystem's root */
-		} else if (dentry == mnt_root) {
-			mp = BPF_CORE_READ(mnt, mnt_parent);
-			if (mp != mnt) {
-				/* cross to the mount point */
-				dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
-				mnt = mp;
-				vmnt = (void *)mp + mnt_off;
-				continue;
-			}
-			/* root of the namespace or of a detached tree: as
-			 * far as a path goes, unless a file was mounted
-			 * there (runc's cloned binary, a file bind-mounted
-			 * on a detached mount): its path in its own
-			 * filesystem then */
-			if (vmnt == root_mnt || dentry == parent)
-				goto done;
-			detached = true;
-		} else {
-			/* its own parent but no mount's root: a pseudo file
-			 * (memfd, anon inode), which d_path() names
-			 * "/<name>" */
-			pseudo = dentry == parent;
-		}
-		name = BPF_CORE_READ(dentry, d_name.name);
-		len = BPF_CORE_READ(dentry, d_name.len);
-		if (len >= NAME_MAX_B || len + 1 >= pos)
-			return -1;
-		pos = MASKED(pos - len, NSW_BPF_PATH_MAX - 1);
-		if (bpf_probe_read_kernel(&buf[pos],
-					  MASKED(len, NAME_MAX_B - 1), name))
-			return -1;
-		pos = MASKED(pos - 1, NSW_BPF_PATH_MAX - 1);
-		buf[pos] = '/';
-		if (pseudo)
-			goto done;
-		dentry = parent;
-	}
-	return -1;	/* deeper than PATH_STEPS */
-done:
-	if (pos == PATH_END) {
-		pos = PATH_END - 1;
-		buf[pos] = '/';
-	}
-	return (int)(pos << 12 | (PATH_END - pos));
-}
-
-/* nsw_resolve_path into s->cwd or s->file: the length and *start. */
-static __always_inline int resolve_path(int which, struct path *p,
-					struct path *root, __u32 *start)
-{
-	int r = nsw_resolve_path((__u64)p, (__u64)root, which);
-
-	if (r < 0)
-		return -1;
-	*start = ((__u32)r >> 12) & (NSW_BPF_PATH_MAX - 1);
-	return r & (NSW_BPF_PATH_MAX - 1);
-}
-
-/*
- * execve or execveat?  The saved registers cannot tell any more at this
- * tracepoint (the new program's start state is already in place), but an
- * execveat with a directory fd leaves its mark: bprm->fdpath (5.9+), or
- * before that a filename the kernel made up as "/dev/fd/N[/name]".
- * execveat(AT_FDCWD, ...) is the same operation as execve and is reported
- * as execve.
- */
-static __always_inline __u32 exec_syscall(struct linux_binprm *bprm,
-					  const char *fname)
-{
-	char pfx[8] = {};
-
-	if (bpf_core_field_exists(bprm->fdpath))
-		return BPF_CORE_READ(bprm, fdpath) ? NSW_BPF_SC_EXECVEAT :
-						     NSW_BPF_SC_EXECVE;
-	bpf_probe_read_kernel(pfx, sizeof(pfx), fname);
-	if (pfx[0] == '/' && pfx[1] == 'd' && pfx[2] == 'e' && pfx[3] == 'v' &&
-	    pfx[4] == '/' && pfx[5] == 'f' && pfx[6] == 'd' && pfx[7] == '/')
-		return NSW_BPF_SC_EXECVEAT;
-	return NSW_BPF_SC_EXECVE;
-}
-
-/*
- * Is this exec nsenter?  The binary's name (out[0, bin_len)), argv[0], or
- * argv[1] after a busybox/toybox argv[0]: applets dispatch on the name's
- * last component, as the verdict code does, whatever the string's length
- * (a path of many components, or a component longer than any file name).
- */
-/* MAX_ARG_STRLEN (32 pages) in windows of NAME_MAX_B - 1 bytes. */
-#define ARG_WINDOWS	(131072 / (NAME_MAX_B - 1) + 1)
-
-/*
- * The argument string at user address start (< end): its length without
- * the NUL, its last min(length, NAME_MAX_B - 1) bytes in s->arg
- * (NUL-terminated), or 0 when absent, empty or unreadable.  Found by
- * reading windows up to its NUL.  A global function, verified once for
- * both call sites (scalar arguments only, see nsw_resolve_path).
- */
-__noinline int nsw_arg_tail(__u64 start, __u64 end)
-{
-	struct exec_scratch *s;
-	__u32 zero = 0;
-	__u64 pos = start;
-	long n = 0;
-	int i;
-
-	s = bpf_map_lookup_elem(&exec_heap, &zero);
-	if (!s || end <= start)
-		return 0;
-	for (i = 0; i < ARG_WINDOWS; i++) {
-		n = bpf_probe_read_user_str(s->arg, sizeof(s->arg),
-					    (const void *)pos);
-		if (n <= 0)
-			return 0;
-		if (n < (long)sizeof(s->arg))
-			break;
-		pos += sizeof(s->arg) - 1;
-		if (pos >= end)
-			return 0;
-	}
-	if (i == ARG_WINDOWS || pos + n - 1 <= start)
-		return 0;
-	if (pos != start) {
-		/* longer than one window: its last bytes */
-		if (bpf_probe_read_user(s->arg, NAME_MAX_B - 1,
-					(const void *)(pos + n - NAME_MAX_B)))
-			return 0;
-		s->arg[NAME_MAX_B - 1] = '\0';
-	}
-	return (int)(pos + n - 1 - start);
-}
-
-static __always_inline __u32 tail_len(int n)
-{
-	return n < NAME_MAX_B - 1 ? (__u32)n : NAME_MAX_B - 1;
-}
-
-static __always_inline bool exec_is_nsenter(struct exec_scratch *s,
-					    const char *out, __u32 bin_len,
-					    unsigned long arg_start,
-					    unsigned long arg_end)
-{
-	__u32 l;
-	int n;
-
-	if (BASE_IS(out, bin_len, NSW_BPF_PATH_MAX - 1, "nsenter"))
-		return true;
-	n = nsw_arg_tail(arg_start, arg_end);
-	if (n <= 0)
-		return false;
-	l = tail_len(n);
-	if (BASE_IS(s->arg, l, NAME_MAX_B - 1, "nsenter"))
-		return true;
-	if (!BASE_IS(s->arg, l, NAME_MAX_B - 1, "busybox") &&
-	    !BASE_IS(s->arg, l, NAME_MAX_B - 1, "toybox"))
-		return false;
-	n = nsw_arg_tail(arg_start + n + 1, arg_end);
-	return n > 0 && BASE_IS(s->arg, tail_len(n), NAME_MAX_B - 1, "nsenter");
-}
-
-/* "/proc/..." or "/dev/fd/...": exec by a name that is no file's path. */
-static __always_inline bool is_indirect(const char *s)
-{
-	if (s[0] != '/')
-		return false;
-	if (s[1] == 'p' && s[2] == 'r' && s[3] == 'o' && s[4] == 'c' &&
-	    s[5] == '/')
-		return true;
-	return s[1] == 'd' && s[2] == 'e' && s[3] == 'v' && s[4] == '/' &&
-	       s[5] == 'f' && s[6] == 'd' && s[7] == '/';
-}
+#include "hdr.bpf.h"
+#include "flood.bpf.h"
+#include "path.bpf.h"
+#include "exec-name.bpf.h"
 
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(nsw_exec, struct task_struct *task, pid_t old_pid,
@@ -1351,7 +742,7 @@ static __always_inline void resolve_setns_target(struct task_struct *t,
 	e->target_kind = NSW_BPF_TGT_PIDFD;
 	e->target_ns_type = nstype;
 	target = pid_task_of(pid);
-	if (!target || !read_ns_probe(target, e->target_ns)) {
+	if (!target || !read_ns_probe(target, e->target_ns, 0)) {
 		e->target_kind = NSW_BPF_TGT_BADFD;
 		return;
 	}
@@ -1466,9 +857,11 @@ static __always_inline bool nscall_changed(const struct nsw_bpf_nscall *e,
 }
 
 /* May one more record of this mount namespace go out now?  chg: the
- * budget of calls that changed namespaces. */
+ * budget of calls that changed namespaces; total: also within the budget
+ * of all containers together (not for host processes, whose no-op calls
+ * must not use up the containers' budget). */
 static __always_inline bool rate_ok(struct nsw_bpf_flood *f, __u64 now,
-				    bool chg)
+				    bool chg, bool total)
 {
 	__u32 *mine = chg ? &f->window_sent_chg : &f->window_sent;
 	__u32 *all = &rl_window_sent[chg ? 1 : 0];
@@ -1484,15 +877,28 @@ static __always_inline bool rate_ok(struct nsw_bpf_flood *f, __u64 now,
 		rl_window_sent[1] = 0;
 	}
 	if (*mine >= rate_limit ||
-	    (rate_limit_total && *all >= rate_limit_total))
+	    (total && rate_limit_total && *all >= rate_limit_total))
 		return false;
 	__sync_fetch_and_add(mine, 1);
-	__sync_fetch_and_add(all, 1);
+	if (total)
+		__sync_fetch_and_add(all, 1);
 	return true;
 }
 
-/* Count, instead of sending, a namespace call of class cls when it is
- * held back; true when it was.  chg: see nscall_changed(). */
+/*
+ * Count, instead of sending, a namespace call of class cls when it is
+ * held back; true when it was.  chg: see nscall_changed().
+ *
+ * A host process's call that changed nothing (a setns into a namespace
+ * it already holds, a failed call) can carry no alert and tells user
+ * space nothing it does not know, yet as a record it cost the caller a
+ * ring-buffer record and the reader a decoded, attributed and written
+ * line: most of the monitor's cost in a setns storm.  Such calls get the
+ * same per mount namespace budget as a container's no-op calls (so a few
+ * still show up one by one), and the rest are counted.  A call that made
+ * or joined a namespace is never held for a host process (only a full
+ * ring buffer holds it), and an escape never.
+ */
 static __always_inline bool nscall_held(const struct nsw_bpf_nscall *e,
 					long ret, int cls, bool chg, __u64 now)
 {
@@ -1503,14 +909,16 @@ static __always_inline bool nscall_held(const struct nsw_bpf_nscall *e,
 	if (cls == NSC_ESCAPE)
 		return false;
 	hold = ring_crowded();
-	if (!hold && cls == NSC_ROUTINE)
+	if (!hold && cls == NSC_ROUTINE && (chg || !rate_limit))
 		return false;
 	f = flood_entry(e->ns_before[NSW_BPF_NS_MNT]);
 	if (!f)
 		return false;
-	if (!hold && rate_limit)
+	if (!hold && cls == NSC_ROUTINE)
+		hold = !rate_ok(f, now, false, false);
+	else if (!hold && rate_limit)
 		hold = (!chg && (ret == -EBADF || ret == -EINVAL)) ||
-		       !rate_ok(f, now, chg);
+		       !rate_ok(f, now, chg, true);
 	if (!hold)
 		return false;
 	slot = e->syscall == NSW_BPF_SC_SETNS ? NSW_BPF_FL_SETNS :
@@ -1545,7 +953,8 @@ static __always_inline void nscall_exit_check(struct nsw_bpf_nscall *e)
 	bool hit = false;
 	__u32 i, inum;
 
-	if (!(e->nflags & NSW_BPF_NF_BEFORE) || !cur_read_ns(e->ns_after))
+	if (!(e->nflags & NSW_BPF_NF_BEFORE) ||
+	    !cur_read_ns_pid(e->ns_after, e->ns_before[NSW_BPF_NS_PID]))
 		return;
 	e->nflags |= NSW_BPF_NF_AFTER;
 	for (i = 0; i < NSW_BPF_NS_COUNT; i++) {
@@ -1619,9 +1028,21 @@ static __always_inline int on_enter(__u32 sc, __u64 a0, __u64 a1,
 		e->nflags |= NSW_BPF_NF_COMPAT;
 	if (flags_err)
 		e->nflags |= NSW_BPF_NF_FLAGS_ERR;
-	if (cur_read_ns(e->ns_before))
+	if (cur_read_ns_pid(e->ns_before, use_task_storage ?
+			    ((struct pending_slot *)e)->pid_ns : 0)) {
 		e->nflags |= NSW_BPF_NF_BEFORE;
-	if (sc == NSW_BPF_SC_SETNS) {
+		if (use_task_storage)
+			((struct pending_slot *)e)->pid_ns =
+				e->ns_before[NSW_BPF_NS_PID];
+	}
+	/* The target of a host process's setns is resolved at exit, and
+	 * only when the call is sent (target_kind stays TGT_NONE till
+	 * then): most of a host setns storm is held (a no-op), and the fd
+	 * table walk was a dozen helper calls.  A container process's is
+	 * resolved here, before the kernel looks the fd up: what it asked
+	 * for is on record even if another thread swaps the fd later. */
+	if (sc == NSW_BPF_SC_SETNS &&
+	    (!(e->nflags & NSW_BPF_NF_BEFORE) || ns_contained(e->ns_before))) {
 		resolve_setns_target(t, (int)a0, (__u32)a1, e);
 		maybe_enforce(e);
 	}
@@ -1653,20 +1074,24 @@ static __always_inline int on_exit(long ret)
 	if (nscall_held(e, ret, cls,
 			nscall_changed(e, ret, after, after_ok),
 			bpf_ktime_get_boot_ns())) {
-		pend_del(pid_tgid);
+		pend_done(pid_tgid, e);
 		return 0;
 	}
 	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
 	if (!rec) {
 		count_drop(NSW_BPF_REC_NSCALL);
 		flood_dropped(e->ns_before[NSW_BPF_NS_MNT]);
-		pend_del(pid_tgid);
+		pend_done(pid_tgid, e);
 		return 0;
 	}
 	__builtin_memcpy(rec, e, sizeof(*rec));
-	pend_del(pid_tgid);
+	pend_done(pid_tgid, e);
 	__builtin_memset(&rec->hdr, 0, sizeof(rec->hdr));
 	cur_fill_hdr(&rec->hdr, NSW_BPF_REC_NSCALL, sizeof(*rec));
+	if (rec->syscall == NSW_BPF_SC_SETNS &&
+	    rec->target_kind == NSW_BPF_TGT_NONE)
+		resolve_setns_target((struct task_struct *)bpf_get_current_task(),
+				     (int)rec->arg0, (__u32)rec->arg1, rec);
 	rec->ret = ret;
 	if (after_ok) {
 		__builtin_memcpy(rec->ns_after, after, sizeof(after));
@@ -1682,8 +1107,13 @@ static __always_inline int on_exit(long ret)
 #if defined(__TARGET_ARCH_x86)
 static __always_inline bool task_compat(void)
 {
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *t;
 
+	/* a plain load where it can be (every namespace syscall asks) */
+	if (task_btf())
+		return bpf_get_current_task_btf()->thread_info.status &
+		       TS_COMPAT;
+	t = (struct task_struct *)bpf_get_current_task();
 	return BPF_CORE_READ(t, thread_info.status) & TS_COMPAT;
 }
 

@@ -16,6 +16,11 @@
 #   2. A flood of successful setns calls that change nothing (into the
 #      caller's own UTS namespace): at most --rate-limit lines a second,
 #      the rest counted; lines plus counts are every call.
+#   2h. The same no-op flood by a host process (a setns storm on the
+#      host): a host process's call that changes nothing can carry no
+#      alert, so it is not sent one by one either: at most --rate-limit
+#      lines a second, the rest counted in the host mount namespace's
+#      process_throttle lines (without an alert).
 #   3. clone3 whose clone_args the BPF program cannot read: in a memfd
 #      page that was never touched (the kernel faults it in and makes a
 #      child in a new UTS namespace) and in an unmapped page (EFAULT).
@@ -109,6 +114,14 @@ wait_gone "$OWN_PID"
 ok $? "2: the no-op flood ended"
 N_OWN=$(calls "$NSW_CT_WORK/exec.$OWN_PID.log")
 
+# ---- 2h. the same on the host ------------------------------------------------
+HOST_MNT=$(ct_ns_inum $$ mnt)
+"$top_builddir/tests/helpers/nsw-flood" setns-own 2 \
+	>"$NSW_CT_WORK/host-own.log" 2>&1
+HOWN_PID=$(sed -n 's/^nsw-flood: pid=\([0-9]*\) .*/\1/p' \
+	"$NSW_CT_WORK/host-own.log")
+N_HOWN=$(calls "$NSW_CT_WORK/host-own.log")
+
 # ---- 3. clone3 with clone_args the program cannot read ----------------------
 ct_exec "$SCN_PRIV_ID" nsw-flood clone3-unmapped-args \
 	>"$NSW_CT_WORK/clone3a.txt" 2>&1
@@ -184,6 +197,27 @@ ok $? "2: the no-op flood made many calls ($N_OWN)"
 [ "$OWN_LINES" -ge 1 ] && [ "$OWN_LINES" -le $((RATE * 4)) ]
 ok $? "2: some, but at most the rate limit of, lines ($OWN_LINES)"
 is "$((OWN_LINES + OWN_HELD))" "$N_OWN" "2: lines plus aggregated calls are every call"
+
+HOWN_LINES=$(jq -c --argjson p "${HOWN_PID:-0}" '
+	select(.process_kprobe.process.pid == $p and
+	       .process_kprobe.function_name == "__x64_sys_setns")' "$OUT" |
+	wc -l)
+HOWN_HELD=$(agg "$OUT" "$HOST_MNT" calls.setns)
+diag "host no-op flood: $N_HOWN calls, $HOWN_LINES lines, $HOWN_HELD aggregated (host mnt $HOST_MNT)"
+[ "$N_HOWN" -ge 1000 ]
+ok $? "2h: the host's no-op flood made many calls ($N_HOWN)"
+[ "$HOWN_LINES" -ge 1 ] && [ "$HOWN_LINES" -le $((RATE * 3)) ]
+ok $? "2h: some, but at most the rate limit of, lines ($HOWN_LINES)"
+# other host processes may add a few no-op calls of their own
+[ $((HOWN_LINES + HOWN_HELD)) -ge "$N_HOWN" ] &&
+	[ $((HOWN_LINES + HOWN_HELD)) -le $((N_HOWN + 100)) ]
+ok $? "2h: lines plus aggregated calls are every call ($((HOWN_LINES + HOWN_HELD)) for $N_HOWN)"
+jq -e -s --argjson m "$HOST_MNT" '
+	map(select(.process_throttle != null and
+		   .nswatch.aggregate.mnt_ns == $m))
+	| length > 0 and all(.[]; (.nswatch.alerts // []) == [])' "$OUT" \
+	>/dev/null
+ok $? "2h: the host's aggregates carry no alert"
 
 for c in ${CL_A%% *} $CL_B; do
 	mon_events "$OUT" "$c" | jq -e -s '
