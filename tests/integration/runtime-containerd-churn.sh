@@ -65,8 +65,9 @@ trap cleanup EXIT
 
 T0=$SECONDS
 cd_start || bail_out "containerd did not start: $(tail -n 3 "$CD/log")"
-cd_import "$NSW_CT_ROOTFS" "$IMG_A" && cd_import "$NSW_CT_ROOTFS" "$IMG_B" ||
-	bail_out "ctr images import failed"
+for img in "$IMG_A" "$IMG_B"; do
+	cd_import "$NSW_CT_ROOTFS" "$img" || bail_out "ctr images import $img failed"
+done
 diag "containerd up and images imported in $((SECONDS - T0)) s"
 # the marker: a host program whose exec shows the monitor still works
 MARK=$NSW_CT_WORK/nsw-churn-marker

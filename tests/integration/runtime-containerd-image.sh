@@ -139,7 +139,7 @@ while [ ! -e "$W/run/ready" ] && [ "$n" -gt 0 ]; do
 done
 [ -e "$W/run/ready" ]
 ok $? "the ready file appears (monitor pid $MON)" ||
-	diag "$(cd_ctr tasks ls; cat "$CD/log" | tail -n 5)"
+	diag "$(cd_ctr tasks ls; tail -n 5 "$CD/log")"
 
 PRIV=$(ct_hex64)
 POD=debug-node-$(ct_rand5)
@@ -152,6 +152,7 @@ ok $? "nsenter escaped from the privileged container" ||
 	diag "$(cat "$W/esc.out")"
 
 out=$W/var-log/events.json
+# shellcheck disable=SC2016
 q_exec='map(select(.process_exec.process.pod.name == $pod and
 	   .process_exec.process.pod.namespace == "kube-system" and
 	   .process_exec.process.pod.container.id == $id and

@@ -110,7 +110,7 @@ ok $? "ps: the container's init with containerd's id, name, image and pod"
 # container joining its network, ipc and uts namespaces, as the CRI
 # plugin creates them.  Sets SB SB_PID APP APP_PID.
 pod_up() {
-	local pod=$1 ann=(
+	local ann=(
 		--label "io.kubernetes.pod.name=$1"
 		--label io.kubernetes.pod.namespace=shop
 		--annotation "io.kubernetes.cri.sandbox-name=$1"
