@@ -869,6 +869,27 @@ static void times_of(struct pipeline *p, const struct nsw_raw *r,
 	}
 }
 
+/*
+ * The time in a process's exec_id: the task's start as the kernel keeps
+ * it (start_boottime, in the clock ticks of /proc/<pid>/stat), so that
+ * every monitor, a restart and a /proc read give one process one id.
+ * eBPF records carry it; audit's do not, and the process is read from
+ * /proc (`live`) when it still runs.  A live start later than the event
+ * (its pid was taken again) is another process's.  Otherwise the event's
+ * own time stands in, which only this monitor knows.
+ */
+#define ID_START_SLACK_NS (50 * 1000 * 1000ull)	/* audit's coarse clock */
+
+static uint64_t id_time(const struct nsw_raw *r,
+			const struct nsw_process *live, uint64_t ktime)
+{
+	if (r->start_ns)
+		return procfs_start_id_ns(r->start_ns);
+	if (live && live->ktime && live->ktime <= ktime + ID_START_SLACK_NS)
+		return live->ktime;
+	return ktime;
+}
+
 static char *bytes_dup(const struct nsw_bytes *b)
 {
 	return b->p ? strndup(b->p, b->len) : NULL;
@@ -889,7 +910,7 @@ static struct nsw_process *synthesize(struct pipeline *p,
 	np.ppid = r->ppid;
 	np.uid = r->creds_known ? r->euid : 0;
 	np.auid = r->creds_known ? r->auid : 4294967295u;
-	np.ktime = ktime;
+	np.ktime = id_time(r, NULL, ktime);
 	np.start_time_ns = wall;
 	np.flags = NSW_PF_MISS;
 	/* audit's exe= of a child that joined another mount namespace reads
@@ -1000,7 +1021,7 @@ static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
 		 prev ? prev->uid : 0;
 	np.auid = r->creds_known ? r->auid : have_live ? live.auid :
 		  prev ? prev->auid : 4294967295u;
-	np.ktime = ktime;
+	np.ktime = id_time(r, have_live ? &live : NULL, ktime);
 	np.start_time_ns = wall;
 	np.flags = NSW_PF_EXECVE;
 	if (prev && (prev->flags & NSW_PF_CLONE))
@@ -1133,7 +1154,7 @@ static int handle_fork(struct pipeline *p, const struct nsw_raw *r)
 	np.tid = r->pid;
 	np.ppid = par->pid;
 	np.parent_ktime = par->ktime;
-	np.ktime = ktime;
+	np.ktime = id_time(r, NULL, ktime);
 	np.start_time_ns = wall;
 	np.flags = (par->flags & ~(NSW_PF_EXECVE | NSW_PF_PROCFS)) | NSW_PF_CLONE;
 	np.in_init_tree = par->in_init_tree;
