@@ -171,6 +171,15 @@ struct nsw_stats *pipeline_stats(struct pipeline *p)
 				 (p->out ? output_errors(p->out) : 0);
 	p->stats.output_queue = p->out ? output_dropped(p->out) : 0;
 	p->stats.log_lost = log_lost();
+	p->stats.tab_processes = proc_cache_count(p->pc);
+	p->stats.tab_pending = p->n_pending;
+	{
+		size_t bytes;
+
+		encode_memo_usage(p->ectx.memo, &bytes,
+				  &p->stats.tab_memo_full);
+		p->stats.tab_memo_bytes = bytes;
+	}
 	return &p->stats;
 }
 
