@@ -15,7 +15,11 @@
 # must be covered by the losses nswatch counted (its last nswatch_stats
 # line: lost.kernel + lost.ringbuf + lost.seq_gaps + lost.output_errors;
 # they are host-wide, so with nothing lost the check is an exact equality).
-# Each backend runs under the machine-global lock /tmp/nswatch-global.lock.
+# Each backend runs under the machine-global lock /tmp/nswatch-global.lock
+# (the audit backend owns the kernel's audit state; SOAK_LOCK may name
+# another lock for an eBPF-only run); its fd is not passed to the
+# monitor or the load.  The report gives the RSS curve with the sizes of
+# the monitor's tables (nswatch_stats "tables") at each rotation.
 #
 #   bench/soak.sh [options] NSWATCH          (make bench-soak does this)
 #
@@ -174,6 +178,19 @@ rotate() {
 	[ -e "$OUT" ] || { log "no reopened output 30 s after SIGHUP"; return 1; }
 	count_file "$old"
 	rm -f "$old"
+	curve_point
+}
+
+# One point of the growth curve: seconds since ready, VmRSS (kB) and the
+# tables of the last nswatch_stats line (processes, pending, memo bytes,
+# memo full).
+curve_point() {
+	local t
+	t=$(tail -1 "$W/rss.txt" 2>/dev/null | awk '{ print $1 }')
+	[ -n "$t" ] || return 0
+	echo "$t $(rss_now) $(jq -r '.nswatch_stats.tables // {} |
+		"\(.processes // "-") \(.pending // "-") \(.memo_bytes // "-") \(.memo_full // "-")"' \
+		"$W/stats.json" 2>/dev/null)" >> "$W/curve.txt"
 }
 
 gen_add() {		# kind n
@@ -265,6 +282,7 @@ one_backend() {
 	sleep 2
 	put command "$NSWATCH monitor ${args[*]} --output FILE --stats-interval 10"
 	put rss_ready_kb "$(rss_now)"
+	curve_point
 
 	# -- 1. the storm ---------------------------------------------------
 	log "$BACKEND: storm of $PROCS processes"
@@ -349,6 +367,7 @@ one_backend() {
 		put stats missing
 	fi
 	cp "$W/rss.txt" "$WORK/results/$BACKEND.rss"
+	cp "$W/curve.txt" "$WORK/results/$BACKEND.curve" 2>/dev/null
 	put loadavg_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 	put status ok
 	log "$BACKEND done"
@@ -444,8 +463,13 @@ log "work directory $WORK; storm $PROCS processes, mixed run $DURATION s"
 IFS=, read -r -a BACKEND_LIST <<< "$BACKENDS"
 for b in "${BACKEND_LIST[@]}"; do
 	log "backend $b: waiting for $LOCK"
+	# the lock's fd stays in this subshell: the monitor and the load
+	# (daemons for half an hour) must not hold it after a crash
+	# shellcheck disable=SC2016
 	timeout -k 60 $((DURATION * 2 + 3600 + LOCK_WAIT)) \
-		flock -w "$LOCK_WAIT" "$LOCK" bash "$self" --one "$b" &
+		bash -c 'exec 9>>"$1" && flock -w "$2" 9 || exit 75
+			 bash "$3" --one "$4" 9>&-' _ "$LOCK" "$LOCK_WAIT" \
+		"$self" "$b" &
 	CHILD=$!
 	wait "$CHILD"
 	rc=$?
@@ -465,6 +489,23 @@ get() {			# backend key
 	local v
 	v=$(grep -m1 "^$2=" "$WORK/results/$1.env" 2>/dev/null)
 	echo "${v#*=}"
+}
+
+# About eight points of the curve, evenly spaced, and the last.
+curve_report() {	# backend
+	local f="$WORK/results/$1.curve" n step
+	[ -s "$f" ] || return 0
+	n=$(wc -l < "$f")
+	step=$(( (n + 7) / 8 ))
+	echo
+	echo "| s since ready | VmRSS MB | processes | pending | memo KB | memo full |"
+	echo "|---:|---:|---:|---:|---:|---:|"
+	awk -v step="$step" -v n="$n" '(NR - 1) % step == 0 || NR == n {
+		if (NF < 6)	# no nswatch_stats line yet
+			$3 = $4 = $5 = $6 = "-"
+		memo = $5 == "-" ? "-" : sprintf("%.0f", $5 / 1024)
+		printf "| %d | %.1f | %s | %s | %s | %s |\n", $1, $2 / 1024,
+			$3, $4, memo, $6 }' "$f"
 }
 
 status=0
@@ -540,6 +581,7 @@ report() {
 			"$(mb "$(get "$b" rss_end_kb)") |" \
 			"$(mb "$(get "$b" rss_max_kb)") |" \
 			"$(mb "$(get "$b" hwm_kb)") |"
+		curve_report "$b"
 		if [ "$(get "$b" hwm_kb)" -gt $((RSS_MAX_MB * 1024)) ]; then
 			echo
 			echo "FAIL: VmHWM above $RSS_MAX_MB MB"

@@ -16,7 +16,7 @@
 #include <linux/types.h>
 #endif
 
-#define NSW_BPF_ABI_VERSION	1
+#define NSW_BPF_ABI_VERSION	2
 
 #define NSW_BPF_COMM_LEN	16
 #define NSW_BPF_CGNAME_LEN	128	/* cgroup leaf name, NUL padded */
@@ -81,6 +81,9 @@ struct nsw_bpf_hdr {
 	__u64 cgroup_id;	/* kernfs id of the cgroup (v2 = cgroup fs inode) */
 	char comm[NSW_BPF_COMM_LEN];
 	char cgroup_name[NSW_BPF_CGNAME_LEN];
+	__u64 start_ns;		/* the thread group leader's start_boottime
+				 * (what /proc/<pid>/stat starttime counts
+				 * in ticks); 0 unknown */
 };
 
 /* nsw_bpf_exec.eflags */
@@ -276,12 +279,12 @@ struct nsw_bpf_flood {
  * Nothing is held while host_ns[] is unknown (all zero).
  */
 
-_Static_assert(sizeof(struct nsw_bpf_hdr) == 200, "nsw_bpf_hdr ABI");
-_Static_assert(sizeof(struct nsw_bpf_exec) == 280, "nsw_bpf_exec ABI");
-_Static_assert(sizeof(struct nsw_bpf_fork) == 256, "nsw_bpf_fork ABI");
-_Static_assert(sizeof(struct nsw_bpf_exit) == 208, "nsw_bpf_exit ABI");
-_Static_assert(sizeof(struct nsw_bpf_nscall) == 384, "nsw_bpf_nscall ABI");
-_Static_assert(sizeof(struct nsw_bpf_flood) == 288, "nsw_bpf_flood ABI");
+_Static_assert(sizeof(struct nsw_bpf_hdr) == 208, "nsw_bpf_hdr ABI");
+_Static_assert(sizeof(struct nsw_bpf_exec) == 288, "nsw_bpf_exec ABI");
+_Static_assert(sizeof(struct nsw_bpf_fork) == 264, "nsw_bpf_fork ABI");
+_Static_assert(sizeof(struct nsw_bpf_exit) == 216, "nsw_bpf_exit ABI");
+_Static_assert(sizeof(struct nsw_bpf_nscall) == 392, "nsw_bpf_nscall ABI");
+_Static_assert(sizeof(struct nsw_bpf_flood) == 296, "nsw_bpf_flood ABI");
 _Static_assert(NSW_BPF_NS_COUNT == 10, "namespace slots");
 
 #endif /* NSWATCH_BPF_EVENTS_H */

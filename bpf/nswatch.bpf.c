@@ -367,6 +367,20 @@ static __always_inline void pend_put(__u64 pid_tgid, struct nsw_bpf_nscall *e)
 #include "path.bpf.h"
 #include "exec-name.bpf.h"
 
+/*
+ * The task's start as the exec_id's time: its thread group leader's
+ * start_boottime, which /proc/<pid>/stat shows (in clock ticks) and which
+ * every monitor reads alike; a clock read here would differ between two
+ * monitors and across a restart.  (An exec from another thread takes
+ * over the leader's start.)  0 before 5.5 (no start_boottime).
+ */
+static __always_inline __u64 task_start_ns(struct task_struct *t)
+{
+	if (!bpf_core_field_exists(t->start_boottime))
+		return 0;
+	return BPF_CORE_READ(t, group_leader, start_boottime);
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(nsw_exec, struct task_struct *task, pid_t old_pid,
 	     struct linux_binprm *bprm)
@@ -394,6 +408,7 @@ int BPF_PROG(nsw_exec, struct task_struct *task, pid_t old_pid,
 	out = s->rec + sizeof(struct nsw_bpf_exec);
 	__builtin_memset(rec, 0, sizeof(*rec));
 	fill_hdr(&rec->hdr, task, NSW_BPF_REC_EXEC, 0);
+	rec->hdr.start_ns = task_start_ns(task);
 
 	cred = BPF_CORE_READ(task, real_cred);
 	if (cred) {
@@ -636,6 +651,7 @@ int BPF_PROG(nsw_fork, struct task_struct *parent, struct task_struct *child)
 	}
 	__builtin_memset(rec, 0, sizeof(*rec));
 	fill_hdr(&rec->hdr, child, NSW_BPF_REC_FORK, sizeof(*rec));
+	rec->hdr.start_ns = task_start_ns(child);
 	rec->parent_pid = pid_tgid >> 32;
 	rec->parent_tid = (__u32)pid_tgid;
 	if (read_ns(child, rec->ns))
@@ -667,6 +683,7 @@ int BPF_PROG(nsw_exit, struct task_struct *task)
 	}
 	__builtin_memset(rec, 0, sizeof(*rec));
 	fill_hdr(&rec->hdr, task, NSW_BPF_REC_EXIT, sizeof(*rec));
+	rec->hdr.start_ns = task_start_ns(task);
 	rec->exit_code = BPF_CORE_READ(task, exit_code);
 	bpf_ringbuf_submit(rec, wake_flags(rec->hdr.ktime_ns, false));
 	return 0;
@@ -1092,6 +1109,8 @@ static __always_inline int on_exit(long ret)
 	    rec->target_kind == NSW_BPF_TGT_NONE)
 		resolve_setns_target((struct task_struct *)bpf_get_current_task(),
 				     (int)rec->arg0, (__u32)rec->arg1, rec);
+	rec->hdr.start_ns =
+		task_start_ns((struct task_struct *)bpf_get_current_task());
 	rec->ret = ret;
 	if (after_ok) {
 		__builtin_memcpy(rec->ns_after, after, sizeof(after));

@@ -53,6 +53,7 @@ static int decode_hdr(const unsigned char *data, size_t len,
 	if (h->version != NSW_BPF_ABI_VERSION || h->size != len)
 		return -EINVAL;
 	raw->ktime_ns = h->ktime_ns;
+	raw->start_ns = h->start_ns;
 	raw->pid = h->pid;
 	raw->tid = h->tid;
 	raw->ppid = h->ppid;

@@ -97,6 +97,15 @@ struct memo_table {
  * from, are equal: no pointer is trusted to mean the same process twice.
  */
 #define PROC_SLOTS 1024	/* direct mapped */
+/*
+ * All slots' buffers together (text and frag capacities).  Each slot
+ * used to keep the largest buffer it ever needed, so the memo crept up
+ * towards PROC_SLOTS times the largest process object (a long-running
+ * eBPF soak grew by 9 MB): a buffer now shrinks to what it holds, and
+ * past this budget a process is written without being kept (counted,
+ * encode_memo_usage()).  ~1.9 MB held the 1024 slots of a busy host.
+ */
+#define MEMO_PROC_BYTES (4u << 20)
 
 struct memo_proc_key {
 	uint64_t ktime;
@@ -131,6 +140,8 @@ struct memo_proc {
 
 struct encode_memo {
 	struct memo_proc *procs;	/* PROC_SLOTS, allocated on first use */
+	size_t proc_bytes;	/* their buffers' capacity, summed */
+	uint64_t proc_full;	/* processes not kept: over MEMO_PROC_BYTES */
 	struct memo_table caps;	/* "cap":{...} by permitted, effective */
 	struct memo_table ns;	/* "ns":{...} by the set and the host's */
 	bool sec_valid;
@@ -160,6 +171,27 @@ void encode_memo_free(struct encode_memo *m)
 		}
 	free(m->procs);
 	free(m);
+}
+
+void encode_memo_usage(const struct encode_memo *m, size_t *bytes,
+		       uint64_t *full)
+{
+	*bytes = m ? m->proc_bytes : 0;
+	*full = m ? m->proc_full : 0;
+}
+
+/* Give back a kept buffer's room beyond twice what it holds. */
+static void memo_fit(struct strbuf *sb)
+{
+	char *nbuf;
+
+	if (!sb->buf || sb->cap <= 2 * (sb->len + 1) || sb->cap <= 256)
+		return;
+	nbuf = realloc(sb->buf, sb->len + 1);
+	if (nbuf) {
+		sb->buf = nbuf;
+		sb->cap = sb->len + 1;
+	}
 }
 
 /* Keep sb[from, len) in slot frag; a slot that cannot hold it is not
@@ -1068,13 +1100,26 @@ static void jw_process_kept(struct jw *w, const struct encode_ctx *ctx,
 		return;
 	}
 	slot->used = false;
+	m->proc_bytes -= slot->text.cap + slot->frag.cap;
 	from = jw_member_begin(w);
 	jw_process(w, ctx, p, false);
 	if (!w->o.err && memo_keep(&slot->frag, w->o.sb, from) &&
 	    texts_keep(&slot->text, ctx, p)) {
-		slot->key = key;
-		slot->used = true;
+		memo_fit(&slot->frag);
+		memo_fit(&slot->text);
+		if (m->proc_bytes + slot->text.cap + slot->frag.cap <=
+		    MEMO_PROC_BYTES) {
+			slot->key = key;
+			slot->used = true;
+		} else {
+			m->proc_full++;
+		}
 	}
+	if (!slot->used) {
+		strbuf_release(&slot->frag);
+		strbuf_release(&slot->text);
+	}
+	m->proc_bytes += slot->text.cap + slot->frag.cap;
 }
 
 static void jw_parent_ancestors(struct jw *w, const struct encode_ctx *ctx,
@@ -1484,6 +1529,17 @@ int encode_json_stats(struct strbuf *sb, const struct encode_ctx *ctx,
 	jw_u64(&w, st->filtered);
 	jw_key(&w, "proc_misses");
 	jw_u64(&w, st->proc_misses);
+	jw_key(&w, "tables");
+	jw_obj(&w);
+	jw_key(&w, "processes");
+	jw_u64(&w, st->tab_processes);
+	jw_key(&w, "pending");
+	jw_u64(&w, st->tab_pending);
+	jw_key(&w, "memo_bytes");
+	jw_u64(&w, st->tab_memo_bytes);
+	jw_key(&w, "memo_full");
+	jw_u64(&w, st->tab_memo_full);
+	jw_end(&w);
 	jw_end(&w);
 	jw_kv_str(&w, "node_name", ctx->node_name);
 	jw_kv_time(&w, "time", time_ns);

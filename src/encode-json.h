@@ -21,6 +21,10 @@ struct encode_memo;
 
 struct encode_memo *encode_memo_new(void);
 void encode_memo_free(struct encode_memo *m);
+/* Bytes the memo's process slots hold, and processes it did not keep
+ * because that was at its cap (4 MiB). */
+void encode_memo_usage(const struct encode_memo *m, size_t *bytes,
+		       uint64_t *full);
 
 struct encode_ctx {
 	const char *node_name;

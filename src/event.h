@@ -92,7 +92,8 @@ struct nsw_process {
 	uint32_t ppid;
 	uint32_t uid;		/* effective uid */
 	uint32_t auid;		/* 4294967295 when unset */
-	uint64_t ktime;		/* boot-time ns of the exec: exec_id part */
+	uint64_t ktime;		/* exec_id part: the task's start, boot-time ns
+				 * in whole clock ticks (event time if unknown) */
 	uint64_t parent_ktime;	/* parent's ktime, for parent_exec_id */
 	uint64_t start_time_ns;	/* wall clock ns of the exec */
 	char *binary;		/* raw bytes, NUL terminated; escaped on output */

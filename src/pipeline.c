@@ -164,6 +164,15 @@ struct nsw_stats *pipeline_stats(struct pipeline *p)
 				 (p->out ? output_errors(p->out) : 0);
 	p->stats.output_queue = p->out ? output_dropped(p->out) : 0;
 	p->stats.log_lost = log_lost();
+	p->stats.tab_processes = proc_cache_count(p->pc);
+	p->stats.tab_pending = p->n_pending;
+	{
+		size_t bytes;
+
+		encode_memo_usage(p->ectx.memo, &bytes,
+				  &p->stats.tab_memo_full);
+		p->stats.tab_memo_bytes = bytes;
+	}
 	return &p->stats;
 }
 
@@ -862,6 +871,27 @@ static void times_of(struct pipeline *p, const struct nsw_raw *r,
 	}
 }
 
+/*
+ * The time in a process's exec_id: the task's start as the kernel keeps
+ * it (start_boottime, in the clock ticks of /proc/<pid>/stat), so that
+ * every monitor, a restart and a /proc read give one process one id.
+ * eBPF records carry it; audit's do not, and the process is read from
+ * /proc (`live`) when it still runs.  A live start later than the event
+ * (its pid was taken again) is another process's.  Otherwise the event's
+ * own time stands in, which only this monitor knows.
+ */
+#define ID_START_SLACK_NS (50 * 1000 * 1000ull)	/* audit's coarse clock */
+
+static uint64_t id_time(const struct nsw_raw *r,
+			const struct nsw_process *live, uint64_t ktime)
+{
+	if (r->start_ns)
+		return procfs_start_id_ns(r->start_ns);
+	if (live && live->ktime && live->ktime <= ktime + ID_START_SLACK_NS)
+		return live->ktime;
+	return ktime;
+}
+
 static char *bytes_dup(const struct nsw_bytes *b)
 {
 	return b->p ? strndup(b->p, b->len) : NULL;
@@ -882,7 +912,7 @@ static struct nsw_process *synthesize(struct pipeline *p,
 	np.ppid = r->ppid;
 	np.uid = r->creds_known ? r->euid : 0;
 	np.auid = r->creds_known ? r->auid : NSW_AUID_UNSET;
-	np.ktime = ktime;
+	np.ktime = id_time(r, NULL, ktime);
 	np.start_time_ns = wall;
 	np.flags = NSW_PF_MISS;
 	/* audit's exe= of a child that joined another mount namespace reads
@@ -977,6 +1007,8 @@ static bool runtime_exempt(const struct nsw_process *pr)
  *   container_pid       live, prev                  re-read after attribution
  *                                                   when /proc was skipped
  *   clone flag          prev                        the image came by fork
+ *   exec_id time        raw, live, the event's      the kernel's start time
+ *                                                   (id_time)
  */
 struct exec_src {
 	const struct nsw_raw *r;
@@ -1080,7 +1112,7 @@ static void exec_facts(struct nsw_process *np, const struct exec_src *s,
 	memset(np, 0, sizeof(*np));
 	np->pid = s->r->pid;
 	np->tid = s->r->pid;
-	np->ktime = ktime;
+	np->ktime = id_time(s->r, s->live, ktime);
 	np->start_time_ns = wall;
 	np->flags = NSW_PF_EXECVE;
 	if (s->prev && (s->prev->flags & NSW_PF_CLONE))
@@ -1231,7 +1263,7 @@ static int handle_fork(struct pipeline *p, const struct nsw_raw *r)
 	np.tid = r->pid;
 	np.ppid = par->pid;
 	np.parent_ktime = par->ktime;
-	np.ktime = ktime;
+	np.ktime = id_time(r, NULL, ktime);
 	np.start_time_ns = wall;
 	np.flags = (par->flags & ~(NSW_PF_EXECVE | NSW_PF_PROCFS)) | NSW_PF_CLONE;
 	np.in_init_tree = par->in_init_tree;

@@ -251,6 +251,13 @@ uint64_t procfs_ticks_to_ns(uint64_t ticks)
 	return ticks * (1000000000ull / (uint64_t)hz);
 }
 
+uint64_t procfs_start_id_ns(uint64_t start_ns)
+{
+	uint64_t tick = procfs_ticks_to_ns(1);
+
+	return start_ns / tick * tick;
+}
+
 uint64_t procfs_boot_wall_ns(void)
 {
 	static uint64_t boot;
@@ -433,8 +440,31 @@ void procfs_process_clear(struct nsw_process *p)
 	p->binary = p->arguments = p->cwd = NULL;
 }
 
+/* read_state_at and the start time, which names the process in its
+ * exec_id: the kernel's own value, the same for every monitor */
+static int read_state_start_at(int dir, uint32_t pid, struct nsw_process *p,
+			       struct cgroup_attr *cg)
+{
+	struct procfs_stat ps;
+	uint64_t ktime = 0;
+	size_t len;
+	char *text;
+	int err;
+
+	text = procfs_read_file_at(dir, "stat", &len);
+	if (text) {
+		if (procfs_parse_stat(text, len, &ps) == 0)
+			ktime = procfs_ticks_to_ns(ps.starttime_ticks);
+		free(text);
+	}
+	err = read_state_at(dir, pid, p, cg);
+	if (err == 0)
+		p->ktime = ktime;
+	return err;
+}
+
 int procfs_read_state(const char *procfs, uint32_t pid, struct nsw_process *p,
 		      struct cgroup_attr *cg)
 {
-	return read_via_dir(procfs, pid, p, cg, read_state_at);
+	return read_via_dir(procfs, pid, p, cg, read_state_start_at);
 }

@@ -59,6 +59,11 @@ char *procfs_read_file_at(int pid_dir, const char *name, size_t *lenp);
 
 /* Boot-time ns per clock tick conversion of a stat starttime. */
 uint64_t procfs_ticks_to_ns(uint64_t ticks);
+/* A task's start_boottime (ns) as /proc/<pid>/stat shows it: cut to
+ * whole clock ticks (the kernel truncates), then back in ns.  The exec_id
+ * time of a task, so that one seen by the eBPF backend (which reads the
+ * ns) and one read from /proc get the same id. */
+uint64_t procfs_start_id_ns(uint64_t start_ns);
 /* Wall clock ns at boot (realtime - boottime), computed once. */
 uint64_t procfs_boot_wall_ns(void);
 
@@ -77,9 +82,10 @@ int procfs_read_process_at(int pid_dir, uint32_t pid, struct nsw_process *p,
 			   struct cgroup_attr *cg);
 
 /* The part of procfs_read_process that an exec record does not carry
- * (audit: capabilities, namespaces, container pid, cgroup): 3 files and
- * the namespace links instead of 8 files.  Strings are left NULL.
- * 0 or -errno. */
+ * (audit: capabilities, namespaces, container pid, cgroup) and the
+ * start time (ktime, for the exec_id; 0 when stat is unreadable): 4
+ * files and the namespace links instead of 9 files.  Strings are left
+ * NULL.  0 or -errno. */
 int procfs_read_state(const char *procfs, uint32_t pid, struct nsw_process *p,
 		      struct cgroup_attr *cg);
 

@@ -36,6 +36,8 @@ struct nsw_raw {
 	enum nsw_raw_type type;
 	uint64_t ktime_ns;	/* CLOCK_BOOTTIME ns; 0 unknown */
 	uint64_t wall_ns;	/* wall clock ns; 0: derive from ktime */
+	uint64_t start_ns;	/* the task's start, CLOCK_BOOTTIME ns (its
+				 * thread group leader's); 0 unknown */
 	uint32_t pid;		/* tgid */
 	uint32_t tid;
 	uint32_t ppid;		/* 0 unknown */

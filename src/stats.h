@@ -24,6 +24,11 @@ struct nsw_stats {
 	uint64_t proc_misses;		/* processes gone before lookup */
 	uint64_t log_lost;		/* own log lines dropped: stderr would
 					 * have blocked */
+	/* sizes of what the monitor keeps (gauges, not counters) */
+	uint64_t tab_processes;		/* the process table */
+	uint64_t tab_pending;		/* namespace calls waiting */
+	uint64_t tab_memo_bytes;	/* the encoder's process memo */
+	uint64_t tab_memo_full;		/* counter: not memoized, at its cap */
 };
 
 #endif

@@ -819,6 +819,10 @@ static int stats_key(struct parser *p, const char *k, const char *v)
 	U64(raw_events);
 	U64(proc_misses);
 	U64(log_lost);
+	U64(tab_processes);
+	U64(tab_pending);
+	U64(tab_memo_bytes);
+	U64(tab_memo_full);
 #undef U64
 	return perr(p, "unknown stats key '%s'", k);
 }
