@@ -170,9 +170,9 @@ done
 jq -e -s --arg pod "$POD" --arg id "containerd://$PRIV" \
 	--arg img "$ESC_IMAGE" --arg node "$NODE" "$q_exec" "$out" >/dev/null
 # our containerd's bundles are under its own state directory, which the
-# DaemonSet does not mount: only the container id is found so far
-TODO=" # TODO pod metadata of a containerd with a non-default state dir, seen from the DaemonSet's mounts"
-ok $? "the nsenter exec names pod $POD, its container, image and node$TODO" ||
+# DaemonSet does not mount: nswatch finds them through runc's state under
+# /run/containerd/runc/<namespace> (doc/container-mapping.md §3.5)
+ok $? "the nsenter exec names pod $POD, its container, image and node" ||
 	diag "$(grep nsenter "$out" | head -n 3)"
 jq -e -s --arg pod "$POD" --arg id "containerd://$PRIV" '
 	map(select(.process_kprobe.process.pod.name == $pod and
@@ -180,7 +180,7 @@ jq -e -s --arg pod "$POD" --arg id "containerd://$PRIV" '
 		   .nswatch.verdict == "escape_to_host" and
 		   ([.nswatch.alerts[]?.rule] | index("setns-escape-to-host"))))
 	| length > 0' "$out" >/dev/null
-ok $? "the setns is setns-escape-to-host in that pod$TODO"
+ok $? "the setns is setns-escape-to-host in that pod"
 
 cd_ctr tasks kill -s TERM "$DS" >/dev/null 2>&1
 n=200
