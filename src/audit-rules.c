@@ -32,24 +32,30 @@
 static const struct {
 	enum audit_rule_group group;
 	const char *syscalls;
-	const char *field;
+	const char *fields[AUDIT_RULE_FIELDS];
 	unsigned int modes;
 } rule_table[] = {
-	{ AUDIT_GRP_NS, "setns", NULL, M_ANY },
+	/* failed calls that cannot change a namespace (EBADF, EINVAL) are
+	 * left out in the kernel: a pod repeating them floods the queue */
+	{ AUDIT_GRP_NS, "setns",
+	  { AUDIT_RULES_NO_EBADF, AUDIT_RULES_NO_EINVAL }, M_ANY },
 	/* unshare(CLONE_FS) and the like create no namespace (the eBPF
-	 * programs skip them too): the kernel filters them out */
-	{ AUDIT_GRP_NS, "unshare", "a0&" AUDIT_RULES_CLONE_MASK, M_ANY },
-	{ AUDIT_GRP_CLONE, "clone", "a0&" AUDIT_RULES_CLONE_MASK, M_ANY },
-	{ AUDIT_GRP_CLONE3, "clone3", NULL, M_ANY },
-	{ AUDIT_GRP_EXEC, "execve,execveat", NULL, M_ALL },
+	 * programs skip them too): the kernel filters them out; EINVAL
+	 * (bad flag combinations) changes nothing either */
+	{ AUDIT_GRP_NS, "unshare",
+	  { "a0&" AUDIT_RULES_CLONE_MASK, AUDIT_RULES_NO_EINVAL }, M_ANY },
+	{ AUDIT_GRP_CLONE, "clone", { "a0&" AUDIT_RULES_CLONE_MASK }, M_ANY },
+	{ AUDIT_GRP_CLONE3, "clone3", { NULL }, M_ANY },
+	{ AUDIT_GRP_EXEC, "execve,execveat", { NULL }, M_ALL },
 	/* process exits: process_exit events and a process cache that
 	 * forgets the dead (one record per exit, like exec's volume) */
-	{ AUDIT_GRP_EXEC, "exit_group", NULL, M_ALL },
+	{ AUDIT_GRP_EXEC, "exit_group", { NULL }, M_ALL },
 	/* auid -1 is "unset"; spelled -1 because audit 2.8's auditctl may
 	 * not know the word */
-	{ AUDIT_GRP_EXEC, "execve,execveat", "auid=-1", M_CTR },
-	{ AUDIT_GRP_EXEC, "execve,execveat", "subj_type=container_t", M_CTR },
-	{ AUDIT_GRP_EXEC, "execve,execveat", "subj_type=spc_t", M_CTR },
+	{ AUDIT_GRP_EXEC, "execve,execveat", { "auid=-1" }, M_CTR },
+	{ AUDIT_GRP_EXEC, "execve,execveat", { "subj_type=container_t" },
+	  M_CTR },
+	{ AUDIT_GRP_EXEC, "execve,execveat", { "subj_type=spc_t" }, M_CTR },
 };
 
 const char *audit_rules_mode_name(enum nsw_exec_rules mode)
@@ -84,7 +90,8 @@ size_t audit_rules_build(enum nsw_exec_rules mode, unsigned int flags,
 			out[n].group = rule_table[i].group;
 			out[n].b32 = abi == 1;
 			out[n].syscalls = rule_table[i].syscalls;
-			out[n].field = rule_table[i].field;
+			memcpy(out[n].fields, rule_table[i].fields,
+			       sizeof(out[n].fields));
 			n++;
 		}
 	}
@@ -93,15 +100,25 @@ size_t audit_rules_build(enum nsw_exec_rules mode, unsigned int flags,
 
 int audit_rule_format(const struct audit_rule_spec *r, char *buf, size_t len)
 {
+	size_t used, i;
 	int n;
 
-	n = snprintf(buf, len, "-a always,exit -F arch=%s -S %s%s%s -F key=%s",
-		     r->b32 ? "b32" : "b64", r->syscalls,
-		     r->field ? " -F " : "", r->field ? r->field : "",
-		     AUDIT_RULES_KEY);
-	if (n < 0 || (size_t)n >= len)
-		return -ENOSPC;
-	return 0;
+	n = snprintf(buf, len, "-a always,exit -F arch=%s -S %s",
+		     r->b32 ? "b32" : "b64", r->syscalls);
+	for (i = 0; n >= 0 && (size_t)n < len; i++) {
+		used = strlen(buf);
+		if (i < AUDIT_RULE_FIELDS && r->fields[i])
+			n = snprintf(buf + used, len - used, " -F %s",
+				     r->fields[i]);
+		else
+			n = snprintf(buf + used, len - used, " -F key=%s",
+				     AUDIT_RULES_KEY);
+		if (n < 0 || (size_t)n >= len - used)
+			return -ENOSPC;
+		if (i == AUDIT_RULE_FIELDS || !r->fields[i])
+			return 0;
+	}
+	return -ENOSPC;
 }
 
 static const char *group_comment(enum audit_rule_group g,
@@ -115,9 +132,12 @@ static const char *group_comment(enum audit_rule_group g,
 		       "## rule then never matches.\n";
 	switch (g) {
 	case AUDIT_GRP_NS:
-		return "## setns: every call, failed ones included; unshare: calls with a\n"
-		       "## CLONE_NEW* flag (unshare(CLONE_FS) creates no namespace).  Low\n"
-		       "## volume (container runtimes, CNI plugins, systemd sandboxing).\n";
+		return "## setns: every call but those failing with EBADF (-9) or EINVAL\n"
+		       "## (-22), which change no namespace and which a pod could repeat to\n"
+		       "## flood the audit queue; denied calls (EPERM) stay.  unshare: calls\n"
+		       "## with a CLONE_NEW* flag (unshare(CLONE_FS) creates no namespace),\n"
+		       "## not failing with EINVAL.  Low volume (container runtimes, CNI\n"
+		       "## plugins, systemd sandboxing).\n";
 	case AUDIT_GRP_CLONE:
 		return "## clone creating a namespace: any CLONE_NEW* bit in the flags\n"
 		       "## (NEWTIME|NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET).\n";
@@ -290,6 +310,7 @@ struct audit_rule_data *audit_rule_spec_data(const struct audit_rule_spec *s)
 	char names[64], pair[96];
 	char *tok, *save;
 	unsigned int elf;
+	size_t f;
 	int machine, nr, err = 0;
 
 	machine = machine_for(s->b32);
@@ -325,9 +346,9 @@ struct audit_rule_data *audit_rule_spec_data(const struct audit_rule_spec *s)
 		}
 		r->mask[AUDIT_WORD(nr)] |= AUDIT_BIT(nr);
 	}
-	if (s->field) {
+	for (f = 0; f < AUDIT_RULE_FIELDS && s->fields[f]; f++) {
 		/* audit_rule_fieldpair_data() cuts the string it parses */
-		if (!nsw_strlcpy(pair, s->field, sizeof(pair))) {
+		if (!nsw_strlcpy(pair, s->fields[f], sizeof(pair))) {
 			err = -ENAMETOOLONG;
 			goto fail;
 		}
@@ -923,13 +944,18 @@ int audit_ruleset_remove(struct audit_ruleset *rs, int fd)
 
 static void describe(char *buf, size_t len, const struct rs_rule *x)
 {
-	size_t used = strlen(buf);
+	size_t used = strlen(buf), i;
 
 	if (used >= len)
 		return;
-	snprintf(buf + used, len - used, "%s%s %s%s%s", used ? "; " : "",
-		 x->spec.b32 ? "b32" : "b64", x->spec.syscalls,
-		 x->spec.field ? " " : "", x->spec.field ? x->spec.field : "");
+	snprintf(buf + used, len - used, "%s%s %s", used ? "; " : "",
+		 x->spec.b32 ? "b32" : "b64", x->spec.syscalls);
+	for (i = 0; i < AUDIT_RULE_FIELDS && x->spec.fields[i]; i++) {
+		used = strlen(buf);
+		if (used >= len)
+			return;
+		snprintf(buf + used, len - used, " %s", x->spec.fields[i]);
+	}
 }
 
 unsigned int audit_ruleset_missing(const struct audit_ruleset *rs,

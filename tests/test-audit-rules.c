@@ -122,11 +122,17 @@ static void test_table(void)
 
 	n = audit_rules_build(NSW_EXEC_RULES_ALL, 0, s, AUDIT_RULES_MAX);
 	audit_rule_format(&s[0], line, sizeof(line));
-	is_str(line, "-a always,exit -F arch=b64 -S setns -F key=nswatch",
-	       "first rule: setns b64, unfiltered");
+	is_str(line, "-a always,exit -F arch=b64 -S setns -F exit!=-9 "
+	       "-F exit!=-22 -F key=nswatch",
+	       "first rule: setns b64 without EBADF and EINVAL failures");
 	audit_rule_format(&s[2], line, sizeof(line));
 	is_str(line, "-a always,exit -F arch=b64 -S unshare -F a0&0x7E020080 "
-	       "-F key=nswatch", "unshare b64 with the CLONE_NEW* mask");
+	       "-F exit!=-22 -F key=nswatch",
+	       "unshare b64 with the CLONE_NEW* mask, without EINVAL");
+	is_int(audit_rule_format(&s[0], line, 60), -ENOSPC,
+	       "a line cut in its fields is -ENOSPC");
+	is_int(audit_rule_format(&s[0], line, 67), -ENOSPC,
+	       "a line cut in its key is -ENOSPC");
 	audit_rule_format(&s[5], line, sizeof(line));
 	is_str(line, "-a always,exit -F arch=b32 -S clone -F a0&0x7E020080 "
 	       "-F key=nswatch", "clone b32 with the CLONE_NEW* mask");
@@ -208,15 +214,24 @@ static void test_data(void)
 
 	d = audit_rule_spec_data(&s[1]);	/* setns b32 */
 	ok(d && d->values[0] == ELF_I386 && has_syscall(d, 346) &&
-	   !has_syscall(d, 310) && d->field_count == 2,
-	   "b32: i386 arch, setns 346 alone, no filter");
+	   !has_syscall(d, 310) && d->field_count == 4,
+	   "b32: i386 arch, setns 346 alone, two exit filters, key");
+	/* both exit fields are ANDed: neither -EBADF nor -EINVAL */
+	ok(d && d->fields[1] == AUDIT_EXIT &&
+	   d->fieldflags[1] == AUDIT_NOT_EQUAL &&
+	   d->values[1] == (uint32_t)-EBADF && d->fields[2] == AUDIT_EXIT &&
+	   d->fieldflags[2] == AUDIT_NOT_EQUAL &&
+	   d->values[2] == (uint32_t)-EINVAL,
+	   "setns: exit!=-EBADF and exit!=-EINVAL in the kernel data");
 	audit_rule_free_data(d);
 	d = audit_rule_spec_data(&s[3]);	/* unshare b32 */
 	i = d ? field_index(d, AUDIT_ARG0) : -1;
 	ok(d && d->values[0] == ELF_I386 && has_syscall(d, 310) &&
 	   i >= 0 && d->fieldflags[i] == AUDIT_BIT_MASK &&
-	   d->values[i] == 0x7E020080u,
-	   "b32: unshare 310 with a0&0x7E020080");
+	   d->values[i] == 0x7E020080u && d->field_count == 4 &&
+	   d->fields[2] == AUDIT_EXIT && d->fieldflags[2] == AUDIT_NOT_EQUAL &&
+	   d->values[2] == (uint32_t)-EINVAL,
+	   "b32: unshare 310 with a0&0x7E020080 and exit!=-EINVAL");
 	audit_rule_free_data(d);
 
 	d = audit_rule_spec_data(&s[8]);	/* exec auid=-1 b64 */
