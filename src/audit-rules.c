@@ -1024,6 +1024,88 @@ int audit_ruleset_check(struct audit_ruleset *rs, int fd, char *missing,
 	return (int)n;
 }
 
+/* Could rule k match calls of arch?  Only an arch field with = or !=
+ * rules it out; any other test of arch is assumed to let it through. */
+static bool arch_may_match(const struct audit_rule_data *k, uint32_t arch)
+{
+	uint32_t i;
+
+	for (i = 0; i < k->field_count && i < AUDIT_MAX_FIELDS; i++) {
+		if (k->fields[i] != AUDIT_ARCH)
+			continue;
+		if (k->fieldflags[i] == AUDIT_EQUAL && k->values[i] != arch)
+			return false;
+		if (k->fieldflags[i] == AUDIT_NOT_EQUAL && k->values[i] == arch)
+			return false;
+	}
+	return true;
+}
+
+static uint32_t rule_arch(const struct audit_rule_data *r)
+{
+	uint32_t i;
+
+	for (i = 0; i < r->field_count && i < AUDIT_MAX_FIELDS; i++)
+		if (r->fields[i] == AUDIT_ARCH)
+			return r->values[i];
+	return 0;
+}
+
+static bool masks_meet(const struct audit_rule_data *a,
+		       const struct audit_rule_data *b)
+{
+	size_t i;
+
+	for (i = 0; i < AUDIT_BITMASK_SIZE; i++)
+		if (a->mask[i] & b->mask[i])
+			return true;
+	return false;
+}
+
+long audit_ruleset_shadowed(const struct audit_ruleset *rs,
+			    const struct audit_rule_list *l, char *what,
+			    size_t len)
+{
+	const struct audit_rule_data *k, *want;
+	size_t i, j, pos;
+	uint32_t list;
+
+	if (what && len)
+		what[0] = '\0';
+	for (j = 0; j < l->n; j++) {
+		k = l->rules[j];
+		list = k->flags & ~AUDIT_FILTER_PREPEND;
+		if (k->action != AUDIT_NEVER ||
+		    audit_rule_has_key(k, AUDIT_RULES_KEY))
+			continue;
+		if (list == AUDIT_FILTER_TASK) {
+			if (what && len)
+				snprintf(what, len, "task,never");
+			return (long)j;
+		}
+		if (list != AUDIT_FILTER_EXIT)
+			continue;
+		for (i = 0; i < rs->n; i++) {
+			want = rs->r[i].data;
+			/* where the kernel's rule serving ours is; a missing
+			 * one (put back at the end) comes after anything */
+			for (pos = 0; pos < l->n; pos++)
+				if (audit_rule_same(l->rules[pos], want) ||
+				    rule_covers(l->rules[pos], want))
+					break;
+			if (j > pos || !masks_meet(k, want) ||
+			    !arch_may_match(k, rule_arch(want)))
+				continue;
+			if (what && len)
+				snprintf(what, len, "exit,never before %s %s",
+					 rs->r[i].spec.b32 ? "b32" : "b64",
+					 rs->r[i].spec.syscalls);
+			return (long)j;
+		}
+	}
+	return -1;
+}
+
 void audit_ruleset_free(struct audit_ruleset *rs)
 {
 	size_t i;

@@ -171,6 +171,21 @@ int audit_ruleset_check(struct audit_ruleset *rs, int fd, char *missing,
 unsigned int audit_ruleset_missing(const struct audit_ruleset *rs,
 				   const struct audit_rule_list *l,
 				   char *missing, size_t len);
+/*
+ * A rule of someone else's (without key nswatch) with action never that
+ * hides records our rules ask for: on the exit list, before the first
+ * kernel rule that serves one of our rules (the first exit rule that
+ * matches a call decides), for one of its syscalls and an arch it may
+ * match; or on the task list, which decides before any syscall rule
+ * whether a new process is audited at all.  Conservative: of a never
+ * rule only the list, syscall mask and arch are read, so one with more
+ * fields (which might match fewer calls) still counts.  Returns the
+ * index in l of the first such rule, -1 if none; what names it ("exit,
+ * never before b64 setns" / "task,never").
+ */
+long audit_ruleset_shadowed(const struct audit_ruleset *rs,
+			    const struct audit_rule_list *l, char *what,
+			    size_t len);
 void audit_ruleset_free(struct audit_ruleset *rs);
 
 /* Remove rules recorded by nswatch processes that no longer run (their
