@@ -277,7 +277,6 @@ is "$(al_rules_ours)" "$n_rules" "... and the rule is back"
 escape_now
 escape_seen "$AL_OUT"
 ok $? "... an escape right after it is reported"
-n_tamper=$(al_count "$AL_OUT" "$TAMPER")
 
 auditctl -A "${NEVER_RULE[@]}" >/dev/null
 ok $? "auditctl -A exit,never -S setns inserted before nswatch's rules"
