@@ -32,24 +32,30 @@
 static const struct {
 	enum audit_rule_group group;
 	const char *syscalls;
-	const char *field;
+	const char *fields[AUDIT_RULE_FIELDS];
 	unsigned int modes;
 } rule_table[] = {
-	{ AUDIT_GRP_NS, "setns", NULL, M_ANY },
+	/* failed calls that cannot change a namespace (EBADF, EINVAL) are
+	 * left out in the kernel: a pod repeating them floods the queue */
+	{ AUDIT_GRP_NS, "setns",
+	  { AUDIT_RULES_NO_EBADF, AUDIT_RULES_NO_EINVAL }, M_ANY },
 	/* unshare(CLONE_FS) and the like create no namespace (the eBPF
-	 * programs skip them too): the kernel filters them out */
-	{ AUDIT_GRP_NS, "unshare", "a0&" AUDIT_RULES_CLONE_MASK, M_ANY },
-	{ AUDIT_GRP_CLONE, "clone", "a0&" AUDIT_RULES_CLONE_MASK, M_ANY },
-	{ AUDIT_GRP_CLONE3, "clone3", NULL, M_ANY },
-	{ AUDIT_GRP_EXEC, "execve,execveat", NULL, M_ALL },
+	 * programs skip them too): the kernel filters them out; EINVAL
+	 * (bad flag combinations) changes nothing either */
+	{ AUDIT_GRP_NS, "unshare",
+	  { "a0&" AUDIT_RULES_CLONE_MASK, AUDIT_RULES_NO_EINVAL }, M_ANY },
+	{ AUDIT_GRP_CLONE, "clone", { "a0&" AUDIT_RULES_CLONE_MASK }, M_ANY },
+	{ AUDIT_GRP_CLONE3, "clone3", { NULL }, M_ANY },
+	{ AUDIT_GRP_EXEC, "execve,execveat", { NULL }, M_ALL },
 	/* process exits: process_exit events and a process cache that
 	 * forgets the dead (one record per exit, like exec's volume) */
-	{ AUDIT_GRP_EXEC, "exit_group", NULL, M_ALL },
+	{ AUDIT_GRP_EXEC, "exit_group", { NULL }, M_ALL },
 	/* auid -1 is "unset"; spelled -1 because audit 2.8's auditctl may
 	 * not know the word */
-	{ AUDIT_GRP_EXEC, "execve,execveat", "auid=-1", M_CTR },
-	{ AUDIT_GRP_EXEC, "execve,execveat", "subj_type=container_t", M_CTR },
-	{ AUDIT_GRP_EXEC, "execve,execveat", "subj_type=spc_t", M_CTR },
+	{ AUDIT_GRP_EXEC, "execve,execveat", { "auid=-1" }, M_CTR },
+	{ AUDIT_GRP_EXEC, "execve,execveat", { "subj_type=container_t" },
+	  M_CTR },
+	{ AUDIT_GRP_EXEC, "execve,execveat", { "subj_type=spc_t" }, M_CTR },
 };
 
 const char *audit_rules_mode_name(enum nsw_exec_rules mode)
@@ -84,7 +90,8 @@ size_t audit_rules_build(enum nsw_exec_rules mode, unsigned int flags,
 			out[n].group = rule_table[i].group;
 			out[n].b32 = abi == 1;
 			out[n].syscalls = rule_table[i].syscalls;
-			out[n].field = rule_table[i].field;
+			memcpy(out[n].fields, rule_table[i].fields,
+			       sizeof(out[n].fields));
 			n++;
 		}
 	}
@@ -93,15 +100,25 @@ size_t audit_rules_build(enum nsw_exec_rules mode, unsigned int flags,
 
 int audit_rule_format(const struct audit_rule_spec *r, char *buf, size_t len)
 {
+	size_t used, i;
 	int n;
 
-	n = snprintf(buf, len, "-a always,exit -F arch=%s -S %s%s%s -F key=%s",
-		     r->b32 ? "b32" : "b64", r->syscalls,
-		     r->field ? " -F " : "", r->field ? r->field : "",
-		     AUDIT_RULES_KEY);
-	if (n < 0 || (size_t)n >= len)
-		return -ENOSPC;
-	return 0;
+	n = snprintf(buf, len, "-a always,exit -F arch=%s -S %s",
+		     r->b32 ? "b32" : "b64", r->syscalls);
+	for (i = 0; n >= 0 && (size_t)n < len; i++) {
+		used = strlen(buf);
+		if (i < AUDIT_RULE_FIELDS && r->fields[i])
+			n = snprintf(buf + used, len - used, " -F %s",
+				     r->fields[i]);
+		else
+			n = snprintf(buf + used, len - used, " -F key=%s",
+				     AUDIT_RULES_KEY);
+		if (n < 0 || (size_t)n >= len - used)
+			return -ENOSPC;
+		if (i == AUDIT_RULE_FIELDS || !r->fields[i])
+			return 0;
+	}
+	return -ENOSPC;
 }
 
 static const char *group_comment(enum audit_rule_group g,
@@ -115,9 +132,12 @@ static const char *group_comment(enum audit_rule_group g,
 		       "## rule then never matches.\n";
 	switch (g) {
 	case AUDIT_GRP_NS:
-		return "## setns: every call, failed ones included; unshare: calls with a\n"
-		       "## CLONE_NEW* flag (unshare(CLONE_FS) creates no namespace).  Low\n"
-		       "## volume (container runtimes, CNI plugins, systemd sandboxing).\n";
+		return "## setns: every call but those failing with EBADF (-9) or EINVAL\n"
+		       "## (-22), which change no namespace and which a pod could repeat to\n"
+		       "## flood the audit queue; denied calls (EPERM) stay.  unshare: calls\n"
+		       "## with a CLONE_NEW* flag (unshare(CLONE_FS) creates no namespace),\n"
+		       "## not failing with EINVAL.  Low volume (container runtimes, CNI\n"
+		       "## plugins, systemd sandboxing).\n";
 	case AUDIT_GRP_CLONE:
 		return "## clone creating a namespace: any CLONE_NEW* bit in the flags\n"
 		       "## (NEWTIME|NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET).\n";
@@ -290,6 +310,7 @@ struct audit_rule_data *audit_rule_spec_data(const struct audit_rule_spec *s)
 	char names[64], pair[96];
 	char *tok, *save;
 	unsigned int elf;
+	size_t f;
 	int machine, nr, err = 0;
 
 	machine = machine_for(s->b32);
@@ -325,9 +346,9 @@ struct audit_rule_data *audit_rule_spec_data(const struct audit_rule_spec *s)
 		}
 		r->mask[AUDIT_WORD(nr)] |= AUDIT_BIT(nr);
 	}
-	if (s->field) {
+	for (f = 0; f < AUDIT_RULE_FIELDS && s->fields[f]; f++) {
 		/* audit_rule_fieldpair_data() cuts the string it parses */
-		if (!nsw_strlcpy(pair, s->field, sizeof(pair))) {
+		if (!nsw_strlcpy(pair, s->fields[f], sizeof(pair))) {
 			err = -ENAMETOOLONG;
 			goto fail;
 		}
@@ -923,13 +944,18 @@ int audit_ruleset_remove(struct audit_ruleset *rs, int fd)
 
 static void describe(char *buf, size_t len, const struct rs_rule *x)
 {
-	size_t used = strlen(buf);
+	size_t used = strlen(buf), i;
 
 	if (used >= len)
 		return;
-	snprintf(buf + used, len - used, "%s%s %s%s%s", used ? "; " : "",
-		 x->spec.b32 ? "b32" : "b64", x->spec.syscalls,
-		 x->spec.field ? " " : "", x->spec.field ? x->spec.field : "");
+	snprintf(buf + used, len - used, "%s%s %s", used ? "; " : "",
+		 x->spec.b32 ? "b32" : "b64", x->spec.syscalls);
+	for (i = 0; i < AUDIT_RULE_FIELDS && x->spec.fields[i]; i++) {
+		used = strlen(buf);
+		if (used >= len)
+			return;
+		snprintf(buf + used, len - used, " %s", x->spec.fields[i]);
+	}
 }
 
 unsigned int audit_ruleset_missing(const struct audit_ruleset *rs,
@@ -996,6 +1022,88 @@ int audit_ruleset_check(struct audit_ruleset *rs, int fd, char *missing,
 	if (changed)
 		state_write(rs);
 	return (int)n;
+}
+
+/* Could rule k match calls of arch?  Only an arch field with = or !=
+ * rules it out; any other test of arch is assumed to let it through. */
+static bool arch_may_match(const struct audit_rule_data *k, uint32_t arch)
+{
+	uint32_t i;
+
+	for (i = 0; i < k->field_count && i < AUDIT_MAX_FIELDS; i++) {
+		if (k->fields[i] != AUDIT_ARCH)
+			continue;
+		if (k->fieldflags[i] == AUDIT_EQUAL && k->values[i] != arch)
+			return false;
+		if (k->fieldflags[i] == AUDIT_NOT_EQUAL && k->values[i] == arch)
+			return false;
+	}
+	return true;
+}
+
+static uint32_t rule_arch(const struct audit_rule_data *r)
+{
+	uint32_t i;
+
+	for (i = 0; i < r->field_count && i < AUDIT_MAX_FIELDS; i++)
+		if (r->fields[i] == AUDIT_ARCH)
+			return r->values[i];
+	return 0;
+}
+
+static bool masks_meet(const struct audit_rule_data *a,
+		       const struct audit_rule_data *b)
+{
+	size_t i;
+
+	for (i = 0; i < AUDIT_BITMASK_SIZE; i++)
+		if (a->mask[i] & b->mask[i])
+			return true;
+	return false;
+}
+
+long audit_ruleset_shadowed(const struct audit_ruleset *rs,
+			    const struct audit_rule_list *l, char *what,
+			    size_t len)
+{
+	const struct audit_rule_data *k, *want;
+	size_t i, j, pos;
+	uint32_t list;
+
+	if (what && len)
+		what[0] = '\0';
+	for (j = 0; j < l->n; j++) {
+		k = l->rules[j];
+		list = k->flags & ~AUDIT_FILTER_PREPEND;
+		if (k->action != AUDIT_NEVER ||
+		    audit_rule_has_key(k, AUDIT_RULES_KEY))
+			continue;
+		if (list == AUDIT_FILTER_TASK) {
+			if (what && len)
+				snprintf(what, len, "task,never");
+			return (long)j;
+		}
+		if (list != AUDIT_FILTER_EXIT)
+			continue;
+		for (i = 0; i < rs->n; i++) {
+			want = rs->r[i].data;
+			/* where the kernel's rule serving ours is; a missing
+			 * one (put back at the end) comes after anything */
+			for (pos = 0; pos < l->n; pos++)
+				if (audit_rule_same(l->rules[pos], want) ||
+				    rule_covers(l->rules[pos], want))
+					break;
+			if (j > pos || !masks_meet(k, want) ||
+			    !arch_may_match(k, rule_arch(want)))
+				continue;
+			if (what && len)
+				snprintf(what, len, "exit,never before %s %s",
+					 rs->r[i].spec.b32 ? "b32" : "b64",
+					 rs->r[i].spec.syscalls);
+			return (long)j;
+		}
+	}
+	return -1;
 }
 
 void audit_ruleset_free(struct audit_ruleset *rs)

@@ -33,6 +33,14 @@ struct strbuf;
 /* CLONE_NEW{TIME,NS,CGROUP,UTS,IPC,USER,PID,NET}, for -F a0&... on clone
  * and unshare */
 #define AUDIT_RULES_CLONE_MASK "0x7E020080"
+/* Namespace calls that fail with EBADF or EINVAL change no namespace
+ * (the eBPF backend holds them back in the kernel too): setns(-1, 0) in a
+ * loop would otherwise flood the audit queue until the kernel drops
+ * records, the escape among them.  Other failures (EPERM: a denied
+ * attempt) stay audited.  By number: audit 2.8's auditctl knows no errno
+ * names. */
+#define AUDIT_RULES_NO_EBADF "exit!=-9"
+#define AUDIT_RULES_NO_EINVAL "exit!=-22"
 
 /* Flags for audit_rules_build() and audit_ruleset_new(). */
 #define AUDIT_RULES_NO_CLONE3	0x1u	/* leave clone3 out */
@@ -51,12 +59,16 @@ enum audit_rule_group {
 	AUDIT_GRP_EXEC,		/* execve, execveat */
 };
 
+/* Most -F pairs of one rule besides arch and key. */
+#define AUDIT_RULE_FIELDS 3
+
 /* One `-a always,exit` rule. */
 struct audit_rule_spec {
 	enum audit_rule_group group;
 	bool b32;		/* -F arch=b32, else b64 */
 	const char *syscalls;	/* as after -S: "execve,execveat" */
-	const char *field;	/* one more -F pair, or NULL */
+	/* more -F pairs (ANDed by the kernel), NULL-terminated when fewer */
+	const char *fields[AUDIT_RULE_FIELDS];
 };
 
 #define AUDIT_RULES_MAX 16
@@ -159,6 +171,21 @@ int audit_ruleset_check(struct audit_ruleset *rs, int fd, char *missing,
 unsigned int audit_ruleset_missing(const struct audit_ruleset *rs,
 				   const struct audit_rule_list *l,
 				   char *missing, size_t len);
+/*
+ * A rule of someone else's (without key nswatch) with action never that
+ * hides records our rules ask for: on the exit list, before the first
+ * kernel rule that serves one of our rules (the first exit rule that
+ * matches a call decides), for one of its syscalls and an arch it may
+ * match; or on the task list, which decides before any syscall rule
+ * whether a new process is audited at all.  Conservative: of a never
+ * rule only the list, syscall mask and arch are read, so one with more
+ * fields (which might match fewer calls) still counts.  Returns the
+ * index in l of the first such rule, -1 if none; what names it ("exit,
+ * never before b64 setns" / "task,never").
+ */
+long audit_ruleset_shadowed(const struct audit_ruleset *rs,
+			    const struct audit_rule_list *l, char *what,
+			    size_t len);
 void audit_ruleset_free(struct audit_ruleset *rs);
 
 /* Remove rules recorded by nswatch processes that no longer run (their

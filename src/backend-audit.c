@@ -14,11 +14,13 @@
  *             backlog limit), and restores the previous settings at exit.
  *
  * Multicast and netlink are proven before start() returns: a child of
- * ours calls setns(-1, 0), which our rules audit, and its record has to
+ * ours calls setns() into its own uts namespace, which our rules audit
+ * (not setns(-1, 0): they leave EBADF failures out), and its record has to
  * arrive within two seconds (a 3.10 kernel binds the multicast group but
  * never delivers).
  *
- * Tampering: CONFIG_CHANGE records (rules removed, audit_enabled,
+ * Tampering: CONFIG_CHANGE records (rules removed, rules added by
+ * others: a never rule before ours hides them, audit_enabled,
  * audit_pid) are answered in the batch they arrive in (on_config, then
  * react): rules we own are put back, audit is enabled again when we are
  * the daemon, and one monitor-tamper alert names who did it and the
@@ -34,6 +36,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -234,6 +237,10 @@ struct backend {
 	unsigned long last_serial;	/* netlink: highest serial read */
 
 	bool rules_gone_maybe;		/* opened by another key's removal */
+	/* someone else's never rule before ours (audit_ruleset_shadowed) */
+	bool shadow_due;		/* a rule was added: look after this batch */
+	char shadow_who[200];		/* who added it, "" when unknown */
+	char shadow_what[64];		/* the hiding rule alerted, "" none */
 	/* Some of our rules were loaded by the operator (auditd's rules.d)
 	 * too.  `augenrules --load` deletes every rule and adds its own
 	 * back, and `auditctl -R` stops at the first rule that exists: a
@@ -977,6 +984,43 @@ static void check_rules(struct backend *b)
 	blind_end(&b->rules_gone, "put back by nswatch");
 }
 
+/*
+ * A never rule inserted before ours (`auditctl -A exit,never -S setns`)
+ * blinds us while our rules are still listed, so the rule check above
+ * passes.  One alert per hiding rule, with who added it when a
+ * CONFIG_CHANGE named them; who is NULL from the periodic check.
+ */
+static void check_shadow(struct backend *b, const char *who)
+{
+	struct audit_rule_list l;
+	char what[64];
+	long k;
+	int r;
+
+	r = audit_rules_list(b->ctl, &l);
+	if (r < 0) {
+		log_ratelimited(LOG_LVL_WARN, "audit-list", "cannot list audit"
+				" rules: %s", strerror(-r));
+		return;
+	}
+	k = audit_ruleset_shadowed(b->rs, &l, what, sizeof(what));
+	audit_rule_list_free(&l);
+	if (k < 0) {
+		if (b->shadow_what[0])
+			log_warn("the audit rule with action never that hid "
+				 "nswatch's (%s) is gone", b->shadow_what);
+		b->shadow_what[0] = '\0';
+		return;
+	}
+	if (!strcmp(what, b->shadow_what))
+		return;		/* alerted already */
+	snprintf(b->shadow_what, sizeof(b->shadow_what), "%s", what);
+	tamper(b, "an audit rule with action never (%s, rule %ld of the "
+	       "kernel's list) hides the calls nswatch's audit rules ask "
+	       "for%s%s: not audited while it stays", what, k + 1,
+	       who && who[0] ? "; added by " : "", who ? who : "");
+}
+
 /* ---- CONFIG_CHANGE: tampering seen in the stream ------------------------ */
 
 /*
@@ -1017,6 +1061,12 @@ static int on_config(const struct audit_cfg_change *c, void *arg)
 		b->last_cfg_ms = nsw_clock_ms(CLOCK_MONOTONIC);
 		if (b->rules_gone.open)
 			b->check_due = true;
+		if (c->res_known && !c->res)
+			break;
+		/* a never rule put before ours hides them while they are
+		 * still listed: look at the list after this batch */
+		b->shadow_due = true;
+		snprintf(b->shadow_who, sizeof(b->shadow_who), "%s", who);
 		break;
 	case AUDIT_CFG_ENABLED:
 		if (c->res_known && !c->res) {
@@ -1081,6 +1131,10 @@ static void react(struct backend *b)
 		b->check_due = false;
 		check_rules(b);
 	}
+	if (b->shadow_due) {
+		b->shadow_due = false;
+		check_shadow(b, b->shadow_who);
+	}
 	if (b->lock_due) {
 		b->lock_due = false;
 		if (b->rules_gone.open && !b->rules_gone.closing)
@@ -1117,6 +1171,7 @@ static void periodic(struct backend *b)
 	if (b->ctl >= 0) {
 		check_status(b);
 		check_rules(b);
+		check_shadow(b, NULL);
 		b->next_check = t + (blind_any(b) ? BLIND_CHECK_S :
 				     b->check_interval);
 	}
@@ -1360,10 +1415,13 @@ static int switch_to_multicast(struct backend *b, const char *why)
 }
 
 /*
- * Prove that records reach us: a child calls setns(-1, 0), which fails
- * (EBADF) and which the setns rule audits (failed calls too; unshare(0)
- * is no longer audited: the unshare rule wants a CLONE_NEW* flag).  Its
- * record is recognised by pid and kept out of the output.
+ * Prove that records reach us: a child calls setns() into its own uts
+ * namespace, which changes nothing (or fails with EPERM without
+ * CAP_SYS_ADMIN), and which the setns rule audits either way.  Not
+ * setns(-1, 0): the rule leaves out calls failing with EBADF or EINVAL
+ * (a pod repeating them would flood the queue); nor unshare(0): the
+ * unshare rule wants a CLONE_NEW* flag.  Its record is recognised by
+ * pid and kept out of the output.
  */
 static int selftest(struct backend *b, char *why, size_t whylen)
 {
@@ -1378,7 +1436,9 @@ static int selftest(struct backend *b, char *why, size_t whylen)
 		return -errno;
 	}
 	if (pid == 0) {
-		syscall(SYS_setns, -1, 0);
+		int fd = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
+
+		syscall(SYS_setns, fd, CLONE_NEWUTS);
 		_exit(0);
 	}
 	b->test_pid = pid;
@@ -1408,7 +1468,8 @@ static int selftest(struct backend *b, char *why, size_t whylen)
 	if (b->test_seen)
 		return 0;
 	snprintf(why, whylen, "self-test: the audit record of our own "
-		 "setns(-1, 0) did not arrive%s within %d s%s",
+		 "setns() into its uts namespace did not arrive%s within "
+		 "%d s%s",
 		 b->ops->selftest_where, SELFTEST_MS / 1000,
 		 b->ops->selftest_hint);
 	return -ETIMEDOUT;
@@ -1418,11 +1479,20 @@ static void warn_survey(struct backend *b)
 {
 	struct audit_rule_list l;
 	struct audit_rules_survey sv;
+	long k;
 
 	if (b->ctl < 0 || audit_rules_list(b->ctl, &l) < 0)
 		return;
 	audit_rules_survey(&l, &sv);
+	k = audit_ruleset_shadowed(b->rs, &l, b->shadow_what,
+				   sizeof(b->shadow_what));
 	audit_rule_list_free(&l);
+	/* there before us: said here, and not alerted as a change later */
+	if (k >= 0)
+		log_warn("an audit rule with action never (%s, rule %ld of the "
+			 "kernel's list) hides calls nswatch's audit rules ask "
+			 "for: they are not audited while it stays",
+			 b->shadow_what, k + 1);
 	if (sv.never_exit || sv.never_task)
 		log_warn("%u audit rule%s with action never (%u exit, %u task)"
 			 " may hide events from nswatch: first match wins",
