@@ -14,6 +14,7 @@
 #include "nsinfo.h"
 #include "procfs.h"
 #include "strbuf.h"
+#include "util.h"
 
 int procfs_parse_stat(const char *text, size_t len, struct procfs_stat *out)
 {
@@ -311,7 +312,7 @@ static int read_state_at(int dir, uint32_t pid, struct nsw_process *p,
 		return err;
 	p->pid = p->tid = pid;
 	p->uid = st.euid;
-	p->auid = 4294967295u;
+	p->auid = NSW_AUID_UNSET;
 	p->caps_known = st.caps_known;
 	p->cap_permitted = st.cap_prm;
 	p->cap_effective = st.cap_eff;
