@@ -377,8 +377,14 @@ static void test_shadowed(void)
 
 	rs = audit_ruleset_new(NSW_EXEC_RULES_ALL, 0);
 	n = audit_rules_build(NSW_EXEC_RULES_ALL, 0, s, AUDIT_RULES_MAX);
+	if (rs && audit_ruleset_count(rs) != n) {
+		/* audit 2.8 lacks clone3: the rules without it */
+		audit_ruleset_free(rs);
+		rs = audit_ruleset_new(NSW_EXEC_RULES_ALL, AUDIT_RULES_NO_CLONE3);
+		n = audit_rules_build(NSW_EXEC_RULES_ALL, AUDIT_RULES_NO_CLONE3,
+				      s, AUDIT_RULES_MAX);
+	}
 	if (!rs || audit_ruleset_count(rs) != n) {
-		/* audit 2.8 lacks clone3: the list below would differ */
 		skip("this libaudit cannot express every rule");
 		audit_ruleset_free(rs);
 		return;
