@@ -114,6 +114,11 @@ struct nsw_process {
 	 * from /proc.  Only such host arrivals get the runtime-helper
 	 * exemption. */
 	bool ctr_inherited;
+	/* no container known, but the file it exec'd is not the host's at
+	 * that path: it ran outside the host's mount namespace (audit, a
+	 * process gone before /proc could be read).  Judged as a container
+	 * process whose container is unknown. */
+	bool foreign_exe;
 };
 
 enum nsw_event_type {

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -355,6 +356,90 @@ static struct nsw_container *container_by_selinux(struct pipeline *p,
 						  const struct nsw_raw *r)
 {
 	return container_cache_by_selinux(p->cc, r->selinux_level);
+}
+
+/* Container with runtime state named by one runtime argument: an id of
+ * [A-Za-z0-9_.-] starting with a letter or digit (never a path, an
+ * option or a quoted argument), referenced, or NULL. */
+static struct nsw_container *runtime_arg_container(struct pipeline *p,
+						   const char *s, size_t n)
+{
+	struct cgroup_attr cg;
+	size_t i;
+
+	if (!n || n >= sizeof(cg.id) || !isalnum((unsigned char)s[0]))
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("_.-", s[i]))
+			return NULL;
+	memset(&cg, 0, sizeof(cg));
+	cg.kind = CGROUP_CONTAINER;
+	memcpy(cg.id, s, n);
+	cg.id[n] = '\0';
+	return container_cache_get_stateful(p->cc, &cg);
+}
+
+/*
+ * Container of a gone process that an OCI runtime on the host started
+ * (`runc exec ID`, `crun exec`, `runc create` for a container's init: the
+ * runtime's child becomes the container's process, and audit's ppid is
+ * the runtime's), from the runtime's own command line: the first
+ * positional argument after the subcommand (options that take a value
+ * skipped), when it names a container whose runtime state is on disk.
+ * The parent must be a host process running the runtime; what the exec's
+ * caller chose (`runc exec ID cmd args`) comes after the id and is never
+ * looked at.  Referenced for the caller.
+ */
+static struct nsw_container *container_by_runtime_parent(
+	struct pipeline *p, const struct nsw_process *par)
+{
+	static const char *const runtimes[] = { "runc", "crun", "youki" };
+	static const char *const subcmds[] = { "exec", "create", "run" };
+	/* the runtimes' options that take the next argument as value */
+	static const char *const valued[] = {
+		"--root", "--log", "--log-format", "--criu", "--rootless",
+		"--pid-file", "--process", "-p", "--console-socket", "--cwd",
+		"--env", "-e", "--user", "-u", "--additional-gids", "-g",
+		"--process-label", "--apparmor", "--cap", "-c",
+		"--preserve-fds", "--cgroup", "--bundle", "-b",
+	};
+	const char *b, *s, *e;
+	bool sub = false, value = false;
+	size_t i, n;
+
+	if (!par || par->ctr || par->foreign_exe || !par->binary ||
+	    !par->arguments)
+		return NULL;
+	b = strrchr(par->binary, '/');
+	b = b ? b + 1 : par->binary;
+	for (i = 0; i < ARRAY_SIZE(runtimes) && strcmp(b, runtimes[i]); i++)
+		;
+	if (i == ARRAY_SIZE(runtimes))
+		return NULL;
+	for (s = par->arguments; *s; s = *e ? e + 1 : e) {
+		e = strchr(s, ' ');
+		if (!e)
+			e = s + strlen(s);
+		n = (size_t)(e - s);
+		if (value) {
+			value = false;
+			continue;
+		}
+		if (*s == '-') {
+			for (i = 0; i < ARRAY_SIZE(valued); i++)
+				value |= strlen(valued[i]) == n &&
+					 !memcmp(s, valued[i], n);
+			continue;
+		}
+		if (sub)	/* the first positional argument: the id */
+			return runtime_arg_container(p, s, n);
+		for (i = 0; i < ARRAY_SIZE(subcmds); i++)
+			sub |= strlen(subcmds[i]) == n &&
+			       !memcmp(s, subcmds[i], n);
+		if (!sub)
+			return NULL;	/* another subcommand */
+	}
+	return NULL;
 }
 
 /*
@@ -848,7 +933,7 @@ static void event_init(struct pipeline *p, struct nsw_event *ev,
 	ev->proc = pr;
 	ev->time_ns = time_ns ? time_ns : nsw_clock_ns(CLOCK_REALTIME);
 	ev->backend = p->backend;
-	ev->container_process = pr->ctr != NULL;
+	ev->container_process = pr->ctr != NULL || pr->foreign_exe;
 }
 
 /* ---- raw event handlers ---------------------------------------------- */
@@ -1126,12 +1211,39 @@ static void exec_facts(struct nsw_process *np, const struct exec_src *s,
 }
 
 /*
+ * Whether the file an exec opened (audit: PATH item 0's device and inode,
+ * exe= its path) is not the host's file at that path: it was exec'd in
+ * another mount namespace.  Live only (the host's file system is read
+ * now); an exec that names no file (runc's sealed copy: "/", memfd,
+ * /proc/self/exe) or a path that cannot be looked up tells nothing.
+ * The path is the process's; only its root can be the host's.
+ */
+static bool exe_not_hosts(const struct pipeline *p, const struct nsw_raw *r)
+{
+	char path[PATH_MAX];
+
+	if (!p->live || !p->host_known || !r->exe_dev_known || !r->binary.p ||
+	    r->binary.len < 2 || r->binary.len >= sizeof(path) ||
+	    r->binary.p[0] != '/' || is_indirect_path(&r->binary) ||
+	    memchr(r->binary.p, '\0', r->binary.len))
+		return false;
+	memcpy(path, r->binary.p, r->binary.len);
+	path[r->binary.len] = '\0';
+	if (strstr(path, " (deleted)") || !strncmp(path, "/memfd:", 7))
+		return false;
+	return procfs_host_file_is(p->opts.procfs, p->host.ref_pid, path,
+				   r->exe_dev_major, r->exe_dev_minor,
+				   r->exe_ino) == 0;
+}
+
+/*
  * The container of an exec'd process, first that names one:
  *   1. its old image's or its parent's container (attribute())
  *   2. eBPF with everything captured: the cgroup id (cached per cgroup),
  *      or the captured cgroup name when the process is gone already
  *   3. the cgroup read from /proc
- *   4. gone and unread: the file it exec'd, then its SELinux level
+ *   4. gone and unread: the file it exec'd, then its SELinux level, then
+ *      the command line of the host runtime that started it (R17, R19)
  * then whether it arrived from the host (ctr_inherited false) and its pid
  * inside the container when /proc was skipped.
  */
@@ -1171,6 +1283,8 @@ static void exec_container(struct pipeline *p, struct nsw_process *np,
 		np->ctr = container_by_exe(p, r);
 	if (!np->ctr && !have_live)
 		np->ctr = container_by_selinux(p, r);
+	if (!np->ctr && !have_live)
+		np->ctr = container_by_runtime_parent(p, par);
 	if (np->ctr && complete && p->live)
 		np->container_pid = container_pid_of(p, r->pid);
 	/* first seen in a container from a host process: a host arrival
@@ -1188,6 +1302,18 @@ static void exec_container(struct pipeline *p, struct nsw_process *np,
 	    r->exe_dev_major == np->ctr->root_dev_major &&
 	    r->exe_dev_minor == np->ctr->root_dev_minor)
 		np->ctr_inherited = true;
+	/* R20: ... nor a file on another of its file systems (a copy on an
+	 * emptyDir or tmpfs volume, `kubectl exec pod -- /data/bridge`):
+	 * a runtime or CNI binary from the host is the host's file at that
+	 * path, and one exec'd in the container's mount namespace is not */
+	if (np->ctr && !np->ctr_inherited && !r->ns_after_known &&
+	    exe_not_hosts(p, r))
+		np->ctr_inherited = true;
+	/* gone with no container found: still not a host process when its
+	 * file is not the host's (the worst case is judged, not "host") */
+	if (!np->ctr && !have_live && !r->ns_after_known &&
+	    exe_not_hosts(p, r))
+		np->foreign_exe = true;
 }
 
 static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
@@ -1625,7 +1751,7 @@ static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
 	memset(&vi, 0, sizeof(vi));
 	vi.syscall = r->syscall;
 	vi.success = ev.success;
-	vi.container_process = pr->ctr != NULL;
+	vi.container_process = pr->ctr != NULL || pr->foreign_exe;
 	vi.ns_mask = r->syscall == NSW_SC_SETNS ? ev.ns_types :
 		     ev.ns_types_known ? ev.ns_types : 0;
 	vi.host = p->host_known ? &p->host.ns : NULL;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -223,6 +224,26 @@ char *procfs_read_file(const char *procfs, uint32_t pid, const char *name,
 
 	snprintf(path, sizeof(path), "%s/%u/%s", procfs, pid, name);
 	return read_fd(open(path, O_RDONLY | O_CLOEXEC), lenp);
+}
+
+int procfs_host_file_is(const char *procfs, uint32_t ref_pid,
+			const char *path, uint32_t maj, uint32_t min,
+			uint64_t ino)
+{
+	char full[PATH_MAX];
+	struct stat st;
+	int n;
+
+	if (!path || path[0] != '/')
+		return -EINVAL;
+	n = snprintf(full, sizeof(full), "%s/%u/root%s", procfs, ref_pid,
+		     path);
+	if (n < 0 || (size_t)n >= sizeof(full))
+		return -ENAMETOOLONG;
+	if (stat(full, &st) < 0)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+	return S_ISREG(st.st_mode) && major(st.st_dev) == maj &&
+	       minor(st.st_dev) == min && (uint64_t)st.st_ino == ino;
 }
 
 int procfs_open_pid(const char *procfs, uint32_t pid)

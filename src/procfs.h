@@ -89,6 +89,15 @@ int procfs_read_process_at(int pid_dir, uint32_t pid, struct nsw_process *p,
 int procfs_read_state(const char *procfs, uint32_t pid, struct nsw_process *p,
 		      struct cgroup_attr *cg);
 
+/* Whether PATH, looked up in the root of process REF_PID (the host's
+ * reference process: the host's root), is the file MAJOR:MINOR/INO.
+ * 1 it is; 0 it is not (no such file there, or another one); -errno when
+ * that cannot be told.  A file a process exec'd that is not the host's
+ * at the same path was exec'd outside the host's mount namespace. */
+int procfs_host_file_is(const char *procfs, uint32_t ref_pid,
+			const char *path, uint32_t major, uint32_t minor,
+			uint64_t ino);
+
 /* Free the strings a process owns (not the container ref). */
 void procfs_process_clear(struct nsw_process *p);
 

@@ -141,6 +141,30 @@ static int exec_selinux_ev(struct pipeline *p, uint32_t pid, uint32_t ppid,
 	return pipeline_handle(p, &r);
 }
 
+/* exec of a host runtime with its command line (ARGS: space-separated) */
+static int exec_argv_ev(struct pipeline *p, uint32_t pid, uint32_t ppid,
+			const char *binary, const char *args)
+{
+	static char buf[512];
+	struct nsw_raw r;
+	char *t, *save = NULL;
+
+	raw_init(&r, NSW_RAW_EXEC, pid, ppid);
+	r.syscall = NSW_SC_EXECVE;
+	r.success = r.success_known = true;
+	r.binary.p = binary;
+	r.binary.len = strlen(binary);
+	r.argv[0] = r.binary;
+	r.argc = 1;
+	snprintf(buf, sizeof(buf), "%s", args);
+	for (t = strtok_r(buf, " ", &save); t && r.argc < NSW_RAW_MAX_ARGS;
+	     t = strtok_r(NULL, " ", &save)) {
+		r.argv[r.argc].p = t;
+		r.argv[r.argc++].len = strlen(t);
+	}
+	return pipeline_handle(p, &r);
+}
+
 /* exec of a process gone before /proc could be read, in the cgroup whose
  * leaf the kernel captured as `cgname` */
 static int exec_gone_ev(struct pipeline *p, uint32_t pid, uint32_t ppid,
@@ -510,6 +534,19 @@ int main(void)
 	exec_selinux_ev(p, 500, 200, "/escape", "s0:c5,c6");
 	ns_ev(p, 500, NSW_SC_SETNS, 0x40000000, 6000, HOST_BASE);
 	exec_selinux_ev(p, 501, 200, "/escape", "s0:c7,c8");
+	/* R19: `runc exec ID cmd args` on the host; its child is gone before
+	 * /proc could be read and nothing else names its container: the
+	 * runtime's id does, never the ids the exec's caller put after it */
+	mkpid(320, "/");
+	exec_argv_ev(p, 320, 50, "/usr/sbin/runc", "--root /run/containerd/"
+		     "runc/k8s.io exec -d --pid-file /run/x.pid -u 1000 "
+		     "nsw-true-1 /data/bridge " C64);
+	exec_selinux_ev(p, 520, 320, "/data/bridge", "");
+	ns_ev(p, 520, NSW_SC_SETNS, 0x40000000, 6000, HOST_BASE);
+	mkpid(321, "/");
+	exec_argv_ev(p, 321, 50, "/usr/sbin/runc", "--root /run/containerd/"
+		     "runc/k8s.io exec gone-ctr " C64);
+	exec_selinux_ev(p, 521, 321, "/data/bridge", "");
 	/* `runc run -d`: the container's init is runc's child until runc
 	 * exits, right after letting it exec; audit hands nswatch both
 	 * records late, the exit first, and /proc has neither any more */
@@ -630,6 +667,19 @@ int main(void)
 	l = line_of(all, "process_exec", 501);
 	ok(l && !has(l, C64) && !has(l, "\"container_process\":true"),
 	   "a level no container has names none");
+	free(l);
+	l = line_of(all, "process_exec", 520);
+	ok(has(l, "nsw-true-1") && has(l, "\"container_process\":true"),
+	   "gone at once, started by `runc exec ID`: placed in ID (R19)");
+	free(l);
+	l = line_of(all, "process_kprobe", 520);
+	ok(has(l, "nsw-true-1") && has(l, "\"alerts\""),
+	   "its setns is ID's, alerted");
+	free(l);
+	l = line_of(all, "process_exec", 521);
+	ok(l && !has(l, "\"container_process\":true"),
+	   "an id without runtime state names nothing; the caller's "
+	   "arguments after it are never looked at");
 	free(l);
 	{
 		char id[128], want[160];
