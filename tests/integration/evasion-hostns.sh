@@ -21,7 +21,11 @@
 #      the one the kernel joins is the host's.  Without enforcement it gets
 #      through (marker written) and the escape alert fires; with --enforce
 #      no racer ever writes its marker (killed before returning to user
-#      space, at entry or at exit).
+#      space, at entry or at exit), nor does any of 40 tries of a racer
+#      forking a fresh process per try (one racer is often killed at
+#      entry before it wins the race: without the kill at exit one of
+#      twelve racers lands now and then, one of the 40 tries almost
+#      always).
 #   c. Tamper with the eBPF side: `bpftool link detach` of one of our links
 #      (the kernel refuses it for our link types: then the program must
 #      still see setns), and a write into our host namespace map (`bpftool
@@ -198,6 +202,19 @@ for i in $(seq 1 "$RACERS"); do
 done
 is "$landed" 0 "b/enforce: no racer of $RACERS ever ran code in the host mount namespace"
 is "$killed" "$RACERS" "b/enforce: every racer ended by SIGKILL (runc exec: 137)"
+# one racer forking a fresh process per try: a monitor that kills at
+# entry only ends a racer after a couple of attempts, so one racer wins
+# only now and then, but one of TRIES tries almost surely
+TRIES=40
+M=/tmp/nsw-race-forked-$$
+MARKERS+=("$M")
+ct_exec "$SCN_PRIV_ID" nsw-race "/proc/$HOST_PID/ns/mnt" \
+	/proc/self/ns/mnt "$M" 5000 "$TRIES" >"$NSW_CT_WORK/race-forked.log" 2>&1
+diag "$(grep -v 'never landed' "$NSW_CT_WORK/race-forked.log")"
+[ ! -e "$M" ] && ! grep -q landed "$NSW_CT_WORK/race-forked.log"
+ok $? "b/enforce: none of $TRIES forked tries ever ran code in the host mount namespace"
+grep -q "tries=$TRIES killed=$TRIES never=0\$" "$NSW_CT_WORK/race-forked.log"
+ok $? "b/enforce: every try ended by SIGKILL"
 ct_sleep 1.5
 mon_stop
 is "$MON_RC" 0 "enforce: monitor exits 0"
@@ -211,7 +228,7 @@ ok $? "a/enforce: process_exit SIGKILL"
 ! mon_has "$OUT" "$PL" '.nswatch.enforced != null or ($e.signal // "") == "SIGKILL"'
 ok $? "a/enforce: the lateral nsenter was not enforced on"
 n=$(jq -s --arg pod "$SCN_PRIV_POD" '[.[] | select(.process_kprobe.function_name == "__x64_sys_setns" and .nswatch.enforced == "sigkill" and .process_kprobe.process.pod.name == $pod and (.process_kprobe.process.binary | endswith("nsw-race")))] | length' "$OUT")
-is "$n" "$RACERS" "b/enforce: one killed setns reported per racer"
+is "$n" "$((RACERS + TRIES))" "b/enforce: one killed setns reported per racer and try"
 
 # ---- c. tamper with the eBPF side -----------------------------------------
 OUT=$NSW_CT_WORK/tamper.json
