@@ -21,28 +21,15 @@
 #include "pipeline.h"
 #include "procfs.h"
 #include "raw-event.h"
+#include "pipeline-fixture.h"
 #include "tap.h"
 
 static char dir[64], procfs[96];
-
-static void put(const char *rel, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", procfs, rel);
-	f = fopen(path, "w");
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
-}
 
 /* /proc/<pid>: stat with `ticks' as starttime, status, a host cgroup */
 static void mkpid(unsigned int pid, unsigned long long ticks)
 {
 	char path[256], text[512];
-	int i;
 
 	snprintf(path, sizeof(path), "%s/%u", procfs, pid);
 	mkdir(path, 0755);
@@ -52,42 +39,19 @@ static void mkpid(unsigned int pid, unsigned long long ticks)
 		 "1 0 %llu 2000000 100 18446744073709551615 1 1 0 0 0 0 0 "
 		 "0 0 0 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
 		 pid, pid, pid, ticks);
-	put(path, text);
+	pf_put(procfs, path, text);
 	snprintf(path, sizeof(path), "%u/status", pid);
 	snprintf(text, sizeof(text),
 		 "Name:\tsleep\nTgid:\t%u\nPid:\t%u\nPPid:\t1\n"
 		 "Uid:\t0\t0\t0\t0\nNSpid:\t%u\nCapPrm:\t0\nCapEff:\t0\n",
 		 pid, pid, pid);
-	put(path, text);
+	pf_put(procfs, path, text);
 	snprintf(path, sizeof(path), "%u/cgroup", pid);
-	put(path, "0::/\n");
-	snprintf(path, sizeof(path), "%s/%u/ns", procfs, pid);
-	mkdir(path, 0755);
-	for (i = 0; i < NSW_NS_COUNT; i++) {
-		const char *name = nsw_ns_name((enum nsw_ns)i);
-
-		snprintf(path, sizeof(path), "%s/%u/ns/%s", procfs, pid, name);
-		snprintf(text, sizeof(text), "%s:[%d]", name, (int)(402653100 + i));
-		if (symlink(text, path) < 0)
-			perror("symlink");
-	}
+	pf_put(procfs, path, "0::/\n");
+	pf_ns_links(procfs, pid, 402653100);
 }
 
 static uint64_t clock_ns = 5000000000000ull;	/* event times: 5000 s */
-
-static void raw_init(struct nsw_raw *r, enum nsw_raw_type t, uint32_t pid,
-		     uint32_t ppid)
-{
-	memset(r, 0, sizeof(*r));
-	r->type = t;
-	r->pid = r->tid = pid;
-	r->ppid = ppid;
-	r->ktime_ns = clock_ns;
-	r->wall_ns = 1700000000000000000ull + clock_ns;
-	clock_ns += 1000;
-	r->creds_known = true;
-	r->auid = 4294967295u;
-}
 
 /* An exec as the eBPF backend reports it: everything captured, the
  * task's start_boottime in ns (start_ns). */
@@ -95,7 +59,7 @@ static void bpf_exec(struct pipeline *p, uint32_t pid, uint64_t start_ns)
 {
 	struct nsw_raw r;
 
-	raw_init(&r, NSW_RAW_EXEC, pid, 1);
+	pf_raw_init(&r, NSW_RAW_EXEC, pid, 1, &clock_ns);
 	r.start_ns = start_ns;
 	r.syscall = NSW_SC_EXECVE;
 	r.success = r.success_known = true;
@@ -118,7 +82,7 @@ static void audit_exec(struct pipeline *p, uint32_t pid, uint64_t ktime)
 {
 	struct nsw_raw r;
 
-	raw_init(&r, NSW_RAW_EXEC, pid, 1);
+	pf_raw_init(&r, NSW_RAW_EXEC, pid, 1, &clock_ns);
 	r.ktime_ns = ktime;
 	r.wall_ns = 0;
 	r.syscall = NSW_SC_EXECVE;
@@ -138,7 +102,7 @@ static void bpf_fork(struct pipeline *p, uint32_t pid, uint32_t ppid,
 {
 	struct nsw_raw r;
 
-	raw_init(&r, NSW_RAW_FORK, pid, ppid);
+	pf_raw_init(&r, NSW_RAW_FORK, pid, ppid, &clock_ns);
 	r.start_ns = start_ns;
 	pipeline_handle(p, &r);
 }
@@ -149,31 +113,11 @@ static void unshare_ev(struct pipeline *p, uint32_t pid)
 {
 	struct nsw_raw r;
 
-	raw_init(&r, NSW_RAW_NSCALL, pid, 0);
+	pf_raw_init(&r, NSW_RAW_NSCALL, pid, 0, &clock_ns);
 	r.syscall = NSW_SC_UNSHARE;
 	r.a0 = 0x04000000;
 	r.ret_known = r.success_known = r.success = true;
 	pipeline_handle(p, &r);
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = calloc(1, (size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
 }
 
 /* The exec_id of the first line whose acting process is pid ("" when
@@ -238,7 +182,7 @@ static char *run(const char *name, void (*events)(struct pipeline *p))
 	events(p);
 	pipeline_free(p);
 	output_close(out);
-	return slurp(path);
+	return pf_slurp(path);
 }
 
 #define TICK_NS (1000000000ull / (uint64_t)sysconf(_SC_CLK_TCK))

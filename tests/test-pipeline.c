@@ -18,6 +18,7 @@
 #include "output.h"
 #include "pipeline.h"
 #include "raw-event.h"
+#include "pipeline-fixture.h"
 #include "tap.h"
 
 #define HX(c) c c c c c c c c c c c c c c c c
@@ -30,19 +31,6 @@
 
 static char dir[64], procfs[96], outpath[96];
 
-static void put(const char *rel, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", procfs, rel);
-	f = fopen(path, "w");
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
-}
-
 static void mkpid(unsigned int pid, const char *cgroup)
 {
 	char path[256], text[512];
@@ -51,28 +39,13 @@ static void mkpid(unsigned int pid, const char *cgroup)
 	mkdir(path, 0755);
 	snprintf(path, sizeof(path), "%u/cgroup", pid);
 	snprintf(text, sizeof(text), "0::%s\n", cgroup);
-	put(path, text);
+	pf_put(procfs, path, text);
 }
 
 /* host reference namespaces: /proc/1/ns/<name> -> "<name>:[<inum>]" */
 static void host_ns(void)
 {
-	char path[256], target[64];
-	int i;
-
-	snprintf(path, sizeof(path), "%s/1", procfs);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/1/ns", procfs);
-	mkdir(path, 0755);
-	for (i = 0; i < NSW_NS_COUNT; i++) {
-		const char *name = nsw_ns_name((enum nsw_ns)i);
-
-		snprintf(path, sizeof(path), "%s/1/ns/%s", procfs, name);
-		snprintf(target, sizeof(target), "%s:[%d]", name,
-			 HOST_BASE + i);
-		if (symlink(target, path) < 0)
-			perror("symlink");
-	}
+	pf_ns_links(procfs, 1, HOST_BASE);
 }
 
 /* namespace set with every slot base + slot */
@@ -86,27 +59,13 @@ static void ns_set(struct nsw_ns_set *s, uint32_t base)
 
 static uint64_t clock_ns = 1000000;
 
-static void raw_init(struct nsw_raw *r, enum nsw_raw_type t, uint32_t pid,
-		     uint32_t ppid)
-{
-	memset(r, 0, sizeof(*r));
-	r->type = t;
-	r->pid = r->tid = pid;
-	r->ppid = ppid;
-	r->ktime_ns = clock_ns;
-	r->wall_ns = 1700000000000000000ull + clock_ns;
-	clock_ns += 1000;
-	r->creds_known = true;
-	r->auid = 4294967295u;
-}
-
 static int exec_ev(struct pipeline *p, uint32_t pid, uint32_t ppid,
 		   const char *binary, uint64_t cgid, uint32_t ns_base)
 {
 	struct nsw_raw r;
 	const char *b = strrchr(binary, '/');
 
-	raw_init(&r, NSW_RAW_EXEC, pid, ppid);
+	pf_raw_init(&r, NSW_RAW_EXEC, pid, ppid, &clock_ns);
 	r.syscall = NSW_SC_EXECVE;
 	r.success = r.success_known = true;
 	r.binary.p = binary;
@@ -130,7 +89,7 @@ static int exec_selinux_ev(struct pipeline *p, uint32_t pid, uint32_t ppid,
 {
 	struct nsw_raw r;
 
-	raw_init(&r, NSW_RAW_EXEC, pid, ppid);
+	pf_raw_init(&r, NSW_RAW_EXEC, pid, ppid, &clock_ns);
 	r.syscall = NSW_SC_EXECVE;
 	r.success = r.success_known = true;
 	r.binary.p = binary;
@@ -172,7 +131,7 @@ static int exec_gone_ev(struct pipeline *p, uint32_t pid, uint32_t ppid,
 {
 	struct nsw_raw r;
 
-	raw_init(&r, NSW_RAW_EXEC, pid, ppid);
+	pf_raw_init(&r, NSW_RAW_EXEC, pid, ppid, &clock_ns);
 	r.syscall = NSW_SC_EXECVE;
 	r.success = r.success_known = true;
 	r.binary.p = binary;
@@ -198,21 +157,20 @@ static void mklive(unsigned int pid, unsigned int ppid, const char *cgroup,
 		   uint32_t ns_base, unsigned int nspid)
 {
 	char path[256], text[512];
-	int i;
 
 	mkpid(pid, cgroup);
 	snprintf(path, sizeof(path), "%u/stat", pid);
 	snprintf(text, sizeof(text), "%u (live) S %u 0 0 0 -1 0 0 0 0 0 0 0 "
 		 "0 0 20 0 1 0 4242\n", pid, ppid);
-	put(path, text);
+	pf_put(procfs, path, text);
 	snprintf(path, sizeof(path), "%u/status", pid);
 	snprintf(text, sizeof(text), "Tgid:\t%u\nNSpid:\t%u\t%u\n"
 		 "Uid:\t1000\t1000\t1000\t1000\n"
 		 "CapPrm:\t0000000000000002\nCapEff:\t0000000000000002\n",
 		 pid, pid, nspid);
-	put(path, text);
+	pf_put(procfs, path, text);
 	snprintf(path, sizeof(path), "%u/loginuid", pid);
-	put(path, "1000");
+	pf_put(procfs, path, "1000");
 	snprintf(path, sizeof(path), "%s/%u/cmdline", procfs, pid);
 	{
 		FILE *f = fopen(path, "w");
@@ -228,18 +186,7 @@ static void mklive(unsigned int pid, unsigned int ppid, const char *cgroup,
 	snprintf(path, sizeof(path), "%s/%u/cwd", procfs, pid);
 	if (symlink("/live-cwd", path) < 0)
 		perror("symlink");
-	snprintf(path, sizeof(path), "%s/%u/ns", procfs, pid);
-	mkdir(path, 0755);
-	for (i = 0; i < NSW_NS_COUNT; i++) {
-		const char *name = nsw_ns_name((enum nsw_ns)i);
-		char target[64];
-
-		snprintf(path, sizeof(path), "%s/%u/ns/%s", procfs, pid, name);
-		snprintf(target, sizeof(target), "%s:[%u]", name,
-			 ns_base + (uint32_t)i);
-		if (symlink(target, path) < 0)
-			perror("symlink");
-	}
+	pf_ns_links(procfs, pid, ns_base);
 }
 
 /* what an exec's raw event carries, for the precedence tests */
@@ -260,7 +207,7 @@ static int exec_part_ev(struct pipeline *p, uint32_t pid, const char *binary,
 {
 	struct nsw_raw r;
 
-	raw_init(&r, NSW_RAW_EXEC, pid, has & RAW_PPID ? 60 : 0);
+	pf_raw_init(&r, NSW_RAW_EXEC, pid, has & RAW_PPID ? 60 : 0, &clock_ns);
 	r.syscall = NSW_SC_EXECVE;
 	r.success = r.success_known = true;
 	r.binary.p = binary;
@@ -288,7 +235,7 @@ static int fork_ev(struct pipeline *p, uint32_t pid, uint32_t ppid)
 {
 	struct nsw_raw r;
 
-	raw_init(&r, NSW_RAW_FORK, pid, ppid);
+	pf_raw_init(&r, NSW_RAW_FORK, pid, ppid, &clock_ns);
 	return pipeline_handle(p, &r);
 }
 
@@ -296,7 +243,7 @@ static int exit_ev(struct pipeline *p, uint32_t pid)
 {
 	struct nsw_raw r;
 
-	raw_init(&r, NSW_RAW_EXIT, pid, 0);
+	pf_raw_init(&r, NSW_RAW_EXIT, pid, 0, &clock_ns);
 	return pipeline_handle(p, &r);
 }
 
@@ -305,7 +252,7 @@ static int ns_ev(struct pipeline *p, uint32_t pid, enum nsw_syscall sc,
 {
 	struct nsw_raw r;
 
-	raw_init(&r, NSW_RAW_NSCALL, pid, 0);
+	pf_raw_init(&r, NSW_RAW_NSCALL, pid, 0, &clock_ns);
 	r.syscall = sc;
 	if (sc == NSW_SC_SETNS) {
 		r.a0 = 3;
@@ -323,26 +270,6 @@ static int ns_ev(struct pipeline *p, uint32_t pid, enum nsw_syscall sc,
 	if (flags & 0x10000000)
 		r.ns_after.inum[NSW_NS_USER] = after + NSW_NS_USER;
 	return pipeline_handle(p, &r);
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = calloc(1, (size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
 }
 
 /* The line of event `kind` (process_exec, process_kprobe) whose acting
@@ -597,7 +524,7 @@ int main(void)
 	pipeline_free(p);
 	output_close(out);
 
-	all = slurp(outpath);
+	all = pf_slurp(outpath);
 	ok(all != NULL, "output written");
 	if (!all)
 		return done_testing();

@@ -5,7 +5,7 @@
  * would try to pass it a harmless namespace there and a host namespace
  * when the kernel looks the fd up again.
  *
- *   nsw-race <host-ns-path> <own-ns-path> <marker> [attempts]
+ *   nsw-race <host-ns-path> <own-ns-path> <marker> [attempts [tries]]
  *
  * Both paths name mount namespaces (e.g. /proc/<host pid>/ns/mnt and
  * /proc/self/ns/mnt).  A second task sharing our fd table (clone with
@@ -22,6 +22,14 @@
  * Exit status: 0 landed and marker written, 1 never landed, 2 usage,
  * 3 setup failed.
  *
+ * With tries > 1 the above runs in up to `tries` forked processes, one
+ * after the other, until one lands.  A monitor that kills at setns entry
+ * when it sees the host fd ends a single racer after a couple of attempts,
+ * so one racer wins the race before that only now and then; a fresh
+ * process per try makes a monitor that does not also kill at exit lose
+ * almost surely.  Output: "nsw-race: pid=P landed try=T" (exit 0) or
+ * "nsw-race: pid=P tries=T killed=K never=N" (exit 1).
+ *
  * Built statically so it can be copied into a busybox container rootfs.
  */
 #define _GNU_SOURCE
@@ -35,6 +43,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* The dup2 loop of the second task; never returns. */
@@ -58,32 +67,21 @@ static ino_t current_mnt(void)
 	return st.st_ino;
 }
 
-int main(int argc, char **argv)
+/*
+ * One racer: setns(fd, 0) up to `attempts` times while a task sharing our
+ * fd table swaps the host's and our own namespace onto fd.  Returns the
+ * exit status described at the top.
+ */
+static int race(int host_fd, int own_fd, ino_t host_ino, const char *marker,
+		long attempts)
 {
-	struct stat hst;
-	long attempts = 5000, i;
-	int host_fd, own_fd, fd, mfd;
+	long i;
+	int fd, mfd;
 	pid_t child;
 
-	if (argc < 4 || argc > 5) {
-		fprintf(stderr, "usage: nsw-race <host-ns-path> <own-ns-path> "
-			"<marker> [attempts]\n");
-		return 2;
-	}
-	if (argc == 5)
-		attempts = strtol(argv[4], NULL, 10);
-	if (attempts <= 0)
-		return 2;
-	host_fd = open(argv[1], O_RDONLY | O_CLOEXEC);
-	own_fd = open(argv[2], O_RDONLY | O_CLOEXEC);
-	if (host_fd < 0 || own_fd < 0 || fstat(host_fd, &hst) < 0) {
-		fprintf(stderr, "nsw-race: open: %s\n", strerror(errno));
-		return 3;
-	}
 	fd = dup(own_fd);
 	if (fd < 0)
 		return 3;
-	setvbuf(stdout, NULL, _IONBF, 0);
 
 	/* fork-like (own copy of the stack), sharing the fd table only */
 	child = (pid_t)syscall(SYS_clone, CLONE_FILES | SIGCHLD, NULL, NULL,
@@ -98,10 +96,10 @@ int main(int argc, char **argv)
 	for (i = 1; i <= attempts; i++) {
 		if (syscall(SYS_setns, fd, 0) < 0)
 			continue;
-		if (current_mnt() != hst.st_ino)
+		if (current_mnt() != host_ino)
 			continue;
 		/* in the host mount namespace, running our own code */
-		mfd = open(argv[3], O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		mfd = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 		if (mfd >= 0)
 			close(mfd);
 		kill(child, SIGKILL);
@@ -112,5 +110,61 @@ int main(int argc, char **argv)
 	kill(child, SIGKILL);
 	printf("nsw-race: pid=%d never landed attempts=%ld\n", (int)getpid(),
 	       attempts);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct stat hst;
+	long attempts = 5000, tries = 1, t, killed = 0, never = 0;
+	int host_fd, own_fd, status;
+	pid_t p;
+
+	if (argc < 4 || argc > 6) {
+		fprintf(stderr, "usage: nsw-race <host-ns-path> <own-ns-path> "
+			"<marker> [attempts [tries]]\n");
+		return 2;
+	}
+	if (argc >= 5)
+		attempts = strtol(argv[4], NULL, 10);
+	if (argc == 6)
+		tries = strtol(argv[5], NULL, 10);
+	if (attempts <= 0 || tries <= 0)
+		return 2;
+	host_fd = open(argv[1], O_RDONLY | O_CLOEXEC);
+	own_fd = open(argv[2], O_RDONLY | O_CLOEXEC);
+	if (host_fd < 0 || own_fd < 0 || fstat(host_fd, &hst) < 0) {
+		fprintf(stderr, "nsw-race: open: %s\n", strerror(errno));
+		return 3;
+	}
+	setvbuf(stdout, NULL, _IONBF, 0);
+	if (tries == 1)
+		return race(host_fd, own_fd, hst.st_ino, argv[3], attempts);
+
+	for (t = 1; t <= tries; t++) {
+		p = fork();
+		if (p < 0) {
+			fprintf(stderr, "nsw-race: fork: %s\n", strerror(errno));
+			return 3;
+		}
+		if (p == 0)
+			_exit(race(host_fd, own_fd, hst.st_ino, argv[3],
+				   attempts));
+		if (waitpid(p, &status, 0) < 0)
+			return 3;
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+			printf("nsw-race: pid=%d landed try=%ld\n",
+			       (int)getpid(), t);
+			return 0;
+		}
+		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+			killed++;
+		else if (WIFEXITED(status) && WEXITSTATUS(status) == 1)
+			never++;
+		else
+			return 3;
+	}
+	printf("nsw-race: pid=%d tries=%ld killed=%ld never=%ld\n",
+	       (int)getpid(), tries, killed, never);
 	return 1;
 }

@@ -69,25 +69,6 @@ has() {
 		    | select($f)) | length > 0" >/dev/null
 }
 
-# A shell that moves itself into sub-cgroup $0 of its own container cgroup
-# in every hierarchy mounted at /sys/fs/cgroup and in the unified one
-# (which the eBPF backend keys containers by; mounted by hand when the
-# container lacks it, as a privileged container may), prints its cgroup
-# file, then runs the nsenter escape to the host process $1.
-MOVE_AND_ESCAPE='for d in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
-	[ -e "$d/cgroup.procs" ] || continue
-	mkdir -p "$d$0" 2>/dev/null && echo $$ >"$d$0/cgroup.procs" 2>/dev/null
-done
-p=$(sed -n "s/^0:://p" /proc/self/cgroup)
-case $p in
-*/"$0") ;;
-?*)	mkdir -p /tmp/cg2 && mount -t cgroup2 none /tmp/cg2 &&
-	mkdir -p "/tmp/cg2$p/$0" && echo $$ >"/tmp/cg2$p/$0/cgroup.procs"
-	umount /tmp/cg2 ;;
-esac
-cat /proc/self/cgroup
-exec nsenter -t "$1" -m -u -i -n -p -- sh -c "sleep 1"'
-
 # The escape under five nested shells that each carry ~1.2 MB of argument
 # bytes (0x01, 120 arguments of 10000: below ARG_MAX and MAX_ARG_STRLEN);
 # /bin/nsw-nest LEVEL HOSTPID ARGS... runs itself LEVEL times, then nsenter.
@@ -120,11 +101,11 @@ run_scenarios() {
 	helper_cg=crio-conmon-$(ct_hex64).scope
 	other_cg=$SCN_APP_ID
 
-	_scn_run cg-helper "$SCN_PRIV_ID" "$HOST_PID" \
-		sh -c "$MOVE_AND_ESCAPE" "$helper_cg" "$HOST_PID" >/dev/null
+	scn_cgroup_escape cg-helper "$SCN_PRIV_ID" "$helper_cg" "$HOST_PID" \
+		>/dev/null
 	S_CGH="$SCN_PID $SCN_CHILDREN" R_CGH=$SCN_RESULT L_CGH=$SCN_LOG
-	_scn_run cg-other "$SCN_PRIV_ID" "$HOST_PID" \
-		sh -c "$MOVE_AND_ESCAPE" "$other_cg" "$HOST_PID" >/dev/null
+	scn_cgroup_escape cg-other "$SCN_PRIV_ID" "$other_cg" "$HOST_PID" \
+		>/dev/null
 	S_CGO="$SCN_PID $SCN_CHILDREN" R_CGO=$SCN_RESULT L_CGO=$SCN_LOG
 
 	_scn_run static-unshare "$SCN_APP_ID" - \

@@ -100,42 +100,17 @@ todo() {
 	echo "not ok $NSW_TAP_N - $1 # TODO $2"
 }
 
-# has OUT PIDS FILTER: an event of one of PIDS satisfies FILTER ($e body)
-has() {
-	# shellcheck disable=SC2086
-	mon_events "$1" $2 | jq -e -s "
-		map((.process_exec // .process_kprobe // .process_exit) as \$e
-		    | select($3)) | length > 0" >/dev/null
-}
-
-# the shell of evasion-attrib.sh: into sub-cgroup $0 of its own cgroup in
-# every hierarchy (the unified one mounted by hand when missing), then
-# the nsenter escape to host process $1
-MOVE_AND_ESCAPE='for d in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
-	[ -e "$d/cgroup.procs" ] || continue
-	mkdir -p "$d$0" 2>/dev/null && echo $$ >"$d$0/cgroup.procs" 2>/dev/null
-done
-p=$(sed -n "s/^0:://p" /proc/self/cgroup)
-case $p in
-*/"$0") ;;
-?*)	mkdir -p /tmp/cg2 && mount -t cgroup2 none /tmp/cg2 &&
-	mkdir -p "/tmp/cg2$p/$0" && echo $$ >"/tmp/cg2$p/$0/cgroup.procs"
-	umount /tmp/cg2 ;;
-esac
-cat /proc/self/cgroup
-exec nsenter -t "$1" -m -u -i -n -p -- sh -c "sleep 0.5"'
-
 # item 3 with many short arguments instead of long ones: a shell with
 # 100000 of them (about 590 KB) runs the nsenter escape, which gets them too
 MANY_ARGS='set -- $(seq 100000)
 exec /bin/sh -c "exec nsenter -t \$0 -m -u -i -n -p -- true \"\$@\"" "$0" "$@"'
 
 run_scenarios() {
-	_scn_run cg-cri "$SCN_PRIV_ID" "$HOST_PID" sh -c "$MOVE_AND_ESCAPE" \
-		"cri-containerd-$SCN_APP_ID.scope" "$HOST_PID" >/dev/null
+	scn_cgroup_escape cg-cri "$SCN_PRIV_ID" \
+		"cri-containerd-$SCN_APP_ID.scope" "$HOST_PID" 0.5 >/dev/null
 	S_CRI="$SCN_PID $SCN_CHILDREN" R_CRI=$SCN_RESULT L_CRI=$SCN_LOG
-	_scn_run cg-lxc "$SCN_PRIV_ID" "$HOST_PID" sh -c "$MOVE_AND_ESCAPE" \
-		lxc.monitor.nsw "$HOST_PID" >/dev/null
+	scn_cgroup_escape cg-lxc "$SCN_PRIV_ID" lxc.monitor.nsw "$HOST_PID" 0.5 \
+		>/dev/null
 	S_LXC="$SCN_PID $SCN_CHILDREN" R_LXC=$SCN_RESULT L_LXC=$SCN_LOG
 
 	_scn_run symlink-runc "$SCN_PRIV_ID" - sh -c \
@@ -168,14 +143,14 @@ escape_ok() {
 	esc='([.nswatch.alerts[]?.rule] | index("setns-escape-to-host"))'
 	[ "$cfg" = bpf ] ||
 		esc="($esc or (.nswatch.verdict == \"unknown\" and ([.nswatch.alerts[]?.rule] | index(\"setns-in-container\"))))"
-	has "$out" "$pids" ".process_kprobe != null and \$e.function_name == \"__x64_sys_setns\" and \$e.process.pod.container.id == \"$PRIV_CTR\" and $esc"
+	mon_has "$out" "$pids" ".process_kprobe != null and \$e.function_name == \"__x64_sys_setns\" and \$e.process.pod.container.id == \"$PRIV_CTR\" and $esc"
 	rc=$?
 	if [ "$rc" != 0 ] && [ "$cfg" != bpf ] && [ -n "$known" ]; then
 		todo "$cfg: [$name] the escape is alerted and attributed to the privileged pod" "$known"
 	else
 		ok $rc "$cfg: [$name] the escape is alerted and attributed to the privileged pod"
 	fi
-	! has "$out" "$pids" "(\$e.process.pod.container.id // \"\") == \"$APP_CTR\""
+	! mon_has "$out" "$pids" "(\$e.process.pod.container.id // \"\") == \"$APP_CTR\""
 	rc=$?
 	if [ "$rc" != 0 ] && [ "$cfg" != bpf ] && [ -n "$known" ]; then
 		todo "$cfg: [$name] no event borrows the other pod's identity" "$known"
@@ -189,7 +164,7 @@ escape_ok() {
 # namespace is reported for the privileged pod with an alert
 entered_ok() {
 	local cfg=$1 out=$2 pids=$3 name=$4 bin=$5
-	has "$out" "$pids" ".process_kprobe != null and \$e.function_name == \"__x64_sys_setns\" and \$e.process.pod.container.id == \"$PRIV_CTR\" and (\$e.process.binary | endswith(\"/$bin\")) and ([.nswatch.alerts[]?.rule] | index(\"setns-in-container\"))"
+	mon_has "$out" "$pids" ".process_kprobe != null and \$e.function_name == \"__x64_sys_setns\" and \$e.process.pod.container.id == \"$PRIV_CTR\" and (\$e.process.binary | endswith(\"/$bin\")) and ([.nswatch.alerts[]?.rule] | index(\"setns-in-container\"))"
 	ok $? "$cfg: [$name] setns into the other pod's pid namespace: setns-in-container" ||
 		diag "$(mon_events "$out" ${pids} | jq -c '(.process_kprobe // .process_exec) as $e | [$e.process.binary, $e.process.pod.container.id, .nswatch.verdict, [.nswatch.alerts[]?.rule]]')"
 }
@@ -221,17 +196,17 @@ run_config() {
 	is "$R_EXEC" ok "$cfg: [runc exec /tmp/bridge] scenario ran"
 	entered_ok "$cfg" "$out" "$S_EXEC" "runc exec /tmp/bridge" bridge
 	is "$R_BUTS" ok "$cfg: [runc exec /tmp/bridge into the host uts] scenario ran"
-	has "$out" "$S_BUTS" ".process_kprobe != null and \$e.function_name == \"__x64_sys_setns\" and \$e.process.pod.container.id == \"$PRIV_CTR\" and ([.nswatch.alerts[]? | select(.severity == \"critical\")] | length > 0)"
+	mon_has "$out" "$S_BUTS" ".process_kprobe != null and \$e.function_name == \"__x64_sys_setns\" and \$e.process.pod.container.id == \"$PRIV_CTR\" and ([.nswatch.alerts[]? | select(.severity == \"critical\")] | length > 0)"
 	ok $? "$cfg: [runc exec /tmp/bridge into the host uts] a critical alert" ||
 		diag "$(mon_events "$out" ${S_BUTS} | jq -c '(.process_kprobe // .process_exec) as $e | [$e.process.binary, $e.process.pod.container.id, .nswatch.verdict, [.nswatch.alerts[]?.rule]]')"
 	is "$R_STATIC" ok "$cfg: [runc exec /tmp/static -U] scenario ran"
-	has "$out" "$S_STATIC" ".process_kprobe != null and \$e.function_name == \"__x64_sys_unshare\" and (\$e.process.binary | endswith(\"/static\")) and ([.nswatch.alerts[]?.rule] | index(\"unshare-in-container\"))"
+	mon_has "$out" "$S_STATIC" ".process_kprobe != null and \$e.function_name == \"__x64_sys_unshare\" and (\$e.process.binary | endswith(\"/static\")) and ([.nswatch.alerts[]?.rule] | index(\"unshare-in-container\"))"
 	ok $? "$cfg: [runc exec /tmp/static -U] unshare-in-container" ||
 		diag "$(mon_events "$out" ${S_STATIC} | jq -c '(.process_kprobe // .process_exec) as $e | [$e.process.binary, $e.process.pod.container.id, .nswatch.verdict, [.nswatch.alerts[]?.rule]]')"
 
 	is "$R_MANY" ok "$cfg: [100000 arguments] scenario ran"
 	escape_ok "$cfg" "$out" "$S_MANY" "100000 arguments"
-	has "$out" "$S_MANY" ".process_exec != null and \$e.process.pod.container.id == \"$PRIV_CTR\" and ([.nswatch.alerts[]?.rule] | index(\"nsenter-in-container\"))"
+	mon_has "$out" "$S_MANY" ".process_exec != null and \$e.process.pod.container.id == \"$PRIV_CTR\" and ([.nswatch.alerts[]?.rule] | index(\"nsenter-in-container\"))"
 	ok $? "$cfg: [100000 arguments] nsenter exec: nsenter-in-container"
 	n=$(jq -r '.nswatch_stats.lost.output_errors // empty' "$out" | tail -n 1)
 	is "${n:-0}" 0 "$cfg: [100000 arguments] no line lost to the encoder"

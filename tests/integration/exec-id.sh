@@ -32,7 +32,7 @@ scn_setup_pods >/dev/null || bail_out "cannot start the test pods"
 # start_mon NAME ARGS...: a monitor writing $W/NAME.json, ready; sets
 # MPID to its pid
 start_mon() {
-	local name=$1 n=600 pid
+	local name=$1 pid
 	shift
 	"$NSWATCH" monitor "$@" --output "$W/$name.json" \
 		--ready-file "$W/$name.ready" --stats-interval 0 \
@@ -40,12 +40,8 @@ start_mon() {
 	pid=$!
 	NSW_CT_BGPIDS+=("$pid")
 	MPID=$pid
-	while [ ! -e "$W/$name.ready" ] && [ "$n" -gt 0 ]; do
-		kill -0 "$pid" 2>/dev/null || break
-		ct_sleep 0.05
-		n=$((n - 1))
-	done
-	[ -e "$W/$name.ready" ] || { diag "$(cat "$W/$name.err")"; return 1; }
+	ct_wait_ready "$pid" "$W/$name.ready" ||
+		{ diag "$(cat "$W/$name.err")"; return 1; }
 }
 stop_mon() {
 	kill -TERM "$1" 2>/dev/null

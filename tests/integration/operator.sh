@@ -35,19 +35,14 @@ W=$NSW_CT_WORK
 # start NAME ARGS...: a monitor writing $W/NAME.out; sets PID_NAME.
 declare -A MPID
 start() {
-	local name=$1 n=600
+	local name=$1
 	shift
 	"$NSWATCH" monitor "${BACKEND[@]}" --stats-interval 0 \
 		--ready-file "$W/$name.ready" --output "$W/$name.out" "$@" \
 		2>"$W/$name.err" &
 	MPID[$name]=$!
 	NSW_CT_BGPIDS+=("$!")
-	while [ ! -e "$W/$name.ready" ] && [ "$n" -gt 0 ]; do
-		kill -0 "${MPID[$name]}" 2>/dev/null || break
-		ct_sleep 0.05
-		n=$((n - 1))
-	done
-	[ -e "$W/$name.ready" ]
+	ct_wait_ready "${MPID[$name]}" "$W/$name.ready"
 }
 stop() {
 	kill -TERM "${MPID[$1]}" 2>/dev/null

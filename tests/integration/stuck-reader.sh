@@ -3,11 +3,12 @@
 #
 # The monitor never stalls the host, whatever its output does.  nswatch
 # writes to a FIFO whose reader is stopped (kill -STOP), and an exec storm
-# runs: on the eBPF and the audit-netlink backend the storm must finish
-# (with audit, a monitor blocked on its output would let the kernel's
-# audit backlog fill, and every audited syscall on the host would then
-# wait backlog_wait_time), SIGTERM must end the monitor although its
-# reader still does not read, and the lines it could not write are counted.
+# runs: on the eBPF backend, the audit backend as the audit daemon
+# (netlink) and beside auditd (multicast) the storm must finish (with
+# netlink, a monitor blocked on its output would let the kernel's audit
+# backlog fill, and every audited syscall on the host would then wait
+# backlog_wait_time), SIGTERM must end the monitor although its reader
+# still does not read, and the lines it could not write are counted.
 # Also: a symbolic link planted at the --output path is refused, and the
 # running monitor has no_new_privs set.
 
@@ -32,7 +33,7 @@ mkdir -p "$W" || bail_out "cannot make $W"
 N=${NSW_STUCK_EXECS:-4000}
 # generous: the storm takes seconds here, a stalled host never finishes it
 STORM_LIMIT=${NSW_STUCK_LIMIT:-180}
-# NSW_STUCK_CONFIGS: which backends (default both)
+# NSW_STUCK_CONFIGS: which backends (default all three)
 
 # -- a symbolic link at the output path --------------------------------------
 : >"$W/target"
@@ -55,7 +56,8 @@ else
 	wait "$lpid"
 	rc=$?
 	grep -q 'symbolic link' "$W/link.err"
-	ok "$([ "$rc" != 0 ] && [ $? = 0 ]; echo $?)" \
+	said=$?
+	ok "$([ "$rc" != 0 ] && [ "$said" = 0 ]; echo $?)" \
 		"a symbolic link at the --output path is refused (exit $rc)"
 fi
 [ ! -s "$W/target" ]
@@ -78,6 +80,10 @@ run_stuck() {
 	# DAC_OVERRIDE, DAC_READ_SEARCH, SYS_PTRACE (+ AUDIT_CONTROL, AUDIT_READ)
 	case $cfg in
 	bpf) args=(--backend=bpf) caps=0000000000080006 ;;
+	audit-multicast)
+		_mon_auditd_start 9>&- || bail_out "cannot start auditd"
+		args=(--backend=audit --audit-source=multicast)
+		caps=0000002040080006 ;;
 	*) args=(--backend=audit --audit-source=netlink) caps=0000002040080006 ;;
 	esac
 	rm -f "$W/fifo" "$W/$cfg.ready"
@@ -145,6 +151,7 @@ run_stuck() {
 	fi
 	kill -CONT "$rpid"
 	wait "$rpid"
+	_mon_auditd_stop
 
 	# the lines it could not write are counted, in the log at exit
 	lost=$(sed -n 's/.*stopped:.* output queue \([0-9]*\).*/\1/p' "$W/$cfg.err")
@@ -153,7 +160,7 @@ run_stuck() {
 	diag "$(grep -E 'not keeping up|stopped:' "$W/$cfg.err")"
 }
 
-for cfg in ${NSW_STUCK_CONFIGS:-bpf audit-netlink}; do
+for cfg in ${NSW_STUCK_CONFIGS:-bpf audit-netlink audit-multicast}; do
 	run_stuck "$cfg"
 done
 done_testing

@@ -56,17 +56,12 @@ ok $? "rsyslogd accepts contrib/rsyslog/nswatch.conf" ||
 
 RS_PID=
 rs_start() {
-	local n=200
 	rm -f "$SOCK"
 	rsyslogd -n -f "$RS/rsyslog.conf" -i "$RS/rsyslogd.pid" \
 		>>"$RS/rsyslogd.out" 2>&1 &
 	RS_PID=$!
 	NSW_CT_BGPIDS+=("$RS_PID")
-	while [ ! -S "$SOCK" ] && [ "$n" -gt 0 ]; do
-		ct_sleep 0.05
-		n=$((n - 1))
-	done
-	[ -S "$SOCK" ]
+	ct_wait_ready "$RS_PID" "$SOCK" 200 -S
 }
 rs_stop() {
 	kill -TERM "$RS_PID" 2>/dev/null
@@ -106,7 +101,7 @@ scn_setup_pods >/dev/null || bail_out "cannot start the test pods"
 
 # start_mon NAME OUTPUT: an eBPF monitor, ready; sets MPID_<NAME>
 start_mon() {
-	local name=$1 out=$2 n=600 pid
+	local name=$1 out=$2 pid
 	"$NSWATCH" monitor --backend=bpf --output "$out" \
 		--ready-file "$RS/$name.ready" --stats-interval 0 \
 		--node-name nswtest-node --cluster-name nswtest \
@@ -114,12 +109,8 @@ start_mon() {
 	pid=$!
 	NSW_CT_BGPIDS+=("$pid")
 	eval "MPID_$name=$pid"
-	while [ ! -e "$RS/$name.ready" ] && [ "$n" -gt 0 ]; do
-		kill -0 "$pid" 2>/dev/null || break
-		ct_sleep 0.05
-		n=$((n - 1))
-	done
-	[ -e "$RS/$name.ready" ] || { diag "$(cat "$RS/$name.err")"; return 1; }
+	ct_wait_ready "$pid" "$RS/$name.ready" ||
+		{ diag "$(cat "$RS/$name.err")"; return 1; }
 }
 stop_mon() {
 	local pid=$1

@@ -594,6 +594,19 @@ ct_wait_exec() {
 	return 1
 }
 
+# ct_wait_ready PID PATH [STEPS [TEST]]: wait while PID (a daemon just
+# started) lives until PATH is there (`test TEST PATH`: -e by default, -S
+# for a socket), at most STEPS times 50 ms (600: 30 s).  0 when it is.
+ct_wait_ready() {
+	local pid=$1 path=$2 n=${3:-600} t=${4:--e}
+	while ! test "$t" "$path" && [ "$n" -gt 0 ]; do
+		kill -0 "$pid" 2>/dev/null || break
+		ct_sleep 0.05
+		n=$((n - 1))
+	done
+	test "$t" "$path"
+}
+
 # ct_alive PID: the process exists and is not a zombie.
 ct_alive() {
 	local s

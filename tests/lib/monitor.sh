@@ -8,6 +8,7 @@
 #   mon_start CONFIG OUT        start monitoring, wait for readiness
 #   mon_stop                    SIGTERM, wait, report the exit status
 #   mon_events OUT PID...       event lines of those pids, in output order
+#   mon_has OUT PIDS FILTER     some event of PIDS satisfies a jq FILTER
 # MON_EXTRA_ARGS (an array) adds options to the monitor's command line.
 #
 # CONFIG is one of
@@ -84,7 +85,7 @@ mon_config_ok() {
 # mon_start CONFIG OUT: start the monitor writing JSON to OUT; stderr goes
 # to OUT.err.  Returns non-zero if it does not become ready in 30 s.
 mon_start() {
-	local cfg=$1 out=$2 ready=$2.ready n=600 args=()
+	local cfg=$1 out=$2 ready=$2.ready args=()
 	MON_ERR=$out.err
 	rm -f "$out" "$ready"
 	case $cfg in
@@ -103,12 +104,7 @@ mon_start() {
 		--cluster-name nswtest 2>"$MON_ERR" &
 	MON_PID=$!
 	NSW_CT_BGPIDS+=("$MON_PID")
-	while [ ! -e "$ready" ] && [ "$n" -gt 0 ]; do
-		kill -0 "$MON_PID" 2>/dev/null || break
-		ct_sleep 0.05
-		n=$((n - 1))
-	done
-	if [ ! -e "$ready" ]; then
+	if ! ct_wait_ready "$MON_PID" "$ready"; then
 		echo "monitor ($cfg) not ready; stderr:" >&2
 		sed 's/^/#   /' "$MON_ERR" >&2
 		mon_stop >/dev/null 2>&1
@@ -150,4 +146,14 @@ mon_events() {
 		(.process_exec // .process_kprobe // .process_exit) as $e
 		| select($e != null)
 		| select($pids | contains(" \($e.process.pid) "))' "$out"
+}
+
+# mon_has OUT PIDS FILTER: some event line of one of PIDS (a list split at
+# spaces) satisfies the jq FILTER, in which $e is the event body (exec,
+# kprobe or exit) and . the whole line.
+mon_has() {
+	# shellcheck disable=SC2086
+	mon_events "$1" $2 | jq -e -s "
+		map((.process_exec // .process_kprobe // .process_exit) as \$e
+		    | select($3)) | length > 0" >/dev/null
 }

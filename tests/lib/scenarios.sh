@@ -12,6 +12,7 @@
 #   scn_busybox_nsenter         container: `busybox nsenter -t <pid> -m -- true`
 #   scn_renamed_nsenter         container: /bin/nsx (renamed util-linux nsenter)
 #   scn_direct_setns            container: nsw-setns <nspath> <type> (raw setns)
+#   scn_cgroup_escape           priv container: into a sub-cgroup, then nsenter
 #
 # Every scenario starts its command with `runc exec -d --pid-file`, so the
 # host pid of the process that calls setns/unshare is known exactly, waits
@@ -179,4 +180,35 @@ scn_direct_setns() {
 	shift 2
 	[ $# -gt 0 ] && shift
 	_scn_run direct-setns "$id" "$path" nsw-setns "$path" "$type" "$@"
+}
+
+# The shell of scn_cgroup_escape: moves itself into sub-cgroup $0 of its
+# own container cgroup in every hierarchy mounted at /sys/fs/cgroup and in
+# the unified one (which the eBPF backend keys containers by; mounted by
+# hand when the container lacks it, as a privileged container may), prints
+# its cgroup file, then runs the nsenter escape to host process $1, whose
+# shell sleeps $2 seconds.
+# shellcheck disable=SC2016  # expanded by the container's shell
+_SCN_CGROUP_ESCAPE='for d in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
+	[ -e "$d/cgroup.procs" ] || continue
+	mkdir -p "$d$0" 2>/dev/null && echo $$ >"$d$0/cgroup.procs" 2>/dev/null
+done
+p=$(sed -n "s/^0:://p" /proc/self/cgroup)
+case $p in
+*/"$0") ;;
+?*)	mkdir -p /tmp/cg2 && mount -t cgroup2 none /tmp/cg2 &&
+	mkdir -p "/tmp/cg2$p/$0" && echo $$ >"/tmp/cg2$p/$0/cgroup.procs"
+	umount /tmp/cg2 ;;
+esac
+cat /proc/self/cgroup
+exec nsenter -t "$1" -m -u -i -n -p -- sh -c "sleep $2"'
+
+# scn_cgroup_escape NAME PRIV_ID CGROUP HOST_PID [SLEEP]: issue 10 item 1's
+# attacker: a shell in the privileged host-pid container moves itself into
+# a sub-cgroup CGROUP of its container (named like a runtime helper or
+# another container), then nsenter's into HOST_PID's namespaces, running
+# `sleep SLEEP` (1) there.  Expected: SCN_RESULT=ok; the log starts with
+# the shell's /proc/self/cgroup.
+scn_cgroup_escape() {
+	_scn_run "$1" "$2" "$4" sh -c "$_SCN_CGROUP_ESCAPE" "$3" "$4" "${5:-1}"
 }
