@@ -108,7 +108,7 @@ static int exec_argv_ev(struct pipeline *p, uint32_t pid, uint32_t ppid,
 	struct nsw_raw r;
 	char *t, *save = NULL;
 
-	raw_init(&r, NSW_RAW_EXEC, pid, ppid);
+	pf_raw_init(&r, NSW_RAW_EXEC, pid, ppid, &clock_ns);
 	r.syscall = NSW_SC_EXECVE;
 	r.success = r.success_known = true;
 	r.binary.p = binary;
