@@ -297,27 +297,21 @@ static struct nsw_container *container_for(struct pipeline *p,
 }
 
 /*
- * A container first looked up before its runtime wrote the init's pid
- * file has no init namespaces, and the "before" namespaces of its
- * processes would fall back to their parent's (runc's: the host's).  Look
- * its state up again (the cache rate-limits that) and read what is now
- * known.
+ * A container first looked up while its runtime was still creating it
+ * (runc's init is in its cgroup before state.json is written; the init's
+ * pid file comes after the state file) has no pod, names, image or init
+ * namespaces yet, and the "before" namespaces of its processes would
+ * fall back to their parent's (runc's: the host's).  Processes and the
+ * cgroup-id cache keep their container without looking it up again, so
+ * every event of one completes it here: the cache reads its state again
+ * (rate-limited and bounded there) and fills it in place, then the
+ * init's namespaces are read.
  */
 static void container_complete(struct pipeline *p, struct nsw_container *c)
 {
-	struct nsw_container *again;
-	struct cgroup_attr cg;
-
 	if (!c || c->has_ns || !p->live)
 		return;
-	if (!c->init_pid) {
-		memset(&cg, 0, sizeof(cg));
-		cg.kind = CGROUP_CONTAINER;
-		nsw_strlcpy(cg.id, c->id, sizeof(cg.id));
-		nsw_strlcpy(cg.runtime, c->runtime, sizeof(cg.runtime));
-		again = container_for(p, &cg);
-		container_put(again);
-	}
+	container_cache_refresh(p->cc, c);
 	if (c->init_pid &&
 	    nsinfo_read_pid(p->opts.procfs, c->init_pid, &c->init_ns) == 0) {
 		c->has_ns = true;
@@ -849,6 +843,9 @@ static void event_init(struct pipeline *p, struct nsw_event *ev,
 	ev->time_ns = time_ns ? time_ns : nsw_clock_ns(CLOCK_REALTIME);
 	ev->backend = p->backend;
 	ev->container_process = pr->ctr != NULL;
+	/* a first exec into a container a few ms old may have found no
+	 * state yet: its line must carry the pod all the same */
+	container_complete(p, pr->ctr);
 }
 
 /* ---- raw event handlers ---------------------------------------------- */

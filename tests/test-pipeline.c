@@ -25,6 +25,7 @@
 #define B64 HX("b2b2")
 #define C64 HX("c3c3")
 #define D64 HX("d4d4")
+#define E64 HX("e5e5")
 #define HOST_BASE 402653100
 #define POD "/kubepods/besteffort/pod0f3b7c9e-1a2b-4c5d-8e9f-0a1b2c3d4e5f/"
 
@@ -557,6 +558,41 @@ int main(void)
 			diag("cannot remove %s/604", procfs);
 	}
 	exec_part_ev(p, 604, "/bin/604b", 0, 0);
+	/* issue 12: a container whose first process is seen before its
+	 * runtime wrote its state (runc's init is in the cgroup before
+	 * state.json); its state appears, and the next exec in it, a hit of
+	 * the cgroup-id cache, must carry the pod */
+	mkpid(700, POD E64);
+	mkpid(701, POD E64);
+	exec_ev(p, 700, 50, "/bin/sh", 40, 5000);
+	{
+		char path[512];
+		const char *b = "/run/containerd/io.containerd.runtime.v2.task"
+				"/k8s.io/" E64;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "mkdir -p '%s%s'", dir, b);
+		if (system(path) != 0)
+			diag("cannot make E's bundle");
+		snprintf(path, sizeof(path), "%s%s/config.json", dir, b);
+		f = fopen(path, "w");
+		if (f) {
+			fputs("{\"ociVersion\":\"1.1.0\",\"annotations\":{"
+			      "\"io.kubernetes.cri.sandbox-name\":\"fresh\","
+			      "\"io.kubernetes.cri.sandbox-namespace\":"
+			      "\"fresh-ns\"}}", f);
+			fclose(f);
+		}
+		snprintf(path, sizeof(path), "%s%s/init.pid", dir, b);
+		f = fopen(path, "w");
+		if (f) {
+			fputs("700", f);
+			fclose(f);
+		}
+	}
+	/* more than the cache's first wait before a re-read (10 ms) */
+	usleep(300 * 1000);
+	exec_ev(p, 701, 50, "/usr/bin/nsenter", 40, 5000);
 	pipeline_free(p);
 	output_close(out);
 
@@ -714,6 +750,12 @@ int main(void)
 	l = last_line_of(all, "process_exec", 604);
 	ok(has(l, "/bin/604b") && has(l, "\"pid\":7,\"security_context\""),
 	   "container pid: the cached process's when /proc is gone");
+	free(l);
+	l = line_of(all, "process_exec", 701);
+	ok(has(l, E64) && has(l, "\"name\":\"fresh\"") &&
+	   has(l, "\"namespace\":\"fresh-ns\""),
+	   "a container first seen before its state was written: the next "
+	   "exec in it (cgroup-id cache hit) carries its pod");
 	free(l);
 	free(all);
 	{
