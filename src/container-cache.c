@@ -376,6 +376,35 @@ struct nsw_container *container_cache_by_root_dev(struct container_cache *cc,
 	return found;
 }
 
+/*
+ * The one cached container whose init's mount namespace is `mnt` (its
+ * namespaces read, see struct nsw_container), referenced for the caller,
+ * or NULL when none or several are.  Costs a walk of the cache: for a
+ * cgroup claim that the process's namespaces contradict.
+ */
+struct nsw_container *container_cache_by_mnt(struct container_cache *cc,
+					     uint32_t mnt)
+{
+	struct nsw_container *found = NULL;
+	struct cc_entry *e;
+	size_t b;
+
+	if (!cc || !mnt)
+		return NULL;
+	for (b = 0; b < CC_BUCKETS; b++) {
+		for (e = cc->bucket[b]; e; e = e->next) {
+			if (!e->c->has_ns ||
+			    e->c->init_ns.inum[NSW_NS_MNT] != mnt)
+				continue;
+			if (found)
+				return NULL;
+			found = e->c;
+		}
+	}
+	container_get(found);
+	return found;
+}
+
 struct nsw_container *container_cache_by_selinux(struct container_cache *cc,
 						 const char *level)
 {

@@ -28,6 +28,10 @@ void container_put(struct nsw_container *c);
 struct nsw_container *container_cache_by_root_dev(struct container_cache *cc,
 						  uint32_t major,
 						  uint32_t minor);
+/* The one cached container whose init is in mount namespace `mnt`
+ * (referenced, or NULL when none or several are). */
+struct nsw_container *container_cache_by_mnt(struct container_cache *cc,
+					     uint32_t mnt);
 /* The one cached container whose runtime gave its processes the SELinux
  * level `level` ("s0:c1,c2"), referenced, or NULL when none or several
  * containers of different pods have it.  Containers of one pod may share

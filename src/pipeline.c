@@ -321,6 +321,68 @@ static void container_complete(struct pipeline *p, struct nsw_container *c)
 }
 
 /*
+ * The container a cgroup read from /proc names, checked against the
+ * namespaces read with it (doc/container-mapping.md R19).  A cgroup read
+ * late (audit hands an exec over after the fact) is where the process is
+ * now, and a process can have made a sub-cgroup of its own named after
+ * another container and moved into it in between (deepest id wins).  Its
+ * mount namespace cannot be made another container's: when it is not
+ * the claimed container's init's, the cgroup is no evidence, and the
+ * container is, in order, an enclosing one (outer id) whose init shares
+ * it, the one cached container whose init shares it, the nearest
+ * enclosing one (the process cannot leave that container's cgroup; what
+ * it made below it names nothing), else the claimed one (a process in
+ * the host mount namespace in a container's own cgroup is runc's init
+ * before it joins the container, R18).  Referenced for the caller.
+ */
+static struct nsw_container *container_checked(struct pipeline *p,
+					       const struct cgroup_attr *cg,
+					       const struct nsw_ns_set *ns,
+					       bool ns_known)
+{
+	struct nsw_container *c = container_for(p, cg), *o, *nearest = NULL;
+	struct cgroup_attr ocg;
+	uint32_t mnt = ns_known ? ns->inum[NSW_NS_MNT] : 0;
+	int i;
+
+	if (!c || !mnt || !p->live)
+		return c;
+	container_complete(p, c);
+	if (!c->has_ns || c->init_ns.inum[NSW_NS_MNT] == mnt)
+		return c;
+	for (i = cg->n_outer - 1; i >= 0; i--) {
+		memset(&ocg, 0, sizeof(ocg));
+		ocg.kind = CGROUP_CONTAINER;
+		if (!nsw_strlcpy(ocg.id, cg->outer_ids[i], sizeof(ocg.id)))
+			continue;
+		o = container_for(p, &ocg);
+		if (!o)
+			continue;
+		container_complete(p, o);
+		if (o->has_ns && o->init_ns.inum[NSW_NS_MNT] == mnt) {
+			container_put(nearest);
+			container_put(c);
+			return o;
+		}
+		if (!nearest)
+			nearest = o;
+		else
+			container_put(o);
+	}
+	o = container_cache_by_mnt(p->cc, mnt);
+	if (o) {
+		container_put(nearest);
+		container_put(c);
+		return o;
+	}
+	if (nearest) {
+		container_put(c);
+		return nearest;
+	}
+	return c;
+}
+
+/*
  * Container of a process that exec'd a file from that container's root
  * file system (the exec record's device), or NULL.  For a process gone
  * before /proc could be read (audit reports after the fact; a static
@@ -562,7 +624,7 @@ static void attribute(struct pipeline *p, struct nsw_process *np,
 		np->ctr_inherited = exec || from->ctr_inherited;
 		return;
 	}
-	np->ctr = cg ? container_for(p, cg) : NULL;
+	np->ctr = cg ? container_checked(p, cg, &np->ns, np->ns_known) : NULL;
 	/* first seen in the container: a host arrival when exec'd into it
 	 * from a host parent (runc init); read from /proc without its exec,
 	 * only when it runs a runtime binary (the container's init, found
@@ -1133,9 +1195,11 @@ static void exec_facts(struct nsw_process *np, const struct exec_src *s,
  * inside the container when /proc was skipped.
  */
 static void exec_container(struct pipeline *p, struct nsw_process *np,
-			   const struct nsw_raw *r, bool have_live,
+			   const struct nsw_raw *r,
+			   const struct nsw_process *live,
 			   const struct cgroup_attr *cg, bool complete)
 {
+	bool have_live = live != NULL;
 	const struct nsw_process *prev, *par;
 
 	/* the parent may be read from /proc here, which can evict entries:
@@ -1160,7 +1224,8 @@ static void exec_container(struct pipeline *p, struct nsw_process *np,
 		np->ctr = container_by_cgid(p, r->cgroup_id, r->pid,
 					    &r->cgroup_name, &gone);
 	} else if (have_live && cg->kind != CGROUP_HOST) {
-		np->ctr = container_for(p, cg);
+		/* read late: the namespaces read with it must agree */
+		np->ctr = container_checked(p, cg, &live->ns, live->ns_known);
 	}
 	if (!np->ctr && !have_live)
 		/* gone, and neither its old image nor its parent was in a
@@ -1219,7 +1284,7 @@ static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
 		src.live = &live;
 
 	exec_facts(&np, &src, ktime, wall);
-	exec_container(p, &np, r, src.live != NULL, &cg, complete);
+	exec_container(p, &np, r, src.live, &cg, complete);
 	if (src.live)
 		proc_release(&live);
 	link_parent(p, &np);

@@ -26,6 +26,9 @@
 #define C64 HX("c3c3")
 #define D64 HX("d4d4")
 #define E64 HX("e5e5")
+#define F64 HX("f6f6")
+#define G64 HX("a7a7")
+#define POD2 "/kubepods/besteffort/pod1f3b7c9e-1a2b-4c5d-8e9f-0a1b2c3d4e5f/"
 #define HOST_BASE 402653100
 #define POD "/kubepods/besteffort/pod0f3b7c9e-1a2b-4c5d-8e9f-0a1b2c3d4e5f/"
 
@@ -300,6 +303,34 @@ static int ns_ev(struct pipeline *p, uint32_t pid, enum nsw_syscall sc,
 	if (flags & 0x10000000)
 		r.ns_after.inum[NSW_NS_USER] = after + NSW_NS_USER;
 	return pipeline_handle(p, &r);
+}
+
+/* containerd's bundle of container `id` (pod `pod`, init `initpid`) */
+static void bundle(const char *id, const char *pod, unsigned int initpid)
+{
+	char path[512], text[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "mkdir -p '%s/run/containerd/"
+		 "io.containerd.runtime.v2.task/k8s.io/%s'", dir, id);
+	if (system(path) != 0)
+		diag("cannot make the bundle of %s", id);
+	snprintf(path, sizeof(path), "%s/run/containerd/"
+		 "io.containerd.runtime.v2.task/k8s.io/%s/config.json", dir, id);
+	f = fopen(path, "w");
+	if (f) {
+		fprintf(f, "{\"ociVersion\":\"1.1.0\",\"annotations\":{"
+			"\"io.kubernetes.cri.sandbox-name\":\"%s\"}}", pod);
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/run/containerd/"
+		 "io.containerd.runtime.v2.task/k8s.io/%s/init.pid", dir, id);
+	snprintf(text, sizeof(text), "%u", initpid);
+	f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
 }
 
 static char *slurp(const char *path)
@@ -593,6 +624,31 @@ int main(void)
 	/* more than the cache's first wait before a re-read (10 ms) */
 	usleep(300 * 1000);
 	exec_ev(p, 701, 50, "/usr/bin/nsenter", 40, 5000);
+	/* issue 10 item 1 on audit: exec records handled late, the cgroup
+	 * read from /proc after the process moved.  F: the privileged pod
+	 * (init 800, mount namespace 9300+), G: another pod (init 810,
+	 * 9400+).  A shell runc exec'd into F moves into a sub-cgroup of
+	 * F's named after G (the deepest id wins) before its exec is read:
+	 * 820 still in F's mount namespace, 821 already in the host's (it
+	 * has nsenter'd); 822 is G's own process; 823 runc's init in G's
+	 * cgroup before it joins G (host mount namespace); 824 moved into
+	 * G's own cgroup (host cgroupfs) from F's mount namespace */
+	bundle(F64, "priv", 800);
+	bundle(G64, "app", 810);
+	mklive(800, 1, POD F64, 9300, 1);
+	mklive(810, 1, POD2 G64, 9400, 1);
+	mklive(820, 1, POD F64 "/cri-containerd-" G64 ".scope", 9300, 820);
+	exec_part_ev(p, 820, "/bin/sh", RAW_ARGS | RAW_CWD | RAW_CREDS, 0);
+	mklive(821, 1, POD F64 "/cri-containerd-" G64 ".scope", HOST_BASE,
+	       821);
+	exec_part_ev(p, 821, "/bin/sh", RAW_ARGS | RAW_CWD | RAW_CREDS, 0);
+	mklive(822, 1, POD2 G64, 9400, 822);
+	exec_part_ev(p, 822, "/bin/sh", RAW_ARGS | RAW_CWD | RAW_CREDS, 0);
+	mklive(823, 1, POD2 G64, HOST_BASE, 823);
+	exec_part_ev(p, 823, "/usr/sbin/runc", RAW_ARGS | RAW_CWD | RAW_CREDS,
+		     0);
+	mklive(824, 1, POD2 G64, 9300, 824);
+	exec_part_ev(p, 824, "/bin/sh", RAW_ARGS | RAW_CWD | RAW_CREDS, 0);
 	pipeline_free(p);
 	output_close(out);
 
@@ -756,6 +812,28 @@ int main(void)
 	   has(l, "\"namespace\":\"fresh-ns\""),
 	   "a container first seen before its state was written: the next "
 	   "exec in it (cgroup-id cache hit) carries its pod");
+	free(l);
+	l = line_of(all, "process_exec", 820);
+	ok(has(l, F64) && !has(l, G64) && has(l, "\"name\":\"priv\""),
+	   "read late in a sub-cgroup named after another pod's container, "
+	   "in its own pod's mount namespace: its own pod's");
+	free(l);
+	l = line_of(all, "process_exec", 821);
+	ok(has(l, F64) && !has(l, G64),
+	   "... already in the host's mount namespace: the enclosing "
+	   "container's, not the name below it");
+	free(l);
+	l = line_of(all, "process_exec", 822);
+	ok(has(l, G64) && has(l, "\"name\":\"app\""),
+	   "a process of G in G's mount namespace: G's");
+	free(l);
+	l = line_of(all, "process_exec", 823);
+	ok(has(l, G64), "runc's init in G's cgroup, still in the host's "
+	   "mount namespace: G's");
+	free(l);
+	l = line_of(all, "process_exec", 824);
+	ok(has(l, F64) && !has(l, G64),
+	   "moved into G's own cgroup from F's mount namespace: F's");
 	free(l);
 	free(all);
 	{
