@@ -34,8 +34,8 @@
 #define CC_DEFAULT_TTL 5
 /* An entry without runtime state or init pid is read again, in place:
  * first CC_REFILL_MS after the last read, each wait twice the one before,
- * at most CC_REFILL_TRIES times (about 40 s); then only when the sweep
- * has dropped the entry and a later lookup makes it again. */
+ * at most CC_REFILL_TRIES times (about 40 s); then, while it has no
+ * state, once per ttl until the sweep drops it. */
 #define CC_REFILL_MS 10
 #define CC_REFILL_TRIES 12
 
@@ -227,6 +227,13 @@ static void refill(struct container_cache *cc, const struct cgroup_attr *cg,
 	cc->stats.refills++;
 	if (c && src[0]) {
 		fill_missing(e->c, c, e->src[0] != '\0');
+		if (!e->c->labels && c->labels) {
+			/* moved, not copied: c is freed below */
+			e->c->labels = c->labels;
+			e->c->n_labels = c->n_labels;
+			c->labels = NULL;
+			c->n_labels = 0;
+		}
 		if (!e->src[0]) {
 			nsw_strlcpy(e->src, src, sizeof(e->src));
 			cc->stats.refill_found++;
