@@ -28,6 +28,10 @@ void container_put(struct nsw_container *c);
 struct nsw_container *container_cache_by_root_dev(struct container_cache *cc,
 						  uint32_t major,
 						  uint32_t minor);
+/* The one cached container whose init is in mount namespace `mnt`
+ * (referenced, or NULL when none or several are). */
+struct nsw_container *container_cache_by_mnt(struct container_cache *cc,
+					     uint32_t mnt);
 /* The one cached container whose runtime gave its processes the SELinux
  * level `level` ("s0:c1,c2"), referenced, or NULL when none or several
  * containers of different pods have it.  Containers of one pod may share
@@ -35,6 +39,25 @@ struct nsw_container *container_cache_by_root_dev(struct container_cache *cc,
  * is returned, which names the pod right and the container perhaps not. */
 struct nsw_container *container_cache_by_selinux(struct container_cache *cc,
 						 const char *level);
+/* Read an incomplete container again (no runtime state or no init pid
+ * yet: looked up while its runtime was creating it) and fill its empty
+ * fields in place.  Rate-limited and bounded per container; cheap for a
+ * complete one.  For callers that keep a container between lookups. */
+void container_cache_refresh(struct container_cache *cc,
+			     struct nsw_container *c);
+/* Re-reads of incomplete containers. */
+struct container_cache_stats {
+	uint64_t refills;		/* re-reads */
+	uint64_t refill_found;		/* ... that found state missing before */
+	uint64_t refill_given_up;	/* containers still incomplete after
+					 * their last re-read */
+};
+void container_cache_get_stats(const struct container_cache *cc,
+			       struct container_cache_stats *st);
+/* First wait (ms, doubled after each re-read) and number of re-reads of
+ * an incomplete container (defaults 10 ms and 12). */
+void container_cache_set_refill(struct container_cache *cc,
+				unsigned int first_ms, unsigned int tries);
 /* Forget containers whose runtime state is gone. */
 void container_cache_sweep(struct container_cache *cc);
 void container_cache_free(struct container_cache *cc);

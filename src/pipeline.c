@@ -298,33 +298,89 @@ static struct nsw_container *container_for(struct pipeline *p,
 }
 
 /*
- * A container first looked up before its runtime wrote the init's pid
- * file has no init namespaces, and the "before" namespaces of its
- * processes would fall back to their parent's (runc's: the host's).  Look
- * its state up again (the cache rate-limits that) and read what is now
- * known.
+ * A container first looked up while its runtime was still creating it
+ * (runc's init is in its cgroup before state.json is written; the init's
+ * pid file comes after the state file) has no pod, names, image or init
+ * namespaces yet, and the "before" namespaces of its processes would
+ * fall back to their parent's (runc's: the host's).  Processes and the
+ * cgroup-id cache keep their container without looking it up again, so
+ * every event of one completes it here: the cache reads its state again
+ * (rate-limited and bounded there) and fills it in place, then the
+ * init's namespaces are read.
  */
 static void container_complete(struct pipeline *p, struct nsw_container *c)
 {
-	struct nsw_container *again;
-	struct cgroup_attr cg;
-
 	if (!c || c->has_ns || !p->live)
 		return;
-	if (!c->init_pid) {
-		memset(&cg, 0, sizeof(cg));
-		cg.kind = CGROUP_CONTAINER;
-		nsw_strlcpy(cg.id, c->id, sizeof(cg.id));
-		nsw_strlcpy(cg.runtime, c->runtime, sizeof(cg.runtime));
-		again = container_for(p, &cg);
-		container_put(again);
-	}
+	container_cache_refresh(p->cc, c);
 	if (c->init_pid &&
 	    nsinfo_read_pid(p->opts.procfs, c->init_pid, &c->init_ns) == 0) {
 		c->has_ns = true;
 		host_set_forget(p, &c->init_ns);
 	}
 	note_root_dev(p, c);
+}
+
+/*
+ * The container a cgroup read from /proc names, checked against the
+ * namespaces read with it (doc/container-mapping.md R19).  A cgroup read
+ * late (audit hands an exec over after the fact) is where the process is
+ * now, and a process can have made a sub-cgroup of its own named after
+ * another container and moved into it in between (deepest id wins).  Its
+ * mount namespace cannot be made another container's: when it is not
+ * the claimed container's init's, the cgroup is no evidence, and the
+ * container is, in order, an enclosing one (outer id) whose init shares
+ * it, the one cached container whose init shares it, the nearest
+ * enclosing one (the process cannot leave that container's cgroup; what
+ * it made below it names nothing), else the claimed one (a process in
+ * the host mount namespace in a container's own cgroup is runc's init
+ * before it joins the container, R18).  Referenced for the caller.
+ */
+static struct nsw_container *container_checked(struct pipeline *p,
+					       const struct cgroup_attr *cg,
+					       const struct nsw_ns_set *ns,
+					       bool ns_known)
+{
+	struct nsw_container *c = container_for(p, cg), *o, *nearest = NULL;
+	struct cgroup_attr ocg;
+	uint32_t mnt = ns_known ? ns->inum[NSW_NS_MNT] : 0;
+	int i;
+
+	if (!c || !mnt || !p->live)
+		return c;
+	container_complete(p, c);
+	if (!c->has_ns || c->init_ns.inum[NSW_NS_MNT] == mnt)
+		return c;
+	for (i = cg->n_outer - 1; i >= 0; i--) {
+		memset(&ocg, 0, sizeof(ocg));
+		ocg.kind = CGROUP_CONTAINER;
+		if (!nsw_strlcpy(ocg.id, cg->outer_ids[i], sizeof(ocg.id)))
+			continue;
+		o = container_for(p, &ocg);
+		if (!o)
+			continue;
+		container_complete(p, o);
+		if (o->has_ns && o->init_ns.inum[NSW_NS_MNT] == mnt) {
+			container_put(nearest);
+			container_put(c);
+			return o;
+		}
+		if (!nearest)
+			nearest = o;
+		else
+			container_put(o);
+	}
+	o = container_cache_by_mnt(p->cc, mnt);
+	if (o) {
+		container_put(nearest);
+		container_put(c);
+		return o;
+	}
+	if (nearest) {
+		container_put(c);
+		return nearest;
+	}
+	return c;
 }
 
 /*
@@ -653,7 +709,7 @@ static void attribute(struct pipeline *p, struct nsw_process *np,
 		np->ctr_inherited = exec || from->ctr_inherited;
 		return;
 	}
-	np->ctr = cg ? container_for(p, cg) : NULL;
+	np->ctr = cg ? container_checked(p, cg, &np->ns, np->ns_known) : NULL;
 	/* first seen in the container: a host arrival when exec'd into it
 	 * from a host parent (runc init); read from /proc without its exec,
 	 * only when it runs a runtime binary (the container's init, found
@@ -934,6 +990,9 @@ static void event_init(struct pipeline *p, struct nsw_event *ev,
 	ev->time_ns = time_ns ? time_ns : nsw_clock_ns(CLOCK_REALTIME);
 	ev->backend = p->backend;
 	ev->container_process = pr->ctr != NULL || pr->foreign_exe;
+	/* a first exec into a container a few ms old may have found no
+	 * state yet: its line must carry the pod all the same */
+	container_complete(p, pr->ctr);
 }
 
 /* ---- raw event handlers ---------------------------------------------- */
@@ -1243,14 +1302,16 @@ static bool exe_not_hosts(const struct pipeline *p, const struct nsw_raw *r)
  *      or the captured cgroup name when the process is gone already
  *   3. the cgroup read from /proc
  *   4. gone and unread: the file it exec'd, then its SELinux level, then
- *      the command line of the host runtime that started it (R17, R19)
+ *      the command line of the host runtime that started it (R17, R20)
  * then whether it arrived from the host (ctr_inherited false) and its pid
  * inside the container when /proc was skipped.
  */
 static void exec_container(struct pipeline *p, struct nsw_process *np,
-			   const struct nsw_raw *r, bool have_live,
+			   const struct nsw_raw *r,
+			   const struct nsw_process *live,
 			   const struct cgroup_attr *cg, bool complete)
 {
+	bool have_live = live != NULL;
 	const struct nsw_process *prev, *par;
 
 	/* the parent may be read from /proc here, which can evict entries:
@@ -1275,7 +1336,8 @@ static void exec_container(struct pipeline *p, struct nsw_process *np,
 		np->ctr = container_by_cgid(p, r->cgroup_id, r->pid,
 					    &r->cgroup_name, &gone);
 	} else if (have_live && cg->kind != CGROUP_HOST) {
-		np->ctr = container_for(p, cg);
+		/* read late: the namespaces read with it must agree */
+		np->ctr = container_checked(p, cg, &live->ns, live->ns_known);
 	}
 	if (!np->ctr && !have_live)
 		/* gone, and neither its old image nor its parent was in a
@@ -1302,7 +1364,7 @@ static void exec_container(struct pipeline *p, struct nsw_process *np,
 	    r->exe_dev_major == np->ctr->root_dev_major &&
 	    r->exe_dev_minor == np->ctr->root_dev_minor)
 		np->ctr_inherited = true;
-	/* R20: ... nor a file on another of its file systems (a copy on an
+	/* R21: ... nor a file on another of its file systems (a copy on an
 	 * emptyDir or tmpfs volume, `kubectl exec pod -- /data/bridge`):
 	 * a runtime or CNI binary from the host is the host's file at that
 	 * path, and one exec'd in the container's mount namespace is not */
@@ -1348,7 +1410,7 @@ static int handle_exec(struct pipeline *p, const struct nsw_raw *r)
 		src.live = &live;
 
 	exec_facts(&np, &src, ktime, wall);
-	exec_container(p, &np, r, src.live != NULL, &cg, complete);
+	exec_container(p, &np, r, src.live, &cg, complete);
 	if (src.live)
 		proc_release(&live);
 	link_parent(p, &np);

@@ -578,7 +578,8 @@ static void test_cache(void)
 	   "cache: config.json rewritten");
 	b = container_cache_get(cc, &cg);
 	is_str(b ? b->name : "", "late", "cache: late state found");
-	ok(b != d, "cache: replaced the stateless entry");
+	ok(b == d, "cache: the stateless entry filled in place (its holders "
+	   "see the state too)");
 	container_put(b);
 	container_put(d);
 
@@ -616,6 +617,114 @@ static void test_cache(void)
 	snprintf(big, sizeof(big), "rm -rf '%s'", tmpl);
 	rc = system(big);
 	ok(rc == 0, "cache: temporary tree removed");
+}
+
+#define CID4 "4444444444444444444444444444444444444444444444444444444444444444"
+#define CID5 "5555555555555555555555555555555555555555555555555555555555555555"
+
+/* containerd's bundle of `id` under `top`: config.json with a pod and
+ * the init's pid file */
+static int write_bundle(const char *top, const char *id, const char *pod)
+{
+	char path[PATH_MAX], text[512];
+	int n;
+
+	n = snprintf(path, sizeof(path), "%s" CD_BUNDLE "k8s.io/%s", top, id);
+	if (n < 0 || (size_t)n >= sizeof(path) || mkdirs(path) < 0)
+		return -1;
+	snprintf(text, sizeof(text), "{\"ociVersion\":\"1.1.0\","
+		 "\"annotations\":{\"io.kubernetes.cri.sandbox-name\":\"%s\","
+		 "\"io.kubernetes.cri.sandbox-namespace\":\"ns\","
+		 "\"io.kubernetes.cri.container-name\":\"c\","
+		 "\"io.kubernetes.cri.image-name\":\"img:1\"}}", pod);
+	n = snprintf(path, sizeof(path), "%s" CD_BUNDLE "k8s.io/%s/config.json",
+		     top, id);
+	if (n < 0 || (size_t)n >= sizeof(path) || write_file(path, text) < 0)
+		return -1;
+	n = snprintf(path, sizeof(path), "%s" CD_BUNDLE "k8s.io/%s/init.pid",
+		     top, id);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -1;
+	return write_file(path, "4242");
+}
+
+/*
+ * Issue 12: a container looked up before its runtime wrote its state (the
+ * first exec into a container a few ms old) is completed in place when
+ * its state appears, for everyone holding it; a cgroup that never gets
+ * state (a process can name a sub-cgroup of its own like a container)
+ * costs a bounded number of re-reads.
+ */
+static void test_refill(void)
+{
+	char tmpl[] = "/tmp/nswatch-ctr-refillXXXXXX", cmd[PATH_MAX];
+	struct container_cache_stats st;
+	struct container_cache *cc;
+	struct nsw_container *a, *b;
+	struct cgroup_attr cg;
+	int i;
+
+	if (!mkdtemp(tmpl)) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	cc = container_cache_new(tmpl);
+	ok(cc != NULL, "refill: new cache");
+	/* no ttl re-reads during the test; re-reads due at once, 3 of them */
+	container_cache_set_ttl(cc, 3600);
+	container_cache_set_refill(cc, 0, 3);
+
+	cg_for(&cg, CID4, "containerd", "");
+	a = container_cache_get(cc, &cg);
+	ok(a && !a->pod_name[0] && !a->init_pid,
+	   "refill: looked up before its state exists: nothing but the id");
+	ok(write_bundle(tmpl, CID4, "fresh") == 0,
+	   "refill: the runtime writes the state after the first lookup");
+	container_cache_refresh(cc, a);
+	is_str(a ? a->pod_name : "", "fresh",
+	       "refill: the held container has its pod in place");
+	is_str(a ? a->pod_namespace : "", "ns", "refill: ... its namespace");
+	is_str(a ? a->image : "", "img:1", "refill: ... its image");
+	is_int(a ? a->init_pid : 0, 4242, "refill: ... its init pid");
+	b = container_cache_get(cc, &cg);
+	ok(a == b, "refill: the cache hands out the same, completed object");
+	container_put(b);
+	container_cache_get_stats(cc, &st);
+	ok(st.refills == 1 && st.refill_found == 1 && !st.refill_given_up,
+	   "refill: one re-read, that found the state (%llu, %llu, %llu)",
+	   (unsigned long long)st.refills,
+	   (unsigned long long)st.refill_found,
+	   (unsigned long long)st.refill_given_up);
+	for (i = 0; i < 10; i++)
+		container_cache_refresh(cc, a);
+	container_cache_get_stats(cc, &st);
+	is_int((int)st.refills, 1, "refill: a complete container is not read "
+	       "again");
+	container_put(a);
+
+	/* a cgroup named like a container that never gets state */
+	cg_for(&cg, CID5, "containerd", "");
+	a = container_cache_get(cc, &cg);
+	for (i = 0; i < 100; i++) {
+		container_cache_refresh(cc, a);
+		b = container_cache_get(cc, &cg);
+		container_put(b);
+	}
+	container_cache_get_stats(cc, &st);
+	is_int((int)st.refills, 1 + 3,
+	       "refill: a container without state is read again 3 times, "
+	       "not once per event");
+	is_int((int)st.refill_given_up, 1, "refill: ... and counted once as "
+	       "given up");
+	ok(write_bundle(tmpl, CID5, "late") == 0, "refill: state written late");
+	container_cache_refresh(cc, a);
+	container_cache_get_stats(cc, &st);
+	ok(a && !a->pod_name[0] && st.refills == 4,
+	   "refill: after its re-reads it waits for the ttl, not read again");
+	container_put(a);
+	container_cache_free(cc);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpl);
+	ok(system(cmd) == 0, "refill: temporary tree removed");
 }
 
 #define CID2 "2222222222222222222222222222222222222222222222222222222222222222"
@@ -765,6 +874,7 @@ int main(void)
 	test_times();
 	test_workloads();
 	test_cache();
+	test_refill();
 	test_root_dev();
 	test_selinux();
 	{

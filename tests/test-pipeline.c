@@ -26,6 +26,10 @@
 #define B64 HX("b2b2")
 #define C64 HX("c3c3")
 #define D64 HX("d4d4")
+#define E64 HX("e5e5")
+#define F64 HX("f6f6")
+#define G64 HX("a7a7")
+#define POD2 "/kubepods/besteffort/pod1f3b7c9e-1a2b-4c5d-8e9f-0a1b2c3d4e5f/"
 #define HOST_BASE 402653100
 #define POD "/kubepods/besteffort/pod0f3b7c9e-1a2b-4c5d-8e9f-0a1b2c3d4e5f/"
 
@@ -270,6 +274,34 @@ static int ns_ev(struct pipeline *p, uint32_t pid, enum nsw_syscall sc,
 	if (flags & 0x10000000)
 		r.ns_after.inum[NSW_NS_USER] = after + NSW_NS_USER;
 	return pipeline_handle(p, &r);
+}
+
+/* containerd's bundle of container `id` (pod `pod`, init `initpid`) */
+static void bundle(const char *id, const char *pod, unsigned int initpid)
+{
+	char path[512], text[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "mkdir -p '%s/run/containerd/"
+		 "io.containerd.runtime.v2.task/k8s.io/%s'", dir, id);
+	if (system(path) != 0)
+		diag("cannot make the bundle of %s", id);
+	snprintf(path, sizeof(path), "%s/run/containerd/"
+		 "io.containerd.runtime.v2.task/k8s.io/%s/config.json", dir, id);
+	f = fopen(path, "w");
+	if (f) {
+		fprintf(f, "{\"ociVersion\":\"1.1.0\",\"annotations\":{"
+			"\"io.kubernetes.cri.sandbox-name\":\"%s\"}}", pod);
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/run/containerd/"
+		 "io.containerd.runtime.v2.task/k8s.io/%s/init.pid", dir, id);
+	snprintf(text, sizeof(text), "%u", initpid);
+	f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
 }
 
 /* The line of event `kind` (process_exec, process_kprobe) whose acting
@@ -521,6 +553,66 @@ int main(void)
 			diag("cannot remove %s/604", procfs);
 	}
 	exec_part_ev(p, 604, "/bin/604b", 0, 0);
+	/* issue 12: a container whose first process is seen before its
+	 * runtime wrote its state (runc's init is in the cgroup before
+	 * state.json); its state appears, and the next exec in it, a hit of
+	 * the cgroup-id cache, must carry the pod */
+	mkpid(700, POD E64);
+	mkpid(701, POD E64);
+	exec_ev(p, 700, 50, "/bin/sh", 40, 5000);
+	{
+		char path[512];
+		const char *b = "/run/containerd/io.containerd.runtime.v2.task"
+				"/k8s.io/" E64;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "mkdir -p '%s%s'", dir, b);
+		if (system(path) != 0)
+			diag("cannot make E's bundle");
+		snprintf(path, sizeof(path), "%s%s/config.json", dir, b);
+		f = fopen(path, "w");
+		if (f) {
+			fputs("{\"ociVersion\":\"1.1.0\",\"annotations\":{"
+			      "\"io.kubernetes.cri.sandbox-name\":\"fresh\","
+			      "\"io.kubernetes.cri.sandbox-namespace\":"
+			      "\"fresh-ns\"}}", f);
+			fclose(f);
+		}
+		snprintf(path, sizeof(path), "%s%s/init.pid", dir, b);
+		f = fopen(path, "w");
+		if (f) {
+			fputs("700", f);
+			fclose(f);
+		}
+	}
+	/* more than the cache's first wait before a re-read (10 ms) */
+	usleep(300 * 1000);
+	exec_ev(p, 701, 50, "/usr/bin/nsenter", 40, 5000);
+	/* issue 10 item 1 on audit: exec records handled late, the cgroup
+	 * read from /proc after the process moved.  F: the privileged pod
+	 * (init 800, mount namespace 9300+), G: another pod (init 810,
+	 * 9400+).  A shell runc exec'd into F moves into a sub-cgroup of
+	 * F's named after G (the deepest id wins) before its exec is read:
+	 * 820 still in F's mount namespace, 821 already in the host's (it
+	 * has nsenter'd); 822 is G's own process; 823 runc's init in G's
+	 * cgroup before it joins G (host mount namespace); 824 moved into
+	 * G's own cgroup (host cgroupfs) from F's mount namespace */
+	bundle(F64, "priv", 800);
+	bundle(G64, "app", 810);
+	mklive(800, 1, POD F64, 9300, 1);
+	mklive(810, 1, POD2 G64, 9400, 1);
+	mklive(820, 1, POD F64 "/cri-containerd-" G64 ".scope", 9300, 820);
+	exec_part_ev(p, 820, "/bin/sh", RAW_ARGS | RAW_CWD | RAW_CREDS, 0);
+	mklive(821, 1, POD F64 "/cri-containerd-" G64 ".scope", HOST_BASE,
+	       821);
+	exec_part_ev(p, 821, "/bin/sh", RAW_ARGS | RAW_CWD | RAW_CREDS, 0);
+	mklive(822, 1, POD2 G64, 9400, 822);
+	exec_part_ev(p, 822, "/bin/sh", RAW_ARGS | RAW_CWD | RAW_CREDS, 0);
+	mklive(823, 1, POD2 G64, HOST_BASE, 823);
+	exec_part_ev(p, 823, "/usr/sbin/runc", RAW_ARGS | RAW_CWD | RAW_CREDS,
+		     0);
+	mklive(824, 1, POD2 G64, 9300, 824);
+	exec_part_ev(p, 824, "/bin/sh", RAW_ARGS | RAW_CWD | RAW_CREDS, 0);
 	pipeline_free(p);
 	output_close(out);
 
@@ -691,6 +783,34 @@ int main(void)
 	l = last_line_of(all, "process_exec", 604);
 	ok(has(l, "/bin/604b") && has(l, "\"pid\":7,\"security_context\""),
 	   "container pid: the cached process's when /proc is gone");
+	free(l);
+	l = line_of(all, "process_exec", 701);
+	ok(has(l, E64) && has(l, "\"name\":\"fresh\"") &&
+	   has(l, "\"namespace\":\"fresh-ns\""),
+	   "a container first seen before its state was written: the next "
+	   "exec in it (cgroup-id cache hit) carries its pod");
+	free(l);
+	l = line_of(all, "process_exec", 820);
+	ok(has(l, F64) && !has(l, G64) && has(l, "\"name\":\"priv\""),
+	   "read late in a sub-cgroup named after another pod's container, "
+	   "in its own pod's mount namespace: its own pod's");
+	free(l);
+	l = line_of(all, "process_exec", 821);
+	ok(has(l, F64) && !has(l, G64),
+	   "... already in the host's mount namespace: the enclosing "
+	   "container's, not the name below it");
+	free(l);
+	l = line_of(all, "process_exec", 822);
+	ok(has(l, G64) && has(l, "\"name\":\"app\""),
+	   "a process of G in G's mount namespace: G's");
+	free(l);
+	l = line_of(all, "process_exec", 823);
+	ok(has(l, G64), "runc's init in G's cgroup, still in the host's "
+	   "mount namespace: G's");
+	free(l);
+	l = line_of(all, "process_exec", 824);
+	ok(has(l, F64) && !has(l, G64),
+	   "moved into G's own cgroup from F's mount namespace: F's");
 	free(l);
 	free(all);
 	{

@@ -59,13 +59,6 @@ devs=$(cut -d' ' -f1 "$SCN_LOG" | sort -u | wc -l)
 is "$devs" 2 "/data/bridge is on another device than the container's root"
 [ -e /data/bridge ] && bail_out "the host has a /data/bridge: the test needs it absent"
 
-# has OUT PIDS FILTER: an event of one of PIDS satisfies FILTER ($e body)
-has() {
-	mon_events "$1" $2 | jq -e -s "
-		map((.process_exec // .process_kprobe // .process_exit) as \$e
-		    | select($3)) | length > 0" >/dev/null
-}
-
 show() {
 	diag "$(mon_events "$1" $2 | jq -c '(.process_kprobe // .process_exec) as $e | [$e.process.binary, $e.process.pod.container.id, .nswatch.verdict, [.nswatch.alerts[]? | .rule + ":" + .severity]]')"
 }
@@ -79,7 +72,7 @@ show() {
 attributed() {
 	local cfg=$1 out=$2 pids=$3 name=$4 rc
 
-	has "$out" "$pids" ".process_kprobe != null and \$e.function_name == \"__x64_sys_setns\" and \$e.process.pod.container.id == \"$PRIV_CTR\""
+	mon_has "$out" "$pids" ".process_kprobe != null and \$e.function_name == \"__x64_sys_setns\" and \$e.process.pod.container.id == \"$PRIV_CTR\""
 	rc=$?
 	if [ "$rc" != 0 ] && [ "$cfg" != bpf ]; then
 		NSW_TAP_N=$((NSW_TAP_N + 1))
@@ -112,12 +105,12 @@ run_config() {
 	is "$MON_RC" 0 "$cfg: monitor exits 0 on SIGTERM"
 
 	is "$r_uts" ok "$cfg: [runc exec /data/bridge into the host uts] scenario ran"
-	has "$out" "$s_uts" ".process_kprobe != null and \$e.function_name == \"__x64_sys_setns\" and ([.nswatch.alerts[]? | select(.severity == \"critical\")] | length > 0)"
+	mon_has "$out" "$s_uts" ".process_kprobe != null and \$e.function_name == \"__x64_sys_setns\" and ([.nswatch.alerts[]? | select(.severity == \"critical\")] | length > 0)"
 	ok $? "$cfg: [runc exec /data/bridge into the host uts] a critical alert" ||
 		show "$out" "$s_uts"
 	attributed "$cfg" "$out" "$s_uts" "runc exec /data/bridge into the host uts"
 	is "$r_pid" ok "$cfg: [runc exec /data/bridge into the other pod] scenario ran"
-	has "$out" "$s_pid" ".process_kprobe != null and \$e.function_name == \"__x64_sys_setns\" and (\$e.process.binary | endswith(\"/bridge\")) and ([.nswatch.alerts[]?.rule] | index(\"setns-in-container\"))"
+	mon_has "$out" "$s_pid" ".process_kprobe != null and \$e.function_name == \"__x64_sys_setns\" and (\$e.process.binary | endswith(\"/bridge\")) and ([.nswatch.alerts[]?.rule] | index(\"setns-in-container\"))"
 	ok $? "$cfg: [runc exec /data/bridge into the other pod] setns-in-container" ||
 		show "$out" "$s_pid"
 	attributed "$cfg" "$out" "$s_pid" "runc exec /data/bridge into the other pod"
