@@ -418,20 +418,24 @@ static bool ctr_mount_fn(const struct mnt *m, void *arg)
 			c->masked = true;
 	/*
 	 * File systems whose superblock the kernel shares by namespace,
-	 * not by bind: cgroup v1 hierarchies always, sysfs per network
-	 * namespace, mqueue per ipc namespace, proc per pid namespace on
-	 * kernels before 5.8.  The container's own mount of one matches
-	 * the host's when it shares that namespace (a flag of its own),
-	 * so it is no evidence of a host path; the config says those.
+	 * not by bind: cgroup hierarchies (the root shown depends on the
+	 * cgroup namespace), sysfs per network namespace, mqueue per ipc
+	 * namespace, proc per pid namespace before Linux 5.8.  The
+	 * container's own mount of one at its usual place matches the
+	 * host's when it shares that namespace (a flag of its own), so it
+	 * is no evidence of a host path; config.json says those.
 	 */
 	if (strcmp(m->fstype, "cgroup") == 0 ||
 	    strcmp(m->fstype, "cgroup2") == 0 ||
 	    strcmp(m->fstype, "nsfs") == 0 ||
 	    (strcmp(m->fstype, "sysfs") == 0 &&
+	     strcmp(m->point, "/sys") == 0 &&
 	     (c->ns_flags & NSW_EXP_BIT(NSW_EXP_HOST_NETWORK))) ||
 	    (strcmp(m->fstype, "mqueue") == 0 &&
+	     strcmp(m->point, "/dev/mqueue") == 0 &&
 	     (c->ns_flags & NSW_EXP_BIT(NSW_EXP_HOST_IPC))) ||
 	    (strcmp(m->fstype, "proc") == 0 &&
+	     strcmp(m->point, "/proc") == 0 &&
 	     (c->ns_flags & NSW_EXP_BIT(NSW_EXP_HOST_PID))))
 		return true;
 	memset(&hm, 0, sizeof(hm));
