@@ -2,7 +2,7 @@
 /*
  * Reads the evidence of exposure.h for `nswatch ps`: see exposure-scan.h.
  * Which file says what, and how far each can be trusted:
- * doc/container-mapping.md §8.
+ * doc/container-mapping.md §6.
  */
 #include "config.h"
 
@@ -169,6 +169,21 @@ struct exposure_scan *exposure_scan_new(const char *procfs,
 	return s;
 }
 
+/*
+ * The runtime's init pid still names the container's init: its cgroup
+ * names the container (a pid taken again by another process after the
+ * init died would not), else the process being listed is the witness.
+ */
+static bool init_is_ours(const struct exposure_scan *s,
+			 const struct nsw_container *c)
+{
+	char *cg = procfs_read_file(s->procfs, c->init_pid, "cgroup", NULL);
+	bool ours = cg && c->id[0] && strstr(cg, c->id);
+
+	free(cg);
+	return ours;
+}
+
 static void scan_kernel(struct exposure_scan *s, uint32_t pid,
 			struct exposure_report *r)
 {
@@ -216,7 +231,6 @@ const struct exposure_report *exposure_scan_container(struct exposure_scan *s,
 						      uint32_t pid)
 {
 	struct scan_entry *e, **ne;
-	char path[64];
 	size_t i, len = 0;
 	char *cfg;
 
@@ -237,11 +251,8 @@ const struct exposure_report *exposure_scan_container(struct exposure_scan *s,
 		return NULL;
 	s->e[s->n++] = e;
 	e->c = c;
-	if (c->init_pid) {
-		snprintf(path, sizeof(path), "%s/%u", s->procfs, c->init_pid);
-		if (access(path, F_OK) == 0)
-			pid = c->init_pid;
-	}
+	if (c->init_pid && c->init_pid != pid && init_is_ours(s, c))
+		pid = c->init_pid;
 	if (pid)
 		scan_kernel(s, pid, &e->r);
 	cfg = find_config(s, c->id, &len);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Static exposure of a container: see exposure.h.  The evidence and what
- * a container can fake are described in doc/container-mapping.md §8.
+ * a container can fake are described in doc/container-mapping.md §6.
  */
 #include "config.h"
 

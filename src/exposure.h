@@ -6,7 +6,7 @@
  * mounted, dangerous capabilities, no seccomp, AppArmor unconfined).
  * Pure: the evidence comes in as text (/proc/<pid>/status and mountinfo,
  * namespace inode numbers, the OCI config.json); no I/O, no logging.
- * Evidence and what a container can fake: doc/container-mapping.md §8.
+ * Evidence and what a container can fake: doc/container-mapping.md §6.
  */
 #ifndef NSWATCH_EXPOSURE_H
 #define NSWATCH_EXPOSURE_H
