@@ -480,8 +480,8 @@ ct_pid() { cat "$NSW_CT_STATE/$1/init.pid" 2>/dev/null; }
 # Create a pod (sandbox + one app container).  --privileged implies
 # --hostpid (the classic escape pod: privileged: true, hostPID: true).
 # --hostnet: the host's network namespace (hostNetwork: true); --bind:
-# a hostPath volume of the app container (a non-recursive bind, as
-# containerd mounts a hostPath file or directory).
+# a hostPath volume of the app container (a non-recursive bind: the host
+# path's submounts stay out, where containerd's rbind would bring them).
 # The app runs CMD (default: sleep 1000000).  Sets:
 #   CT_POD_NAME CT_POD_NAMESPACE CT_POD_UID CT_POD_CGROUP
 #   CT_SANDBOX_ID CT_SANDBOX_PID CT_ID CT_PID CT_NAME CT_IMAGE
