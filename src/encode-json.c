@@ -54,6 +54,7 @@
 #include <time.h>
 
 #include "encode-json.h"
+#include "exposure.h"
 #include "util.h"
 
 /* ---- a small streaming JSON writer ------------------------------------ */
@@ -1248,6 +1249,45 @@ static void jw_agg_counts(struct jw *w, const char *key, const uint64_t *v)
 	jw_end(w);
 }
 
+static void jw_exposure_list(struct jw *w, const char *key, uint32_t f)
+{
+	int i;
+
+	jw_key(w, key);
+	jw_arr(w);
+	for (i = 0; i < NSW_EXP_COUNT; i++)
+		if (f & NSW_EXP_BIT(i))
+			jw_str(w, exposure_name((enum nsw_exposure)i));
+	jw_arr_end(w);
+}
+
+/* nswatch ps: `exposure` (both sources), `exposure_evidence` (each
+ * source read: kernel, config) and the host paths behind the flags; no
+ * key at all when neither source could be read. */
+static void jw_exposure(struct jw *w, const struct exposure_report *x)
+{
+	int i;
+
+	if (!x->kernel_read && !x->config_read)
+		return;
+	jw_exposure_list(w, "exposure", exposure_flags(x));
+	jw_key(w, "exposure_evidence");
+	jw_obj(w);
+	if (x->kernel_read)
+		jw_exposure_list(w, "kernel", x->kernel);
+	if (x->config_read)
+		jw_exposure_list(w, "config", x->config);
+	jw_end(w);
+	if (x->n_paths) {
+		jw_key(w, "exposure_paths");
+		jw_arr(w);
+		for (i = 0; i < x->n_paths; i++)
+			jw_strn(w, x->paths[i],
+				strnlen(x->paths[i], sizeof(x->paths[i])));
+		jw_arr_end(w);
+	}
+}
+
 static void jw_aggregate(struct jw *w, const struct encode_ctx *ctx,
 			 const struct nsw_event *ev)
 {
@@ -1329,6 +1369,8 @@ static void jw_extension(struct jw *w, const struct encode_ctx *ctx,
 	/* Always written: consumers filter on it both ways. */
 	jw_key(w, "container_process");
 	jw_bool(w, ev->container_process);
+	if (ev->exposure)
+		jw_exposure(w, ev->exposure);
 	if (n_alerts > NSW_MAX_ALERTS)
 		n_alerts = NSW_MAX_ALERTS;
 	if (n_alerts > 0) {

@@ -42,6 +42,8 @@ enum nsw_pflag {
 	NSW_PF_CLONE = 1u << 6,
 };
 
+struct exposure_report;
+
 struct nsw_label {
 	char *key;
 	char *value;
@@ -269,6 +271,9 @@ struct nsw_event {
 	struct nsw_alert alerts[NSW_MAX_ALERTS];
 	int n_alerts;
 	const char *enforced;	/* "sigkill" or NULL */
+	/* nswatch ps: the container's static exposure (exposure.h), NULL
+	 * for host processes and other events */
+	const struct exposure_report *exposure;
 
 	/* process_throttle (NSW_EV_THROTTLE) */
 	const struct nsw_aggregate *agg;

@@ -21,6 +21,7 @@
 #include "container-cache.h"
 #include "encode-compact.h"
 #include "encode-json.h"
+#include "exposure.h"
 #include "inum-set.h"
 #include "log.h"
 #include "nsinfo.h"
@@ -104,6 +105,11 @@ struct pipeline {
 	struct nsw_process dead[DEAD_SLOTS];	/* ring, see remember_dead() */
 	size_t dead_next;
 	unsigned int load_depth;	/* load_live() of parents, nested */
+	/* nswatch ps: see pipeline_set_exposure() */
+	const struct exposure_report *(*exposure_fn)(void *arg,
+					const struct nsw_process *pr);
+	void *exposure_arg;
+	uint32_t exposure_only;
 };
 
 struct pipeline *pipeline_new(const struct nsw_options *o,
@@ -234,6 +240,16 @@ void pipeline_set_stats_hook(struct pipeline *p,
 {
 	p->stats_hook = fn;
 	p->stats_arg = arg;
+}
+
+void pipeline_set_exposure(struct pipeline *p,
+			   const struct exposure_report *(*fn)(void *arg,
+						const struct nsw_process *pr),
+			   void *arg, uint32_t only)
+{
+	p->exposure_fn = fn;
+	p->exposure_arg = arg;
+	p->exposure_only = only;
 }
 
 /* ---- process resolution -------------------------------------------- */
@@ -923,7 +939,8 @@ static void add_printable(struct strbuf *sb, const char *s, size_t max)
 }
 
 /* `nswatch ps` without --json: one aligned row per process. */
-static int table_row(struct strbuf *sb, const struct nsw_event *ev)
+static int table_row(struct strbuf *sb, const struct nsw_event *ev,
+		     bool exposure_col)
 {
 	const struct nsw_process *pr = ev->proc;
 	const struct nsw_container *c = pr->ctr;
@@ -935,6 +952,20 @@ static int table_row(struct strbuf *sb, const struct nsw_event *ev)
 			 c->pod_name);
 	strbuf_addf(sb, "%7u %7u %-12.12s %-30.30s ", pr->pid, pr->ppid,
 		    c ? c->id : "-", pod);
+	if (exposure_col && c) {
+		/* one column per flag: its letter, or '.'; '?' unread */
+		const struct exposure_report *x = ev->exposure;
+		uint32_t f = x ? exposure_flags(x) : 0;
+		bool known = x && (x->kernel_read || x->config_read);
+
+		for (i = 0; i < NSW_EXP_COUNT; i++)
+			strbuf_addc(sb, !known ? '?' : f & NSW_EXP_BIT(i) ?
+				    exposure_letter((enum nsw_exposure)i) :
+				    '.');
+		strbuf_addc(sb, ' ');
+	} else if (exposure_col) {
+		strbuf_addf(sb, "%-*s ", (int)NSW_EXP_COUNT, "-");
+	}
 	add_printable(sb, pr->binary ? pr->binary : "?", 200);
 	if (pr->arguments && pr->arguments[0]) {
 		strbuf_addc(sb, ' ');
@@ -957,7 +988,7 @@ static int emit(struct pipeline *p, struct nsw_event *ev)
 	}
 	strbuf_reset(&p->sb);
 	if (p->opts.format == NSW_FMT_TABLE)
-		r = table_row(&p->sb, ev);
+		r = table_row(&p->sb, ev, p->exposure_fn != NULL);
 	else if (p->opts.format == NSW_FMT_COMPACT)
 		r = encode_compact_event(&p->sb, &p->ectx, ev, p->color);
 	else
@@ -2121,6 +2152,14 @@ int pipeline_emit_snapshot(struct pipeline *p)
 		}
 		verdict_alerts_exec(&ev, p->host_known ? &p->host.ns : NULL,
 				    argv0, runtime_exempt(pr));
+		if (p->exposure_fn && pr->ctr)
+			ev.exposure = p->exposure_fn(p->exposure_arg, pr);
+		if (p->exposure_only &&
+		    !(ev.exposure &&
+		      (exposure_flags(ev.exposure) & p->exposure_only))) {
+			p->stats.filtered++;
+			continue;
+		}
 		if (emit(p, &ev) < 0)
 			ret = -EIO;
 	}

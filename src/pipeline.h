@@ -55,6 +55,16 @@ void pipeline_set_host_set_hook(struct pipeline *p,
 void pipeline_set_stats_hook(struct pipeline *p,
 			     void (*fn)(void *arg, const struct nsw_stats *st),
 			     void *arg);
+/* `nswatch ps`: fn(arg, pr) gives the static exposure (exposure.h) of
+ * container process pr's container, written into its snapshot event
+ * (NULL: unknown; borrowed until the next call).  A non-zero `only`
+ * keeps the snapshot to container processes with one of those flags. */
+struct exposure_report;
+struct nsw_process;
+void pipeline_set_exposure(struct pipeline *p,
+			   const struct exposure_report *(*fn)(void *arg,
+						const struct nsw_process *pr),
+			   void *arg, uint32_t only);
 /* Use `pol` (borrowed, outlives p) for rule settings and allowlists. */
 struct policy;
 void pipeline_set_policy(struct pipeline *p, const struct policy *pol);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Fuzz target: the runtime-state parsers of container-meta.c (OCI
  * config.json, runc state.json, docker config.v2.json, crun status) and
- * the workload heuristics on whatever they filled. */
+ * the workload heuristics on whatever they filled; exposure.c's parsers
+ * of config.json, /proc/<pid>/status and mountinfo (the input as both
+ * the container's and the host's). */
 #include "config.h"
 
 #include <limits.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 
 #include "container-meta.h"
+#include "exposure.h"
 #include "fuzz.h"
 
 static void check(struct nsw_container *c)
@@ -28,6 +31,45 @@ static void check(struct nsw_container *c)
 	if (c->pod_name[0] && !c->workload_kind[0])
 		abort();
 	container_meta_clear(c);
+}
+
+static void check_exposure(const struct exposure_report *r)
+{
+	int i;
+
+	if (r->n_paths < 0 || r->n_paths > EXPOSURE_MAX_PATHS ||
+	    (exposure_flags(r) & ~NSW_EXP_ALL))
+		abort();
+	for (i = 0; i < r->n_paths; i++)
+		if (strnlen(r->paths[i], sizeof(r->paths[i])) ==
+		    sizeof(r->paths[i]) || r->paths[i][0] != '/')
+			abort();
+}
+
+static void fuzz_exposure(const char *j, size_t size)
+{
+	struct exposure_status st;
+	struct exposure_report r;
+	struct exposure_kernel k;
+	struct nsw_ns_set ns;
+
+	memset(&r, 0, sizeof(r));
+	exposure_from_oci(j, size, true, &r);
+	check_exposure(&r);
+
+	memset(&r, 0, sizeof(r));
+	memset(&k, 0, sizeof(k));
+	memset(&ns, 0, sizeof(ns));
+	if (exposure_parse_status(j, size, &st) == 0)
+		k.status = &st;
+	k.ns = &ns;
+	k.host_ns = &ns;
+	k.mountinfo = j;
+	k.mountinfo_len = size;
+	k.host_mountinfo = j;
+	k.host_mountinfo_len = size;
+	exposure_from_kernel(&k, &r);
+	check_exposure(&r);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -51,5 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&c, 0, sizeof(c));
 	container_meta_parse_crun_status(j, size, &c, bundle, sizeof(bundle));
 	check(&c);
+
+	fuzz_exposure(j, size);
 	return 0;
 }

@@ -344,6 +344,8 @@ ct_rootfs_build() {
 # _ct_config OUT KIND PRIV HOSTPID SANDBOX_PID CGPATH HOSTNAME ANNOT_JSON ARGS...
 #   KIND sandbox|container; PRIV/HOSTPID 0|1; SANDBOX_PID: host pid of the
 #   sandbox whose ipc/uts/net the container joins (empty for a sandbox).
+#   NSW_CT_MOUNTS_JSON (optional): extra OCI mounts (a JSON array);
+#   NSW_CT_HOSTNET=1: no network namespace (the host's, hostNetwork).
 _ct_config() {
 	local out=$1 kind=$2 priv=$3 hostpid=$4 sbpid=$5 cgpath=$6 host=$7
 	local annot=$8 caps ns args
@@ -366,11 +368,15 @@ _ct_config() {
 	if [ "$hostpid" -eq 0 ]; then
 		ns=$(jq '[{type: "pid"}] + .' <<<"$ns")
 	fi
+	if [ "${NSW_CT_HOSTNET:-0}" = 1 ]; then
+		ns=$(jq 'map(select(.type != "network"))' <<<"$ns")
+	fi
 
 	jq -n --argjson args "$args" --argjson caps "$caps" \
 		--argjson ns "$ns" --argjson annot "$annot" \
 		--arg cgpath "$cgpath" --arg host "$host" --arg kind "$kind" \
-		--argjson priv "$priv" '
+		--argjson priv "$priv" \
+		--argjson extra "${NSW_CT_MOUNTS_JSON:-[]}" '
 	{
 	  ociVersion: "1.0.2-dev",
 	  process: {
@@ -404,7 +410,7 @@ _ct_config() {
 		       (if $priv == 1 then ["rw"] else ["ro"] end))},
 	    {destination: "/dev/shm", type: "tmpfs", source: "shm",
 	     options: ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]}
-	  ]),
+	  ] + $extra),
 	  annotations: $annot,
 	  linux: ({
 	    resources: {
@@ -468,11 +474,14 @@ ct_container_run() {
 # ct_pid ID: host pid of the container's init (containerd's init.pid).
 ct_pid() { cat "$NSW_CT_STATE/$1/init.pid" 2>/dev/null; }
 
-# ct_pod_create [--privileged] [--hostpid] [--name N] [--namespace NS]
+# ct_pod_create [--privileged] [--hostpid] [--hostnet] [--name N] [--namespace NS]
 #               [--container NAME] [--image REF] [--qos besteffort|burstable|guaranteed]
-#               [-- CMD...]
+#               [--bind HOSTPATH:DEST]... [-- CMD...]
 # Create a pod (sandbox + one app container).  --privileged implies
 # --hostpid (the classic escape pod: privileged: true, hostPID: true).
+# --hostnet: the host's network namespace (hostNetwork: true); --bind:
+# a hostPath volume of the app container (a non-recursive bind: the host
+# path's submounts stay out, where containerd's rbind would bring them).
 # The app runs CMD (default: sleep 1000000).  Sets:
 #   CT_POD_NAME CT_POD_NAMESPACE CT_POD_UID CT_POD_CGROUP
 #   CT_SANDBOX_ID CT_SANDBOX_PID CT_ID CT_PID CT_NAME CT_IMAGE
@@ -480,12 +489,17 @@ ct_pid() { cat "$NSW_CT_STATE/$1/init.pid" 2>/dev/null; }
 ct_pod_create() {
 	local priv=0 hostpid=0 name="" pns=default cname=app
 	local image=$NSW_CT_IMAGE_DEFAULT qos=besteffort cmd=(sleep 1000000)
-	local uid sid id parent annot logdir
+	local uid sid id parent annot logdir hostnet=0 mounts='[]'
 
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--privileged) priv=1; hostpid=1 ;;
 		--hostpid) hostpid=1 ;;
+		--hostnet) hostnet=1 ;;
+		--bind) mounts=$(jq -c --arg s "${2%%:*}" --arg d "${2#*:}" \
+			'. + [{destination: $d, type: "bind", source: $s,
+			       options: ["bind", "rprivate", "rw"]}]' \
+			<<<"$mounts"); shift ;;
 		--name) name=$2; shift ;;
 		--namespace) pns=$2; shift ;;
 		--container) cname=$2; shift ;;
@@ -518,6 +532,7 @@ ct_pod_create() {
 		"io.kubernetes.cri.sandbox-log-directory": $log,
 		"io.kubernetes.cri.podsandbox.image-name": "registry.k8s.io/pause:3.9"
 	}')
+	NSW_CT_HOSTNET=$hostnet \
 	ct_container_run "$sid" sandbox 0 "$hostpid" "" "$parent/$sid" \
 		"$name" "$annot" sleep 1000000 || return 1
 	CT_SANDBOX_ID=$sid
@@ -533,6 +548,7 @@ ct_pod_create() {
 		"io.kubernetes.cri.container-name": $cname,
 		"io.kubernetes.cri.image-name": $image
 	}')
+	NSW_CT_HOSTNET=$hostnet NSW_CT_MOUNTS_JSON=$mounts \
 	ct_container_run "$id" container "$priv" "$hostpid" "$CT_SANDBOX_PID" \
 		"$parent/$id" "$name" "$annot" "${cmd[@]}" || return 1
 
