@@ -240,7 +240,7 @@ struct backend {
 	/* someone else's never rule before ours (audit_ruleset_shadowed) */
 	bool shadow_due;		/* a rule was added: look after this batch */
 	char shadow_who[200];		/* who added it, "" when unknown */
-	char shadow_what[64];		/* the hiding rule alerted, "" none */
+	char shadow_what[160];		/* the hiding rule alerted, "" none */
 	/* Some of our rules were loaded by the operator (auditd's rules.d)
 	 * too.  `augenrules --load` deletes every rule and adds its own
 	 * back, and `auditctl -R` stops at the first rule that exists: a
@@ -984,16 +984,24 @@ static void check_rules(struct backend *b)
 	blind_end(&b->rules_gone, "put back by nswatch");
 }
 
+/* "with action never" or "on the exclude list", as what names it */
+static const char *shadow_kind(const char *what)
+{
+	return strncmp(what, "exclude", 7) ? "with action never" :
+	       "on the exclude list";
+}
+
 /*
- * A never rule inserted before ours (`auditctl -A exit,never -S setns`)
- * blinds us while our rules are still listed, so the rule check above
- * passes.  One alert per hiding rule, with who added it when a
- * CONFIG_CHANGE named them; who is NULL from the periodic check.
+ * A never rule inserted before ours (`auditctl -A exit,never -S setns`),
+ * or an exclude rule dropping SYSCALL records, blinds us while our rules
+ * are still listed, so the rule check above passes.  One alert per
+ * hiding rule, with who added it when a CONFIG_CHANGE named them; who is
+ * NULL from the periodic check.
  */
 static void check_shadow(struct backend *b, const char *who)
 {
 	struct audit_rule_list l;
-	char what[64];
+	char what[sizeof(b->shadow_what)];
 	long k;
 	int r;
 
@@ -1007,17 +1015,18 @@ static void check_shadow(struct backend *b, const char *who)
 	audit_rule_list_free(&l);
 	if (k < 0) {
 		if (b->shadow_what[0])
-			log_warn("the audit rule with action never that hid "
-				 "nswatch's (%s) is gone", b->shadow_what);
+			log_warn("the audit rule %s that hid nswatch's records "
+				 "(%s) is gone", shadow_kind(b->shadow_what),
+				 b->shadow_what);
 		b->shadow_what[0] = '\0';
 		return;
 	}
 	if (!strcmp(what, b->shadow_what))
 		return;		/* alerted already */
 	snprintf(b->shadow_what, sizeof(b->shadow_what), "%s", what);
-	tamper(b, "an audit rule with action never (%s, rule %ld of the "
-	       "kernel's list) hides the calls nswatch's audit rules ask "
-	       "for%s%s: not audited while it stays", what, k + 1,
+	tamper(b, "an audit rule %s (%s, rule %ld of the kernel's list) "
+	       "hides the records nswatch's audit rules ask for%s%s: not "
+	       "audited while it stays", shadow_kind(what), what, k + 1,
 	       who && who[0] ? "; added by " : "", who ? who : "");
 }
 
@@ -1489,10 +1498,10 @@ static void warn_survey(struct backend *b)
 	audit_rule_list_free(&l);
 	/* there before us: said here, and not alerted as a change later */
 	if (k >= 0)
-		log_warn("an audit rule with action never (%s, rule %ld of the "
-			 "kernel's list) hides calls nswatch's audit rules ask "
-			 "for: they are not audited while it stays",
-			 b->shadow_what, k + 1);
+		log_warn("an audit rule %s (%s, rule %ld of the kernel's "
+			 "list) hides records nswatch's audit rules ask for: "
+			 "they are not audited while it stays",
+			 shadow_kind(b->shadow_what), b->shadow_what, k + 1);
 	if (sv.never_exit || sv.never_task)
 		log_warn("%u audit rule%s with action never (%u exit, %u task)"
 			 " may hide events from nswatch: first match wins",
