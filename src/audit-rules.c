@@ -1275,27 +1275,52 @@ void audit_ruleset_free(struct audit_ruleset *rs)
 
 /* ---- stale rules -------------------------------------------------------- */
 
-/* Kernel data for an augenrules line that nswatch could have written (any
- * mode, any ABI); NULL if the line is not one of ours. */
-static struct audit_rule_data *data_for_line(const char *line)
+/*
+ * Kernel data for a line of a state file: a rule nswatch wrote, in
+ * today's shape or an older one (setns without the exit filters, setns
+ * and unshare in one rule, unshare without its a0 filter, ...).  The line
+ * is parsed rather than looked up in today's table, so that an nswatch
+ * upgraded after a crash still removes what the old one left.  Only our
+ * own shape is accepted: `-a always,exit -F arch=b64|b32 -S names`, at
+ * most AUDIT_RULE_FIELDS more -F pairs, and `-F key=nswatch` last; the
+ * data is built as audit_rule_spec_data() built it when it was added, so
+ * the kernel finds the same rule.
+ */
+struct audit_rule_data *audit_rule_line_data(const char *line)
 {
-	static const enum nsw_exec_rules modes[] = {
-		NSW_EXEC_RULES_ALL, NSW_EXEC_RULES_CONTAINERS,
-	};
-	struct audit_rule_spec specs[AUDIT_RULES_MAX];
-	char buf[192];
-	size_t i, m, n;
+	struct audit_rule_spec spec = { .group = AUDIT_GRP_NS };
+	char buf[256], *tok, *save, *words[4 + 2 * (AUDIT_RULE_FIELDS + 1)];
+	size_t n = 0, i, f = 0;
 
-	for (m = 0; m < ARRAY_SIZE(modes); m++) {
-		n = audit_rules_build(modes[m], 0, specs, AUDIT_RULES_MAX);
-		for (i = 0; i < n; i++) {
-			if (audit_rule_format(&specs[i], buf, sizeof(buf)) < 0 ||
-			    strcmp(buf, line))
-				continue;
-			return audit_rule_spec_data(&specs[i]);
-		}
+	if (!nsw_strlcpy(buf, line, sizeof(buf)))
+		return NULL;
+	for (tok = strtok_r(buf, " \t", &save); tok;
+	     tok = strtok_r(NULL, " \t", &save)) {
+		if (n == ARRAY_SIZE(words))
+			return NULL;
+		words[n++] = tok;
 	}
-	return NULL;
+	/* -a always,exit -F arch=bNN -S names ... -F key=nswatch */
+	if (n < 8 || n % 2 || strcmp(words[0], "-a") ||
+	    strcmp(words[1], "always,exit") || strcmp(words[2], "-F") ||
+	    strcmp(words[4], "-S") || strcmp(words[n - 2], "-F") ||
+	    strcmp(words[n - 1], "key=" AUDIT_RULES_KEY))
+		return NULL;
+	if (!strcmp(words[3], "arch=b64"))
+		spec.b32 = false;
+	else if (!strcmp(words[3], "arch=b32"))
+		spec.b32 = true;
+	else
+		return NULL;
+	spec.syscalls = words[5];
+	for (i = 6; i < n - 2; i += 2) {
+		if (strcmp(words[i], "-F") || f == AUDIT_RULE_FIELDS ||
+		    !strncmp(words[i + 1], "key=", 4) ||
+		    !strncmp(words[i + 1], "arch=", 5))
+			return NULL;
+		spec.fields[f++] = words[i + 1];
+	}
+	return audit_rule_spec_data(&spec);
 }
 
 /* Remove the rules listed in one state file; 0 or -errno. */
@@ -1327,7 +1352,7 @@ static int cleanup_file(int fd, const char *path, unsigned int *removed)
 		}
 		if (line[0] != '-')
 			continue;
-		d = data_for_line(line);
+		d = audit_rule_line_data(line);
 		if (!d)
 			continue;
 		ctl_drain(fd);

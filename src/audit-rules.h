@@ -199,8 +199,13 @@ long audit_ruleset_shadowed_from(const struct audit_ruleset *rs,
 				 char *what, size_t len);
 void audit_ruleset_free(struct audit_ruleset *rs);
 
+/* Kernel data for a rule line of a state file, today's shape or an older
+ * one of ours (always,exit, arch, -S, fields, key=nswatch last); NULL for
+ * any other line.  Free with audit_rule_free_data(). */
+struct audit_rule_data *audit_rule_line_data(const char *line);
 /* Remove rules recorded by nswatch processes that no longer run (their
- * state files), then the files.  *removed counts deleted rules. */
+ * state files, in any format nswatch has written), then the files.
+ * *removed counts deleted rules. */
 int audit_rules_cleanup_stale(int fd, unsigned int *removed);
 
 /* ---- audit status (AUDIT_GET) --------------------------------------- */

@@ -13,6 +13,7 @@
 #include "audit-rules.h"
 #include "strbuf.h"
 #include "tap.h"
+#include "util.h"
 
 #define ELF_X86_64 0xc000003eu
 #define ELF_I386 0x40000003u
@@ -605,6 +606,57 @@ static void test_hiding(void)
 	free(x);
 }
 
+/* State file lines of today's and older nswatch versions (their rules
+ * must be removed after a crash, whatever version added them) */
+static void test_line_data(void)
+{
+	static const struct {
+		const char *line;
+		struct audit_rule_spec spec;
+	} old[] = {
+		/* before the EBADF/EINVAL filters (issue 10 item 10) */
+		{ "-a always,exit -F arch=b64 -S setns -F key=nswatch",
+		  { AUDIT_GRP_NS, false, "setns", { NULL } } },
+		/* the first version: setns and unshare in one rule */
+		{ "-a always,exit -F arch=b32 -S setns,unshare -F key=nswatch",
+		  { AUDIT_GRP_NS, true, "setns,unshare", { NULL } } },
+		{ "-a always,exit -F arch=b64 -S unshare -F a0&0x7E020080 -F key=nswatch",
+		  { AUDIT_GRP_NS, false, "unshare", { "a0&0x7E020080" } } },
+		/* today's */
+		{ "-a always,exit -F arch=b64 -S setns -F exit!=-9 -F exit!=-22 -F key=nswatch",
+		  { AUDIT_GRP_NS, false, "setns", { "exit!=-9", "exit!=-22" } } },
+		{ "-a always,exit -F arch=b64 -S execve,execveat -F auid=-1 -F key=nswatch",
+		  { AUDIT_GRP_EXEC, false, "execve,execveat", { "auid=-1" } } },
+	};
+	static const char *const not_ours[] = {
+		"-a always,exit -F arch=b64 -S setns -F key=other",
+		"-a never,exit -F arch=b64 -S setns -F key=nswatch",
+		"-a always,exit -F arch=b64 -S setns",
+		"-a always,exit -S setns -F key=nswatch",
+		"-a always,exit -F arch=b64 -S setns -F key=nswatch -F uid=0",
+		"-a always,exit -F arch=b64 -S setns -F a=1 -F b=2 -F c=3 -F d=4 -F key=nswatch",
+		"-w /etc/passwd -p wa -k nswatch",
+		"owner 1 2",
+		"",
+	};
+	struct audit_rule_data *a, *b;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(old); i++) {
+		a = audit_rule_line_data(old[i].line);
+		b = audit_rule_spec_data(&old[i].spec);
+		ok(a && b && audit_rule_same(a, b),
+		   "state line '%s': the rule nswatch added", old[i].line);
+		audit_rule_free_data(a);
+		audit_rule_free_data(b);
+	}
+	for (i = 0; i < ARRAY_SIZE(not_ours); i++) {
+		a = audit_rule_line_data(not_ours[i]);
+		ok(!a, "not ours: '%s'", not_ours[i]);
+		audit_rule_free_data(a);
+	}
+}
+
 /* RHEL 7 (kernel 3.10, audit 2.8) and today: what probe says. */
 static void test_compat(void)
 {
@@ -666,6 +718,7 @@ int main(void)
 	test_missing();
 	test_shadowed();
 	test_hiding();
+	test_line_data();
 	test_compat();
 	return done_testing();
 }
