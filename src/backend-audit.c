@@ -35,6 +35,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -227,6 +228,7 @@ struct backend {
 	/* blind windows opened by CONFIG_CHANGE (see react()) */
 	struct blind rules_gone;	/* our rules (or their coverage) removed */
 	struct blind disabled;		/* audit_enabled=0 */
+	struct blind plugin_gap;	/* no plugin ran (auditd restarted) */
 	bool check_due;			/* look at the rules after this batch */
 	bool status_due;		/* ... and at the status */
 	bool handover_due;		/* netlink: another daemon asked */
@@ -858,7 +860,7 @@ static int blind_flush(struct backend *b, struct blind *w, const char *what)
 		       ms, t1, t2);
 	w->open = false;
 	snprintf(span, sizeof(span), "%s from %s to %s", what, t1, t2);
-	found = pipeline_scan_escapes(b->p, span);
+	found = pipeline_scan_escapes(b->p, span, w == &b->plugin_gap);
 	if (found > 0)
 		log_warn("%d container process%s found in the host mount "
 			 "namespace after the blind window", found,
@@ -876,14 +878,67 @@ static bool blind_any(const struct backend *b)
 
 #define WHAT_RULES "nswatch's audit rules removed"
 #define WHAT_DISABLED "audit disabled"
+#define WHAT_PLUGIN_GAP "nswatch not running: auditd stopped its plugin"
 
 /* Alerts of windows undone and quiet; ms until the next is due, -1. */
 static int blind_flush_all(struct backend *b)
 {
 	int a = blind_flush(b, &b->rules_gone, WHAT_RULES);
 	int d = blind_flush(b, &b->disabled, WHAT_DISABLED);
+	int g = blind_flush(b, &b->plugin_gap, WHAT_PLUGIN_GAP);
 
-	return a < 0 ? d : d < 0 || a < d ? a : d;
+	a = a < 0 ? d : d < 0 || a < d ? a : d;
+	return a < 0 ? g : g < 0 || a < g ? a : g;
+}
+
+/*
+ * Plugin mode: when auditd stops (or restarts), nswatch reads the end of
+ * its input and exits, and records made until auditd starts it again
+ * reach nobody (the kernel prints them at most).  The end is recorded in
+ * the state directory (/run: a reboot forgets it), and the next plugin
+ * start turns the time between into a blind window: one monitor-tamper
+ * alert with its times, then the /proc scan for an escape made in it.
+ */
+#define PLUGIN_STOPPED_FILE "plugin-stopped"
+
+static void plugin_stopped_path(char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/" PLUGIN_STOPPED_FILE, audit_rules_state_dir());
+}
+
+static void plugin_mark_stopped(void)
+{
+	char path[PATH_MAX], text[64];
+	int n;
+
+	if (mkdir(audit_rules_state_dir(), 0700) < 0 && errno != EEXIST)
+		return;
+	plugin_stopped_path(path, sizeof(path));
+	n = snprintf(text, sizeof(text), "stopped %llu\n",
+		     (unsigned long long)nsw_clock_ns(CLOCK_REALTIME));
+	if (n > 0 && audit_rules_write_state(path, text, (size_t)n) < 0)
+		log_warn("cannot record the plugin's end in %s: the time "
+			 "until auditd starts it again is not reported", path);
+}
+
+static void plugin_gap_open(struct backend *b)
+{
+	char path[PATH_MAX], line[64] = "";
+	unsigned long long ns;
+	FILE *f;
+
+	plugin_stopped_path(path, sizeof(path));
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	fclose(f);
+	unlink(path);
+	if (sscanf(line, "stopped %llu", &ns) != 1 || !ns)
+		return;
+	blind_open(&b->plugin_gap, ns, NULL);
+	blind_end(&b->plugin_gap, "started again by auditd");
 }
 
 static int switch_to_multicast(struct backend *b, const char *why);
@@ -1709,6 +1764,8 @@ static int audit_start(struct backend **out, const struct nsw_options *o,
 	r = b->ops->open(b, &pr, why, whylen);
 	if (r < 0)
 		goto fail;
+	if (src == SRC_PLUGIN)
+		plugin_gap_open(b);
 
 	if (b->ops->own_rules) {
 		r = audit_rules_cleanup_stale(b->ctl, &stale);
@@ -1847,6 +1904,9 @@ static int audit_run(struct backend *b, volatile sig_atomic_t *stop)
 	audit_map_flush(b->map);
 	if (b->eof)
 		log_info("audit plugin input closed: exiting");
+	/* auditd ends its plugins with SIGTERM or the end of the input */
+	if (b->ops == &src_plugin)
+		plugin_mark_stopped();
 	if (err)
 		log_err("reading audit records: %s", strerror(-err));
 	return err;
