@@ -144,7 +144,7 @@ ok $? "4: an escape after the restart is reported"
 kill -KILL "$second"
 plugin_ready "$second"
 ok $? "5: auditd started the killed plugin again (pid ${PLUG_PID:-none})" ||
-	diag "$(cat "$AL_DIR/plugin2/stderr" 2>/dev/null | tail -n 5)"
+	diag "$(tail -n 5 "$AL_DIR/plugin2/stderr" 2>/dev/null)"
 escape_now
 escape_seen
 ok $? "5: an escape after that is reported"
