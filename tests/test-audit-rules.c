@@ -523,7 +523,7 @@ static void test_hiding(void)
 	static const char *const range_x[] = { "msgtype>=1300",
 					       "msgtype<=1310", NULL };
 	static const char *const high_x[] = { "msgtype>1310", NULL };
-	static const char *const auid_x[] = { "auid=1000", NULL };
+	static const char *const none[] = { NULL };
 	static const char *const auid_never[] = { "auid=1000", NULL };
 	static const char *const exe_never[] = { "exe=/tmp/x", NULL };
 	static const char *const dir_never[] = { "dir=/tmp", NULL };
@@ -574,7 +574,13 @@ static void test_hiding(void)
 	ok(hidden_by(NSW_EXEC_RULES_ALL, x, false, NULL, 0) == -1,
 	   "exclude -F msgtype>1310 drops none of ours");
 	free(x);
-	x = pairs_rule(AUDIT_FILTER_EXCLUDE, AUDIT_ALWAYS, auid_x);
+	/* by hand: libaudit 2.8 asks the kernel whether the exclude list
+	 * takes fields other than msgtype */
+	x = pairs_rule(AUDIT_FILTER_EXCLUDE, AUDIT_ALWAYS, none);
+	x->fields[0] = AUDIT_LOGINUID;
+	x->fieldflags[0] = AUDIT_EQUAL;
+	x->values[0] = 1000;
+	x->field_count = 1;
 	ok(hidden_by(NSW_EXEC_RULES_NONE, x, false, what, sizeof(what)) == 0,
 	   "exclude -F auid=1000 (no msgtype) hides that user's records");
 	is_str(what, "exclude -F auid=1000 drops SYSCALL records", "... named");
