@@ -1062,25 +1062,168 @@ static bool masks_meet(const struct audit_rule_data *a,
 	return false;
 }
 
-long audit_ruleset_shadowed(const struct audit_ruleset *rs,
-			    const struct audit_rule_list *l, char *what,
+/* Does "value OP operand" hold, as the kernel's comparator decides it?
+ * An operator we do not know is assumed to hold (conservative). */
+static bool op_holds(uint32_t op, uint32_t value, uint32_t operand)
+{
+	switch (op) {
+	case AUDIT_EQUAL: return value == operand;
+	case AUDIT_NOT_EQUAL: return value != operand;
+	case AUDIT_LESS_THAN: return value < operand;
+	case AUDIT_LESS_THAN_OR_EQUAL: return value <= operand;
+	case AUDIT_GREATER_THAN: return value > operand;
+	case AUDIT_GREATER_THAN_OR_EQUAL: return value >= operand;
+	case AUDIT_BIT_MASK: return (value & operand) != 0;
+	case AUDIT_BIT_TEST: return (value & operand) == operand;
+	default: return true;
+	}
+}
+
+/*
+ * The record types an exclude rule must not drop: SYSCALL carries every
+ * event, EXECVE and PATH the arguments and executable of an exec (only
+ * with exec rules), CONFIG_CHANGE the tampering itself (dropping it
+ * leaves rule changes to the periodic check).  EOE, CWD and PROCTITLE
+ * are commonly excluded to save space and cost nswatch nothing but a
+ * timeout (EOE) or nothing at all.
+ */
+static const struct {
+	uint32_t type;
+	const char *name;
+	bool exec_only;
+} needed_types[] = {
+	{ AUDIT_SYSCALL, "SYSCALL", false },
+	{ AUDIT_EXECVE, "EXECVE", true },
+	{ AUDIT_PATH, "PATH", true },
+	{ AUDIT_CONFIG_CHANGE, "CONFIG_CHANGE", false },
+};
+
+/* Could exclude rule k drop records of type t?  Its msgtype tests are
+ * decided here; every other field (pid, uid, auid, exe, subj_*) might
+ * match some process, so a rule with only such fields drops records of
+ * every type for those processes: narrower, but still hiding. */
+static bool exclude_may_drop(const struct audit_rule_data *k, uint32_t t)
+{
+	uint32_t i;
+
+	for (i = 0; i < k->field_count && i < AUDIT_MAX_FIELDS; i++)
+		if (k->fields[i] == AUDIT_MSGTYPE &&
+		    !op_holds(k->fieldflags[i], t, k->values[i]))
+			return false;
+	return true;
+}
+
+/* Append " -F name<op>value" for each field of k but arch and key, in
+ * auditctl's spelling where libaudit knows the names. */
+static void describe_fields(const struct audit_rule_data *k, char *buf,
 			    size_t len)
 {
+	const char *name, *op, *tn;
+	size_t off = 0, used;
+	uint32_t i, f, v;
+
+	for (i = 0; i < k->field_count && i < AUDIT_MAX_FIELDS; i++) {
+		f = k->fields[i];
+		v = k->values[i];
+		used = strlen(buf);
+		if (used + 1 >= len)
+			return;
+		if (field_is_string(f)) {
+			if (off + v > k->buflen)
+				return;
+			if (f != AUDIT_FILTERKEY) {
+				name = audit_field_to_name((int)f);
+				op = audit_operator_to_symbol((int)k->fieldflags[i]);
+				snprintf(buf + used, len - used, " -F %s%s%.*s",
+					 name ? name : "?", op ? op : "?",
+					 (int)(v > 64 ? 64 : v), k->buf + off);
+			}
+			off += v;
+			continue;
+		}
+		if (f == AUDIT_ARCH)
+			continue;
+		name = audit_field_to_name((int)f);
+		op = audit_operator_to_symbol((int)k->fieldflags[i]);
+		tn = f == AUDIT_MSGTYPE ? audit_msg_type_to_name((int)v) : NULL;
+		if (tn)
+			snprintf(buf + used, len - used, " -F %s%s%s",
+				 name ? name : "?", op ? op : "?", tn);
+		else if (f == AUDIT_LOGINUID && v == (uint32_t)NSW_AUID_UNSET)
+			snprintf(buf + used, len - used, " -F %s%sunset",
+				 name ? name : "?", op ? op : "?");
+		else
+			snprintf(buf + used, len - used, " -F %s%s%u",
+				 name ? name : "?", op ? op : "?", v);
+	}
+}
+
+static bool ruleset_has_exec(const struct audit_ruleset *rs)
+{
+	size_t i;
+
+	for (i = 0; i < rs->n; i++)
+		if (rs->r[i].spec.group == AUDIT_GRP_EXEC)
+			return true;
+	return false;
+}
+
+/* Does exclude rule k drop a record type we need?  Names it in what. */
+static bool exclude_hides(const struct audit_ruleset *rs,
+			  const struct audit_rule_data *k, char *what,
+			  size_t len)
+{
+	bool exec = ruleset_has_exec(rs);
+	size_t t, used;
+
+	for (t = 0; t < ARRAY_SIZE(needed_types); t++) {
+		if (needed_types[t].exec_only && !exec)
+			continue;
+		if (!exclude_may_drop(k, needed_types[t].type))
+			continue;
+		if (what && len) {
+			snprintf(what, len, "exclude");
+			describe_fields(k, what, len);
+			used = strlen(what);
+			if (used < len)
+				snprintf(what + used, len - used,
+					 " drops %s records",
+					 needed_types[t].name);
+		}
+		return true;
+	}
+	return false;
+}
+
+long audit_ruleset_shadowed_from(const struct audit_ruleset *rs,
+				 const struct audit_rule_list *l, size_t from,
+				 char *what, size_t len)
+{
 	const struct audit_rule_data *k, *want;
-	size_t i, j, pos;
+	size_t i, j, pos, used;
 	uint32_t list;
 
 	if (what && len)
 		what[0] = '\0';
-	for (j = 0; j < l->n; j++) {
+	for (j = from; j < l->n; j++) {
 		k = l->rules[j];
 		list = k->flags & ~AUDIT_FILTER_PREPEND;
-		if (k->action != AUDIT_NEVER ||
-		    audit_rule_has_key(k, AUDIT_RULES_KEY))
+		if (audit_rule_has_key(k, AUDIT_RULES_KEY))
+			continue;
+		/* the exclude list drops a record on any matching rule,
+		 * whatever its action and position */
+		if (list == AUDIT_FILTER_EXCLUDE) {
+			if (exclude_hides(rs, k, what, len))
+				return (long)j;
+			continue;
+		}
+		if (k->action != AUDIT_NEVER)
 			continue;
 		if (list == AUDIT_FILTER_TASK) {
-			if (what && len)
+			if (what && len) {
 				snprintf(what, len, "task,never");
+				describe_fields(k, what, len);
+			}
 			return (long)j;
 		}
 		if (list != AUDIT_FILTER_EXIT)
@@ -1096,14 +1239,27 @@ long audit_ruleset_shadowed(const struct audit_ruleset *rs,
 			if (j > pos || !masks_meet(k, want) ||
 			    !arch_may_match(k, rule_arch(want)))
 				continue;
-			if (what && len)
-				snprintf(what, len, "exit,never before %s %s",
-					 rs->r[i].spec.b32 ? "b32" : "b64",
-					 rs->r[i].spec.syscalls);
+			if (what && len) {
+				snprintf(what, len, "exit,never");
+				describe_fields(k, what, len);
+				used = strlen(what);
+				if (used < len)
+					snprintf(what + used, len - used,
+						 " before %s %s",
+						 rs->r[i].spec.b32 ? "b32" :
+						 "b64", rs->r[i].spec.syscalls);
+			}
 			return (long)j;
 		}
 	}
 	return -1;
+}
+
+long audit_ruleset_shadowed(const struct audit_ruleset *rs,
+			    const struct audit_rule_list *l, char *what,
+			    size_t len)
+{
+	return audit_ruleset_shadowed_from(rs, l, 0, what, len);
 }
 
 void audit_ruleset_free(struct audit_ruleset *rs)
@@ -1119,27 +1275,52 @@ void audit_ruleset_free(struct audit_ruleset *rs)
 
 /* ---- stale rules -------------------------------------------------------- */
 
-/* Kernel data for an augenrules line that nswatch could have written (any
- * mode, any ABI); NULL if the line is not one of ours. */
-static struct audit_rule_data *data_for_line(const char *line)
+/*
+ * Kernel data for a line of a state file: a rule nswatch wrote, in
+ * today's shape or an older one (setns without the exit filters, setns
+ * and unshare in one rule, unshare without its a0 filter, ...).  The line
+ * is parsed rather than looked up in today's table, so that an nswatch
+ * upgraded after a crash still removes what the old one left.  Only our
+ * own shape is accepted: `-a always,exit -F arch=b64|b32 -S names`, at
+ * most AUDIT_RULE_FIELDS more -F pairs, and `-F key=nswatch` last; the
+ * data is built as audit_rule_spec_data() built it when it was added, so
+ * the kernel finds the same rule.
+ */
+struct audit_rule_data *audit_rule_line_data(const char *line)
 {
-	static const enum nsw_exec_rules modes[] = {
-		NSW_EXEC_RULES_ALL, NSW_EXEC_RULES_CONTAINERS,
-	};
-	struct audit_rule_spec specs[AUDIT_RULES_MAX];
-	char buf[192];
-	size_t i, m, n;
+	struct audit_rule_spec spec = { .group = AUDIT_GRP_NS };
+	char buf[256], *tok, *save, *words[4 + 2 * (AUDIT_RULE_FIELDS + 1)];
+	size_t n = 0, i, f = 0;
 
-	for (m = 0; m < ARRAY_SIZE(modes); m++) {
-		n = audit_rules_build(modes[m], 0, specs, AUDIT_RULES_MAX);
-		for (i = 0; i < n; i++) {
-			if (audit_rule_format(&specs[i], buf, sizeof(buf)) < 0 ||
-			    strcmp(buf, line))
-				continue;
-			return audit_rule_spec_data(&specs[i]);
-		}
+	if (!nsw_strlcpy(buf, line, sizeof(buf)))
+		return NULL;
+	for (tok = strtok_r(buf, " \t", &save); tok;
+	     tok = strtok_r(NULL, " \t", &save)) {
+		if (n == ARRAY_SIZE(words))
+			return NULL;
+		words[n++] = tok;
 	}
-	return NULL;
+	/* -a always,exit -F arch=bNN -S names ... -F key=nswatch */
+	if (n < 8 || n % 2 || strcmp(words[0], "-a") ||
+	    strcmp(words[1], "always,exit") || strcmp(words[2], "-F") ||
+	    strcmp(words[4], "-S") || strcmp(words[n - 2], "-F") ||
+	    strcmp(words[n - 1], "key=" AUDIT_RULES_KEY))
+		return NULL;
+	if (!strcmp(words[3], "arch=b64"))
+		spec.b32 = false;
+	else if (!strcmp(words[3], "arch=b32"))
+		spec.b32 = true;
+	else
+		return NULL;
+	spec.syscalls = words[5];
+	for (i = 6; i < n - 2; i += 2) {
+		if (strcmp(words[i], "-F") || f == AUDIT_RULE_FIELDS ||
+		    !strncmp(words[i + 1], "key=", 4) ||
+		    !strncmp(words[i + 1], "arch=", 5))
+			return NULL;
+		spec.fields[f++] = words[i + 1];
+	}
+	return audit_rule_spec_data(&spec);
 }
 
 /* Remove the rules listed in one state file; 0 or -errno. */
@@ -1171,7 +1352,7 @@ static int cleanup_file(int fd, const char *path, unsigned int *removed)
 		}
 		if (line[0] != '-')
 			continue;
-		d = data_for_line(line);
+		d = audit_rule_line_data(line);
 		if (!d)
 			continue;
 		ctl_drain(fd);

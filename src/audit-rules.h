@@ -172,24 +172,40 @@ unsigned int audit_ruleset_missing(const struct audit_ruleset *rs,
 				   const struct audit_rule_list *l,
 				   char *missing, size_t len);
 /*
- * A rule of someone else's (without key nswatch) with action never that
- * hides records our rules ask for: on the exit list, before the first
- * kernel rule that serves one of our rules (the first exit rule that
- * matches a call decides), for one of its syscalls and an arch it may
- * match; or on the task list, which decides before any syscall rule
- * whether a new process is audited at all.  Conservative: of a never
- * rule only the list, syscall mask and arch are read, so one with more
- * fields (which might match fewer calls) still counts.  Returns the
- * index in l of the first such rule, -1 if none; what names it ("exit,
- * never before b64 setns" / "task,never").
+ * A rule of someone else's (without key nswatch) that hides records our
+ * rules ask for:
+ *  - action never on the exit list, before the first kernel rule that
+ *    serves one of our rules (the first exit rule that matches a call
+ *    decides), for one of its syscalls and an arch it may match;
+ *  - action never on the task list, which decides before any syscall
+ *    rule whether a new process is audited at all;
+ *  - any rule on the exclude list (`-a exclude,always`) that may drop
+ *    SYSCALL, CONFIG_CHANGE or (with exec rules) EXECVE or PATH records:
+ *    that list drops a record on its first match whatever the action or
+ *    position.
+ * Conservative: of a never rule only the list, syscall mask and arch are
+ * read, of an exclude rule only its msgtype tests, so one with more
+ * fields (-F auid=1000, -F exe=/tmp/x: it hides some processes only)
+ * still counts.  Returns the index in l of the first such rule, -1 if
+ * none; what names it ("exit,never -F auid=1000 before b64 setns",
+ * "task,never", "exclude -F msgtype=SYSCALL drops SYSCALL records").
  */
 long audit_ruleset_shadowed(const struct audit_ruleset *rs,
 			    const struct audit_rule_list *l, char *what,
 			    size_t len);
+/* The same, looking from index from on: the next hiding rule. */
+long audit_ruleset_shadowed_from(const struct audit_ruleset *rs,
+				 const struct audit_rule_list *l, size_t from,
+				 char *what, size_t len);
 void audit_ruleset_free(struct audit_ruleset *rs);
 
+/* Kernel data for a rule line of a state file, today's shape or an older
+ * one of ours (always,exit, arch, -S, fields, key=nswatch last); NULL for
+ * any other line.  Free with audit_rule_free_data(). */
+struct audit_rule_data *audit_rule_line_data(const char *line);
 /* Remove rules recorded by nswatch processes that no longer run (their
- * state files), then the files.  *removed counts deleted rules. */
+ * state files, in any format nswatch has written), then the files.
+ * *removed counts deleted rules. */
 int audit_rules_cleanup_stale(int fd, unsigned int *removed);
 
 /* ---- audit status (AUDIT_GET) --------------------------------------- */

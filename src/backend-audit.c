@@ -35,6 +35,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -227,6 +228,7 @@ struct backend {
 	/* blind windows opened by CONFIG_CHANGE (see react()) */
 	struct blind rules_gone;	/* our rules (or their coverage) removed */
 	struct blind disabled;		/* audit_enabled=0 */
+	struct blind plugin_gap;	/* no plugin ran (auditd restarted) */
 	bool check_due;			/* look at the rules after this batch */
 	bool status_due;		/* ... and at the status */
 	bool handover_due;		/* netlink: another daemon asked */
@@ -240,7 +242,7 @@ struct backend {
 	/* someone else's never rule before ours (audit_ruleset_shadowed) */
 	bool shadow_due;		/* a rule was added: look after this batch */
 	char shadow_who[200];		/* who added it, "" when unknown */
-	char shadow_what[64];		/* the hiding rule alerted, "" none */
+	char shadow_what[160];		/* the hiding rule alerted, "" none */
 	/* Some of our rules were loaded by the operator (auditd's rules.d)
 	 * too.  `augenrules --load` deletes every rule and adds its own
 	 * back, and `auditctl -R` stops at the first rule that exists: a
@@ -858,7 +860,7 @@ static int blind_flush(struct backend *b, struct blind *w, const char *what)
 		       ms, t1, t2);
 	w->open = false;
 	snprintf(span, sizeof(span), "%s from %s to %s", what, t1, t2);
-	found = pipeline_scan_escapes(b->p, span);
+	found = pipeline_scan_escapes(b->p, span, w == &b->plugin_gap);
 	if (found > 0)
 		log_warn("%d container process%s found in the host mount "
 			 "namespace after the blind window", found,
@@ -876,14 +878,67 @@ static bool blind_any(const struct backend *b)
 
 #define WHAT_RULES "nswatch's audit rules removed"
 #define WHAT_DISABLED "audit disabled"
+#define WHAT_PLUGIN_GAP "nswatch not running: auditd stopped its plugin"
 
 /* Alerts of windows undone and quiet; ms until the next is due, -1. */
 static int blind_flush_all(struct backend *b)
 {
 	int a = blind_flush(b, &b->rules_gone, WHAT_RULES);
 	int d = blind_flush(b, &b->disabled, WHAT_DISABLED);
+	int g = blind_flush(b, &b->plugin_gap, WHAT_PLUGIN_GAP);
 
-	return a < 0 ? d : d < 0 || a < d ? a : d;
+	a = a < 0 ? d : d < 0 || a < d ? a : d;
+	return a < 0 ? g : g < 0 || a < g ? a : g;
+}
+
+/*
+ * Plugin mode: when auditd stops (or restarts), nswatch reads the end of
+ * its input and exits, and records made until auditd starts it again
+ * reach nobody (the kernel prints them at most).  The end is recorded in
+ * the state directory (/run: a reboot forgets it), and the next plugin
+ * start turns the time between into a blind window: one monitor-tamper
+ * alert with its times, then the /proc scan for an escape made in it.
+ */
+#define PLUGIN_STOPPED_FILE "plugin-stopped"
+
+static void plugin_stopped_path(char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/" PLUGIN_STOPPED_FILE, audit_rules_state_dir());
+}
+
+static void plugin_mark_stopped(void)
+{
+	char path[PATH_MAX], text[64];
+	int n;
+
+	if (mkdir(audit_rules_state_dir(), 0700) < 0 && errno != EEXIST)
+		return;
+	plugin_stopped_path(path, sizeof(path));
+	n = snprintf(text, sizeof(text), "stopped %llu\n",
+		     (unsigned long long)nsw_clock_ns(CLOCK_REALTIME));
+	if (n > 0 && audit_rules_write_state(path, text, (size_t)n) < 0)
+		log_warn("cannot record the plugin's end in %s: the time "
+			 "until auditd starts it again is not reported", path);
+}
+
+static void plugin_gap_open(struct backend *b)
+{
+	char path[PATH_MAX], line[64] = "";
+	unsigned long long ns;
+	FILE *f;
+
+	plugin_stopped_path(path, sizeof(path));
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	fclose(f);
+	unlink(path);
+	if (sscanf(line, "stopped %llu", &ns) != 1 || !ns)
+		return;
+	blind_open(&b->plugin_gap, ns, NULL);
+	blind_end(&b->plugin_gap, "started again by auditd");
 }
 
 static int switch_to_multicast(struct backend *b, const char *why);
@@ -984,16 +1039,24 @@ static void check_rules(struct backend *b)
 	blind_end(&b->rules_gone, "put back by nswatch");
 }
 
+/* "with action never" or "on the exclude list", as what names it */
+static const char *shadow_kind(const char *what)
+{
+	return strncmp(what, "exclude", 7) ? "with action never" :
+	       "on the exclude list";
+}
+
 /*
- * A never rule inserted before ours (`auditctl -A exit,never -S setns`)
- * blinds us while our rules are still listed, so the rule check above
- * passes.  One alert per hiding rule, with who added it when a
- * CONFIG_CHANGE named them; who is NULL from the periodic check.
+ * A never rule inserted before ours (`auditctl -A exit,never -S setns`),
+ * or an exclude rule dropping SYSCALL records, blinds us while our rules
+ * are still listed, so the rule check above passes.  One alert per
+ * hiding rule, with who added it when a CONFIG_CHANGE named them; who is
+ * NULL from the periodic check.
  */
 static void check_shadow(struct backend *b, const char *who)
 {
 	struct audit_rule_list l;
-	char what[64];
+	char what[sizeof(b->shadow_what)];
 	long k;
 	int r;
 
@@ -1007,17 +1070,18 @@ static void check_shadow(struct backend *b, const char *who)
 	audit_rule_list_free(&l);
 	if (k < 0) {
 		if (b->shadow_what[0])
-			log_warn("the audit rule with action never that hid "
-				 "nswatch's (%s) is gone", b->shadow_what);
+			log_warn("the audit rule %s that hid nswatch's records "
+				 "(%s) is gone", shadow_kind(b->shadow_what),
+				 b->shadow_what);
 		b->shadow_what[0] = '\0';
 		return;
 	}
 	if (!strcmp(what, b->shadow_what))
 		return;		/* alerted already */
 	snprintf(b->shadow_what, sizeof(b->shadow_what), "%s", what);
-	tamper(b, "an audit rule with action never (%s, rule %ld of the "
-	       "kernel's list) hides the calls nswatch's audit rules ask "
-	       "for%s%s: not audited while it stays", what, k + 1,
+	tamper(b, "an audit rule %s (%s, rule %ld of the kernel's list) "
+	       "hides the records nswatch's audit rules ask for%s%s: not "
+	       "audited while it stays", shadow_kind(what), what, k + 1,
 	       who && who[0] ? "; added by " : "", who ? who : "");
 }
 
@@ -1489,10 +1553,10 @@ static void warn_survey(struct backend *b)
 	audit_rule_list_free(&l);
 	/* there before us: said here, and not alerted as a change later */
 	if (k >= 0)
-		log_warn("an audit rule with action never (%s, rule %ld of the "
-			 "kernel's list) hides calls nswatch's audit rules ask "
-			 "for: they are not audited while it stays",
-			 b->shadow_what, k + 1);
+		log_warn("an audit rule %s (%s, rule %ld of the kernel's "
+			 "list) hides records nswatch's audit rules ask for: "
+			 "they are not audited while it stays",
+			 shadow_kind(b->shadow_what), b->shadow_what, k + 1);
 	if (sv.never_exit || sv.never_task)
 		log_warn("%u audit rule%s with action never (%u exit, %u task)"
 			 " may hide events from nswatch: first match wins",
@@ -1700,6 +1764,8 @@ static int audit_start(struct backend **out, const struct nsw_options *o,
 	r = b->ops->open(b, &pr, why, whylen);
 	if (r < 0)
 		goto fail;
+	if (src == SRC_PLUGIN)
+		plugin_gap_open(b);
 
 	if (b->ops->own_rules) {
 		r = audit_rules_cleanup_stale(b->ctl, &stale);
@@ -1838,6 +1904,9 @@ static int audit_run(struct backend *b, volatile sig_atomic_t *stop)
 	audit_map_flush(b->map);
 	if (b->eof)
 		log_info("audit plugin input closed: exiting");
+	/* auditd ends its plugins with SIGTERM or the end of the input */
+	if (b->ops == &src_plugin)
+		plugin_mark_stopped();
 	if (err)
 		log_err("reading audit records: %s", strerror(-err));
 	return err;

@@ -31,7 +31,11 @@ static void rules_usage(FILE *f)
 "                     children of container runtimes, services) and SELinux\n"
 "                     container domains; none: namespace syscalls only\n"
 "  --check            compare with the rules loaded in the kernel; exit 0\n"
-"                     when all are there, 1 (and list them) when some miss\n"
+"                     when all are there and nothing hides them, 1 when\n"
+"                     some miss or when rules of someone else's hide their\n"
+"                     records (never rules before ours, exclude rules\n"
+"                     dropping SYSCALL, EXECVE, PATH or CONFIG_CHANGE\n"
+"                     records), each listed\n"
 "  --cleanup          remove rules left behind by an nswatch that died\n"
 "  -h, --help         this help\n");
 }
@@ -40,8 +44,9 @@ static int do_check(enum nsw_exec_rules mode)
 {
 	struct audit_rule_list l;
 	struct audit_ruleset *rs;
-	char missing[1024];
-	unsigned int n;
+	char missing[1024], what[160];
+	unsigned int n, hiding = 0;
+	long k;
 	int fd, r;
 
 	rs = audit_ruleset_new(mode, 0);
@@ -65,7 +70,6 @@ static int do_check(enum nsw_exec_rules mode)
 		return NSW_EXIT_FAIL;
 	}
 	n = audit_ruleset_missing(rs, &l, missing, sizeof(missing));
-	audit_rule_list_free(&l);
 	if (n) {
 		printf("missing %u of %zu rules (--exec-rules=%s): %s\n", n,
 		       audit_ruleset_count(rs), audit_rules_mode_name(mode),
@@ -74,10 +78,19 @@ static int do_check(enum nsw_exec_rules mode)
 		printf("all %zu rules loaded (--exec-rules=%s)\n",
 		       audit_ruleset_count(rs), audit_rules_mode_name(mode));
 	}
+	/* loaded but blinded: an attacker's rule (or a careless one) */
+	for (k = audit_ruleset_shadowed_from(rs, &l, 0, what, sizeof(what));
+	     k >= 0; k = audit_ruleset_shadowed_from(rs, &l, (size_t)k + 1,
+						     what, sizeof(what))) {
+		printf("hiding rule %ld of the kernel's list: %s\n", k + 1,
+		       what);
+		hiding++;
+	}
+	audit_rule_list_free(&l);
 	if (audit_ruleset_notes(rs)[0])
 		printf("note: %s\n", audit_ruleset_notes(rs));
 	audit_ruleset_free(rs);
-	return n ? NSW_EXIT_FAIL : NSW_EXIT_OK;
+	return n || hiding ? NSW_EXIT_FAIL : NSW_EXIT_OK;
 }
 
 static int do_cleanup(void)

@@ -2266,7 +2266,7 @@ int pipeline_tamper(struct pipeline *p, const char *message)
  * process is read afresh from /proc (the cache holds what it was before
  * the window), put in the cache and reported as an escape, with `why`.
  */
-int pipeline_scan_escapes(struct pipeline *p, const char *why)
+int pipeline_scan_escapes(struct pipeline *p, const char *why, bool all)
 {
 	const struct nsw_process *anc[MAX_ANCESTORS];
 	uint32_t *pids, host_mnt;
@@ -2286,7 +2286,8 @@ int pipeline_scan_escapes(struct pipeline *p, const char *why)
 
 		/* already seen in the host namespace: reported then */
 		pr = proc_cache_lookup(p->pc, pids[i]);
-		if (pr && pr->ns_known && pr->ns.inum[NSW_NS_MNT] == host_mnt)
+		if (!all && pr && pr->ns_known &&
+		    pr->ns.inum[NSW_NS_MNT] == host_mnt)
 			continue;
 		if (procfs_read_process(p->opts.procfs, pids[i], &np, &cg) < 0)
 			continue;

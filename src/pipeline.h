@@ -74,9 +74,12 @@ int pipeline_emit_stats(struct pipeline *p);
 int pipeline_tamper(struct pipeline *p, const char *message);
 /* After a blind window (described by why, e.g. "audit rules were
  * missing from T1 to T2"): scan /proc for container processes in the
- * host mount namespace and report each as an escape.  Returns how many,
- * or -errno. */
-int pipeline_scan_escapes(struct pipeline *p, const char *why);
+ * host mount namespace and report each as an escape.  Processes the
+ * cache holds in the host mount namespace were reported when they got
+ * there, and are skipped, unless all (the window was before this
+ * nswatch started: its cache was filled from /proc, not from events).
+ * Returns how many, or -errno. */
+int pipeline_scan_escapes(struct pipeline *p, const char *why, bool all);
 /* Emit events still waiting for namespace evidence (verdict unknown).
  * Call before the final stats; pipeline_free does it too. */
 void pipeline_flush(struct pipeline *p);

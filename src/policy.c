@@ -358,10 +358,36 @@ int policy_load(struct policy *p, const char *path, char *err, size_t errlen)
 	return r;
 }
 
-/* NULL (not given) or only stars: matches whatever is there */
-static bool any_value(const char *pat)
+/*
+ * Values each field takes, as different from one another as real ones
+ * are: a pattern that matches all of them matches (nearly) whatever is
+ * there.  A bare star does, and so does a slash and a star for a binary
+ * (every path is absolute) or a question mark and a star for a name;
+ * a star, a dash and a star does not.
+ */
+static const char *const binary_samples[] = {
+	"/usr/bin/runc", "/a", "/tmp/.x/y z", "/proc/self/fd/3", NULL,
+};
+static const char *const container_samples[] = {
+	"3f2a9c0d1e2b3a4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4",
+	"a", "web-1", NULL,
+};
+static const char *const name_samples[] = {
+	"a", "kube-system", "node-debugger-x7k2p", "Z9", NULL,
+};
+static const char *const image_samples[] = {
+	"docker.io/library/busybox:latest", "a", "reg:5000/x@sha256:0f", NULL,
+};
+
+/* NULL (not given) or a pattern matching every sample: whatever is there */
+static bool any_value(const char *pat, const char *const *samples)
 {
-	return !pat || !pat[strspn(pat, "*")];
+	if (!pat)
+		return true;
+	for (; *samples; samples++)
+		if (!policy_glob(pat, *samples))
+			return false;
+	return true;
 }
 
 bool policy_allow_too_broad(const struct policy_allow *a, char *buf,
@@ -369,9 +395,11 @@ bool policy_allow_too_broad(const struct policy_allow *a, char *buf,
 {
 	bool ctr = a->container || a->pod || a->namespace || a->image;
 
-	if (!any_value(a->binary) || !any_value(a->container) ||
-	    !any_value(a->pod) || !any_value(a->namespace) ||
-	    !any_value(a->image))
+	if (!any_value(a->binary, binary_samples) ||
+	    !any_value(a->container, container_samples) ||
+	    !any_value(a->pod, name_samples) ||
+	    !any_value(a->namespace, name_samples) ||
+	    !any_value(a->image, image_samples))
 		return false;
 	snprintf(buf, len, "allow line matches every %s: it silences %s%s "
 		 "for all of them (to turn a rule off, write `rule RULE "

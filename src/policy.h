@@ -62,8 +62,10 @@ void policy_free(struct policy *p);
  * alert's rule has action kill. */
 bool policy_apply(const struct policy *p, struct nsw_event *ev);
 /* Whether allow line a is broader than anyone means: every field it
- * gives is made of `*' only, so it silences its rule (or every rule) for
- * every process, or every container process.  When it is, a sentence
+ * gives matches any value that field takes (a bare star; for a binary
+ * a slash and a star, as every path is absolute; a question mark and a
+ * star for a name: tried on varied sample values), so it silences
+ * its rule (or every rule) for every process, or every container process.  When it is, a sentence
  * saying so goes into buf (pure; the caller prefixes file and line). */
 bool policy_allow_too_broad(const struct policy_allow *a, char *buf,
 			    size_t len);

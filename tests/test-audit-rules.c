@@ -13,6 +13,7 @@
 #include "audit-rules.h"
 #include "strbuf.h"
 #include "tap.h"
+#include "util.h"
 
 #define ELF_X86_64 0xc000003eu
 #define ELF_I386 0x40000003u
@@ -458,6 +459,210 @@ static void test_shadowed(void)
 	audit_ruleset_free(rs);
 }
 
+/* A rule of someone else's from auditctl-style field pairs (cut by
+ * libaudit, hence copied) on list, for every syscall unless exclude. */
+static struct audit_rule_data *pairs_rule(uint32_t list, uint32_t action,
+					  const char *const *pairs)
+{
+	struct audit_rule_data *r = audit_rule_create_data();
+	char pair[96];
+
+	if (!r)
+		abort();
+	r->flags = list;
+	r->action = action;
+	if (list != AUDIT_FILTER_EXCLUDE)
+		memset(r->mask, 0xff, sizeof(r->mask));
+	for (; *pairs; pairs++) {
+		snprintf(pair, sizeof(pair), "%s", *pairs);
+		if (audit_rule_fieldpair_data(&r, pair, (int)list))
+			return NULL;
+	}
+	return r;
+}
+
+/* audit_ruleset_shadowed() on our rules (mode) with rule x before them
+ * (after them: after), what into what. */
+static long hidden_by(enum nsw_exec_rules mode, struct audit_rule_data *x,
+		      bool after, char *what, size_t len)
+{
+	struct audit_rule_spec s[AUDIT_RULES_MAX];
+	struct audit_rule_data *d[AUDIT_RULES_MAX + 1];
+	struct audit_ruleset *rs;
+	struct audit_rule_list l;
+	size_t n, i;
+	long k;
+
+	rs = audit_ruleset_new(mode, AUDIT_RULES_NO_CLONE3);
+	n = audit_rules_build(mode, AUDIT_RULES_NO_CLONE3, s, AUDIT_RULES_MAX);
+	if (!rs || audit_ruleset_count(rs) != n)
+		abort();
+	for (i = 0; i < n; i++)
+		d[i + (after ? 0 : 1)] = audit_rule_spec_data(&s[i]);
+	d[after ? n : 0] = x;
+	l.rules = d;
+	l.n = n + 1;
+	k = audit_ruleset_shadowed(rs, &l, what, len);
+	for (i = 0; i < n + 1; i++)
+		if (d[i] != x)
+			audit_rule_free_data(d[i]);
+	audit_ruleset_free(rs);
+	return k;
+}
+
+/* Item 9 of issue 10's leftovers: exclude rules, and never rules that
+ * hide only some processes */
+static void test_hiding(void)
+{
+	static const char *const syscall_x[] = { "msgtype=SYSCALL", NULL };
+	static const char *const execve_x[] = { "msgtype=EXECVE", NULL };
+	static const char *const path_x[] = { "msgtype=PATH", NULL };
+	static const char *const cfg_x[] = { "msgtype=CONFIG_CHANGE", NULL };
+	static const char *const eoe_x[] = { "msgtype=EOE", NULL };
+	static const char *const cwd_x[] = { "msgtype=CWD", NULL };
+	static const char *const range_x[] = { "msgtype>=1300",
+					       "msgtype<=1310", NULL };
+	static const char *const high_x[] = { "msgtype>1310", NULL };
+	static const char *const none[] = { NULL };
+	static const char *const auid_never[] = { "auid=1000", NULL };
+	static const char *const exe_never[] = { "exe=/tmp/x", NULL };
+	static const char *const dir_never[] = { "dir=/tmp", NULL };
+	struct audit_rule_data *x;
+	char what[160];
+
+	x = pairs_rule(AUDIT_FILTER_EXCLUDE, AUDIT_ALWAYS, syscall_x);
+	ok(hidden_by(NSW_EXEC_RULES_NONE, x, true, what, sizeof(what)) > 0,
+	   "exclude,always -F msgtype=SYSCALL after ours hides: the "
+	   "exclude list is its own");
+	is_str(what, "exclude -F msgtype=SYSCALL drops SYSCALL records",
+	       "... named");
+	x->action = AUDIT_NEVER;
+	ok(hidden_by(NSW_EXEC_RULES_NONE, x, false, NULL, 0) == 0,
+	   "exclude,never drops it too (the kernel ignores the action)");
+	free(x);
+	x = pairs_rule(AUDIT_FILTER_EXCLUDE, AUDIT_ALWAYS, execve_x);
+	ok(hidden_by(NSW_EXEC_RULES_ALL, x, false, what, sizeof(what)) == 0,
+	   "exclude -F msgtype=EXECVE hides with exec rules");
+	is_str(what, "exclude -F msgtype=EXECVE drops EXECVE records",
+	       "... named");
+	ok(hidden_by(NSW_EXEC_RULES_NONE, x, false, NULL, 0) == -1,
+	   "... not without (no exec rules: no EXECVE records asked for)");
+	free(x);
+	x = pairs_rule(AUDIT_FILTER_EXCLUDE, AUDIT_ALWAYS, path_x);
+	ok(hidden_by(NSW_EXEC_RULES_CONTAINERS, x, false, NULL, 0) == 0,
+	   "exclude -F msgtype=PATH hides with exec rules");
+	free(x);
+	x = pairs_rule(AUDIT_FILTER_EXCLUDE, AUDIT_ALWAYS, cfg_x);
+	ok(hidden_by(NSW_EXEC_RULES_NONE, x, false, NULL, 0) == 0,
+	   "exclude -F msgtype=CONFIG_CHANGE hides the tampering itself");
+	free(x);
+	x = pairs_rule(AUDIT_FILTER_EXCLUDE, AUDIT_ALWAYS, eoe_x);
+	ok(hidden_by(NSW_EXEC_RULES_ALL, x, false, NULL, 0) == -1,
+	   "exclude -F msgtype=EOE (common, costs a timeout) is not hiding");
+	free(x);
+	x = pairs_rule(AUDIT_FILTER_EXCLUDE, AUDIT_ALWAYS, cwd_x);
+	ok(hidden_by(NSW_EXEC_RULES_ALL, x, false, NULL, 0) == -1,
+	   "exclude -F msgtype=CWD is not hiding");
+	free(x);
+	x = pairs_rule(AUDIT_FILTER_EXCLUDE, AUDIT_ALWAYS, range_x);
+	ok(hidden_by(NSW_EXEC_RULES_NONE, x, false, what, sizeof(what)) == 0,
+	   "exclude -F msgtype>=1300 -F msgtype<=1310 hides (a range)");
+	is_str(what, "exclude -F msgtype>=SYSCALL -F msgtype<=1310 drops "
+	       "SYSCALL records", "... named");
+	free(x);
+	x = pairs_rule(AUDIT_FILTER_EXCLUDE, AUDIT_ALWAYS, high_x);
+	ok(hidden_by(NSW_EXEC_RULES_ALL, x, false, NULL, 0) == -1,
+	   "exclude -F msgtype>1310 drops none of ours");
+	free(x);
+	/* by hand: libaudit 2.8 asks the kernel whether the exclude list
+	 * takes fields other than msgtype */
+	x = pairs_rule(AUDIT_FILTER_EXCLUDE, AUDIT_ALWAYS, none);
+	x->fields[0] = AUDIT_LOGINUID;
+	x->fieldflags[0] = AUDIT_EQUAL;
+	x->values[0] = 1000;
+	x->field_count = 1;
+	ok(hidden_by(NSW_EXEC_RULES_NONE, x, false, what, sizeof(what)) == 0,
+	   "exclude -F auid=1000 (no msgtype) hides that user's records");
+	is_str(what, "exclude -F auid=1000 drops SYSCALL records", "... named");
+	free(x);
+
+	x = pairs_rule(AUDIT_FILTER_EXIT, AUDIT_NEVER, auid_never);
+	ok(hidden_by(NSW_EXEC_RULES_ALL, x, false, what, sizeof(what)) == 0,
+	   "exit,never -F auid=1000 before ours: shadowing (narrower)");
+	is_str(what, "exit,never -F auid=1000 before b64 setns", "... named");
+	ok(hidden_by(NSW_EXEC_RULES_ALL, x, true, NULL, 0) == -1,
+	   "... after ours: nothing");
+	free(x);
+	x = pairs_rule(AUDIT_FILTER_EXIT, AUDIT_NEVER, exe_never);
+	if (!x) {
+		skip("this libaudit knows no exe field");
+	} else {
+		ok(hidden_by(NSW_EXEC_RULES_ALL, x, false, what,
+			     sizeof(what)) == 0,
+		   "exit,never -F exe=/tmp/x before ours: shadowing");
+		is_str(what, "exit,never -F exe=/tmp/x before b64 setns",
+		       "... named with its path");
+		free(x);
+	}
+	x = pairs_rule(AUDIT_FILTER_EXIT, AUDIT_NEVER, dir_never);
+	ok(x && hidden_by(NSW_EXEC_RULES_ALL, x, false, what,
+			  sizeof(what)) == 0,
+	   "exit,never -F dir=/tmp before ours: shadowing");
+	is_str(what, "exit,never -F dir=/tmp before b64 setns", "... named");
+	free(x);
+}
+
+/* State file lines of today's and older nswatch versions (their rules
+ * must be removed after a crash, whatever version added them) */
+static void test_line_data(void)
+{
+	static const struct {
+		const char *line;
+		struct audit_rule_spec spec;
+	} old[] = {
+		/* before the EBADF/EINVAL filters (issue 10 item 10) */
+		{ "-a always,exit -F arch=b64 -S setns -F key=nswatch",
+		  { AUDIT_GRP_NS, false, "setns", { NULL } } },
+		/* the first version: setns and unshare in one rule */
+		{ "-a always,exit -F arch=b32 -S setns,unshare -F key=nswatch",
+		  { AUDIT_GRP_NS, true, "setns,unshare", { NULL } } },
+		{ "-a always,exit -F arch=b64 -S unshare -F a0&0x7E020080 -F key=nswatch",
+		  { AUDIT_GRP_NS, false, "unshare", { "a0&0x7E020080" } } },
+		/* today's */
+		{ "-a always,exit -F arch=b64 -S setns -F exit!=-9 -F exit!=-22 -F key=nswatch",
+		  { AUDIT_GRP_NS, false, "setns", { "exit!=-9", "exit!=-22" } } },
+		{ "-a always,exit -F arch=b64 -S execve,execveat -F auid=-1 -F key=nswatch",
+		  { AUDIT_GRP_EXEC, false, "execve,execveat", { "auid=-1" } } },
+	};
+	static const char *const not_ours[] = {
+		"-a always,exit -F arch=b64 -S setns -F key=other",
+		"-a never,exit -F arch=b64 -S setns -F key=nswatch",
+		"-a always,exit -F arch=b64 -S setns",
+		"-a always,exit -S setns -F key=nswatch",
+		"-a always,exit -F arch=b64 -S setns -F key=nswatch -F uid=0",
+		"-a always,exit -F arch=b64 -S setns -F a=1 -F b=2 -F c=3 -F d=4 -F key=nswatch",
+		"-w /etc/passwd -p wa -k nswatch",
+		"owner 1 2",
+		"",
+	};
+	struct audit_rule_data *a, *b;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(old); i++) {
+		a = audit_rule_line_data(old[i].line);
+		b = audit_rule_spec_data(&old[i].spec);
+		ok(a && b && audit_rule_same(a, b),
+		   "state line '%s': the rule nswatch added", old[i].line);
+		audit_rule_free_data(a);
+		audit_rule_free_data(b);
+	}
+	for (i = 0; i < ARRAY_SIZE(not_ours); i++) {
+		a = audit_rule_line_data(not_ours[i]);
+		ok(!a, "not ours: '%s'", not_ours[i]);
+		audit_rule_free_data(a);
+	}
+}
+
 /* RHEL 7 (kernel 3.10, audit 2.8) and today: what probe says. */
 static void test_compat(void)
 {
@@ -518,6 +723,8 @@ int main(void)
 	test_keys_and_survey();
 	test_missing();
 	test_shadowed();
+	test_hiding();
+	test_line_data();
 	test_compat();
 	return done_testing();
 }

@@ -209,6 +209,57 @@ int main(void)
 	ok(!policy_allow_too_broad(&p.allow[4], err, sizeof(err)),
 	   "binary=* with a pod pattern is not too broad");
 
+	/* nearly everything (issue 10 item 13) */
+	policy_free(&p);
+	policy_init(&p);
+	is_int(parse(&p,
+		"allow binary=/*\n"
+		"allow rule=* binary=*/*\n"
+		"allow rule=nsenter-in-container binary=/**\n"
+		"allow container=?* pod=*\n"
+		"allow namespace=?*\n"
+		"allow image=*\n"
+		"allow binary=/usr/*\n"
+		"allow binary=/*/runc\n"
+		"allow container=3f2a*\n"
+		"allow namespace=kube-*\n"
+		"allow binary=/* pod=debug-*\n", err, sizeof(err)), 0,
+	       "allow lines with near-everything patterns parse");
+	ok(policy_allow_too_broad(&p.allow[0], err, sizeof(err)) &&
+	   strstr(err, "every process: it silences every rule"),
+	   "binary=/*: every path is absolute, too broad");
+	ok(policy_allow_too_broad(&p.allow[1], err, sizeof(err)),
+	   "rule=* binary=*/*: too broad");
+	ok(policy_allow_too_broad(&p.allow[2], err, sizeof(err)) &&
+	   strstr(err, "rule nsenter-in-container"),
+	   "binary=/** for one rule: too broad, that rule");
+	ok(policy_allow_too_broad(&p.allow[3], err, sizeof(err)) &&
+	   strstr(err, "every container process"),
+	   "container=?* pod=*: every container process");
+	ok(policy_allow_too_broad(&p.allow[4], err, sizeof(err)),
+	   "namespace=?*: too broad");
+	ok(policy_allow_too_broad(&p.allow[5], err, sizeof(err)),
+	   "image=*: too broad");
+	ok(!policy_allow_too_broad(&p.allow[6], err, sizeof(err)),
+	   "binary=/usr/* is a directory, not everything");
+	ok(!policy_allow_too_broad(&p.allow[7], err, sizeof(err)),
+	   "binary=/*/runc names a binary");
+	ok(!policy_allow_too_broad(&p.allow[8], err, sizeof(err)),
+	   "container=3f2a* is an id prefix");
+	ok(!policy_allow_too_broad(&p.allow[9], err, sizeof(err)),
+	   "namespace=kube-* is not everything");
+	ok(!policy_allow_too_broad(&p.allow[10], err, sizeof(err)),
+	   "binary=/* with a pod pattern is not too broad");
+	/* an empty pattern is refused, never read as "anything" */
+	policy_free(&p);
+	policy_init(&p);
+	ok(parse(&p, "allow container=\n", err, sizeof(err)) < 0,
+	   "container= (empty) is an error");
+	policy_free(&p);
+	policy_init(&p);
+	ok(parse(&p, "allow binary=/usr/bin/x pod=\n", err, sizeof(err)) < 0,
+	   "pod= (empty) is an error");
+
 	ok(policy_glob("node-*-x?z", "node-debug-xyz"), "glob * and ?");
 	ok(!policy_glob("a*b", "acd"), "glob mismatch");
 	ok(policy_glob("*", ""), "star matches empty");

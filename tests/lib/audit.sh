@@ -83,6 +83,9 @@ al_lock() {
 		AL_SAVED_ENABLED=
 		skip_all "rules with key nswatch are loaded on this host; the test would disturb them"
 	fi
+	# an earlier test's auditd plugin left its end recorded (a plugin
+	# started later reports the time between): not this test's
+	rm -f /run/nswatch/plugin-stopped
 	AL_SAVED_ENABLED=$(al_status enabled)
 	AL_SAVED_BACKLOG=$(al_status backlog_limit)
 	AL_SAVED_WAIT=$(al_status backlog_wait_time)
