@@ -94,7 +94,7 @@ static void monitor_usage(FILE *f)
 "                             slice of US µs (100-100000) under the normal\n"
 "                             policy, so that the monitor's threads preempt\n"
 "                             on wakeup without a larger CPU share\n"
-"                             (default 300; 0: the kernel's default)\n"
+"                             (default 0: the kernel's slice)\n"
 "  --rate-limit N             eBPF: namespace calls reported one by one per\n"
 "                             second and container (mount namespace), 5 N\n"
 "                             for all containers, and N per second of host\n"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The monitor's CPU scheduling: a short time slice under the normal
- * policy (the default) or a real-time priority (--rt-priority).
+ * policy (--sched-slice) or a real-time priority (--rt-priority).
  *
  * Why a slice: on a host whose CPUs are saturated, each wakeup between a
  * kernel record and its line (the reader, the writer thread) waits for
@@ -24,8 +24,10 @@
 /* Largest slice in µs the kernel takes (it clamps above). */
 #define NSW_SLICE_MAX_US 100000u
 
-/* The monitor's default (--sched-slice); the help text repeats it. */
-#define NSW_SCHED_SLICE_DEFAULT_US 300u
+/* The monitor's default (--sched-slice; the help text repeats it): off,
+ * the slice did not lower the escape-line p99 on our saturated test
+ * host (README, Benchmark). */
+#define NSW_SCHED_SLICE_DEFAULT_US 0u
 
 /* Ask for a slice of us µs (0: the kernel's default, the call is then a
  * no-op returning 0) for the calling thread, keeping its nice value.
