@@ -22,8 +22,10 @@
 #   -r RATE           their rate per second (BENCH_LAT_RATE, 200)
 #   -c LIST           configurations, comma separated (BENCH_CONFIGS):
 #                     baseline,laurel,nsw-audit,nsw-multicast,nsw-bpf,execsnoop
-#                     (nsw-bpf-rt: nsw-bpf with --rt-priority 1; not in
-#                     the default list)
+#                     (nsw-bpf-rt: nsw-bpf with --rt-priority 1;
+#                     nsw-bpf-sliceUS: nsw-bpf with --sched-slice US,
+#                     nsw-bpf-slice0 the kernel's default slice, as
+#                     before 2026-12-03 evening; not in the default list)
 #   -o FILE           results file (BENCH_RESULTS,
 #                     <srcdir>/bench/results-<date>.md)
 #   -k                keep the work directory (BENCH_KEEP=1)
@@ -625,6 +627,13 @@ start_nswatch() {	# extra monitor options...
 		fail_config "'$NSW_CMD' not ready after 60 s (exit: $rc)" \
 			"$W/nswatch.stderr"
 	fi
+	# each thread's policy and slice as the kernel sees them
+	# (policy 0 normal, 2 SCHED_RR; se.slice in ns)
+	put sched "$(for t in /proc/"$np"/task/*; do
+		awk -F: '$1 ~ /^policy/ { p = $2 + 0 }
+			 $1 ~ /^se.slice/ { s = $2 / 1000 }
+			 END { printf "%s/%dus ", p, s }' "$t/sched"
+		done 2>/dev/null)"
 }
 
 stop_nswatch() {
@@ -713,6 +722,11 @@ one_config() {
 		KIND=nswatch
 		CONSUMERS="$NSW_PID"
 		put consumers "nswatch (SCHED_RR 1)" ;;
+	nsw-bpf-slice[0-9]*)
+		start_nswatch --backend=bpf --sched-slice "${CONFIG#nsw-bpf-slice}"
+		KIND=nswatch
+		CONSUMERS="$NSW_PID"
+		put consumers "nswatch (slice ${CONFIG#nsw-bpf-slice} us)" ;;
 	execsnoop)
 		if [ ! -d /sys/kernel/tracing/events ]; then
 			mount -t tracefs tracefs /sys/kernel/tracing ||

@@ -13,7 +13,8 @@
 # generates carries a marker, so each kind is counted in the output and
 # checked: delivered must not exceed generated, and generated - delivered
 # must be covered by the losses nswatch counted (its last nswatch_stats
-# line: lost.kernel + lost.ringbuf + lost.seq_gaps + lost.output_errors;
+# line: lost.kernel + lost.ringbuf + lost.seq_gaps + lost.output_errors
+# + parse_errors;
 # they are host-wide, so with nothing lost the check is an exact equality).
 # Each backend runs under the machine-global lock /tmp/nswatch-global.lock
 # (the audit backend owns the kernel's audit state; SOAK_LOCK may name
@@ -531,8 +532,11 @@ report() {
 			status=1
 			continue
 		fi
+		# parse_errors: audit events that came in pieces (a line
+		# without what the late records carried) are counted there
 		lost=$(( $(get "$b" lost_kernel) + $(get "$b" lost_ringbuf) +
-			 $(get "$b" lost_seq_gaps) + $(get "$b" lost_output_errors) ))
+			 $(get "$b" lost_seq_gaps) + $(get "$b" lost_output_errors) +
+			 $(get "$b" parse_errors) ))
 		echo "storm: $(get "$b" storm_wall_s) s, $(get "$b" storm_rate)" \
 			"exec/s, $(get "$b" storm_failures) failed;" \
 			"mixed run $(get "$b" mixed_wall_s) s; monitor exit" \

@@ -165,7 +165,31 @@ static const struct src_ops *const sources[] = {
 	[SRC_NETLINK] = &src_netlink,
 };
 
-#define OPEN_EVENTS 64
+/*
+ * Syscall events between their SYSCALL record and their EOE, on the
+ * sockets.  libauparse completes an event as soon as a record stamped
+ * its end_of_event_timeout (2 s) later arrives, and the stamp of a
+ * syscall event is the syscall's entry time: an exec that took a second
+ * or more on a busy host had its SYSCALL record cut from its EXECVE, CWD
+ * and PATH records whenever another CPU's record came between them (an
+ * exec line without its arguments, and a fragment without a SYSCALL
+ * record; 41 execs of a 100 000-process storm, nothing counted).  So on
+ * the sockets libauparse's timeout is set far out (OPEN_EOE_TIMEOUT_S)
+ * and syscall events are completed here, by the time their records
+ * arrive: at their EOE, OPEN_WAIT_MS after their SYSCALL record when the
+ * EOE never comes (a record the kernel lost, counted there), or when
+ * their slot is needed for a newer one.  An event completed early whose
+ * records still come is counted (split_events below).
+ */
+#define OPEN_EVENTS 256
+#define OPEN_WAIT_MS 2000
+#define OPEN_EOE_TIMEOUT_S 3600
+
+struct open_event {
+	unsigned long serial;	/* 0: a free slot */
+	uint64_t since;		/* monotonic ms of its SYSCALL record */
+	char stamp[40];		/* "SEC.MS:SERIAL" */
+};
 
 struct backend {
 	const struct nsw_options *o;
@@ -181,8 +205,9 @@ struct backend {
 	struct strbuf line;	/* one netlink record as text */
 	/* SYSCALL events awaiting their EOE: records of events from several
 	 * CPUs interleave on the socket */
-	unsigned long open_serial[OPEN_EVENTS];
+	struct open_event open[OPEN_EVENTS];
 	unsigned int open_next;
+	uint64_t split_events;	/* fragments of events completed early */
 
 	auparse_state_t *au;
 	struct audit_map *map;
@@ -415,6 +440,35 @@ static int emit_raw(const struct nsw_raw *raw, void *arg)
 
 static int on_config(const struct audit_cfg_change *c, void *arg);
 
+/* Records of a syscall event without its SYSCALL record: a piece of an
+ * event completed before all its records had come (an io_uring op has
+ * PATH records and no SYSCALL record, and is whole). */
+static bool is_fragment(auparse_state_t *au)
+{
+	bool aux = false;
+
+	if (auparse_first_record(au) <= 0)
+		return false;
+	do {
+		switch (auparse_get_type(au)) {
+		case AUDIT_SYSCALL:
+		case 1336:	/* AUDIT_URINGOP: an io_uring op, none */
+			return false;
+		case AUDIT_EXECVE:
+		case AUDIT_CWD:
+		case AUDIT_PATH:
+		case AUDIT_PROCTITLE:
+		case AUDIT_BPRM_FCAPS:
+			aux = true;
+			break;
+		default:
+			break;
+		}
+	} while (auparse_next_record(au) > 0);
+	auparse_first_record(au);
+	return aux;
+}
+
 static void on_event(auparse_state_t *au, auparse_cb_event_t type,
 		     void *arg)
 {
@@ -423,6 +477,17 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type,
 
 	if (type != AUPARSE_CB_EVENT_READY)
 		return;
+	if (is_fragment(au)) {
+		/* its SYSCALL record went out without it: that line lacks
+		 * what this carried (an exec's arguments, its binary) */
+		b->split_events++;
+		b->pend.parse_errors++;
+		log_ratelimited(LOG_LVL_WARN, "audit-split", "records of an "
+				"audit event came after it was completed (the "
+				"syscall ran for seconds?): counted in "
+				"parse_errors");
+		return;
+	}
 	r = audit_map_event(b->map, au, emit_raw, b);
 	if (r < 0 && r != -EINVAL)
 		log_ratelimited(LOG_LVL_WARN, "audit-map", "audit event not "
@@ -458,9 +523,18 @@ static bool open_has(const struct backend *b, unsigned long serial)
 	unsigned int i;
 
 	for (i = 0; i < OPEN_EVENTS; i++)
-		if (b->open_serial[i] == serial)
+		if (b->open[i].serial == serial)
 			return true;
 	return false;
+}
+
+static void open_close(struct backend *b, unsigned long serial)
+{
+	unsigned int i;
+
+	for (i = 0; i < OPEN_EVENTS; i++)
+		if (b->open[i].serial == serial)
+			b->open[i].serial = 0;
 }
 
 static void feed_eoe(struct backend *b, const char *stamp, size_t len)
@@ -472,6 +546,42 @@ static void feed_eoe(struct backend *b, const char *stamp, size_t len)
 		     (int)len, stamp);
 	if (n > 0 && (size_t)n < sizeof(eoe))
 		auparse_feed(b->au, eoe, (size_t)n);
+}
+
+/* An event opened by its first record (stamp: "SEC.MS:SERIAL").  The
+ * oldest slot is taken; an event still open there is completed first. */
+static void open_add(struct backend *b, unsigned long serial,
+		     const char *stamp, size_t len)
+{
+	struct open_event *e = &b->open[b->open_next];
+
+	if (e->serial && e->stamp[0])
+		feed_eoe(b, e->stamp, strlen(e->stamp));
+	e->serial = serial;
+	e->since = nsw_clock_ms(CLOCK_MONOTONIC);
+	if (len >= sizeof(e->stamp))
+		len = 0;	/* cannot be: SEC.MS:SERIAL */
+	memcpy(e->stamp, stamp, len);
+	e->stamp[len] = '\0';
+	b->open_next = (b->open_next + 1) % OPEN_EVENTS;
+}
+
+/* Complete the events whose EOE has not come OPEN_WAIT_MS after their
+ * first record (what libauparse's own timeout did, by arrival time). */
+static void open_expire(struct backend *b)
+{
+	uint64_t t = nsw_clock_ms(CLOCK_MONOTONIC);
+	unsigned int i;
+
+	for (i = 0; i < OPEN_EVENTS; i++) {
+		struct open_event *e = &b->open[i];
+
+		if (!e->serial || t < e->since + OPEN_WAIT_MS)
+			continue;
+		e->serial = 0;
+		if (e->stamp[0])
+			feed_eoe(b, e->stamp, strlen(e->stamp));
+	}
 }
 
 /*
@@ -494,8 +604,8 @@ static bool cc_hold(struct backend *b, unsigned long serial,
 		b->cc[i].deadline = nsw_clock_ms(CLOCK_MONOTONIC) + CC_WAIT_MS;
 		memcpy(b->cc[i].stamp, stamp, len);
 		b->cc[i].stamp[len] = '\0';
-		b->open_serial[b->open_next] = serial;
-		b->open_next = (b->open_next + 1) % OPEN_EVENTS;
+		/* completed by cc_expire, not by the open-event timeout */
+		open_add(b, serial, "", 0);
 		return true;
 	}
 	return false;
@@ -507,7 +617,7 @@ static int cc_expire(struct backend *b)
 {
 	uint64_t t = nsw_clock_ms(CLOCK_MONOTONIC);
 	int next = -1;
-	unsigned int i, j;
+	unsigned int i;
 
 	for (i = 0; i < CC_SLOTS; i++) {
 		if (!b->cc[i].deadline)
@@ -520,9 +630,7 @@ static int cc_expire(struct backend *b)
 			continue;
 		}
 		b->cc[i].deadline = 0;
-		for (j = 0; j < OPEN_EVENTS; j++)
-			if (b->open_serial[j] == b->cc[i].serial)
-				b->open_serial[j] = 0;
+		open_close(b, b->cc[i].serial);
 		feed_eoe(b, b->cc[i].stamp, strlen(b->cc[i].stamp));
 	}
 	return next;
@@ -545,19 +653,15 @@ static void complete_standalone(struct backend *b, int type)
 	if (!serial)
 		return;
 	if (type == AUDIT_SYSCALL) {
-		/* ring: the oldest open event is forgotten (its EOE lost) */
-		if (!open_has(b, serial)) {
-			b->open_serial[b->open_next] = serial;
-			b->open_next = (b->open_next + 1) % OPEN_EVENTS;
-		}
+		if (!open_has(b, serial))
+			open_add(b, serial, open + 1,
+				 (size_t)(close - open - 1));
 		return;
 	}
 	if (type == AUDIT_EOE) {
 		unsigned int i;
 
-		for (i = 0; i < OPEN_EVENTS; i++)
-			if (b->open_serial[i] == serial)
-				b->open_serial[i] = 0;
+		open_close(b, serial);
 		for (i = 0; i < CC_SLOTS; i++)
 			if (b->cc[i].deadline && b->cc[i].serial == serial)
 				b->cc[i].deadline = 0;
@@ -1739,6 +1843,12 @@ static int audit_start(struct backend **out, const struct nsw_options *o,
 		goto fail;
 	}
 	auparse_add_callback(b->au, on_event, b, NULL);
+#ifdef HAVE_AUPARSE_SET_EOE_TIMEOUT
+	/* the sockets' events are completed by open_expire() (see
+	 * OPEN_EVENTS); after auparse_init, which reads auditd.conf's */
+	if (b->ops->own_rules)
+		auparse_set_eoe_timeout(OPEN_EOE_TIMEOUT_S);
+#endif
 	if (audit_ruleset_notes(b->rs)[0])
 		log_info("audit rules: %s", audit_ruleset_notes(b->rs));
 
@@ -1885,6 +1995,8 @@ static int audit_run(struct backend *b, volatile sig_atomic_t *stop)
 			}
 		}
 		cc_expire(b);
+		if (b->ops->own_rules)
+			open_expire(b);
 		react(b);
 		/* complete events whose EOE never came */
 		if (auparse_feed_has_data(b->au) &&

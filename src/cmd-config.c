@@ -78,6 +78,7 @@ static const struct {
 	{ "metrics-textfile", "(none)" },
 	{ "lock-file", "(none)" },
 	{ "rt-priority", "0" },
+	{ "sched-slice", "0" },
 };
 
 static const char *default_of(const struct option *o)

@@ -24,6 +24,7 @@
 #include "audit-wait.h"
 #include "metrics.h"
 #include "privdrop.h"
+#include "sched-slice.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -89,6 +90,11 @@ static void monitor_usage(FILE *f)
 "                             lines are written at once also on a host\n"
 "                             whose CPUs are saturated (default 0: the\n"
 "                             normal policy)\n"
+"  --sched-slice US           ask the kernel (6.12 and later) for a time\n"
+"                             slice of US µs (100-100000) under the normal\n"
+"                             policy, so that the monitor's threads preempt\n"
+"                             on wakeup without a larger CPU share\n"
+"                             (default 0: the kernel's slice)\n"
 "  --rate-limit N             eBPF: namespace calls reported one by one per\n"
 "                             second and container (mount namespace), 5 N\n"
 "                             for all containers, and N per second of host\n"
@@ -201,25 +207,46 @@ static int start_backend(struct nsw_options *o, struct output *out,
 }
 
 /*
- * Run the monitor's threads SCHED_RR at `prio' (0: leave the normal
- * policy).  On a host whose CPUs are saturated, each wakeup between a
- * kernel record and its line (the reader, the writer thread) waits for
- * the running task's slice under the normal policy: a bare pipe wakeup
- * there measured 0.5-5 ms at the 99th percentile, with nice -4 or -10
- * no better, and 0.1-0.2 ms with SCHED_RR.  Not the default: a real-time
- * monitor takes CPU from the host's tasks first in a storm (bounded by
- * the kernel's real-time throttling and, with eBPF, by flood control).
- * Children (hooks) start with the normal policy.
+ * The calling thread's scheduling: SCHED_RR at o->rt_priority, else the
+ * normal policy with a slice of o->sched_slice µs (see sched-slice.h for
+ * why).  Threads created afterwards inherit it unless reset_on_fork.
+ * Measured on a saturated 2-core host (README, Benchmark): a bare pipe
+ * wakeup there was 0.5-5 ms at the 99th percentile under the normal
+ * policy, nice -4 or -10 no better, 0.1-0.2 ms with SCHED_RR.  SCHED_RR
+ * is not the default: a real-time monitor takes CPU from the host's tasks
+ * first in a storm (bounded by the kernel's real-time throttling and,
+ * with eBPF, by flood control); a short slice does not.  Called twice:
+ * before the writer thread starts, which then inherits it, and after,
+ * with reset_on_fork so that anything else started later (threads,
+ * children) starts at the defaults; only the first call logs.
  */
-static void set_rt_priority(unsigned int prio)
+static void set_scheduling(const struct nsw_options *o, bool reset_on_fork)
 {
-	struct sched_param sp = { .sched_priority = (int)prio };
+	int r;
 
-	if (!prio)
+	if (o->rt_priority) {
+		r = nsw_sched_rt(o->rt_priority, reset_on_fork);
+		if (r < 0 && !reset_on_fork)
+			log_warn("cannot run with real-time priority %u: %s",
+				 o->rt_priority, strerror(-r));
 		return;
-	if (sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &sp) < 0)
-		log_warn("cannot run with real-time priority %u: %s", prio,
-			 strerror(errno));
+	}
+	if (!o->sched_slice)
+		return;
+	r = nsw_sched_slice(o->sched_slice, reset_on_fork);
+	if (reset_on_fork)
+		return;
+	if (r == 0)
+		log_debug("time slice %u us (normal policy)", o->sched_slice);
+	else if (r == -EOPNOTSUPP || r == -ENOSYS || r == -EINVAL)
+		/* kernels before 6.12 ignore or refuse it: nothing lost
+		 * but the latency on a saturated host */
+		log_debug("time slice %u us not supported by this kernel "
+			  "(slice now %ld us): the default slice is used",
+			  o->sched_slice, nsw_sched_slice_get());
+	else
+		log_warn("cannot set a time slice of %u us: %s",
+			 o->sched_slice, strerror(-r));
 }
 
 /*
@@ -246,7 +273,8 @@ static void drop_privileges(const struct backend_ops *ops)
 
 enum { OPT_BACKEND = 300, OPT_SOURCE, OPT_EXEC, OPT_BTF, OPT_ENFORCE,
        OPT_READY, OPT_STATS, OPT_HOOKS, OPT_QUEUE, OPT_RATE,
-       OPT_METRICS_ADDR, OPT_METRICS_FILE, OPT_LOCK, OPT_RT };
+       OPT_METRICS_ADDR, OPT_METRICS_FILE, OPT_LOCK, OPT_RT,
+       OPT_SLICE };
 
 /* The options of monitor that take one of a few words (options.c). */
 static enum nsw_word_opt word_opt_of(int c)
@@ -276,6 +304,7 @@ int cmd_monitor(int argc, char **argv)
 		{ "metrics-textfile", required_argument, NULL, OPT_METRICS_FILE },
 		{ "lock-file", required_argument, NULL, OPT_LOCK },
 		{ "rt-priority", required_argument, NULL, OPT_RT },
+		{ "sched-slice", required_argument, NULL, OPT_SLICE },
 		{ "help", no_argument, NULL, 'h' },
 	};
 	struct option longopts[64];
@@ -351,6 +380,17 @@ int cmd_monitor(int argc, char **argv)
 				return NSW_EXIT_USAGE;
 			}
 			break;
+		case OPT_SLICE:
+			if (options_parse_uint(optarg, NSW_SLICE_MAX_US,
+					       &o.sched_slice) < 0 ||
+			    (o.sched_slice && o.sched_slice < 100)) {
+				fprintf(stderr, "nswatch monitor: "
+					"--sched-slice takes 0 or 100 to %u "
+					"(got '%s')\n", NSW_SLICE_MAX_US,
+					optarg);
+				return NSW_EXIT_USAGE;
+			}
+			break;
 		case 'h': monitor_usage(stdout); return NSW_EXIT_OK;
 		default:
 			r = cli_other_option(&o, c, optarg, "monitor", monitor_usage);
@@ -408,7 +448,7 @@ int cmd_monitor(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);
 	/* before the writer thread starts: it inherits the policy */
-	set_rt_priority(o.rt_priority);
+	set_scheduling(&o, false);
 	if (o.output_queue) {
 		r = output_start_writer(out, (size_t)o.output_queue << 20);
 		if (r < 0) {
@@ -419,6 +459,7 @@ int cmd_monitor(int argc, char **argv)
 			return NSW_EXIT_FAIL;
 		}
 	}
+	set_scheduling(&o, true);
 
 	repair_audit_wait();
 	/* bound before the backend drops privileges (a low port) */

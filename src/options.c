@@ -10,6 +10,7 @@
 
 #include "options.h"
 #include "output-rotate.h"
+#include "sched-slice.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -37,6 +38,7 @@ void options_init(struct nsw_options *o)
 	 * eBPF ring buffer behind it) never did.  The pages are only
 	 * touched when a burst needs them. */
 	o->output_queue = 32;
+	o->sched_slice = NSW_SCHED_SLICE_DEFAULT_US;
 	env = getenv("NODE_NAME");
 	if (env && *env) {
 		nsw_strlcpy(o->node_name, env, sizeof(o->node_name));

@@ -35,6 +35,8 @@ struct nsw_options {
 	unsigned int output_queue;	/* monitor: MiB queued for the writer
 					 * thread, 0 writes synchronously */
 	unsigned int rt_priority;	/* monitor: SCHED_RR priority, 0 off */
+	unsigned int sched_slice;	/* monitor: normal-policy slice in µs,
+					 * 0 the kernel's default */
 	const char *policy_path;
 	enum nsw_format format;
 	bool exec_rules;		/* install execve rules (audit) */
