@@ -40,6 +40,7 @@ require_containers
 ESC=$top_builddir/tests/helpers/nsw-escsys
 [ -x "$ESC" ] || bail_out "tests/helpers/nsw-escsys not built"
 nsw_lock
+T0=$SECONDS
 for cfg in $NSW_ESC_CONFIGS bpf-policy; do
 	why=$(mon_config_ok "$cfg") || skip_all "$cfg: $why"
 done
@@ -234,4 +235,5 @@ ok $? "kill: [bpf] rule without action=kill: the caller lives on and writes its 
 has "$OUT" "${KP[bpf]}" '$e.action == "KPROBE_ACTION_POST" and (.nswatch | has("enforced") | not)'
 ok $? "kill: [bpf] event: action KPROBE_ACTION_POST"
 
+diag "ran in $((SECONDS - T0)) s with the lock held"
 done_testing
