@@ -1274,15 +1274,17 @@ TP_PAIR(unshare, NSW_BPF_SC_UNSHARE, 0)
 TP_PAIR(clone, NSW_BPF_SC_CLONE, 0)
 TP_PAIR(clone3, NSW_BPF_SC_CLONE3, ctx->args[1])
 
-/* Escape syscalls: each has at least three arguments. */
+/* Escape syscalls: each has at least three arguments.  Not autoloaded
+ * ("?"): a kernel may lack some of these tracepoints (no CONFIG_MODULES),
+ * so user space turns on each pair it finds. */
 #define TP_ESC(name, sc)						\
-SEC("tracepoint/syscalls/sys_enter_" #name)				\
+SEC("?tracepoint/syscalls/sys_enter_" #name)				\
 int nsw_tp_enter_##name(struct trace_event_raw_sys_enter *ctx)		\
 {									\
 	return esc_enter(sc, ctx->args[0], ctx->args[1], ctx->args[2],	\
 			 false);					\
 }									\
-SEC("tracepoint/syscalls/sys_exit_" #name)				\
+SEC("?tracepoint/syscalls/sys_exit_" #name)				\
 int nsw_tp_exit_##name(struct trace_event_raw_sys_exit *ctx)		\
 {									\
 	return esc_exit(ctx->ret);					\
