@@ -16,7 +16,7 @@
 #include <linux/types.h>
 #endif
 
-#define NSW_BPF_ABI_VERSION	2
+#define NSW_BPF_ABI_VERSION	3
 
 #define NSW_BPF_COMM_LEN	16
 #define NSW_BPF_CGNAME_LEN	128	/* cgroup leaf name, NUL padded */
@@ -30,7 +30,8 @@ enum nsw_bpf_rec {
 	NSW_BPF_REC_EXIT = 3,
 	NSW_BPF_REC_NSCALL = 4,
 	NSW_BPF_REC_FLOOD = 5,	/* map `floods` values; never in the ring */
-	NSW_BPF_REC_MAX = 6,	/* drop counter array size */
+	NSW_BPF_REC_ESCALL = 6,	/* escape syscall (struct nsw_bpf_escall) */
+	NSW_BPF_REC_MAX = 7,	/* drop counter array size */
 };
 
 /* Namespace slots: the order of enum nsw_ns in src/event.h. */
@@ -57,6 +58,12 @@ enum nsw_bpf_sc {
 	NSW_BPF_SC_CLONE3,
 	NSW_BPF_SC_EXECVE,
 	NSW_BPF_SC_EXECVEAT,
+	/* escape syscalls that change no namespace: nsw_bpf_escall */
+	NSW_BPF_SC_INIT_MODULE,
+	NSW_BPF_SC_FINIT_MODULE,
+	NSW_BPF_SC_BPF,
+	NSW_BPF_SC_PERF_EVENT_OPEN,
+	NSW_BPF_SC_OPEN_BY_HANDLE_AT,
 };
 
 /* nsw_bpf_hdr.hflags */
@@ -194,6 +201,37 @@ struct nsw_bpf_nscall {
 };
 
 /*
+ * An escape syscall that changes no namespace, by a process outside the
+ * host's mnt or pid namespace (ns_contained; every caller while host_ns[]
+ * is unknown), one record at syscall exit, failed calls included.  Host
+ * processes' calls are dropped at entry and cost no record.  args[] as
+ * the event shows them (doc/schema.md), nargs of them:
+ *   init_module        len
+ *   finit_module       fd, flags
+ *   bpf                cmd (BPF_PROG_LOAD only: other commands are not
+ *                      sent), attr->prog_type (-1 unreadable)
+ *   perf_event_open    pid, cpu, attr->type (-1 unreadable)
+ *   open_by_handle_at  mount_fd, flags
+ * nflags: NSW_BPF_NF_BEFORE (always), NSW_BPF_NF_KILLED (enforce_escape
+ * sent SIGKILL at entry), NSW_BPF_NF_COMPAT.
+ */
+struct nsw_bpf_escall {
+	struct nsw_bpf_hdr hdr;
+	__u32 syscall;		/* enum nsw_bpf_sc, INIT_MODULE or later */
+	__u32 nflags;		/* NSW_BPF_NF_* */
+	__s64 args[3];
+	__s64 ret;
+	__u32 nargs;
+	__u32 __pad0;
+};
+
+/* enforce_escape bits: SIGKILL at entry a container process's call of
+ * the rule (its action=kill in the policy) */
+#define NSW_BPF_EE_MODULE	(1u << 0)	/* kernel-module-load */
+#define NSW_BPF_EE_BPF		(1u << 1)	/* bpf-from-container */
+#define NSW_BPF_EE_HANDLE	(1u << 2)	/* open-by-handle */
+
+/*
  * Namespace calls held back in the kernel (map `floods`, an LRU hash).
  * A call that cannot change a namespace (failed with EBADF or EINVAL), or
  * any call beyond the rate limit, by a process outside the host's mnt or
@@ -256,6 +294,11 @@ struct nsw_bpf_flood {
  *               LSM program (lsm/bprm_check_security, not autoloaded)
  *               denies such an exec with EPERM by the file name alone when
  *               user space can load it.
+ *   enforce_escape
+ *               NSW_BPF_EE_* bits: SIGKILL a container process (as for
+ *               enforce) at the entry of an escape syscall of that rule;
+ *               the call still runs, the process never returns to its
+ *               code (as for enforce's setns)
  *   host_ns[]   host namespace inodes by enum nsw_bpf_ns; 0 unknown
  *   rate_limit  non-zero: namespace call records per second and mount
  *               namespace sent from processes outside the host's mnt or
@@ -285,6 +328,7 @@ _Static_assert(sizeof(struct nsw_bpf_fork) == 264, "nsw_bpf_fork ABI");
 _Static_assert(sizeof(struct nsw_bpf_exit) == 216, "nsw_bpf_exit ABI");
 _Static_assert(sizeof(struct nsw_bpf_nscall) == 392, "nsw_bpf_nscall ABI");
 _Static_assert(sizeof(struct nsw_bpf_flood) == 296, "nsw_bpf_flood ABI");
+_Static_assert(sizeof(struct nsw_bpf_escall) == 256, "nsw_bpf_escall ABI");
 _Static_assert(NSW_BPF_NS_COUNT == 10, "namespace slots");
 
 #endif /* NSWATCH_BPF_EVENTS_H */

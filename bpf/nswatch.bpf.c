@@ -34,6 +34,7 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u32 self_tgid = 0;
 const volatile __u32 enforce = 0;
 const volatile __u32 enforce_nsenter = 0;
+const volatile __u32 enforce_escape = 0;	/* NSW_BPF_EE_* */
 const volatile __u32 host_ns[NSW_BPF_NS_COUNT] = {};
 const volatile __u64 wake_delay_ns = 0;
 const volatile __u64 wake_bytes = 0;
@@ -1077,7 +1078,8 @@ static __always_inline int on_exit(long ret)
 	int cls;
 
 	e = pend_get(pid_tgid);
-	if (!e)
+	/* none, or a stale escape syscall's (escape.bpf.h) */
+	if (!e || e->syscall >= NSW_BPF_SC_INIT_MODULE)
 		return 0;
 	/* enforcement first: a held or dropped record must not spare it */
 	nscall_exit_check(e);
@@ -1121,6 +1123,8 @@ static __always_inline int on_exit(long ret)
 	return 0;
 }
 
+#include "escape.bpf.h"
+
 /* --- raw syscall hooks (default) ----------------------------------- */
 
 #if defined(__TARGET_ARCH_x86)
@@ -1144,7 +1148,7 @@ static __always_inline __u32 classify(long id, bool *compat)
 	*compat = false;
 	if (nat != NR_SETNS && nat != NR_UNSHARE && nat != NR_CLONE &&
 	    nat != NR_CLONE3 && id != NR32_SETNS && id != NR32_UNSHARE &&
-	    id != NR32_CLONE)
+	    id != NR32_CLONE && !esc_maybe(nat, id))
 		return NSW_BPF_SC_NONE;
 	if (task_compat()) {
 		*compat = true;
@@ -1153,7 +1157,7 @@ static __always_inline __u32 classify(long id, bool *compat)
 		case NR32_UNSHARE: return NSW_BPF_SC_UNSHARE;
 		case NR32_CLONE: return NSW_BPF_SC_CLONE;
 		case NR32_CLONE3: return NSW_BPF_SC_CLONE3;
-		default: return NSW_BPF_SC_NONE;
+		default: return esc_of_nr32(id);
 		}
 	}
 	switch (nat) {
@@ -1161,7 +1165,7 @@ static __always_inline __u32 classify(long id, bool *compat)
 	case NR_UNSHARE: return NSW_BPF_SC_UNSHARE;
 	case NR_CLONE: return NSW_BPF_SC_CLONE;
 	case NR_CLONE3: return NSW_BPF_SC_CLONE3;
-	default: return NSW_BPF_SC_NONE;
+	default: return esc_of_nr(nat);
 	}
 }
 
@@ -1171,16 +1175,21 @@ int BPF_PROG(nsw_sys_enter, struct pt_regs *regs, long id)
 	bool compat;
 	__u32 sc = classify(id, &compat);
 
-	__u64 a0, a1;
+	__u64 a0, a1, a2;
 
 	if (sc == NSW_BPF_SC_NONE)
 		return 0;
-	if (compat) {	/* ia32 ABI: ebx, ecx, 32-bit values */
+	if (compat) {	/* ia32 ABI: ebx, ecx, edx, 32-bit values */
 		a0 = (__u32)BPF_CORE_READ(regs, bx);
 		a1 = (__u32)BPF_CORE_READ(regs, cx);
 	} else {
 		a0 = BPF_CORE_READ(regs, di);
 		a1 = BPF_CORE_READ(regs, si);
+	}
+	if (esc_is(sc)) {
+		a2 = compat ? (__u32)BPF_CORE_READ(regs, dx) :
+			      BPF_CORE_READ(regs, dx);
+		return esc_enter(sc, a0, a1, a2, compat);
 	}
 	return on_enter(sc, a0, a1, compat);
 }
@@ -1189,12 +1198,16 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(nsw_sys_exit, struct pt_regs *regs, long ret)
 {
 	bool compat;
+	__u32 sc;
 
 	/* runs for every syscall: a direct (BTF pointer) load, no helper */
-	if (classify(regs->orig_ax, &compat) == NSW_BPF_SC_NONE)
+	sc = classify(regs->orig_ax, &compat);
+	if (sc == NSW_BPF_SC_NONE)
 		return 0;
 	if (compat)	/* the 32-bit return value, sign extended */
 		ret = (int)ret;
+	if (esc_is(sc))
+		return esc_exit(ret);
 	return on_exit(ret);
 }
 #elif defined(__TARGET_ARCH_arm64)
@@ -1205,7 +1218,7 @@ static __always_inline __u32 classify(long id)
 	case NR_UNSHARE: return NSW_BPF_SC_UNSHARE;
 	case NR_CLONE: return NSW_BPF_SC_CLONE;
 	case NR_CLONE3: return NSW_BPF_SC_CLONE3;
-	default: return NSW_BPF_SC_NONE;
+	default: return esc_of_nr(id);
 	}
 }
 
@@ -1216,6 +1229,10 @@ int BPF_PROG(nsw_sys_enter, struct pt_regs *regs, long id)
 
 	if (sc == NSW_BPF_SC_NONE)
 		return 0;
+	if (esc_is(sc))
+		return esc_enter(sc, BPF_CORE_READ(regs, regs[0]),
+				 BPF_CORE_READ(regs, regs[1]),
+				 BPF_CORE_READ(regs, regs[2]), false);
 	return on_enter(sc, BPF_CORE_READ(regs, regs[0]),
 			BPF_CORE_READ(regs, regs[1]), false);
 }
@@ -1223,8 +1240,12 @@ int BPF_PROG(nsw_sys_enter, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(nsw_sys_exit, struct pt_regs *regs, long ret)
 {
-	if (classify(regs->syscallno) == NSW_BPF_SC_NONE)
+	__u32 sc = classify(regs->syscallno);
+
+	if (sc == NSW_BPF_SC_NONE)
 		return 0;
+	if (esc_is(sc))
+		return esc_exit(ret);
 	return on_exit(ret);
 }
 #endif
@@ -1252,6 +1273,28 @@ TP_PAIR(setns, NSW_BPF_SC_SETNS, ctx->args[1])
 TP_PAIR(unshare, NSW_BPF_SC_UNSHARE, 0)
 TP_PAIR(clone, NSW_BPF_SC_CLONE, 0)
 TP_PAIR(clone3, NSW_BPF_SC_CLONE3, ctx->args[1])
+
+/* Escape syscalls: each has at least three arguments.  Not autoloaded
+ * ("?"): a kernel may lack some of these tracepoints (no CONFIG_MODULES),
+ * so user space turns on each pair it finds. */
+#define TP_ESC(name, sc)						\
+SEC("?tracepoint/syscalls/sys_enter_" #name)				\
+int nsw_tp_enter_##name(struct trace_event_raw_sys_enter *ctx)		\
+{									\
+	return esc_enter(sc, ctx->args[0], ctx->args[1], ctx->args[2],	\
+			 false);					\
+}									\
+SEC("?tracepoint/syscalls/sys_exit_" #name)				\
+int nsw_tp_exit_##name(struct trace_event_raw_sys_exit *ctx)		\
+{									\
+	return esc_exit(ctx->ret);					\
+}
+
+TP_ESC(init_module, NSW_BPF_SC_INIT_MODULE)
+TP_ESC(finit_module, NSW_BPF_SC_FINIT_MODULE)
+TP_ESC(bpf, NSW_BPF_SC_BPF)
+TP_ESC(perf_event_open, NSW_BPF_SC_PERF_EVENT_OPEN)
+TP_ESC(open_by_handle_at, NSW_BPF_SC_OPEN_BY_HANDLE_AT)
 
 /* --- BPF LSM (optional; knob enforce_nsenter) ----------------------- */
 

@@ -9,6 +9,9 @@
  *   clone with CLONE_NEW*       NSW_RAW_FORK (child) then NSW_RAW_NSCALL
  *   fork, vfork, clone          NSW_RAW_FORK when a process was created
  *   exit_group                  NSW_RAW_EXIT (exit_code = a0 & 0xff)
+ *   init_module, finit_module,  NSW_RAW_SYSCALL (bpf: BPF_PROG_LOAD only)
+ *   bpf, perf_event_open,
+ *   open_by_handle_at
  *
  * What audit cannot tell:
  *  - clone3 passes its flags in a user struct; a0 is a pointer.  clone3
@@ -57,6 +60,7 @@
 #define REC_DAEMON_LAST	1299
 
 #define CLONE_THREAD_FLAG 0x00010000u
+#define BPF_PROG_LOAD_CMD 5u	/* enum bpf_cmd */
 
 /* Bounds for one event's decoded strings and argument pieces. */
 #define ARENA_MAX	(1u << 20)
@@ -96,8 +100,8 @@ struct sc_info {
 	uint32_t arch;
 	enum sc_class cls;
 	bool interp;		/* ausearch -i values */
-	uint64_t a0, a1;
-	bool a0_ok, a1_ok;
+	uint64_t a0, a1, a2;
+	bool a0_ok, a1_ok, a2_ok;
 	bool exit_ok;
 	int64_t exit;
 	bool success_ok;
@@ -528,6 +532,7 @@ static int parse_syscall(struct audit_map *m, auparse_state_t *au,
 			 struct sc_info *si)
 {
 	const char *arch = NULL, *sc = NULL, *a0 = NULL, *a1 = NULL;
+	const char *a2 = NULL;
 	const char *exe = NULL, *comm = NULL;
 	const char *name, *v;
 	bool started = false;
@@ -543,6 +548,8 @@ static int parse_syscall(struct audit_map *m, auparse_state_t *au,
 			a0 = v;
 		} else if (!strcmp(name, "a1")) {
 			a1 = v;
+		} else if (!strcmp(name, "a2")) {
+			a2 = v;
 		} else if (!strcmp(name, "success")) {
 			si->success_ok = !strcmp(v, "yes") || !strcmp(v, "no");
 			si->success = !strcmp(v, "yes");
@@ -595,6 +602,18 @@ static int parse_syscall(struct audit_map *m, auparse_state_t *au,
 	}
 	if (si->cls == SC_OTHER)
 		return 0;
+	if (si->cls >= SC_INIT_MODULE) {
+		/* escape syscalls: plain numbers (ausearch -i leaves them in
+		 * hex, but names bpf's command) */
+		si->a0_ok = a0 && parse_hex(a0, &si->a0);
+		if (a0 && !si->a0_ok && !strcmp(a0, "BPF_PROG_LOAD")) {
+			si->a0 = BPF_PROG_LOAD_CMD;
+			si->a0_ok = true;
+		}
+		si->a1_ok = a1 && parse_hex(a1, &si->a1);
+		si->a2_ok = a2 && parse_hex(a2, &si->a2);
+		goto strings;
+	}
 	if (a0)
 		si->a0_ok = si->interp && si->cls != SC_EXIT_GROUP ?
 			    parse_flags(a0, &si->a0) : parse_hex(a0, &si->a0);
@@ -610,6 +629,7 @@ static int parse_syscall(struct audit_map *m, auparse_state_t *au,
 		si->a0 = si->a1;
 		si->a0_ok = si->a1_ok;
 	}
+strings:
 	r = put_value(m, comm, !si->interp, &si->comm);
 	if (r == 0)
 		r = put_value(m, exe, !si->interp, &si->exe);
@@ -1103,6 +1123,51 @@ static void map_exec(struct audit_map *m, const struct sc_info *si,
 	}
 }
 
+/*
+ * An escape syscall's arguments as the event shows them (doc/schema.md:
+ * what audit has of them; the pointed-to structs it cannot read).  false
+ * for a bpf command other than BPF_PROG_LOAD (a rule set broader than
+ * ours), which is not reported.
+ */
+/* An int argument: the low 32 bits, signed, on every ABI. */
+static int64_t int_reg(uint64_t v)
+{
+	return (int64_t)(int32_t)(uint32_t)v;
+}
+
+static bool map_escape(struct audit_map *m, const struct sc_info *si)
+{
+	struct nsw_raw *r = &m->raw;
+
+	r->type = NSW_RAW_SYSCALL;
+	switch (si->cls) {
+	case SC_INIT_MODULE:		/* len */
+		r->a0 = reg_signed(si, si->a1);
+		r->n_args = si->a1_ok ? 1 : 0;
+		break;
+	case SC_FINIT_MODULE:		/* fd, flags */
+	case SC_OPEN_BY_HANDLE_AT:	/* mount_fd, flags */
+		r->a0 = int_reg(si->a0);
+		r->a1 = int_reg(si->a2);
+		r->n_args = si->a0_ok && si->a2_ok ? 2 : 0;
+		break;
+	case SC_BPF:			/* cmd */
+		if (!si->a0_ok || (uint32_t)si->a0 != BPF_PROG_LOAD_CMD)
+			return false;
+		r->a0 = BPF_PROG_LOAD_CMD;
+		r->n_args = 1;
+		break;
+	case SC_PERF_EVENT_OPEN:	/* pid, cpu */
+		r->a0 = int_reg(si->a1);
+		r->a1 = int_reg(si->a2);
+		r->n_args = si->a1_ok && si->a2_ok ? 2 : 0;
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
 /* Emit the raw events of the syscall's class (m->raw holds the common
  * fields).  Returns how many were emitted; *err the first emit error. */
 static int map_class(struct audit_map *m, const struct sc_info *si,
@@ -1182,6 +1247,17 @@ static int map_class(struct audit_map *m, const struct sc_info *si,
 		m->raw.exit_code = si->a0_ok ? (int)(si->a0 & 0xff) : 0;
 		m->raw.ret_known = false;
 		m->raw.success_known = false;
+		n += do_emit(m, emit, arg, err);
+		break;
+	case SC_INIT_MODULE:
+	case SC_FINIT_MODULE:
+	case SC_BPF:
+	case SC_PERF_EVENT_OPEN:
+	case SC_OPEN_BY_HANDLE_AT:
+		if (!map_escape(m, si)) {
+			m->st.ignored++;
+			break;
+		}
 		n += do_emit(m, emit, arg, err);
 		break;
 	case SC_OTHER:

@@ -46,6 +46,14 @@ static const struct {
 	  { "a0&" AUDIT_RULES_CLONE_MASK, AUDIT_RULES_NO_EINVAL }, M_ANY },
 	{ AUDIT_GRP_CLONE, "clone", { "a0&" AUDIT_RULES_CLONE_MASK }, M_ANY },
 	{ AUDIT_GRP_CLONE3, "clone3", { NULL }, M_ANY },
+	/* escapes that change no namespace: rare calls, on the host as
+	 * much as in pods (the pipeline keeps the containers' only);
+	 * bpf(2) only for BPF_PROG_LOAD (map lookups by bpftool or
+	 * systemd are many more) */
+	{ AUDIT_GRP_ESCAPE, "init_module,finit_module,open_by_handle_at",
+	  { NULL }, M_ANY },
+	{ AUDIT_GRP_ESCAPE, "bpf", { "a0=" AUDIT_RULES_BPF_PROG_LOAD }, M_ANY },
+	{ AUDIT_GRP_ESCAPE, "perf_event_open", { NULL }, M_ANY },
 	{ AUDIT_GRP_EXEC, "execve,execveat", { NULL }, M_ALL },
 	/* process exits: process_exit events and a process cache that
 	 * forgets the dead (one record per exit, like exec's volume) */
@@ -147,6 +155,13 @@ static const char *group_comment(enum audit_rule_group g,
 		       "## Needs kernel >= 5.3 and audit >= 3.0: for audit 2.8 (RHEL 7),\n"
 		       "## whose auditctl stops at the name, use the file of\n"
 		       "## `nswatch rules --audit-version=2.8` (clone3 by number).\n";
+	case AUDIT_GRP_ESCAPE:
+		return "## escapes that change no namespace, from a container: kernel\n"
+		       "## modules (init_module, finit_module), the shocker escape\n"
+		       "## (open_by_handle_at), BPF programs (bpf BPF_PROG_LOAD = " AUDIT_RULES_BPF_PROG_LOAD ") and\n"
+		       "## perf events.  Rare on a host (modprobe at boot, systemd and\n"
+		       "## bpftool loading programs, perf/profilers opening events): the\n"
+		       "## host's calls are logged and dropped by nswatch.\n";
 	case AUDIT_GRP_EXEC:
 		if (mode == NSW_EXEC_RULES_CONTAINERS)
 			return "## execve/execveat outside login sessions (auid unset: children of\n"

@@ -42,6 +42,9 @@ struct strbuf;
 #define AUDIT_RULES_NO_EBADF "exit!=-9"
 #define AUDIT_RULES_NO_EINVAL "exit!=-22"
 
+/* bpf(2)'s BPF_PROG_LOAD command, for -F a0= on bpf */
+#define AUDIT_RULES_BPF_PROG_LOAD "5"
+
 /* Flags for audit_rules_build() and audit_ruleset_new(). */
 #define AUDIT_RULES_NO_CLONE3	0x1u	/* leave clone3 out */
 #define AUDIT_RULES_NO_B32	0x2u	/* no 32-bit ABI rules */
@@ -56,6 +59,7 @@ enum audit_rule_group {
 	AUDIT_GRP_NS,		/* setns, unshare with CLONE_NEW* */
 	AUDIT_GRP_CLONE,	/* clone with CLONE_NEW* */
 	AUDIT_GRP_CLONE3,	/* clone3 (unfilterable) */
+	AUDIT_GRP_ESCAPE,	/* module, BPF, open_by_handle_at */
 	AUDIT_GRP_EXEC,		/* execve, execveat */
 };
 
@@ -71,7 +75,7 @@ struct audit_rule_spec {
 	const char *fields[AUDIT_RULE_FIELDS];
 };
 
-#define AUDIT_RULES_MAX 16
+#define AUDIT_RULES_MAX 24
 
 /* "all", "containers", "none" (options_word() parses them) */
 const char *audit_rules_mode_name(enum nsw_exec_rules mode);

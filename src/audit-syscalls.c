@@ -23,32 +23,46 @@ static const struct sc_entry sc_x86_64[] = {
 	{ 308, SC_SETNS }, { 272, SC_UNSHARE }, { 56, SC_CLONE },
 	{ 435, SC_CLONE3 }, { 59, SC_EXECVE }, { 322, SC_EXECVEAT },
 	{ 57, SC_FORK }, { 58, SC_VFORK }, { 231, SC_EXIT_GROUP },
+	{ 175, SC_INIT_MODULE }, { 313, SC_FINIT_MODULE }, { 321, SC_BPF },
+	{ 298, SC_PERF_EVENT_OPEN }, { 304, SC_OPEN_BY_HANDLE_AT },
 };
 static const struct sc_entry sc_i386[] = {
 	{ 346, SC_SETNS }, { 310, SC_UNSHARE }, { 120, SC_CLONE },
 	{ 435, SC_CLONE3 }, { 11, SC_EXECVE }, { 358, SC_EXECVEAT },
 	{ 2, SC_FORK }, { 190, SC_VFORK }, { 252, SC_EXIT_GROUP },
+	{ 128, SC_INIT_MODULE }, { 350, SC_FINIT_MODULE }, { 357, SC_BPF },
+	{ 336, SC_PERF_EVENT_OPEN }, { 342, SC_OPEN_BY_HANDLE_AT },
 };
 static const struct sc_entry sc_aarch64[] = {
 	{ 268, SC_SETNS }, { 97, SC_UNSHARE }, { 220, SC_CLONE },
 	{ 435, SC_CLONE3 }, { 221, SC_EXECVE }, { 281, SC_EXECVEAT },
 	{ 94, SC_EXIT_GROUP },
+	{ 105, SC_INIT_MODULE }, { 273, SC_FINIT_MODULE }, { 280, SC_BPF },
+	{ 241, SC_PERF_EVENT_OPEN }, { 265, SC_OPEN_BY_HANDLE_AT },
 };
 
 static const struct sc_entry sc_arm[] = {
 	{ 375, SC_SETNS }, { 337, SC_UNSHARE }, { 120, SC_CLONE },
 	{ 435, SC_CLONE3 }, { 11, SC_EXECVE }, { 387, SC_EXECVEAT },
 	{ 2, SC_FORK }, { 190, SC_VFORK }, { 248, SC_EXIT_GROUP },
+	{ 128, SC_INIT_MODULE }, { 379, SC_FINIT_MODULE }, { 386, SC_BPF },
+	{ 364, SC_PERF_EVENT_OPEN }, { 371, SC_OPEN_BY_HANDLE_AT },
 };
 static const struct sc_entry sc_ppc64[] = {
 	{ 350, SC_SETNS }, { 282, SC_UNSHARE }, { 120, SC_CLONE },
 	{ 435, SC_CLONE3 }, { 11, SC_EXECVE }, { 362, SC_EXECVEAT },
 	{ 2, SC_FORK }, { 189, SC_VFORK }, { 234, SC_EXIT_GROUP },
+	{ 128, SC_INIT_MODULE }, { 353, SC_FINIT_MODULE }, { 361, SC_BPF },
+	/* ausyscall 3.0.9 lacks ppc64's perf_event_open: the kernel's
+	 * syscall.tbl says 319 */
+	{ 319, SC_PERF_EVENT_OPEN }, { 346, SC_OPEN_BY_HANDLE_AT },
 };
 static const struct sc_entry sc_s390x[] = {
 	{ 339, SC_SETNS }, { 303, SC_UNSHARE }, { 120, SC_CLONE },
 	{ 435, SC_CLONE3 }, { 11, SC_EXECVE }, { 354, SC_EXECVEAT },
 	{ 2, SC_FORK }, { 190, SC_VFORK }, { 248, SC_EXIT_GROUP },
+	{ 128, SC_INIT_MODULE }, { 344, SC_FINIT_MODULE }, { 351, SC_BPF },
+	{ 331, SC_PERF_EVENT_OPEN }, { 336, SC_OPEN_BY_HANDLE_AT },
 };
 
 static const struct {
@@ -58,7 +72,10 @@ static const struct {
 	{ "setns", SC_SETNS }, { "unshare", SC_UNSHARE }, { "clone", SC_CLONE },
 	{ "clone3", SC_CLONE3 }, { "execve", SC_EXECVE },
 	{ "execveat", SC_EXECVEAT }, { "fork", SC_FORK }, { "vfork", SC_VFORK },
-	{ "exit_group", SC_EXIT_GROUP },
+	{ "exit_group", SC_EXIT_GROUP }, { "init_module", SC_INIT_MODULE },
+	{ "finit_module", SC_FINIT_MODULE }, { "bpf", SC_BPF },
+	{ "perf_event_open", SC_PERF_EVENT_OPEN },
+	{ "open_by_handle_at", SC_OPEN_BY_HANDLE_AT },
 };
 
 /* Names libauparse prints for clone/unshare/setns flags (print_clone_flags;
@@ -166,6 +183,11 @@ enum nsw_syscall audit_sc_nsw_syscall(enum sc_class c)
 	case SC_CLONE3: return NSW_SC_CLONE3;
 	case SC_EXECVE: return NSW_SC_EXECVE;
 	case SC_EXECVEAT: return NSW_SC_EXECVEAT;
+	case SC_INIT_MODULE: return NSW_SC_INIT_MODULE;
+	case SC_FINIT_MODULE: return NSW_SC_FINIT_MODULE;
+	case SC_BPF: return NSW_SC_BPF;
+	case SC_PERF_EVENT_OPEN: return NSW_SC_PERF_EVENT_OPEN;
+	case SC_OPEN_BY_HANDLE_AT: return NSW_SC_OPEN_BY_HANDLE_AT;
 	default: return NSW_SC_NONE;
 	}
 }

@@ -34,6 +34,12 @@ enum sc_class {
 	SC_FORK,
 	SC_VFORK,
 	SC_EXIT_GROUP,
+	/* escape syscalls that change no namespace: NSW_RAW_SYSCALL */
+	SC_INIT_MODULE,
+	SC_FINIT_MODULE,
+	SC_BPF,
+	SC_PERF_EVENT_OPEN,
+	SC_OPEN_BY_HANDLE_AT,
 };
 
 /* AUDIT_ARCH_* of the machine we were built for (0: one we do not map). */

@@ -45,6 +45,7 @@
 #include "nswatch-events.h"
 #include "nswatch.skel.h"
 #include "pipeline.h"
+#include "policy.h"
 #include "util.h"
 
 #define DEFAULT_BTF	"/sys/kernel/btf/vmlinux"
@@ -134,6 +135,28 @@ static int hooks_range(const struct nsw_options *o, enum hooks *first,
 	return 0;
 }
 
+_Static_assert(POLICY_KILL_MODULE == NSW_BPF_EE_MODULE &&
+	       POLICY_KILL_BPF == NSW_BPF_EE_BPF &&
+	       POLICY_KILL_HANDLE == NSW_BPF_EE_HANDLE, "enforce_escape bits");
+
+/* Has the kernel the sys_enter_NAME tracepoint (tracefs or debugfs)? */
+static bool syscall_tp_exists(const char *name)
+{
+	static const char *const roots[] = {
+		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
+	};
+	char path[160];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(roots); i++) {
+		snprintf(path, sizeof(path), "%s/events/syscalls/sys_enter_%s",
+			 roots[i], name);
+		if (access(path, F_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
 static void select_hooks(struct nswatch_bpf *skel, enum hooks h)
 {
 	struct bpf_program *tp[] = {
@@ -144,12 +167,36 @@ static void select_hooks(struct nswatch_bpf *skel, enum hooks h)
 		skel->progs.nsw_tp_enter_clone3,
 		skel->progs.nsw_tp_exit_clone3,
 	};
+	/* escape syscalls (bpf/escape.bpf.h): each pair only where the
+	 * kernel has its tracepoints (no open_by_handle_at without
+	 * CONFIG_FHANDLE), so that one missing does not fail the rest */
+	static const char *const esc_name[] = {
+		"init_module", "finit_module", "bpf", "perf_event_open",
+		"open_by_handle_at",
+	};
+	struct bpf_program *esc[][2] = {
+		{ skel->progs.nsw_tp_enter_init_module,
+		  skel->progs.nsw_tp_exit_init_module },
+		{ skel->progs.nsw_tp_enter_finit_module,
+		  skel->progs.nsw_tp_exit_finit_module },
+		{ skel->progs.nsw_tp_enter_bpf, skel->progs.nsw_tp_exit_bpf },
+		{ skel->progs.nsw_tp_enter_perf_event_open,
+		  skel->progs.nsw_tp_exit_perf_event_open },
+		{ skel->progs.nsw_tp_enter_open_by_handle_at,
+		  skel->progs.nsw_tp_exit_open_by_handle_at },
+	};
 	size_t i;
 
 	bpf_program__set_autoload(skel->progs.nsw_sys_enter, h == HOOKS_RAW);
 	bpf_program__set_autoload(skel->progs.nsw_sys_exit, h == HOOKS_RAW);
 	for (i = 0; i < sizeof(tp) / sizeof(tp[0]); i++)
 		bpf_program__set_autoload(tp[i], h == HOOKS_TRACEPOINT);
+	for (i = 0; i < ARRAY_SIZE(esc); i++) {
+		bool on = h == HOOKS_TRACEPOINT && syscall_tp_exists(esc_name[i]);
+
+		bpf_program__set_autoload(esc[i][0], on);
+		bpf_program__set_autoload(esc[i][1], on);
+	}
 }
 
 /*
@@ -214,6 +261,7 @@ static int open_load_one(const struct nsw_options *o, enum hooks h,
 		skel->rodata->self_tgid = (__u32)getpid();
 		skel->rodata->enforce = o->enforce ? 1 : 0;
 		skel->rodata->enforce_nsenter = o->enforce_nsenter ? 1 : 0;
+		skel->rodata->enforce_escape = o->enforce_escape;
 		bpf_program__set_autoload(skel->progs.nsw_lsm_bprm, lsm);
 		for (i = 0; i < NSW_NS_COUNT; i++)
 			skel->rodata->host_ns[i] = host->inum[i];

@@ -225,6 +225,41 @@ static int decode_nscall(const unsigned char *data, size_t len,
 	return 0;
 }
 
+static int decode_escall(const unsigned char *data, size_t len,
+			 struct nsw_raw *raw)
+{
+	struct nsw_bpf_escall c;
+
+	if (len != sizeof(c))
+		return -EINVAL;
+	memcpy(&c, data, sizeof(c));
+	switch (c.syscall) {
+	case NSW_BPF_SC_INIT_MODULE: raw->syscall = NSW_SC_INIT_MODULE; break;
+	case NSW_BPF_SC_FINIT_MODULE: raw->syscall = NSW_SC_FINIT_MODULE; break;
+	case NSW_BPF_SC_BPF: raw->syscall = NSW_SC_BPF; break;
+	case NSW_BPF_SC_PERF_EVENT_OPEN:
+		raw->syscall = NSW_SC_PERF_EVENT_OPEN;
+		break;
+	case NSW_BPF_SC_OPEN_BY_HANDLE_AT:
+		raw->syscall = NSW_SC_OPEN_BY_HANDLE_AT;
+		break;
+	default: return -EINVAL;
+	}
+	if (c.nargs > 3)
+		return -EINVAL;
+	raw->type = NSW_RAW_SYSCALL;
+	raw->a0 = c.args[0];
+	raw->a1 = c.args[1];
+	raw->a2 = c.args[2];
+	raw->n_args = (int)c.nargs;
+	raw->ret_known = true;
+	raw->ret = c.ret;
+	raw->success_known = true;
+	raw->success = c.ret >= 0;
+	raw->killed = c.nflags & NSW_BPF_NF_KILLED;
+	return 0;
+}
+
 int bpf_decode(const void *data, size_t len, struct nsw_raw *raw)
 {
 	struct nsw_bpf_hdr h;
@@ -247,6 +282,9 @@ int bpf_decode(const void *data, size_t len, struct nsw_raw *raw)
 			break;
 		case NSW_BPF_REC_NSCALL:
 			r = decode_nscall(data, len, raw);
+			break;
+		case NSW_BPF_REC_ESCALL:
+			r = decode_escall(data, len, raw);
 			break;
 		default:
 			r = -EINVAL;

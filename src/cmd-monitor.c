@@ -171,15 +171,18 @@ static int start_backend(struct nsw_options *o, struct output *out,
 	}
 	log_info("backend: %s", why);
 	for (;;) {
-		if ((o->enforce || o->enforce_nsenter) &&
+		if ((o->enforce || o->enforce_nsenter || o->enforce_escape) &&
 		    !strcmp((*ops)->name, "audit")) {
 			log_err("%s needs the eBPF backend: the audit "
 				"subsystem reports a %s only after it has "
 				"returned, so a kill would always come too "
 				"late to be a guarantee",
 				o->enforce ? "--enforce" :
-				"action=kill on nsenter-in-container",
-				o->enforce ? "setns" : "exec");
+				o->enforce_nsenter ?
+				"action=kill on nsenter-in-container" :
+				"action=kill on an escape syscall rule",
+				o->enforce ? "setns" :
+				o->enforce_nsenter ? "exec" : "syscall");
 			return -ENOTSUP;
 		}
 		*pp = pipeline_new(o, (*ops)->name, true, out);
@@ -421,6 +424,7 @@ int cmd_monitor(int argc, char **argv)
 	if (pol.rules[NSW_RULE_NSENTER_IN_CONTAINER].enabled &&
 	    pol.rules[NSW_RULE_NSENTER_IN_CONTAINER].action == POLICY_ACTION_KILL)
 		o.enforce_nsenter = true;
+	o.enforce_escape = policy_escape_kill_bits(&pol);
 	/* before the output is opened: a refused monitor writes nothing */
 	if (lock_file) {
 		lock_fd = take_lock(lock_file, &o);

@@ -599,8 +599,19 @@ const char *const *encode_rule_mitre(enum nsw_rule r)
 {
 	static const char *const escape[] = { "T1611", NULL };
 	static const char *const tamper[] = { "T1562.001", NULL };
+	/* a module loaded from a container runs in the host kernel: the
+	 * escape, and persistence by kernel module (T1547.006) */
+	static const char *const module[] = { "T1611", "T1547.006", NULL };
+	/* a BPF program from a pod runs in the host kernel: the in-kernel
+	 * rootkits of T1014 */
+	static const char *const bpf[] = { "T1611", "T1014", NULL };
 
-	return r == NSW_RULE_MONITOR_TAMPER ? tamper : escape;
+	switch (r) {
+	case NSW_RULE_MONITOR_TAMPER: return tamper;
+	case NSW_RULE_KERNEL_MODULE_LOAD: return module;
+	case NSW_RULE_BPF_FROM_CONTAINER: return bpf;
+	default: return escape;
+	}
 }
 
 /* ---- process ------------------------------------------------------------ */
@@ -1200,7 +1211,7 @@ static void jw_kprobe_body(struct jw *w, const struct encode_ctx *ctx,
 	jw_key(w, "action");
 	jw_str(w, nsw_action_name(ev->action));
 	jw_key(w, "policy_name");
-	jw_str(w, "namespace-access");
+	jw_str(w, nsw_syscall_policy(ev->syscall));
 	jw_key(w, "return_action");
 	jw_str(w, nsw_action_name(ev->return_action));
 }

@@ -37,7 +37,28 @@ const char *nsw_syscall_name(enum nsw_syscall sc)
 	case NSW_SC_CLONE3: return "clone3";
 	case NSW_SC_EXECVE: return "execve";
 	case NSW_SC_EXECVEAT: return "execveat";
+	case NSW_SC_INIT_MODULE: return "init_module";
+	case NSW_SC_FINIT_MODULE: return "finit_module";
+	case NSW_SC_BPF: return "bpf";
+	case NSW_SC_PERF_EVENT_OPEN: return "perf_event_open";
+	case NSW_SC_OPEN_BY_HANDLE_AT: return "open_by_handle_at";
 	default: return "";
+	}
+}
+
+const char *nsw_syscall_policy(enum nsw_syscall sc)
+{
+	switch (sc) {
+	case NSW_SC_INIT_MODULE:
+	case NSW_SC_FINIT_MODULE:
+		return "kernel-module-load";
+	case NSW_SC_BPF:
+	case NSW_SC_PERF_EVENT_OPEN:
+		return "bpf-from-container";
+	case NSW_SC_OPEN_BY_HANDLE_AT:
+		return "open-by-handle";
+	default:
+		return "namespace-access";
 	}
 }
 
@@ -75,6 +96,9 @@ const char *nsw_rule_id(enum nsw_rule r)
 	case NSW_RULE_CONTAINER_IN_HOST_NS:
 		return "container-in-host-namespaces";
 	case NSW_RULE_MONITOR_TAMPER: return "monitor-tamper";
+	case NSW_RULE_KERNEL_MODULE_LOAD: return "kernel-module-load";
+	case NSW_RULE_BPF_FROM_CONTAINER: return "bpf-from-container";
+	case NSW_RULE_OPEN_BY_HANDLE: return "open-by-handle";
 	default: return "";
 	}
 }

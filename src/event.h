@@ -139,7 +139,20 @@ enum nsw_syscall {
 	NSW_SC_CLONE3,
 	NSW_SC_EXECVE,
 	NSW_SC_EXECVEAT,
+	/* escapes that change no namespace (NSW_RAW_SYSCALL) */
+	NSW_SC_INIT_MODULE,
+	NSW_SC_FINIT_MODULE,
+	NSW_SC_BPF,
+	NSW_SC_PERF_EVENT_OPEN,
+	NSW_SC_OPEN_BY_HANDLE_AT,
 };
+
+/* A syscall of the escape rules that change no namespace (module loads,
+ * BPF, open_by_handle_at): reported only for container processes. */
+static inline bool nsw_syscall_is_escape(enum nsw_syscall sc)
+{
+	return sc >= NSW_SC_INIT_MODULE && sc <= NSW_SC_OPEN_BY_HANDLE_AT;
+}
 
 enum nsw_verdict {
 	NSW_VERDICT_NONE_SET,	/* not a namespace event: no verdict key */
@@ -165,6 +178,9 @@ enum nsw_rule {
 	NSW_RULE_UNSHARE_IN_CONTAINER,
 	NSW_RULE_CONTAINER_IN_HOST_NS,
 	NSW_RULE_MONITOR_TAMPER,
+	NSW_RULE_KERNEL_MODULE_LOAD,
+	NSW_RULE_BPF_FROM_CONTAINER,
+	NSW_RULE_OPEN_BY_HANDLE,
 	NSW_RULE_COUNT
 };
 
@@ -246,7 +262,7 @@ struct nsw_event {
 
 	/* process_kprobe */
 	enum nsw_syscall syscall;
-	int32_t args[2];	/* as Tetragon int_arg */
+	int32_t args[3];	/* as Tetragon int_arg */
 	int nargs;
 	bool ret_known;
 	int32_t ret;
@@ -283,6 +299,9 @@ struct nsw_event {
 /* Names for the schema. Return static strings. */
 const char *nsw_ns_name(enum nsw_ns ns);
 const char *nsw_syscall_name(enum nsw_syscall sc);
+/* The policy_name of a kprobe event of syscall sc: "namespace-access"
+ * for namespace calls, the rule id for the escape syscalls. */
+const char *nsw_syscall_policy(enum nsw_syscall sc);
 const char *nsw_verdict_name(enum nsw_verdict v);
 const char *nsw_severity_name(enum nsw_severity s);
 const char *nsw_rule_id(enum nsw_rule r);

@@ -44,6 +44,8 @@ struct nsw_options {
 	bool enforce;
 	bool enforce_nsenter;		/* eBPF: nsenter exec in a container
 					 * is denied (BPF LSM) or killed */
+	unsigned int enforce_escape;	/* eBPF: NSW_BPF_EE_* bits, escape
+					 * syscalls of rules with action=kill */
 	unsigned int stats_interval;	/* seconds, 0 = only at exit */
 	const char *metrics_address;	/* monitor: HTTP /metrics, NULL off */
 	const char *metrics_textfile;	/* monitor: node_exporter file, NULL */

@@ -1906,6 +1906,52 @@ static int handle_nscall(struct pipeline *p, const struct nsw_raw *r)
 	return emit(p, &ev);
 }
 
+/*
+ * An escape syscall that changes no namespace (module load, BPF program
+ * load, open_by_handle_at): attributed as a namespace call is, and
+ * reported only for a container process.  The eBPF backend sends only
+ * those; audit records the host's calls too, and they stop here, so
+ * both backends give the same lines and the host's own module and BPF
+ * loading never makes one.
+ */
+static int handle_syscall(struct pipeline *p, const struct nsw_raw *r)
+{
+	const struct nsw_process *anc[MAX_ANCESTORS];
+	struct nsw_process *pr;
+	uint64_t ktime, wall;
+	struct nsw_event ev;
+	int i;
+
+	times_of(p, r, &ktime, &wall);
+	pr = acting_process(p, r, ktime, wall);
+	if (!pr)
+		return -ENOMEM;
+	if (!pr->ctr) {
+		p->stats.filtered++;
+		return 0;
+	}
+	event_init(p, &ev, NSW_EV_KPROBE, pr, wall);
+	ev.syscall = r->syscall;
+	ev.nargs = r->n_args;
+	if (ev.nargs > (int)ARRAY_SIZE(ev.args))
+		ev.nargs = (int)ARRAY_SIZE(ev.args);
+	for (i = 0; i < ev.nargs; i++)
+		ev.args[i] = (int32_t)(i == 0 ? r->a0 : i == 1 ? r->a1 : r->a2);
+	ev.ret_known = r->ret_known;
+	ev.ret = (int32_t)r->ret;
+	ev.success_known = r->success_known || r->ret_known;
+	ev.success = r->success_known ? r->success : r->ret >= 0;
+	if (r->killed) {
+		ev.action = NSW_ACTION_SIGKILL;
+		ev.return_action = NSW_ACTION_SIGKILL;
+		ev.enforced = "sigkill";
+	}
+	container_complete(p, pr->ctr);
+	family(p, &ev, anc);
+	verdict_alerts_syscall(&ev, runtime_exempt(pr));
+	return emit(p, &ev);
+}
+
 /* "container NAME (pod NS/POD)", or the id, for alert messages. */
 static void container_label(char *buf, size_t len,
 			    const struct nsw_container *c)
@@ -2017,6 +2063,8 @@ int pipeline_handle(struct pipeline *p, const struct nsw_raw *raw)
 		return handle_nscall(p, raw);
 	case NSW_RAW_AGGREGATE:
 		return handle_aggregate(p, raw);
+	case NSW_RAW_SYSCALL:
+		return handle_syscall(p, raw);
 	}
 	p->stats.parse_errors++;
 	return -EINVAL;

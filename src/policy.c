@@ -21,6 +21,9 @@ static const enum nsw_severity default_sev[NSW_RULE_COUNT] = {
 	[NSW_RULE_UNSHARE_IN_CONTAINER] = NSW_SEV_MEDIUM,
 	[NSW_RULE_CONTAINER_IN_HOST_NS] = NSW_SEV_HIGH,
 	[NSW_RULE_MONITOR_TAMPER] = NSW_SEV_HIGH,
+	[NSW_RULE_KERNEL_MODULE_LOAD] = NSW_SEV_CRITICAL,
+	[NSW_RULE_BPF_FROM_CONTAINER] = NSW_SEV_HIGH,
+	[NSW_RULE_OPEN_BY_HANDLE] = NSW_SEV_CRITICAL,
 };
 
 void policy_init(struct policy *p)
@@ -32,6 +35,23 @@ void policy_init(struct policy *p)
 		p->rules[i].enabled = true;
 		p->rules[i].severity = default_sev[i];
 	}
+}
+
+unsigned int policy_escape_kill_bits(const struct policy *p)
+{
+	static const struct { enum nsw_rule rule; unsigned int bit; } k[] = {
+		{ NSW_RULE_KERNEL_MODULE_LOAD, POLICY_KILL_MODULE },
+		{ NSW_RULE_BPF_FROM_CONTAINER, POLICY_KILL_BPF },
+		{ NSW_RULE_OPEN_BY_HANDLE, POLICY_KILL_HANDLE },
+	};
+	unsigned int bits = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++)
+		if (p->rules[k[i].rule].enabled &&
+		    p->rules[k[i].rule].action == POLICY_ACTION_KILL)
+			bits |= k[i].bit;
+	return bits;
 }
 
 void policy_free(struct policy *p)

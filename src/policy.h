@@ -69,6 +69,12 @@ bool policy_apply(const struct policy *p, struct nsw_event *ev);
  * saying so goes into buf (pure; the caller prefixes file and line). */
 bool policy_allow_too_broad(const struct policy_allow *a, char *buf,
 			    size_t len);
+/* Escape syscall rules whose action is kill (and enabled), as bits
+ * POLICY_KILL_* (the eBPF knob enforce_escape's NSW_BPF_EE_* values). */
+#define POLICY_KILL_MODULE	(1u << 0)	/* kernel-module-load */
+#define POLICY_KILL_BPF		(1u << 1)	/* bpf-from-container */
+#define POLICY_KILL_HANDLE	(1u << 2)	/* open-by-handle */
+unsigned int policy_escape_kill_bits(const struct policy *p);
 /* Write the effective policy as policy text. */
 int policy_dump(const struct policy *p, char *buf, size_t len);
 /* Shell-style glob match of * and ? (pure). */

@@ -22,6 +22,8 @@ enum nsw_raw_type {
 	NSW_RAW_NSCALL,		/* setns, unshare, clone/clone3 with CLONE_NEW* */
 	NSW_RAW_AGGREGATE,	/* calls counted in the kernel (agg); the
 				 * process fields name a recent caller */
+	NSW_RAW_SYSCALL,	/* an escape syscall that changes no
+				 * namespace (nsw_syscall_is_escape) */
 };
 
 #define NSW_RAW_MAX_ARGS 128
@@ -75,10 +77,13 @@ struct nsw_raw {
 	int exit_code;		/* code >> 8 */
 	int exit_signal;	/* 0 none */
 
-	/* NSW_RAW_NSCALL and NSW_RAW_EXEC */
+	/* NSW_RAW_NSCALL, NSW_RAW_SYSCALL and NSW_RAW_EXEC */
 	enum nsw_syscall syscall;
 	int64_t a0;		/* setns fd, unshare flags, clone flags */
 	int64_t a1;		/* setns nstype */
+	int64_t a2;		/* NSW_RAW_SYSCALL: a0..a2 are the event's
+				 * args (doc/schema.md), n_args of them known */
+	int n_args;
 	uint64_t clone_flags;	/* clone3: from clone_args */
 	bool ret_known;
 	int64_t ret;		/* syscall return: >= 0 success, -errno */

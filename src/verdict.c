@@ -393,6 +393,61 @@ void verdict_alerts_nscall(struct nsw_event *ev, bool helper)
 	}
 }
 
+/* perf_event_open(2)'s attr.type of tracepoint events, what a BPF
+ * program attaches to */
+#define PERF_TYPE_TRACEPOINT_NR 2
+
+void verdict_alerts_syscall(struct nsw_event *ev, bool helper)
+{
+	const char *sc = nsw_syscall_name(ev->syscall);
+	const char *res = ev->success ? "succeeded" : "failed";
+	char type[40] = "";
+
+	if (!ev->container_process || helper)
+		return;
+	switch (ev->syscall) {
+	case NSW_SC_INIT_MODULE:
+	case NSW_SC_FINIT_MODULE:
+		verdict_add_alert(ev, NSW_RULE_KERNEL_MODULE_LOAD,
+				  NSW_SEV_CRITICAL,
+				  "%s by a container process %s: code for the "
+				  "host kernel", sc, res);
+		break;
+	case NSW_SC_BPF:
+		/* args: cmd (only BPF_PROG_LOAD is reported), prog_type
+		 * (eBPF backend) */
+		if (ev->nargs > 1)
+			snprintf(type, sizeof(type), ", prog_type %d",
+				 ev->args[1]);
+		verdict_add_alert(ev, NSW_RULE_BPF_FROM_CONTAINER,
+				  NSW_SEV_HIGH,
+				  "bpf(BPF_PROG_LOAD%s) by a container process "
+				  "%s", type, res);
+		break;
+	case NSW_SC_PERF_EVENT_OPEN:
+		/* args: pid, cpu, attr.type (eBPF backend) */
+		if (ev->nargs > 2)
+			snprintf(type, sizeof(type), ", type %d", ev->args[2]);
+		verdict_add_alert(ev, NSW_RULE_BPF_FROM_CONTAINER,
+				  ev->nargs > 2 &&
+				  ev->args[2] == PERF_TYPE_TRACEPOINT_NR ?
+				  NSW_SEV_HIGH : NSW_SEV_MEDIUM,
+				  "perf_event_open(pid %d%s) by a container "
+				  "process %s", ev->nargs > 0 ? ev->args[0] : 0,
+				  type, res);
+		break;
+	case NSW_SC_OPEN_BY_HANDLE_AT:
+		verdict_add_alert(ev, NSW_RULE_OPEN_BY_HANDLE,
+				  NSW_SEV_CRITICAL,
+				  "open_by_handle_at by a container process %s: "
+				  "a file handle names files outside the "
+				  "container's root (shocker)", res);
+		break;
+	default:
+		break;
+	}
+}
+
 void verdict_alerts_exec(struct nsw_event *ev, const struct nsw_ns_set *host,
 			 const char *argv0, bool helper)
 {

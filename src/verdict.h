@@ -83,6 +83,11 @@ void verdict_add_alert(struct nsw_event *ev, enum nsw_rule rule,
  * A successful setns whose result is unconfirmed and not escape_to_host
  * gets setns-in-container at critical (the worst case it may hide). */
 void verdict_alerts_nscall(struct nsw_event *ev, bool helper);
+/* Alerts for an escape syscall that changes no namespace (module load,
+ * BPF, open_by_handle_at) by a container process, from ev's syscall,
+ * args, success and container_process.  Failed calls alert too (an
+ * attempt, as for setns); `helper` as for verdict_alerts_nscall. */
+void verdict_alerts_syscall(struct nsw_event *ev, bool helper);
 /* Alerts for an exec (or snapshot) of a process; `helper` as above (no
  * alert at all). */
 void verdict_alerts_exec(struct nsw_event *ev, const struct nsw_ns_set *host,

@@ -12,6 +12,7 @@
 
 #include "encode-fixture.h"
 #include "strbuf.h"
+#include "util.h"
 
 enum section { SEC_NONE, SEC_CTX, SEC_CTR, SEC_PROC, SEC_EVENT, SEC_STATS };
 
@@ -709,7 +710,7 @@ static int event_key(struct parser *p, const char *k, const char *v)
 	if (!strcmp(k, "status"))
 		return parse_u32(p, v, &ev->status);
 	if (!strcmp(k, "syscall")) {
-		e = lookup_enum(skip_ws(v), sc_name, NSW_SC_EXECVEAT + 1);
+		e = lookup_enum(skip_ws(v), sc_name, NSW_SC_OPEN_BY_HANDLE_AT + 1);
 		if (e <= 0)
 			return perr(p, "unknown syscall '%s'", v);
 		ev->syscall = (enum nsw_syscall)e;
@@ -718,9 +719,9 @@ static int event_key(struct parser *p, const char *k, const char *v)
 	if (!strcmp(k, "args")) {
 		ev->nargs = 0;
 		while ((r = next_token(p, &v, &tok)) > 0) {
-			if (ev->nargs >= 2) {
+			if (ev->nargs >= (int)ARRAY_SIZE(ev->args)) {
 				free(tok);
-				return perr(p, "at most two args");
+				return perr(p, "too many args");
 			}
 			r = parse_i32(p, tok, &ev->args[ev->nargs++]);
 			free(tok);

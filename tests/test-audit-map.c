@@ -58,16 +58,14 @@ static const char *type_name(enum nsw_raw_type t)
 	case NSW_RAW_EXIT: return "EXIT";
 	case NSW_RAW_NSCALL: return "NSCALL";
 	case NSW_RAW_AGGREGATE: return "AGGREGATE";
+	case NSW_RAW_SYSCALL: return "SYSCALL";
 	}
 	return "?";
 }
 
 static const char *sc_name(enum nsw_syscall s)
 {
-	static const char *const n[] = { "none", "setns", "unshare", "clone",
-					 "clone3", "execve", "execveat" };
-
-	return (unsigned)s < sizeof(n) / sizeof(n[0]) ? n[s] : "?";
+	return s == NSW_SC_NONE ? "none" : nsw_syscall_name(s);
 }
 
 static void dump_raw(struct strbuf *sb, const struct nsw_raw *r)
@@ -105,6 +103,12 @@ static void dump_raw(struct strbuf *sb, const struct nsw_raw *r)
 		strbuf_addf(sb, "%lld", (long long)r->ret);
 	else
 		strbuf_adds(sb, "?");
+	if (r->type == NSW_RAW_SYSCALL) {
+		for (i = 0; i < r->n_args && i < 3; i++)
+			strbuf_addf(sb, " arg%d=%lld", i, (long long)
+				    (i == 0 ? r->a0 : i == 1 ? r->a1 : r->a2));
+		goto done;
+	}
 	if (r->type == NSW_RAW_NSCALL) {
 		/* setns: a0 is an fd; otherwise flags */
 		if (r->syscall == NSW_SC_SETNS)

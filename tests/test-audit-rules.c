@@ -108,16 +108,16 @@ static void test_table(void)
 	size_t n, i;
 	int b32 = 0;
 
-	is_int(audit_rules_build(NSW_EXEC_RULES_ALL, 0, s, AUDIT_RULES_MAX), 12,
-	       "all: 12 rules");
+	is_int(audit_rules_build(NSW_EXEC_RULES_ALL, 0, s, AUDIT_RULES_MAX), 18,
+	       "all: 18 rules");
 	is_int(audit_rules_build(NSW_EXEC_RULES_CONTAINERS, 0, s,
-				 AUDIT_RULES_MAX), 14, "containers: 14 rules");
-	is_int(audit_rules_build(NSW_EXEC_RULES_NONE, 0, s, AUDIT_RULES_MAX), 8,
-	       "none: 8 rules");
+				 AUDIT_RULES_MAX), 20, "containers: 20 rules");
+	is_int(audit_rules_build(NSW_EXEC_RULES_NONE, 0, s, AUDIT_RULES_MAX), 14,
+	       "none: 14 rules");
 	is_int(audit_rules_build(NSW_EXEC_RULES_ALL, AUDIT_RULES_NO_CLONE3, s,
-				 AUDIT_RULES_MAX), 10, "all without clone3: 10");
+				 AUDIT_RULES_MAX), 16, "all without clone3: 16");
 	is_int(audit_rules_build(NSW_EXEC_RULES_ALL, AUDIT_RULES_NO_B32, s,
-				 AUDIT_RULES_MAX), 6, "all without b32: 6");
+				 AUDIT_RULES_MAX), 9, "all without b32: 9");
 	is_int(audit_rules_build(NSW_EXEC_RULES_ALL, 0, s, 3), 3,
 	       "build stops at max");
 
@@ -139,12 +139,19 @@ static void test_table(void)
 	       "-F key=nswatch", "clone b32 with the CLONE_NEW* mask");
 	for (i = 0; i < n; i++)
 		b32 += s[i].b32;
-	is_int(b32, 6, "half of them for the 32-bit ABI");
+	is_int(b32, 9, "half of them for the 32-bit ABI");
+	audit_rule_format(&s[8], line, sizeof(line));
+	is_str(line, "-a always,exit -F arch=b64 -S init_module,finit_module,"
+	       "open_by_handle_at -F key=nswatch",
+	       "module loads and open_by_handle_at, unfiltered");
+	audit_rule_format(&s[10], line, sizeof(line));
+	is_str(line, "-a always,exit -F arch=b64 -S bpf -F a0=5 -F key=nswatch",
+	       "bpf: BPF_PROG_LOAD only");
 	is_int(audit_rule_format(&s[0], line, 10), -ENOSPC,
 	       "format reports a short buffer");
 
 	n = audit_rules_build(NSW_EXEC_RULES_CONTAINERS, 0, s, AUDIT_RULES_MAX);
-	audit_rule_format(&s[8], line, sizeof(line));
+	audit_rule_format(&s[14], line, sizeof(line));
 	is_str(line, "-a always,exit -F arch=b64 -S execve,execveat -F auid=-1 "
 	       "-F key=nswatch", "containers: exec with auid unset");
 	audit_rule_format(&s[n - 1], line, sizeof(line));
@@ -187,7 +194,7 @@ static void test_data(void)
 		return;
 	}
 	n = audit_rules_build(NSW_EXEC_RULES_CONTAINERS, 0, s, AUDIT_RULES_MAX);
-	is_int(n, 14, "containers set");
+	is_int(n, 20, "containers set");
 
 	d = audit_rule_spec_data(&s[4]);	/* clone b64 */
 	ok(d != NULL, "clone b64 data");
@@ -235,7 +242,19 @@ static void test_data(void)
 	   "b32: unshare 310 with a0&0x7E020080 and exit!=-EINVAL");
 	audit_rule_free_data(d);
 
-	d = audit_rule_spec_data(&s[8]);	/* exec auid=-1 b64 */
+	d = audit_rule_spec_data(&s[10]);	/* bpf BPF_PROG_LOAD b64 */
+	i = d ? field_index(d, AUDIT_ARG0) : -1;
+	ok(i >= 0 && d->fieldflags[i] == AUDIT_EQUAL && d->values[i] == 5 &&
+	   has_syscall(d, 321) && !has_syscall(d, 298),
+	   "bpf (321) with a0=5 (BPF_PROG_LOAD) in the kernel data");
+	audit_rule_free_data(d);
+	d = audit_rule_spec_data(&s[9]);	/* modules, handle b32 */
+	ok(d && d->values[0] == ELF_I386 && has_syscall(d, 128) &&
+	   has_syscall(d, 350) && has_syscall(d, 342) && d->field_count == 2,
+	   "b32: init_module 128, finit_module 350, open_by_handle_at 342");
+	audit_rule_free_data(d);
+
+	d = audit_rule_spec_data(&s[14]);	/* exec auid=-1 b64 */
 	i = d ? field_index(d, AUDIT_LOGINUID) : -1;
 	ok(i >= 0 && d->values[i] == 4294967295u &&
 	   d->fieldflags[i] == AUDIT_EQUAL, "auid=-1 is loginuid 4294967295");
@@ -243,7 +262,7 @@ static void test_data(void)
 	   "execve and execveat");
 	audit_rule_free_data(d);
 
-	d = audit_rule_spec_data(&s[12]);	/* exec spc_t b64 */
+	d = audit_rule_spec_data(&s[18]);	/* exec spc_t b64 */
 	i = d ? field_index(d, AUDIT_SUBJ_TYPE) : -1;
 	ok(i >= 0 && d->values[i] == 5 && !memcmp(d->buf, "spc_t", 5),
 	   "subj_type=spc_t as a string field");

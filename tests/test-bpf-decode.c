@@ -579,12 +579,59 @@ static void test_flood(void)
 	       "flood value on the ring buffer rejected");
 }
 
+static void test_escall(void)
+{
+	struct nsw_bpf_escall c;
+	struct nsw_raw raw;
+
+	memset(&c, 0, sizeof(c));
+	fill_hdr(&c.hdr, NSW_BPF_REC_ESCALL, sizeof(c));
+	c.syscall = NSW_BPF_SC_PERF_EVENT_OPEN;
+	c.nflags = NSW_BPF_NF_BEFORE;
+	c.args[0] = -1;
+	c.args[1] = 0;
+	c.args[2] = 2;
+	c.nargs = 3;
+	c.ret = 5;
+	is_int(bpf_decode(&c, sizeof(c), &raw), 0, "escall: valid");
+	is_int(raw.type, NSW_RAW_SYSCALL, "escall: type");
+	is_int(raw.syscall, NSW_SC_PERF_EVENT_OPEN, "escall: syscall");
+	ok(raw.n_args == 3 && raw.a0 == -1 && raw.a1 == 0 && raw.a2 == 2,
+	   "escall: three args as sent");
+	ok(raw.ret_known && raw.ret == 5 && raw.success_known && raw.success,
+	   "escall: return and success");
+	ok(!raw.killed, "escall: not killed");
+
+	c.syscall = NSW_BPF_SC_FINIT_MODULE;
+	c.nargs = 2;
+	c.ret = -1;
+	c.nflags |= NSW_BPF_NF_KILLED;
+	is_int(bpf_decode(&c, sizeof(c), &raw), 0, "escall: finit_module");
+	ok(raw.syscall == NSW_SC_FINIT_MODULE && raw.n_args == 2 &&
+	   !raw.success && raw.killed, "escall: failed, killed at entry");
+
+	c.nargs = 4;
+	is_int(bpf_decode(&c, sizeof(c), &raw), -EINVAL,
+	       "escall: more args than the record holds rejected");
+	c.nargs = 2;
+	c.syscall = NSW_BPF_SC_SETNS;
+	is_int(bpf_decode(&c, sizeof(c), &raw), -EINVAL,
+	       "escall: a namespace syscall in an escall record rejected");
+	c.syscall = NSW_BPF_SC_OPEN_BY_HANDLE_AT + 1;
+	is_int(bpf_decode(&c, sizeof(c), &raw), -EINVAL,
+	       "escall: unknown syscall rejected");
+	c.syscall = NSW_BPF_SC_BPF;
+	is_int(bpf_decode(&c, sizeof(c) - 8, &raw), -EINVAL,
+	       "escall: short record rejected");
+}
+
 int main(void)
 {
 	test_header();
 	test_exec();
 	test_fork_exit();
 	test_nscall();
+	test_escall();
 	test_flood();
 	return done_testing();
 }

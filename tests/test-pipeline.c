@@ -276,6 +276,21 @@ static int ns_ev(struct pipeline *p, uint32_t pid, enum nsw_syscall sc,
 	return pipeline_handle(p, &r);
 }
 
+/* An escape syscall (finit_module of fd 3) as the eBPF backend sends it. */
+static int esc_ev(struct pipeline *p, uint32_t pid)
+{
+	struct nsw_raw r;
+
+	pf_raw_init(&r, NSW_RAW_SYSCALL, pid, 0, &clock_ns);
+	r.syscall = NSW_SC_FINIT_MODULE;
+	r.a0 = 3;
+	r.a1 = 0;
+	r.n_args = 2;
+	r.ret_known = r.success_known = true;
+	r.ret = -8;
+	return pipeline_handle(p, &r);
+}
+
 /* containerd's bundle of container `id` (pod `pod`, init `initpid`) */
 static void bundle(const char *id, const char *pod, unsigned int initpid)
 {
@@ -476,9 +491,13 @@ int main(void)
 	fork_ev(p, 104, 100);
 	exec_ev(p, 104, 100, "/tmp/bridge", 11, 5000);
 	ns_ev(p, 104, NSW_SC_SETNS, 0x40000000, 5000, 6000);
+	/* a module load from the container's shell, one from runc on the
+	 * host (the host's own modprobe: dropped) */
+	esc_ev(p, 100);
 	/* runc on the host, its init exec'd into container C (still in the
 	 * host namespaces), joining C's net namespace */
 	exec_ev(p, 200, 50, "/usr/sbin/runc", 20, HOST_BASE);
+	esc_ev(p, 200);
 	fork_ev(p, 201, 200);
 	exec_ev(p, 201, 200, "/usr/sbin/runc", 21, HOST_BASE);
 	ns_ev(p, 201, NSW_SC_SETNS, 0x40000000, HOST_BASE, 6000);
@@ -645,6 +664,16 @@ int main(void)
 	l = line_of(all, "process_kprobe", 104);
 	ok(has(l, "\"verdict\":\"lateral\"") && has(l, "setns-in-container"),
 	   "setns into another container by `bridge`: alerted");
+	free(l);
+	l = line_of(all, "process_kprobe", 100);
+	ok(has(l, "\"function_name\":\"__x64_sys_finit_module\"") &&
+	   has(l, "\"policy_name\":\"kernel-module-load\"") && has(l, A64) &&
+	   has(l, "\"rule\":\"kernel-module-load\"") &&
+	   !has(l, "\"verdict\""),
+	   "finit_module in container A: kprobe event, A's, alerted, no verdict");
+	free(l);
+	l = line_of(all, "process_kprobe", 200);
+	ok(!l, "finit_module by a host process: no event");
 	free(l);
 	l = line_of(all, "process_exec", 201);
 	ok(has(l, C64) && !has(l, "\"alerts\""),

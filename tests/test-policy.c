@@ -69,6 +69,34 @@ int main(void)
 	is_int(ev.alerts[0].rule, NSW_RULE_SETNS_ESCAPE_TO_HOST,
 	       "escape alert kept (allow line is scoped to nsenter)");
 
+	/* the escape syscall rules: kill bits for the eBPF knob, disable,
+	 * severity, allow like any rule */
+	{
+		struct policy q;
+
+		policy_init(&q);
+		is_int(policy_escape_kill_bits(&q), 0, "escape rules: no kill "
+		       "by default");
+		is_int(parse(&q, "rule kernel-module-load action=kill\n"
+			     "rule open-by-handle action=kill disabled\n"
+			     "rule bpf-from-container severity=medium\n"
+			     "allow rule=bpf-from-container image=*/bpftrace:*\n",
+			     err, sizeof(err)), 0, "escape rules parse");
+		is_int(policy_escape_kill_bits(&q), POLICY_KILL_MODULE,
+		       "kill bits: module only (open-by-handle is disabled)");
+		ok(q.rules[NSW_RULE_BPF_FROM_CONTAINER].severity ==
+		   NSW_SEV_MEDIUM, "bpf-from-container severity override");
+		memset(&ev, 0, sizeof(ev));
+		ev.proc = &pr;
+		ev.n_alerts = 2;
+		ev.alerts[0].rule = NSW_RULE_OPEN_BY_HANDLE;
+		ev.alerts[1].rule = NSW_RULE_KERNEL_MODULE_LOAD;
+		ok(policy_apply(&q, &ev) && ev.n_alerts == 1 &&
+		   ev.alerts[0].rule == NSW_RULE_KERNEL_MODULE_LOAD,
+		   "disabled open-by-handle dropped, module load kept with kill");
+		policy_free(&q);
+	}
+
 	strcpy(c.pod_namespace, "default");
 	ev.n_alerts = 1;
 	ev.alerts[0].rule = NSW_RULE_NSENTER_IN_CONTAINER;

@@ -10,6 +10,7 @@
 #include "procfs.h"
 #include "tap.h"
 #include "raw-event.h"
+#include "util.h"
 #include "verdict.h"
 
 #define HOST_MNT 4026531841u
@@ -397,6 +398,77 @@ static void test_alerts(void)
 	   "runtime helper list");
 }
 
+static void test_escape_syscalls(void)
+{
+	static const struct {
+		enum nsw_syscall sc;
+		enum nsw_rule rule;
+		enum nsw_severity sev;
+	} want[] = {
+		{ NSW_SC_INIT_MODULE, NSW_RULE_KERNEL_MODULE_LOAD,
+		  NSW_SEV_CRITICAL },
+		{ NSW_SC_FINIT_MODULE, NSW_RULE_KERNEL_MODULE_LOAD,
+		  NSW_SEV_CRITICAL },
+		{ NSW_SC_BPF, NSW_RULE_BPF_FROM_CONTAINER, NSW_SEV_HIGH },
+		{ NSW_SC_OPEN_BY_HANDLE_AT, NSW_RULE_OPEN_BY_HANDLE,
+		  NSW_SEV_CRITICAL },
+	};
+	struct nsw_event ev;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		memset(&ev, 0, sizeof(ev));
+		ev.syscall = want[i].sc;
+		ev.container_process = true;
+		ok(nsw_syscall_is_escape(want[i].sc), "%s is an escape syscall",
+		   nsw_syscall_name(want[i].sc));
+		verdict_alerts_syscall(&ev, false);
+		ok(ev.n_alerts == 1 && ev.alerts[0].rule == want[i].rule &&
+		   ev.alerts[0].severity == want[i].sev,
+		   "%s by a container process, failed: %s, %s",
+		   nsw_syscall_name(want[i].sc), nsw_rule_id(want[i].rule),
+		   nsw_severity_name(want[i].sev));
+		is_str(nsw_syscall_policy(want[i].sc), nsw_rule_id(want[i].rule),
+		       "%s: policy_name is the rule id",
+		       nsw_syscall_name(want[i].sc));
+		memset(&ev, 0, sizeof(ev));
+		ev.syscall = want[i].sc;
+		verdict_alerts_syscall(&ev, false);
+		is_int(ev.n_alerts, 0, "%s by a host process: no alert",
+		       nsw_syscall_name(want[i].sc));
+	}
+	ok(!nsw_syscall_is_escape(NSW_SC_SETNS) &&
+	   !nsw_syscall_is_escape(NSW_SC_EXECVEAT), "setns, execveat are not");
+	is_str(nsw_syscall_policy(NSW_SC_SETNS), "namespace-access",
+	       "setns: policy_name namespace-access");
+
+	/* perf_event_open: high for a tracepoint (what BPF attaches to),
+	 * medium for another type, medium when the type is unknown (audit) */
+	memset(&ev, 0, sizeof(ev));
+	ev.syscall = NSW_SC_PERF_EVENT_OPEN;
+	ev.container_process = true;
+	ev.nargs = 3;
+	ev.args[0] = -1;
+	ev.args[2] = 2;
+	verdict_alerts_syscall(&ev, false);
+	ok(ev.n_alerts == 1 && ev.alerts[0].rule == NSW_RULE_BPF_FROM_CONTAINER &&
+	   ev.alerts[0].severity == NSW_SEV_HIGH,
+	   "perf_event_open of a tracepoint: bpf-from-container, high");
+	memset(&ev, 0, sizeof(ev));
+	ev.syscall = NSW_SC_PERF_EVENT_OPEN;
+	ev.container_process = true;
+	ev.nargs = 2;
+	verdict_alerts_syscall(&ev, false);
+	ok(ev.n_alerts == 1 && ev.alerts[0].severity == NSW_SEV_MEDIUM,
+	   "perf_event_open of unknown type: medium");
+
+	memset(&ev, 0, sizeof(ev));
+	ev.syscall = NSW_SC_FINIT_MODULE;
+	ev.container_process = true;
+	verdict_alerts_syscall(&ev, true);
+	is_int(ev.n_alerts, 0, "runtime helper arriving from the host: no alert");
+}
+
 static void test_parsers(void)
 {
 	const char stat[] = "1234 (a) b) c) S 77 1234 1234 0 -1 4194560 100 0 "
@@ -567,6 +639,7 @@ int main(void)
 	test_host_set();
 	test_unshare();
 	test_alerts();
+	test_escape_syscalls();
 	test_parsers();
 	return done_testing();
 }

@@ -91,5 +91,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    raw.syscall != NSW_SC_UNSHARE && raw.syscall != NSW_SC_CLONE &&
 	    raw.syscall != NSW_SC_CLONE3)
 		abort();
+	if (raw.type == NSW_RAW_SYSCALL &&
+	    (!nsw_syscall_is_escape(raw.syscall) || raw.n_args < 0 ||
+	     raw.n_args > 3))
+		abort();
 	return 0;
 }

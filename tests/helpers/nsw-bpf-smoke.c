@@ -107,7 +107,8 @@ static void put_ns(const char *prefix, const struct nsw_ns_set *s)
 static void print_raw(const struct nsw_raw *r)
 {
 	static const char *const types[] = { "exec", "fork", "exit",
-					     "nscall" };
+					     "nscall", "aggregate",
+					     "syscall" };
 	int i;
 
 	printf("ev=%s pid=%u tid=%u ppid=%u ktime=%llu", types[r->type],
@@ -171,6 +172,12 @@ static void print_raw(const struct nsw_raw *r)
 			printf(" flags_unknown=1");
 		break;
 	case NSW_RAW_AGGREGATE:	/* read from the floods map, not the ring */
+		break;
+	case NSW_RAW_SYSCALL:
+		printf(" sc=%s nargs=%d a0=%lld a1=%lld a2=%lld ret=%lld "
+		       "killed=%d", nsw_syscall_name(r->syscall), r->n_args,
+		       (long long)r->a0, (long long)r->a1, (long long)r->a2,
+		       (long long)r->ret, r->killed);
 		break;
 	}
 	putchar('\n');

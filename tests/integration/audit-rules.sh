@@ -33,7 +33,7 @@ else
 	diag "$(diff -u "$RULES" "$AL_DIR/printed.rules")"
 fi
 n_all=$(grep -c '^-a ' "$RULES")
-is "$n_all" 12 "default rule set: setns, unshare, clone, clone3, exec, exit_group for b64 and b32"
+is "$n_all" 18 "default rule set: setns, unshare, clone, clone3, escape syscalls (3), exec, exit_group for b64 and b32"
 is "$(grep -c -- '-F key=nswatch$' "$RULES")" "$n_all" "every rule carries key=nswatch"
 is "$(grep -c '^-a .*auid!=' "$RULES")" 0 "no auid!= filter (it would drop container processes)"
 grep -q -- '-S clone -F a0&0x7E020080' "$RULES"
@@ -42,7 +42,7 @@ grep -q -- '-S unshare -F a0&0x7E020080' "$RULES"
 ok $? "unshare rule filters on any CLONE_NEW* bit (unshare(CLONE_FS) makes no namespace)"
 "$NSWATCH" rules --exec-rules=none >"$AL_DIR/none.rules"
 is "$(grep -c execve "$AL_DIR/none.rules" | tr -d ' ')" 0 "--exec-rules=none: no exec rules"
-is "$(grep -c '^-a ' "$AL_DIR/none.rules")" 8 "--exec-rules=none: namespace rules only"
+is "$(grep -c '^-a ' "$AL_DIR/none.rules")" 14 "--exec-rules=none: namespace and escape syscall rules only"
 "$NSWATCH" rules --exec-rules=containers >"$AL_DIR/ctr.rules"
 is "$(grep -c '^-a .*execve,execveat -F \(auid=-1\|subj_type=container_t\|subj_type=spc_t\)' "$AL_DIR/ctr.rules")" 6 \
 	"--exec-rules=containers: exec rules limited to auid unset and container domains"
@@ -125,26 +125,26 @@ is "$(al_rules_ours)" 0 "after its exit no rule with key nswatch is left"
 
 al_monitor crash3 --audit-source=netlink --exec-rules=none
 ok $? "nswatch --exec-rules=none started (to be killed)"
-is "$(al_rules_ours)" 8 "--exec-rules=none installs the namespace rules only"
+is "$(al_rules_ours)" 14 "--exec-rules=none installs the namespace and escape syscall rules only"
 kill -KILL "$AL_PID"
 wait "$AL_PID" 2>/dev/null
 auditctl -e "$enabled0" >/dev/null
 auditctl -b "$backlog0" >/dev/null
 "$NSWATCH" rules --cleanup >"$AL_DIR/cleanup.out"
 ok $? "nswatch rules --cleanup"
-is "$(cat "$AL_DIR/cleanup.out")" "removed 8 stale rules" "... removes the dead nswatch's rules"
+is "$(cat "$AL_DIR/cleanup.out")" "removed 14 stale rules" "... removes the dead nswatch's rules"
 is "$(al_rules_ours)" 0 "... none left"
 is "$(ls "$NSWATCH_RUNTIME_DIR" | grep -c "^audit-rules\.")" 0 "... nor its state file"
 
 # --- --exec-rules=containers ----------------------------------------------
 al_monitor containers --audit-source=netlink --exec-rules=containers
 ok $? "nswatch --exec-rules=containers started"
-is "$(al_rules_ours)" 14 "--exec-rules=containers installs 14 rules"
+is "$(al_rules_ours)" 20 "--exec-rules=containers installs 20 rules"
 is "$(auditctl -l | grep -c -- '-S execve,execveat -F auid=-1 -F key=nswatch$')" 2 \
 	"... exec rules for processes without a login uid (b64, b32)"
 al_monitor_stop
 is $? 0 "nswatch exits 0"
-is "$(al_rules_ours)" 0 "... and removes all 14"
+is "$(al_rules_ours)" 0 "... and removes all 20"
 
 # --- tamper: rules removed, audit disabled --------------------------------
 export NSWATCH_AUDIT_CHECK_INTERVAL=1
