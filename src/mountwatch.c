@@ -114,6 +114,15 @@ static bool safe_name(const char *s, size_t n)
 	return true;
 }
 
+static uint32_t hash_str(const char *s)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
 /* Undo mountinfo's octal escapes (\040 for a space) in place. */
 static void unescape(char *s)
 {
@@ -303,6 +312,7 @@ static int line(struct mountwatch *mw, char *s, struct mountwatch_entry *out)
 	char id[CONTAINER_ID_MAX], rt[16];
 	unsigned int major, minor;
 	struct mountwatch_entry *e;
+	uint32_t h;
 	int i, n;
 
 	for (n = 0; n < (int)ARRAY_SIZE(f); n++) {
@@ -322,6 +332,17 @@ static int line(struct mountwatch *mw, char *s, struct mountwatch_entry *out)
 	    sscanf(f[2], "%u:%u", &major, &minor) != 2)
 		return 0;
 	unescape(f[4]);
+	/* seen before: not resolved again (a layer's container costs a
+	 * read of the storage's container list) */
+	h = hash_str(f[4]);
+	for (i = 0; i < (int)mw->n; i++) {
+		e = &mw->e[i];
+		if (!e->until_ms && e->major == major && e->minor == minor &&
+		    e->mnt_hash == h) {
+			e->gen = mw->gen;
+			return 0;
+		}
+	}
 	rt[0] = '\0';
 	if (containerd_id(f[4], id, sizeof(id)))
 		nsw_strlcpy(rt, "containerd", sizeof(rt));
@@ -340,6 +361,7 @@ static int line(struct mountwatch *mw, char *s, struct mountwatch_entry *out)
 	/* mounted after the last read, which did not show it */
 	out->since_ms = mw->last_ms;
 	out->gen = mw->gen;
+	out->mnt_hash = h;
 	return 1;
 }
 

@@ -43,6 +43,7 @@ struct mountwatch_entry {
 	uint64_t until_ms;	/* wall ms: unmounted before this; 0 while
 				 * mounted */
 	uint64_t gen;		/* last read that showed it */
+	uint32_t mnt_hash;	/* of its mount point */
 	void *user;		/* the caller's, released by the hook */
 };
 
