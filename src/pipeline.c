@@ -344,6 +344,13 @@ static void container_complete(struct pipeline *p, struct nsw_container *c)
 	note_root_dev(p, c);
 }
 
+/* Something of the container was read from its runtime's state. */
+static bool has_state(const struct nsw_container *c)
+{
+	return c && (c->init_pid || c->name[0] || c->pod_name[0] ||
+		     c->image[0]);
+}
+
 /*
  * The container whose root file system mount `e` is, referenced: the
  * cache's, or the one looked up when it was mounted when that one found
@@ -361,7 +368,7 @@ static struct nsw_container *container_of_mount(struct pipeline *p,
 	nsw_strlcpy(cg.id, e->id, sizeof(cg.id));
 	nsw_strlcpy(cg.runtime, e->runtime, sizeof(cg.runtime));
 	c = container_for(p, &cg);
-	if (held && held != c && held->init_pid && (!c || !c->init_pid)) {
+	if (held && held != c && has_state(held) && !has_state(c)) {
 		container_put(c);
 		container_get(held);
 		return held;
