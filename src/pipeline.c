@@ -376,18 +376,26 @@ static struct nsw_container *container_of_mount(struct pipeline *p,
 	return c;
 }
 
+/* a root file system's container is looked up again for this long
+ * after the mount, until its init's pid is known */
+#define MOUNT_HOLD_MS 10000
+
 /*
  * Keep the container of each root file system mounted, looked up as
- * soon as it is mounted and again until its runtime wrote its init's
- * pid (podman writes the state after mounting), while its state is on
- * disk.
+ * soon as it is mounted and again (each tick, the cache reads the state
+ * at most every 100 ms) until its runtime wrote its init's pid (podman
+ * writes the state after mounting), for MOUNT_HOLD_MS.  One mounted
+ * before nswatch started is looked up once.
  */
 static void mount_hold(struct mountwatch_entry *e, void *arg)
 {
 	struct pipeline *p = arg;
 	struct nsw_container *held = e->user, *c;
 
-	if (e->until_ms || (held && held->init_pid))
+	if (e->until_ms ||
+	    (held && (held->init_pid || !e->since_ms ||
+		      nsw_clock_ms(CLOCK_REALTIME) >
+		      e->since_ms + MOUNT_HOLD_MS)))
 		return;
 	c = container_of_mount(p, e);
 	if (c == held) {
