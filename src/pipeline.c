@@ -109,6 +109,7 @@ struct pipeline {
 	struct mountwatch *mw;
 	bool mw_tried;
 	uint64_t mw_dropped;	/* last reported */
+	uint64_t mw_hold_until;	/* wall ms: a new mount's state is read */
 };
 
 struct pipeline *pipeline_new(const struct nsw_options *o,
@@ -454,6 +455,8 @@ void pipeline_mount_changed(struct pipeline *p)
 		return;
 	}
 	mountwatch_foreach(p->mw, mount_hold, p);
+	if (r > 0)
+		p->mw_hold_until = nsw_clock_ms(CLOCK_REALTIME) + MOUNT_HOLD_MS;
 	if (mountwatch_dropped(p->mw) != p->mw_dropped) {
 		p->mw_dropped = mountwatch_dropped(p->mw);
 		log_warn("%llu container root file systems did not fit in"
@@ -1923,6 +1926,13 @@ static int handle_aggregate(struct pipeline *p, const struct nsw_raw *r)
 int pipeline_handle(struct pipeline *p, const struct nsw_raw *raw)
 {
 	p->stats.raw_events++;
+	/* a container mounted a moment ago may have state on disk for a
+	 * few hundred ms only (podman run --rm writes it after mounting
+	 * and removes it when its process exits): read it between the
+	 * records of a batch, not only between batches */
+	if (p->mw && p->mw_hold_until &&
+	    nsw_clock_ms(CLOCK_REALTIME) < p->mw_hold_until)
+		mountwatch_foreach(p->mw, mount_hold, p);
 	if (p->n_pending && (raw->type == NSW_RAW_EXEC ||
 			     raw->type == NSW_RAW_FORK))
 		pending_evidence(p, raw->pid, raw->ppid);
