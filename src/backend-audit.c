@@ -1958,9 +1958,17 @@ fail:
 
 static int audit_run(struct backend *b, volatile sig_atomic_t *stop)
 {
-	struct pollfd pfd = { .fd = b->evfd, .events = POLLIN };
+	struct pollfd pfd[2] = { { .fd = b->evfd, .events = POLLIN } };
 	int r, err = 0;
+	nfds_t nfd = 1;
 
+	/* the host's mount table: each container's root file system
+	 * device, learnt at mount time, names the container of a process
+	 * gone before /proc is read (R17) */
+	pfd[1].fd = pipeline_mount_fd(b->p);
+	pfd[1].events = POLLPRI;
+	if (pfd[1].fd >= 0)
+		nfd = 2;
 	while (!*stop && !b->eof) {
 		int wait = cc_expire(b), w2 = blind_flush_all(b);
 
@@ -1973,19 +1981,23 @@ static int audit_run(struct backend *b, volatile sig_atomic_t *stop)
 			if (wait < 0 || w2 < wait)
 				wait = w2;
 		}
-		pfd.fd = b->evfd;	/* a switch to multicast changes it */
-		r = poll(&pfd, 1, wait >= 0 && wait < 1000 ? wait : 1000);
+		pfd[0].fd = b->evfd;	/* a switch to multicast changes it */
+		r = poll(pfd, nfd, wait >= 0 && wait < 1000 ? wait : 1000);
 		if (r < 0 && errno != EINTR) {
 			err = -errno;
 			break;
 		}
-		if (r > 0) {
+		/* mounts first: the records read next may be of processes
+		 * in a container mounted (and gone) since */
+		if (r > 0 && nfd == 2 && (pfd[1].revents & (POLLPRI | POLLERR)))
+			pipeline_mount_changed(b->p);
+		if (r > 0 && pfd[0].revents) {
 			r = read_source(b, READ_BUDGET);
 			if (r < 0) {
 				err = r;
 				break;
 			}
-			if (pfd.revents & (POLLHUP | POLLERR) &&
+			if (pfd[0].revents & (POLLHUP | POLLERR) &&
 			    b->ops->stream && !b->eof) {
 				/* hang-up with nothing left: the end */
 				r = read_source(b, READ_BUDGET);

@@ -24,6 +24,7 @@
 #include "exposure.h"
 #include "inum-set.h"
 #include "log.h"
+#include "mountwatch.h"
 #include "nsinfo.h"
 #include "notify.h"
 #include "output.h"
@@ -110,6 +111,12 @@ struct pipeline {
 					const struct nsw_process *pr);
 	void *exposure_arg;
 	uint32_t exposure_only;
+	/* container root file systems by device, from the host's mount
+	 * table (R17); NULL until a backend asks for its fd */
+	struct mountwatch *mw;
+	bool mw_tried;
+	uint64_t mw_dropped;	/* last reported */
+	uint64_t mw_hold_until;	/* wall ms: a new mount's state is read */
 };
 
 struct pipeline *pipeline_new(const struct nsw_options *o,
@@ -155,6 +162,7 @@ void pipeline_free(struct pipeline *p)
 		return;
 	pipeline_flush(p);
 	cgid_clear(p);
+	mountwatch_free(p->mw);
 	for (i = 0; i < DEAD_SLOTS; i++)
 		proc_release(&p->dead[i]);
 	proc_cache_free(p->pc);
@@ -308,6 +316,17 @@ static struct nsw_container *container_for(struct pipeline *p,
 		c->has_ns = true;
 		host_set_forget(p, &c->init_ns);
 	}
+	if (c && !c->root_dev_known && p->mw) {
+		struct mountwatch_entry *e = mountwatch_by_id(p->mw, c->id);
+
+		/* the device its runtime mounted its root file system on,
+		 * known before its init could be read */
+		if (e) {
+			c->root_dev_major = e->major;
+			c->root_dev_minor = e->minor;
+			c->root_dev_known = true;
+		}
+	}
 	if (c)
 		note_root_dev(p, c);
 	return c;
@@ -335,6 +354,126 @@ static void container_complete(struct pipeline *p, struct nsw_container *c)
 		host_set_forget(p, &c->init_ns);
 	}
 	note_root_dev(p, c);
+}
+
+/* Something of the container was read from its runtime's state. */
+static bool has_state(const struct nsw_container *c)
+{
+	return c && (c->init_pid || c->name[0] || c->pod_name[0] ||
+		     c->image[0]);
+}
+
+/*
+ * The container whose root file system mount `e` is, referenced: the
+ * cache's, or the one looked up when it was mounted when that one found
+ * the runtime's state and the cache's no longer does (`run --rm`: the
+ * state is gone before a late record is read).
+ */
+static struct nsw_container *container_of_mount(struct pipeline *p,
+						struct mountwatch_entry *e)
+{
+	struct nsw_container *c, *held = e->user;
+	struct cgroup_attr cg;
+
+	memset(&cg, 0, sizeof(cg));
+	cg.kind = CGROUP_CONTAINER;
+	nsw_strlcpy(cg.id, e->id, sizeof(cg.id));
+	nsw_strlcpy(cg.runtime, e->runtime, sizeof(cg.runtime));
+	c = container_for(p, &cg);
+	if (held && held != c && has_state(held) && !has_state(c)) {
+		container_put(c);
+		container_get(held);
+		return held;
+	}
+	return c;
+}
+
+/* a root file system's container is looked up again for this long
+ * after the mount, until its init's pid is known */
+#define MOUNT_HOLD_MS 10000
+
+/*
+ * Keep the container of each root file system mounted, looked up as
+ * soon as it is mounted and again (each tick, the cache reads the state
+ * at most every 100 ms) until its runtime wrote its init's pid (podman
+ * writes the state after mounting), for MOUNT_HOLD_MS.  One mounted
+ * before nswatch started is looked up once.
+ */
+static void mount_hold(struct mountwatch_entry *e, void *arg)
+{
+	struct pipeline *p = arg;
+	struct nsw_container *held = e->user, *c;
+
+	if (e->until_ms ||
+	    (held && (held->init_pid || !e->since_ms ||
+		      nsw_clock_ms(CLOCK_REALTIME) >
+		      e->since_ms + MOUNT_HOLD_MS)))
+		return;
+	c = container_of_mount(p, e);
+	if (c == held) {
+		container_put(c);
+		return;
+	}
+	container_put(held);
+	e->user = c;
+}
+
+static void mount_release(void *user)
+{
+	container_put(user);
+}
+
+int pipeline_mount_fd(struct pipeline *p)
+{
+	char path[PATH_MAX];
+	int n;
+
+	if (!p->live)
+		return -1;
+	if (p->mw_tried)
+		return mountwatch_fd(p->mw);
+	p->mw_tried = true;
+	/* the host's mount table: the reference process's */
+	if (p->host_known)
+		n = snprintf(path, sizeof(path), "%s/%d/mountinfo",
+			     p->opts.procfs, (int)p->host.ref_pid);
+	else
+		n = snprintf(path, sizeof(path), "%s/self/mountinfo",
+			     p->opts.procfs);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -1;
+	p->mw = mountwatch_new(path, p->opts.rootfs);
+	if (!p->mw) {
+		log_warn("cannot watch the mount table %s: %s (containers of"
+			 " processes gone before /proc is read are found"
+			 " only while cached)", path, strerror(errno));
+		return -1;
+	}
+	mountwatch_set_release(p->mw, mount_release);
+	pipeline_mount_changed(p);
+	return mountwatch_fd(p->mw);
+}
+
+void pipeline_mount_changed(struct pipeline *p)
+{
+	int r;
+
+	if (!p->mw)
+		return;
+	r = mountwatch_refresh(p->mw, nsw_clock_ms(CLOCK_REALTIME));
+	if (r < 0) {
+		log_warn("reading the mount table: %s", strerror(-r));
+		return;
+	}
+	mountwatch_foreach(p->mw, mount_hold, p);
+	if (r > 0)
+		p->mw_hold_until = nsw_clock_ms(CLOCK_REALTIME) + MOUNT_HOLD_MS;
+	if (mountwatch_dropped(p->mw) != p->mw_dropped) {
+		p->mw_dropped = mountwatch_dropped(p->mw);
+		log_warn("%llu container root file systems did not fit in"
+			 " the table of %d", (unsigned long long)p->mw_dropped,
+			 MOUNTWATCH_MAX);
+	}
 }
 
 /*
@@ -408,10 +547,25 @@ static struct nsw_container *container_checked(struct pipeline *p,
  * host.  Referenced for the caller.
  */
 static struct nsw_container *container_by_exe(struct pipeline *p,
-					      const struct nsw_raw *r)
+					      const struct nsw_raw *r,
+					      uint64_t wall_ns)
 {
+	struct mountwatch_entry *e;
+
 	if (!r->exe_dev_known)
 		return NULL;
+	if (p->mw) {
+		int rc = mountwatch_lookup(p->mw, r->exe_dev_major,
+					   r->exe_dev_minor,
+					   wall_ns / 1000000, &e);
+
+		if (rc == 1)
+			return container_of_mount(p, e);
+		/* the device was another container's at that time, or
+		 * two containers' (a reused device): none */
+		if (rc < 0)
+			return NULL;
+	}
 	return container_cache_by_root_dev(p->cc, r->exe_dev_major,
 					   r->exe_dev_minor);
 }
@@ -1373,7 +1527,7 @@ static void exec_container(struct pipeline *p, struct nsw_process *np,
 	if (!np->ctr && !have_live)
 		/* gone, and neither its old image nor its parent was in a
 		 * container: the file it exec'd may say where it ran */
-		np->ctr = container_by_exe(p, r);
+		np->ctr = container_by_exe(p, r, np->start_time_ns);
 	if (!np->ctr && !have_live)
 		np->ctr = container_by_selinux(p, r);
 	if (!np->ctr && !have_live)
@@ -2037,6 +2191,13 @@ static int handle_aggregate(struct pipeline *p, const struct nsw_raw *r)
 int pipeline_handle(struct pipeline *p, const struct nsw_raw *raw)
 {
 	p->stats.raw_events++;
+	/* a container mounted a moment ago may have state on disk for a
+	 * few hundred ms only (podman run --rm writes it after mounting
+	 * and removes it when its process exits): read it between the
+	 * records of a batch, not only between batches */
+	if (p->mw && p->mw_hold_until &&
+	    nsw_clock_ms(CLOCK_REALTIME) < p->mw_hold_until)
+		mountwatch_foreach(p->mw, mount_hold, p);
 	if (p->n_pending && (raw->type == NSW_RAW_EXEC ||
 			     raw->type == NSW_RAW_FORK))
 		pending_evidence(p, raw->pid, raw->ppid);
@@ -2253,6 +2414,8 @@ void pipeline_tick(struct pipeline *p)
 	}
 	if (p->n_pending)
 		settle_pending(p, 0, NULL, false);
+	if (p->mw)
+		mountwatch_foreach(p->mw, mount_hold, p);
 	/* the lines of this batch: written together */
 	if (p->out)
 		output_flush(p->out);

@@ -93,5 +93,14 @@ extern volatile sig_atomic_t pipeline_hup;
  * cache sweeps.  Backends call it at least once a second from their
  * event loop (cheap when nothing is due). */
 void pipeline_tick(struct pipeline *p);
+/*
+ * The host's mount table, for a backend that cannot read the container
+ * of a process gone before /proc is read (audit): poll() it for POLLPRI
+ * and call pipeline_mount_changed() on each change, so that each
+ * container's root file system device is learnt when it is mounted
+ * (R17).  -1 when not live or the table cannot be opened.
+ */
+int pipeline_mount_fd(struct pipeline *p);
+void pipeline_mount_changed(struct pipeline *p);
 
 #endif

@@ -236,6 +236,10 @@ int procfs_host_file_is(const char *procfs, uint32_t ref_pid,
 
 	if (!path || path[0] != '/')
 		return -EINVAL;
+	/* no host root to look in tells nothing */
+	snprintf(full, sizeof(full), "%s/%u/root/", procfs, ref_pid);
+	if (stat(full, &st) < 0)
+		return -errno;
 	n = snprintf(full, sizeof(full), "%s/%u/root%s", procfs, ref_pid,
 		     path);
 	if (n < 0 || (size_t)n >= sizeof(full))

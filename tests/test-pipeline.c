@@ -29,7 +29,9 @@
 #define E64 HX("e5e5")
 #define F64 HX("f6f6")
 #define G64 HX("a7a7")
+#define H64 HX("b8b8")
 #define POD2 "/kubepods/besteffort/pod1f3b7c9e-1a2b-4c5d-8e9f-0a1b2c3d4e5f/"
+#define E_BUNDLE "/run/containerd/io.containerd.runtime.v2.task/k8s.io/" E64
 #define HOST_BASE 402653100
 #define POD "/kubepods/besteffort/pod0f3b7c9e-1a2b-4c5d-8e9f-0a1b2c3d4e5f/"
 
@@ -152,6 +154,37 @@ static int exec_gone_ev(struct pipeline *p, uint32_t pid, uint32_t ppid,
 	r.cgroup_name.p = cgname;
 	r.cgroup_name.len = strlen(cgname);
 	return pipeline_handle(p, &r);
+}
+
+/* An exec of a file on device 0:minor by a process gone before /proc
+ * could be read (audit's PATH dev=), whose parent is on the host. */
+static int exec_dev_ev(struct pipeline *p, uint32_t pid, uint32_t ppid,
+		       const char *binary, uint32_t minor)
+{
+	struct nsw_raw r;
+
+	pf_raw_init(&r, NSW_RAW_EXEC, pid, ppid, &clock_ns);
+	r.syscall = NSW_SC_EXECVE;
+	r.success = r.success_known = true;
+	r.binary.p = binary;
+	r.binary.len = strlen(binary);
+	r.argv[0] = r.binary;
+	r.argc = 1;
+	r.cwd.p = "/";
+	r.cwd.len = 1;
+	r.exe_dev_known = true;
+	r.exe_dev_major = 0;
+	r.exe_dev_minor = minor;
+	return pipeline_handle(p, &r);
+}
+
+/* the host's mount table: the reference process's */
+static void mountinfo(bool with_e)
+{
+	pf_put(procfs, "1/mountinfo", with_e ?
+	    "25 1 8:1 / / rw - ext4 /dev/sda1 rw\n"
+	    "90 25 0:77 / " E_BUNDLE "/rootfs rw - overlay overlay rw\n" :
+	    "25 1 8:1 / / rw - ext4 /dev/sda1 rw\n");
 }
 
 /* A process /proc can read in full: ppid, Uid and loginuid 1000, exe,
@@ -468,6 +501,25 @@ int main(void)
 		}
 	}
 	mkpid(300, "/");
+	/* E: a container whose only process is gone before anything of it
+	 * is read; containerd mounted its root file system on 0:77 */
+	{
+		char path[512];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "mkdir -p '%s" E_BUNDLE "'", dir);
+		if (system(path) != 0)
+			diag("cannot make E's bundle");
+		snprintf(path, sizeof(path), "%s" E_BUNDLE "/config.json", dir);
+		f = fopen(path, "w");
+		if (f) {
+			fputs("{\"ociVersion\":\"1.1.0\",\"annotations\":{"
+			      "\"io.kubernetes.cri.sandbox-name\":\"short\"}}",
+			      f);
+			fclose(f);
+		}
+	}
+	mountinfo(true);
 
 	options_init(&o);
 	o.procfs = procfs;
@@ -545,6 +597,24 @@ int main(void)
 	mkpid(304, "/system.slice/other.service");
 	fork_ev(p, 304, 300);
 	exec_gone_ev(p, 304, 300, "/bin/true", 34, "libpod-" C64 ".scope");
+	/* E's escape: its root file system was seen mounted (and its
+	 * state read) before it was deleted and unmounted; the records of
+	 * its only process come after that */
+	ok(pipeline_mount_fd(p) >= 0, "the host's mount table is watched");
+	{
+		char cmd[512];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s" E_BUNDLE "'", dir);
+		if (system(cmd) != 0)
+			diag("cannot remove E's bundle");
+	}
+	mountinfo(false);
+	pipeline_mount_changed(p);
+	exec_dev_ev(p, 700, 300, "/escape", 77);
+	ns_ev(p, 700, NSW_SC_SETNS, 0x40000000, 6000, HOST_BASE);
+	fork_ev(p, 702, 700);
+	exec_dev_ev(p, 702, 700, "/bin/sh", 1);
+	exec_dev_ev(p, 701, 300, "/escape", 78);
 	/* runc's init re-executing its sealed copy: audit names it "/" */
 	mkpid(310, "/");
 	exec_ev(p, 310, 300, "/usr/sbin/runc", 20, HOST_BASE);
@@ -576,18 +646,18 @@ int main(void)
 	 * runtime wrote its state (runc's init is in the cgroup before
 	 * state.json); its state appears, and the next exec in it, a hit of
 	 * the cgroup-id cache, must carry the pod */
-	mkpid(700, POD E64);
-	mkpid(701, POD E64);
-	exec_ev(p, 700, 50, "/bin/sh", 40, 5000);
+	mkpid(740, POD H64);
+	mkpid(741, POD H64);
+	exec_ev(p, 740, 50, "/bin/sh", 40, 5000);
 	{
 		char path[512];
 		const char *b = "/run/containerd/io.containerd.runtime.v2.task"
-				"/k8s.io/" E64;
+				"/k8s.io/" H64;
 		FILE *f;
 
 		snprintf(path, sizeof(path), "mkdir -p '%s%s'", dir, b);
 		if (system(path) != 0)
-			diag("cannot make E's bundle");
+			diag("cannot make H's bundle");
 		snprintf(path, sizeof(path), "%s%s/config.json", dir, b);
 		f = fopen(path, "w");
 		if (f) {
@@ -600,13 +670,13 @@ int main(void)
 		snprintf(path, sizeof(path), "%s%s/init.pid", dir, b);
 		f = fopen(path, "w");
 		if (f) {
-			fputs("700", f);
+			fputs("740", f);
 			fclose(f);
 		}
 	}
 	/* more than the cache's first wait before a re-read (10 ms) */
 	usleep(300 * 1000);
-	exec_ev(p, 701, 50, "/usr/bin/nsenter", 40, 5000);
+	exec_ev(p, 741, 50, "/usr/bin/nsenter", 40, 5000);
 	/* issue 10 item 1 on audit: exec records handled late, the cgroup
 	 * read from /proc after the process moved.  F: the privileged pod
 	 * (init 800, mount namespace 9300+), G: another pod (init 810,
@@ -712,6 +782,23 @@ int main(void)
 	ok(has(l, C64) && has(l, "\"alerts\""),
 	   "its setns is C's, alerted");
 	free(l);
+	l = line_of(all, "process_exec", 700);
+	ok(has(l, E64) && has(l, "\"container_process\":true") &&
+	   has(l, "\"name\":\"short\""),
+	   "gone, state removed, unmounted: placed in E by the device of "
+	   "its root file system, named as read when it was mounted");
+	free(l);
+	l = line_of(all, "process_kprobe", 700);
+	ok(has(l, E64) && has(l, "\"name\":\"short\"") && has(l, "\"alerts\""),
+	   "its setns is E's, alerted");
+	free(l);
+	l = line_of(all, "process_exec", 702);
+	ok(has(l, E64), "a child it forked is E's");
+	free(l);
+	l = line_of(all, "process_exec", 701);
+	ok(l && !has(l, E64) && !has(l, "\"container_process\":true"),
+	   "a device no root file system had names none");
+	free(l);
 	l = line_of(all, "process_exec", 501);
 	ok(l && !has(l, C64) && !has(l, "\"container_process\":true"),
 	   "a level no container has names none");
@@ -813,8 +900,8 @@ int main(void)
 	ok(has(l, "/bin/604b") && has(l, "\"pid\":7,\"security_context\""),
 	   "container pid: the cached process's when /proc is gone");
 	free(l);
-	l = line_of(all, "process_exec", 701);
-	ok(has(l, E64) && has(l, "\"name\":\"fresh\"") &&
+	l = line_of(all, "process_exec", 741);
+	ok(has(l, H64) && has(l, "\"name\":\"fresh\"") &&
 	   has(l, "\"namespace\":\"fresh-ns\""),
 	   "a container first seen before its state was written: the next "
 	   "exec in it (cgroup-id cache hit) carries its pod");

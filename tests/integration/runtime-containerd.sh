@@ -223,16 +223,11 @@ for cfg in $NSW_CD_CONFIGS; do
 			 and (.process.docker // "") == ""
 			 and ((.parent.binary // "") | test("runc")))]
 		| length' "$out")
-	# audit: some short-lived containers' true still come out as host
-	# processes (issue 12, not fixed yet): reported, not hidden
-	todo=
-	# (only when it happens: it does not every run, and automake counts
-	# a passing TODO as a failure)
-	[ "${cfg#audit}" != "$cfg" ] &&
-		{ [ "$host" != 0 ] || [ "$trues" != "$RUNS" ]; } &&
-		todo=" # TODO audit: short-lived container's true taken for a host process"
-	is "$trues" "$RUNS" "$cfg: the true of each short-lived container is in it$todo"
-	is "$host" 0 "$cfg: none of them is a host process$todo"
+	# audit: each true is gone before /proc is read; its exec names the
+	# device of its container's root file system, learnt when it was
+	# mounted (doc/container-mapping.md R17)
+	is "$trues" "$RUNS" "$cfg: the true of each short-lived container is in it"
+	is "$host" 0 "$cfg: none of them is a host process"
 
 	# the host CNI plugins' setns into the sandbox's netns are seen ...
 	seen=$(jq -s '[.[] | .process_kprobe
