@@ -45,6 +45,7 @@ struct mountwatch_entry {
 	uint64_t gen;		/* last read that showed it */
 	uint32_t mnt_hash;	/* of its mount point */
 	void *user;		/* the caller's, released by the hook */
+	uint64_t tried_ms;	/* the caller's: last look for its state */
 };
 
 struct mountwatch;

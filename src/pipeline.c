@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "container-cache.h"
+#include "container-meta.h"
 #include "encode-compact.h"
 #include "encode-json.h"
 #include "exposure.h"
@@ -391,6 +392,8 @@ static struct nsw_container *container_of_mount(struct pipeline *p,
 /* a root file system's container is looked up again for this long
  * after the mount, until its init's pid is known */
 #define MOUNT_HOLD_MS 10000
+/* its state looked for at most this often until found */
+#define MOUNT_TRY_MS 20
 
 /*
  * Keep the container of each root file system mounted, looked up as
@@ -404,11 +407,36 @@ static void mount_hold(struct mountwatch_entry *e, void *arg)
 	struct pipeline *p = arg;
 	struct nsw_container *held = e->user, *c;
 
+	uint64_t now = nsw_clock_ms(CLOCK_REALTIME);
+
 	if (e->until_ms ||
 	    (held && (held->init_pid || !e->since_ms ||
-		      nsw_clock_ms(CLOCK_REALTIME) >
-		      e->since_ms + MOUNT_HOLD_MS)))
+		      now > e->since_ms + MOUNT_HOLD_MS)))
 		return;
+	/* not into the cache before its runtime wrote its state: a cached
+	 * container without state is read again only after a while, and
+	 * its first process's exec would be written without its names */
+	if (!held) {
+		struct nsw_container probe;
+		struct cgroup_attr cg;
+		int found;
+
+		/* one mounted before we started: once */
+		if (now < e->tried_ms + MOUNT_TRY_MS ||
+		    (!e->since_ms && e->tried_ms) ||
+		    (e->since_ms && now > e->since_ms + MOUNT_HOLD_MS))
+			return;
+		e->tried_ms = now;
+		memset(&cg, 0, sizeof(cg));
+		memset(&probe, 0, sizeof(probe));
+		cg.kind = CGROUP_CONTAINER;
+		nsw_strlcpy(cg.id, e->id, sizeof(cg.id));
+		nsw_strlcpy(cg.runtime, e->runtime, sizeof(cg.runtime));
+		found = container_meta_lookup(p->opts.rootfs, &cg, &probe);
+		container_meta_clear(&probe);
+		if (found < 0)
+			return;
+	}
 	c = container_of_mount(p, e);
 	if (c == held) {
 		container_put(c);
