@@ -93,7 +93,12 @@
 
 /* a CONFIG_CHANGE record waits this long for its SYSCALL record */
 #define CC_WAIT_MS 100
-#define CC_SLOTS 16
+/* Putting our rules back makes one CONFIG_CHANGE per rule, all held here
+ * (ours have no SYSCALL record: the audit daemon is not audited) while
+ * the remover's (`auditctl -D`) come in between: with fewer slots than
+ * rules, the remover's were completed before their SYSCALL record came
+ * and the alert named no process (seen with 18 rules and 16 slots). */
+#define CC_SLOTS (4 * AUDIT_RULES_MAX)
 /* While blind (rules missing, audit disabled) the status and rules are
  * checked every second, so the end of the window is known to a second. */
 #define BLIND_CHECK_S 1
