@@ -11,6 +11,7 @@
 
 #include "audit-probe.h"
 #include "audit-rules.h"
+#include "compat.h"
 #include "strbuf.h"
 #include "tap.h"
 #include "util.h"
