@@ -26,6 +26,7 @@
 
 #include "container-meta.h"
 #include "container-meta-parse.h"
+#include "json-get.h"
 #include "selinux-label.h"
 #include "strbuf.h"
 #include "util.h"
@@ -188,25 +189,6 @@ static struct json_object *json_parse_obj(const char *buf, size_t len)
 		o = NULL;
 	}
 	return o;
-}
-
-static struct json_object *jget(struct json_object *o, const char *key,
-				enum json_type type)
-{
-	struct json_object *v;
-
-	if (!o || !json_object_is_type(o, json_type_object) ||
-	    !json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, type))
-		return NULL;
-	return v;
-}
-
-static const char *jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v = jget(o, key, json_type_string);
-
-	return v ? json_object_get_string(v) : NULL;
 }
 
 static bool jint(struct json_object *o, const char *key, int64_t *out)

@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "exposure.h"
+#include "json-get.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -505,25 +506,6 @@ void exposure_from_kernel(const struct exposure_kernel *k,
 
 #define OCI_JSON_MAX	(4u << 20)
 #define OCI_JSON_DEPTH	32
-
-static struct json_object *jget(struct json_object *o, const char *key,
-				enum json_type type)
-{
-	struct json_object *v;
-
-	if (!o || !json_object_is_type(o, json_type_object) ||
-	    !json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, type))
-		return NULL;
-	return v;
-}
-
-static const char *jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v = jget(o, key, json_type_string);
-
-	return v ? json_object_get_string(v) : NULL;
-}
 
 static bool jbool(struct json_object *o, const char *key)
 {
