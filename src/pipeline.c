@@ -513,7 +513,9 @@ void pipeline_mount_changed(struct pipeline *p)
  * mount namespace cannot be made another container's: when it is not
  * the claimed container's init's, the cgroup is no evidence, and the
  * container is, in order, an enclosing one (outer id) whose init shares
- * it, the one cached container whose init shares it, the nearest
+ * it, the one cached container whose init shares it and the process's
+ * own pid namespace (which, unlike the mount namespace, cannot be
+ * joined) when the claimed one's init does not, the nearest
  * enclosing one (the process cannot leave that container's cgroup; what
  * it made below it names nothing), else the claimed one (a process in
  * the host mount namespace in a container's own cgroup is runc's init
@@ -554,6 +556,17 @@ static struct nsw_container *container_checked(struct pipeline *p,
 			container_put(o);
 	}
 	o = container_cache_by_mnt(p->cc, mnt);
+	/* a mount namespace can be joined (nsenter -m into another pod's),
+	 * a process's own pid namespace never changes: the mount
+	 * namespace's container is taken only when the process is in its
+	 * init's pid namespace and not in the claimed one's (both hostPID:
+	 * the cgroup claim stands) */
+	if (o && (!ns->inum[NSW_NS_PID] || !o->has_ns ||
+		  o->init_ns.inum[NSW_NS_PID] != ns->inum[NSW_NS_PID] ||
+		  c->init_ns.inum[NSW_NS_PID] == ns->inum[NSW_NS_PID])) {
+		container_put(o);
+		o = NULL;
+	}
 	if (o) {
 		container_put(nearest);
 		container_put(c);

@@ -702,6 +702,19 @@ int main(void)
 		     0);
 	mklive(824, 1, POD2 G64, 9300, 824);
 	exec_part_ev(p, 824, "/bin/sh", RAW_ARGS | RAW_CWD | RAW_CREDS, 0);
+	/* 825: G's own process that joined F's mount namespace alone
+	 * (nsenter -m) before its exec was read: the mount namespace is
+	 * F's, the pid namespace (which cannot be joined) still G's */
+	mklive(825, 1, POD2 G64, 9400, 825);
+	{
+		char lnk[256], tgt[64];
+
+		snprintf(lnk, sizeof(lnk), "%s/825/ns/mnt", procfs);
+		snprintf(tgt, sizeof(tgt), "mnt:[%u]", 9300 + NSW_NS_MNT);
+		if (unlink(lnk) < 0 || symlink(tgt, lnk) < 0)
+			perror("ns/mnt");
+	}
+	exec_part_ev(p, 825, "/bin/sh", RAW_ARGS | RAW_CWD | RAW_CREDS, 0);
 	pipeline_free(p);
 	output_close(out);
 
@@ -927,6 +940,11 @@ int main(void)
 	l = line_of(all, "process_exec", 824);
 	ok(has(l, F64) && !has(l, G64),
 	   "moved into G's own cgroup from F's mount namespace: F's");
+	free(l);
+	l = line_of(all, "process_exec", 825);
+	ok(has(l, G64) && !has(l, F64),
+	   "G's process that joined F's mount namespace: still G's (its "
+	   "pid namespace is G's, not F's)");
 	free(l);
 	free(all);
 	{
