@@ -1526,7 +1526,8 @@ static bool exe_not_hosts(const struct pipeline *p, const struct nsw_raw *r)
  *   1. its old image's or its parent's container (attribute())
  *   2. eBPF with everything captured: the cgroup id (cached per cgroup),
  *      or the captured cgroup name when the process is gone already
- *   3. the cgroup read from /proc
+ *   3. the cgroup read from /proc, after the command line of the host
+ *      runtime that started it (R20)
  *   4. gone and unread: the file it exec'd, then its SELinux level, then
  *      the command line of the host runtime that started it (R17, R20)
  * then whether it arrived from the host (ctr_inherited false) and its pid
@@ -1562,8 +1563,13 @@ static void exec_container(struct pipeline *p, struct nsw_process *np,
 		np->ctr = container_by_cgid(p, r->cgroup_id, r->pid,
 					    &r->cgroup_name, &gone);
 	} else if (have_live && cg->kind != CGROUP_HOST) {
-		/* read late: the namespaces read with it must agree */
-		np->ctr = container_checked(p, cg, &live->ns, live->ns_known);
+		/* read late: the host runtime that started it names its
+		 * container (R20), which the process cannot change; else
+		 * the namespaces read with the cgroup must agree (R19) */
+		np->ctr = container_by_runtime_parent(p, par);
+		if (!np->ctr)
+			np->ctr = container_checked(p, cg, &live->ns,
+						    live->ns_known);
 	}
 	if (!np->ctr && !have_live)
 		/* gone, and neither its old image nor its parent was in a

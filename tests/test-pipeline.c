@@ -239,12 +239,15 @@ enum {
 /* An exec without a cgroup id (never complete: /proc is read) with the
  * raw fields in `has`: ppid 60, argv "--raw", cwd /raw-cwd, euid 0,
  * CAP_CHOWN, namespaces base ns_base + slot. */
+static uint32_t part_ppid = 60;	/* the ppid of RAW_PPID */
+
 static int exec_part_ev(struct pipeline *p, uint32_t pid, const char *binary,
 			unsigned int has, uint32_t ns_base)
 {
 	struct nsw_raw r;
 
-	pf_raw_init(&r, NSW_RAW_EXEC, pid, has & RAW_PPID ? 60 : 0, &clock_ns);
+	pf_raw_init(&r, NSW_RAW_EXEC, pid, has & RAW_PPID ? part_ppid : 0,
+		    &clock_ns);
 	r.syscall = NSW_SC_EXECVE;
 	r.success = r.success_known = true;
 	r.binary.p = binary;
@@ -715,6 +718,18 @@ int main(void)
 			perror("ns/mnt");
 	}
 	exec_part_ev(p, 825, "/bin/sh", RAW_ARGS | RAW_CWD | RAW_CREDS, 0);
+	/* 826: `runc exec -d F sh` on the host (330); its child, read late,
+	 * has joined every namespace of G's it can (nsenter -a; the pid
+	 * namespace too, as between two hostPID pods): the runtime named F */
+	mkpid(330, "/");
+	exec_argv_ev(p, 330, 50, "/usr/sbin/runc", "--root /run/containerd/"
+		     "runc/k8s.io exec -d --pid-file /run/y.pid " F64
+		     " /bin/sh " G64);
+	mklive(826, 330, POD F64, 9400, 826);
+	part_ppid = 330;
+	exec_part_ev(p, 826, "/bin/sh",
+		     RAW_PPID | RAW_ARGS | RAW_CWD | RAW_CREDS, 0);
+	part_ppid = 60;
 	pipeline_free(p);
 	output_close(out);
 
@@ -945,6 +960,12 @@ int main(void)
 	ok(has(l, G64) && !has(l, F64),
 	   "G's process that joined F's mount namespace: still G's (its "
 	   "pid namespace is G's, not F's)");
+	free(l);
+	l = line_of(all, "process_exec", 826);
+	ok(has(l, "\"pod\":{\"name\":\"priv\",\"container\":{\"id\":"
+	       "\"containerd://" F64),
+	   "started by `runc exec F`, read late in every namespace of G's: "
+	   "F's (R20 before R19)");
 	free(l);
 	free(all);
 	{
