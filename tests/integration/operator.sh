@@ -171,11 +171,12 @@ else
 		start "wb$v" --output-flush-after "$v" ||
 			bail_out "monitor 'wb$v' not ready"
 	done
-	# execs until MIB MiB are written (bounded)
+	# execs until MIB MiB are written (bounded: on a loaded machine
+	# the monitors lag behind the execs, so the bound is generous)
 	grow_to() {
 		local i=0
 		while [ "$(stat -c %s "$W/wb1.out")" -lt $(($1 << 20)) ] &&
-		      [ $i -lt 400 ]; do
+		      [ $i -lt 2000 ]; do
 			for _ in 1 2 3 4 5 6 7 8 9 10; do /bin/true wb; done
 			i=$((i + 1))
 		done
