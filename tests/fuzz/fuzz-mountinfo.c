@@ -21,7 +21,7 @@
 #include "mountwatch.h"
 
 static char root[64];
-static char store[192];
+static char store[256];
 
 static void cleanup(void)
 {
@@ -35,6 +35,7 @@ static void cleanup(void)
 		rmdir(dir);
 		*s = '\0';
 	}
+	rmdir(root);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -47,6 +48,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		 (long)getpid());
 	snprintf(dir, sizeof(dir), "%s/var/lib/containers/storage/"
 		 "overlay-containers", root);
+	if (mkdir(root, 0700) < 0 && errno != EEXIST)
+		abort();
 	for (char *s = dir + strlen(root) + 1; *s; s++) {
 		if (*s != '/')
 			continue;
@@ -54,9 +57,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		mkdir(dir, 0700);
 		*s = '/';
 	}
-	if (mkdir(root, 0700) < 0 && errno != EEXIST)
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		abort();
-	mkdir(dir, 0700);
 	snprintf(store, sizeof(store), "%s/containers.json", dir);
 	atexit(cleanup);
 	return 0;
